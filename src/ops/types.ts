@@ -1,0 +1,79 @@
+import type { Attrs, Shape } from "../graph/types.js";
+
+/** Where a layer kind sits in the figure: picks its colour and its legend entry. */
+export type OpCategory =
+  | "input"
+  | "conv"
+  | "deconv"
+  | "pool"
+  | "norm"
+  | "activation"
+  | "dense"
+  | "reshape"
+  | "regularization"
+  | "merge"
+  | "shortcut"
+  | "recurrent";
+
+/** An argument as written on a layer line, after block parameters are substituted. */
+export type ArgValue =
+  | { kind: "number"; value: number }
+  | { kind: "word"; value: string }
+  | { kind: "string"; value: string }
+  | { kind: "dims"; dims: number[]; stride?: number[] };
+
+/** The arguments of one layer: positional values in order, `key=value` pairs, bare flag words. */
+export interface OpArgs {
+  positional: ArgValue[];
+  named: Record<string, ArgValue>;
+  flags: string[];
+}
+
+/** Raised by an op's `compile` when its arguments are wrong; the compiler adds the location. */
+export class ArgError extends Error {
+  constructor(message: string, readonly hint?: string, readonly argument?: string) {
+    super(message);
+  }
+}
+
+/** Raised by an op's `outShape` when its input shapes do not fit; the analysis adds the location. */
+export class ShapeError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+/** One spatial step of the receptive-field recurrence (Araujo et al., Distill 2019). */
+export interface ReceptiveStep {
+  /** Effective kernel extent along H and W (dilation included). */
+  kernel: [number, number];
+  /** Stride along H and W; below 1 for upsampling layers. */
+  stride: [number, number];
+}
+
+/**
+ * A layer kind, defined once: how its arguments read, its shape rule, its counts and
+ * its receptive-field step. Everything else (analysis, layout, engine) looks it up.
+ */
+export interface OpDef<A extends Attrs = Attrs> {
+  /** Canonical name as written in `.netfig` (`conv`). */
+  name: string;
+  aliases?: string[];
+  category: OpCategory;
+  /** One line for docs and legends. */
+  description: string;
+  /** How many inputs the layer reads. */
+  inputs: "none" | "one" | "many";
+  /** Validates and normalises written arguments into attributes; throws ArgError. */
+  compile(args: OpArgs): A;
+  /** Output shape from input shapes; throws ShapeError. */
+  outShape(inputs: Shape[], attrs: A): Shape;
+  /** Trainable parameters, as PyTorch counts them. */
+  params(inputs: Shape[], out: Shape, attrs: A): number;
+  /** Multiply-accumulates (conv, deconv, fc, recurrent); 0 for everything else. */
+  macs(inputs: Shape[], out: Shape, attrs: A): number;
+  /** Spatial receptive-field step; omitted means the layer keeps position (k = 1, s = 1). */
+  receptive?(inputs: Shape[], attrs: A): ReceptiveStep;
+  /** Short text for the figure, e.g. `5×5/2`; omitted means the op name alone. */
+  describe?(attrs: A): string;
+}

@@ -1,0 +1,30 @@
+// The subset of fontkit's API that netfig uses (fontkit ships no type declarations).
+declare module "fontkit" {
+  export interface Glyph {
+    path: { toSVG(): string; commands: { command: string; args: number[] }[] };
+    advanceWidth: number;
+  }
+  export interface GlyphPosition {
+    xAdvance: number;
+    yAdvance: number;
+    xOffset: number;
+    yOffset: number;
+  }
+  export interface GlyphRun {
+    glyphs: Glyph[];
+    positions: GlyphPosition[];
+    advanceWidth: number;
+  }
+  export interface Font {
+    unitsPerEm: number;
+    ascent: number;
+    descent: number;
+    capHeight: number;
+    xHeight: number;
+    familyName: string;
+    postscriptName: string;
+    layout(text: string, features?: string[] | Record<string, boolean>): GlyphRun;
+  }
+  export function openSync(path: string): Font;
+  export function create(buffer: Buffer): Font;
+}
