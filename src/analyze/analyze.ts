@@ -1,0 +1,119 @@
+import { DiagnosticBag } from "../lang/diagnostics.js";
+import { getOp } from "../ops/index.js";
+import { concatShapes } from "../ops/merge.js";
+import { elements } from "../ops/shape.js";
+import { ShapeError } from "../ops/types.js";
+import type { Graph, LayerNode, Network, Shape } from "../graph/types.js";
+import type { AnalyzedGraph, AnalyzedNetwork, LayerAnalysis } from "./types.js";
+
+const BYTES_PER_ELEMENT = 4;
+
+/** Receptive field and jump along H and W, per layer (Araujo et al., Distill 2019). */
+interface Receptive {
+  rf: [number, number];
+  jump: [number, number];
+}
+
+/**
+ * Checks every tensor shape and counts parameters, MACs, receptive fields and memory.
+ * Throws NetfigError with every shape error found, each pointing at the layer that caused it.
+ */
+export function analyze(graph: Graph): AnalyzedGraph {
+  const diagnostics = new DiagnosticBag();
+  const analyzed = analyzeInto(graph, diagnostics);
+  diagnostics.throwIfErrors();
+  return analyzed;
+}
+
+/** Analyses every network it can, collecting shape errors in `diagnostics`. */
+export function analyzeInto(graph: Graph, diagnostics: DiagnosticBag): AnalyzedGraph {
+  const networks = graph.networks.map((network) => analyzeNetwork(network, diagnostics));
+  return { file: graph.file, networks: networks.filter((n): n is AnalyzedNetwork => n !== undefined), figure: graph.figure };
+}
+
+/**
+ * The shapes a node's op sees. A single-input op given several inputs (a `cross` layer in
+ * towers, or the first layer after them) reads their channel concatenation; a shortcut
+ * also sees the shape of the main branch it must match.
+ */
+function opInputs(node: LayerNode, shapes: Shape[], shapeOf: (id: string) => Shape | undefined): Shape[] {
+  const op = getOp(node.op);
+  const inputs = op.inputs === "one" && shapes.length > 1 ? [concatShapes(shapes, node.id)] : shapes;
+  const target = node.attrs.target;
+  if (typeof target === "string" && target !== "") {
+    const targetShape = shapeOf(target);
+    if (targetShape) inputs.push(targetShape);
+  }
+  return inputs;
+}
+
+function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedNetwork | undefined {
+  const shapes = new Map<string, Shape>();
+  const receptive = new Map<string, Receptive | undefined>();
+  const layers: LayerAnalysis[] = [];
+  let failed = false;
+  for (const node of network.nodes) {
+    const inputShapes = node.inputs.map((id) => shapes.get(id));
+    if (inputShapes.some((s) => s === undefined)) {
+      failed = true; // an earlier error already explains this layer
+      continue;
+    }
+    const op = getOp(node.op);
+    let shape: Shape;
+    let seen: Shape[];
+    try {
+      seen = opInputs(node, inputShapes as Shape[], (id) => shapes.get(id));
+      shape = op.outShape(seen, node.attrs);
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      const message = error.message.startsWith(`${node.op}`) ? error.message.replace(`${node.op}`, `${node.op} ${displayName(node)}`) : `${node.op} ${displayName(node)}: ${error.message}`;
+      diagnostics.error(message, node.loc, error.hint);
+      failed = true;
+      continue;
+    }
+    shapes.set(node.id, shape);
+    const field = receptiveField(node, seen, node.inputs.map((id) => receptive.get(id)));
+    receptive.set(node.id, field);
+    const layer: LayerAnalysis = {
+      node,
+      inputShapes: seen,
+      shape,
+      params: op.params(seen, shape, node.attrs),
+      macs: op.macs(seen, shape, node.attrs),
+      memory: elements(shape) * BYTES_PER_ELEMENT,
+    };
+    if (field) {
+      layer.rf = Math.max(...field.rf);
+      layer.jump = Math.max(...field.jump);
+    }
+    layers.push(layer);
+  }
+  if (failed) return undefined;
+  const totals = layers.reduce(
+    (sum, l) => ({ params: sum.params + l.params, macs: sum.macs + l.macs, memory: sum.memory + l.memory }),
+    { params: 0, macs: 0, memory: 0 },
+  );
+  return { network, layers, totals };
+}
+
+/** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */
+function receptiveField(node: LayerNode, inputs: Shape[], fields: (Receptive | undefined)[]): Receptive | undefined {
+  const op = getOp(node.op);
+  if (op.inputs === "none") return inputs.length === 0 && op.outShape([], node.attrs).length === 3 ? { rf: [1, 1], jump: [1, 1] } : undefined;
+  const known = fields.filter((f): f is Receptive => f !== undefined);
+  if (known.length === 0) return undefined;
+  const rf: [number, number] = [Math.max(...known.map((f) => f.rf[0])), Math.max(...known.map((f) => f.rf[1]))];
+  const jump: [number, number] = [Math.max(...known.map((f) => f.jump[0])), Math.max(...known.map((f) => f.jump[1]))];
+  if (!op.receptive || inputs[0]!.length !== 3) return { rf, jump };
+  const step = op.receptive(inputs, node.attrs);
+  return {
+    rf: [rf[0] + (step.kernel[0] - 1) * jump[0], rf[1] + (step.kernel[1] - 1) * jump[1]],
+    jump: [jump[0] * step.stride[0], jump[1] * step.stride[1]],
+  };
+}
+
+/** How a layer is named in messages: its id, or its tower base for a lane. */
+export function displayName(node: LayerNode): string {
+  return node.tower ? node.tower.base : node.id;
+}
+

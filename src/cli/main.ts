@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { registerCheck } from "./commands/check.js";
+import { registerSummary } from "./commands/summary.js";
+import { registerTemplates } from "./commands/templates.js";
+import { EXIT_OK, EXIT_USAGE } from "./report.js";
+
+/** Where a command leaves its exit status (commander's actions return nothing). */
+export interface CommandContext {
+  exitCode: number;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the command line; returns the exit status instead of exiting, so tests can call it. */
+export async function main(argv: string[]): Promise<number> {
+  const context: CommandContext = { exitCode: EXIT_OK };
+  const program = new Command("netfig")
+    .description("Publication-ready figures of neural networks from a short text description")
+    .version(version())
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerCheck(program, context);
+  registerSummary(program, context);
+  registerTemplates(program, context);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const informational = ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
+      return informational ? EXIT_OK : EXIT_USAGE;
+    }
+    throw error;
+  }
+  return context.exitCode;
+}

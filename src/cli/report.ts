@@ -1,0 +1,42 @@
+import { formatDiagnostic, isNetfigError, type Diagnostic } from "../lang/diagnostics.js";
+import { sources } from "./io.js";
+
+/** Exit statuses: 1 for invalid input, 2 for usage errors (as mermaid-cli and d2 do). */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 70;
+
+export function printDiagnostics(diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, sources) + "\n");
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 1) process.stderr.write(`${errors} errors\n`);
+}
+
+/**
+ * Runs a command body and turns what it throws into an exit status: diagnostics for
+ * invalid input, one line for anything unexpected — never a stack trace, unless
+ * NETFIG_DEBUG is set.
+ */
+export async function runCommand(body: () => Promise<number | void> | number | void): Promise<number> {
+  try {
+    return (await body()) ?? EXIT_OK;
+  } catch (error) {
+    if (isNetfigError(error)) {
+      printDiagnostics(error.diagnostics);
+      return EXIT_INVALID;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`netfig: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`netfig: internal error: ${message}\n`);
+    if (process.env.NETFIG_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write("(set NETFIG_DEBUG=1 for details, and please report it)\n");
+    return EXIT_INTERNAL;
+  }
+}
+
+/** A mistake in how the command was called (bad flag value, missing file argument). */
+export class UsageError extends Error {}

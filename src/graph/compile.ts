@@ -1,0 +1,540 @@
+import { basename, extname } from "node:path";
+import type {
+  BlockDefinition,
+  CallElement,
+  ChainStatement,
+  Element,
+  LayerElement,
+  MergeElement,
+  Ref,
+  SourceFile,
+  Statement,
+} from "../lang/ast.js";
+import { DiagnosticBag, type SourceLocation } from "../lang/diagnostics.js";
+import { didYouMean } from "../lang/suggest.js";
+import { findOp, opNames } from "../ops/index.js";
+import { ArgError } from "../ops/types.js";
+import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
+import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from "./types.js";
+
+/** Block calls nested deeper than this are taken to be a block calling itself. */
+const MAX_CALL_DEPTH = 64;
+
+/** Branch heads that make a residual shortcut inside `add { }`. */
+const SHORTCUT_HEADS = new Set(["shortcut", "proj", "projection", "zeropad"]);
+
+/** What a statement is compiled in: name prefix, frames, parameters, defaults. */
+interface Scope {
+  prefix: string;
+  frames: string[];
+  bindings: Map<string, Binding>;
+  defaults: Map<string, LayerElement["args"]>;
+  blocks: Map<string, BlockDefinition>;
+  /** Groups and repeats number their unnamed block calls 0, 1, 2 … as PyTorch's Sequential does. */
+  sequence?: { next: number };
+  tower?: { index: number; count: number };
+  depth: number;
+}
+
+/** The outputs a statement leaves for the next one to read (several after `towers`). */
+type Cursor = string[];
+
+class NetworkBuilder {
+  readonly nodes: LayerNode[] = [];
+  readonly frames: Frame[] = [];
+  readonly ids = new Set<string>();
+  private readonly autoNamed = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  /** Tower base name → the lanes' node ids. */
+  readonly towerBases = new Map<string, string[]>();
+  title?: string;
+  caption?: string;
+  readonly figure: FigureSettings = {};
+
+  constructor(readonly diagnostics: DiagnosticBag) {}
+
+  autoName(prefix: string, kind: string): string {
+    // A network's only input reads best as plain `input`.
+    if (kind === "input" && !this.ids.has(`${prefix}input`) && !this.counters.has(`${prefix}input`)) {
+      this.counters.set(`${prefix}input`, 1);
+      this.autoNamed.add(`${prefix}input`);
+      return "input";
+    }
+    for (;;) {
+      const key = `${prefix}${kind}`;
+      const n = (this.counters.get(key) ?? 0) + 1;
+      this.counters.set(key, n);
+      const name = `${kind}_${n}`;
+      if (!this.ids.has(prefix + name)) {
+        this.autoNamed.add(prefix + name);
+        return name;
+      }
+    }
+  }
+
+  claim(id: string, loc: SourceLocation): boolean {
+    if (this.ids.has(id)) {
+      const hint = this.autoNamed.has(id) ? `an unnamed layer above was named ${id} automatically; pick another name` : "every layer name must be unique";
+      this.diagnostics.error(`duplicate name '${id}'`, loc, hint);
+      return false;
+    }
+    this.ids.add(id);
+    return true;
+  }
+
+  addFrame(frame: Frame): void {
+    this.frames.push(frame);
+  }
+}
+
+/**
+ * Stands in for a layer that failed to compile, so the layers after it are skipped by
+ * the analysis instead of being checked against the wrong input.
+ */
+export const POISONED = "\u0000error";
+
+/** Compiles a parsed file into the layer graph: blocks, repeats and towers expanded. */
+export function compile(source: SourceFile): Graph {
+  const diagnostics = new DiagnosticBag();
+  const graph = compileInto(source, diagnostics);
+  diagnostics.throwIfErrors();
+  return graph;
+}
+
+/**
+ * Compiles as far as possible, collecting problems in `diagnostics`; layers that failed
+ * leave POISONED inputs behind them, so the analysis can still check the rest.
+ */
+export function compileInto(source: SourceFile, diagnostics: DiagnosticBag): Graph {
+  const globalBlocks = collectBlocks(source.statements, new Map(), diagnostics);
+  const graphFigure: FigureSettings = {};
+  const networks: Network[] = [];
+  const loose: Statement[] = [];
+  for (const statement of source.statements) {
+    if (statement.type === "network") {
+      networks.push(compileNetwork(statement.name, statement.body, statement.loc, globalBlocks, diagnostics));
+    } else if (statement.type === "figure") {
+      readFigure(statement.entries, graphFigure, diagnostics);
+    } else if (statement.type !== "block") {
+      loose.push(statement);
+    }
+  }
+  const hasLayers = loose.some((s) => s.type !== "title" && s.type !== "caption" && s.type !== "defaults");
+  if (hasLayers) {
+    const name = basename(source.file, extname(source.file)) || "network";
+    const loc: SourceLocation = loose[0]!.loc;
+    networks.unshift(compileNetwork(name, loose, loc, globalBlocks, diagnostics));
+  } else {
+    for (const statement of loose) {
+      if (statement.type === "title" || statement.type === "caption") graphFigure[statement.type] = statement.text;
+    }
+  }
+  if (networks.length === 0 && !diagnostics.hasErrors) {
+    diagnostics.error("the file describes no network", { file: source.file, line: 1, column: 1, length: 1 }, "start with an input line, e.g. input 224x224x3");
+  }
+  const seen = new Set<string>();
+  for (const network of networks) {
+    if (seen.has(network.name)) diagnostics.error(`two networks are named '${network.name}'`, network.loc, "give each network its own name");
+    seen.add(network.name);
+  }
+  return { file: source.file, networks, figure: graphFigure };
+}
+
+function collectBlocks(statements: Statement[], outer: Map<string, BlockDefinition>, diagnostics: DiagnosticBag): Map<string, BlockDefinition> {
+  const blocks = new Map(outer);
+  for (const statement of statements) {
+    if (statement.type !== "block") continue;
+    if (blocks.has(statement.name) && !outer.has(statement.name)) {
+      diagnostics.error(`block '${statement.name}' is defined twice`, statement.loc);
+    }
+    if (findOp(statement.name)) {
+      diagnostics.error(`block '${statement.name}' has the name of a layer kind`, statement.loc, "rename the block");
+    }
+    blocks.set(statement.name, statement);
+  }
+  return blocks;
+}
+
+function readFigure(entries: { key: string; value: import("../lang/ast.js").Expr; loc: SourceLocation }[], into: FigureSettings, diagnostics: DiagnosticBag): void {
+  for (const entry of entries) {
+    try {
+      const value = evaluate(entry.value, new Map());
+      let setting: AttrValue;
+      if (value.kind === "dims") setting = value.dims;
+      else if (value.kind === "word" && (value.value === "true" || value.value === "false")) setting = value.value === "true";
+      else setting = value.value;
+      into[entry.key] = setting;
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error;
+      diagnostics.error(error.message, error.loc, error.hint);
+    }
+  }
+}
+
+function compileNetwork(
+  name: string,
+  body: Statement[],
+  loc: SourceLocation,
+  globalBlocks: Map<string, BlockDefinition>,
+  diagnostics: DiagnosticBag,
+): Network {
+  const builder = new NetworkBuilder(diagnostics);
+  const scope: Scope = {
+    prefix: "",
+    frames: [],
+    bindings: new Map(),
+    defaults: new Map(),
+    blocks: collectBlocks(body, globalBlocks, diagnostics),
+    depth: 0,
+  };
+  compileBody(body, [], scope, builder);
+  if (builder.nodes.length > 0 && !builder.nodes.some((n) => n.op === "input")) {
+    diagnostics.error(`network '${name}' has no input`, loc, "start it with an input line, e.g. input 224x224x3");
+  }
+  return {
+    name,
+    title: builder.title,
+    caption: builder.caption,
+    nodes: builder.nodes,
+    frames: builder.frames,
+    figure: builder.figure,
+    loc,
+  };
+}
+
+function compileBody(statements: Statement[], cursor: Cursor, outer: Scope, builder: NetworkBuilder): Cursor {
+  // `defaults` apply to the rest of this body only, so the scope is copied.
+  const scope: Scope = { ...outer, defaults: new Map(outer.defaults), blocks: collectBlocks(statements, outer.blocks, builder.diagnostics) };
+  for (const statement of statements) {
+    cursor = compileStatement(statement, cursor, scope, builder);
+  }
+  return cursor;
+}
+
+function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  const diagnostics = builder.diagnostics;
+  switch (statement.type) {
+    case "chain":
+      return compileChain(statement, cursor, scope, builder);
+    case "title":
+    case "caption":
+      if (scope.depth > 0 || scope.prefix !== "") diagnostics.error(`${statement.type} belongs at the top of a network`, statement.loc);
+      else builder[statement.type] = statement.text;
+      return cursor;
+    case "figure":
+      readFigure(statement.entries, builder.figure, diagnostics);
+      return cursor;
+    case "defaults": {
+      const op = findOp(statement.op);
+      if (!op) {
+        diagnostics.error(`unknown layer kind '${statement.op}'`, statement.opLoc, didYouMean(statement.op, opNames()));
+        return cursor;
+      }
+      if (statement.args.some((a) => a.key === undefined)) {
+        diagnostics.error("defaults take key=value settings only", statement.loc, `write e.g. defaults ${statement.op} bias=false`);
+        return cursor;
+      }
+      scope.defaults.set(op.name, [...(scope.defaults.get(op.name) ?? []), ...statement.args]);
+      return cursor;
+    }
+    case "block":
+      return cursor;
+    case "network":
+      diagnostics.error("a network cannot be defined inside another", statement.loc, "move it to the top level of the file");
+      return cursor;
+    case "group": {
+      const id = scope.prefix + statement.name;
+      builder.addFrame({ id, kind: "group", label: statement.name, parent: scope.frames.at(-1), loc: statement.loc });
+      const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: { next: 0 } };
+      return compileBody(statement.body, cursor, inner, builder);
+    }
+    case "repeat":
+      return compileRepeat(statement, cursor, scope, builder);
+    case "towers":
+      return compileTowers(statement, cursor, scope, builder);
+  }
+}
+
+function positiveCount(expr: import("../lang/ast.js").Expr, scope: Scope, what: string, builder: NetworkBuilder): number | undefined {
+  try {
+    const value = evaluate(expr, scope.bindings);
+    if (value.kind === "number" && Number.isInteger(value.value) && value.value >= 1) return value.value;
+    builder.diagnostics.error(`${what} count must be a positive whole number`, expr.loc);
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    builder.diagnostics.error(error.message, error.loc, error.hint);
+  }
+  return undefined;
+}
+
+function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  const count = positiveCount(statement.count, scope, "repeat", builder);
+  if (count === undefined) return cursor;
+  const name = statement.name ?? builder.autoName(scope.prefix, "repeat");
+  const groupId = scope.prefix + name;
+  builder.addFrame({ id: groupId, kind: "repeat", label: `×${count}`, parent: scope.frames.at(-1), loc: statement.loc });
+  // `repeat N block(...)`: each repetition is one block instance, named like PyTorch's `layer1.0`.
+  const single = statement.body.length === 1 && statement.body[0]!.type === "chain" ? statement.body[0] : undefined;
+  const call = single && single.elements.length === 1 && single.elements[0]!.type === "call" && !single.elements[0]!.name ? single.elements[0] : undefined;
+  for (let index = 0; index < count; index++) {
+    const id = `${groupId}.${index}`;
+    const label = call ? call.block : `${name} ${index + 1}/${count}`;
+    builder.addFrame({ id, kind: "block", label, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
+    const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, groupId, id], sequence: { next: 0 } };
+    cursor = call ? expandCall(call, cursor, inner, builder) : compileBody(statement.body, cursor, inner, builder);
+  }
+  return cursor;
+}
+
+function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  const count = positiveCount(statement.count, scope, "towers", builder);
+  if (count === undefined) return cursor;
+  if (scope.tower) {
+    builder.diagnostics.error("towers cannot be nested", statement.loc);
+    return cursor;
+  }
+  const id = scope.prefix + (statement.name ?? builder.autoName(scope.prefix, "towers"));
+  builder.addFrame({ id, kind: "towers", label: `${count} towers`, parent: scope.frames.at(-1), loc: statement.loc });
+  // Every lane starts from the whole input; each chain then advances all lanes one element at a time.
+  let lanes: Cursor[] = Array.from({ length: count }, () => cursor);
+  for (const inner of statement.body) {
+    if (inner.type !== "chain") {
+      builder.diagnostics.error("towers hold layer lines only", inner.loc, "define a block outside and call it from a layer line");
+      continue;
+    }
+    for (const element of inner.elements) {
+      const next: Cursor[] = [];
+      for (let index = 0; index < count; index++) {
+        const laneScope: Scope = { ...scope, frames: [...scope.frames, id], tower: { index, count } };
+        const cross = element.type === "layer" && element.args.some((a) => a.key === undefined && a.value.type === "name" && a.value.name === "cross");
+        next.push(compileElement(element, cross ? lanes.flat() : lanes[index]!, laneScope, builder));
+      }
+      lanes = next;
+    }
+  }
+  return lanes.flat();
+}
+
+function compileChain(chain: ChainStatement, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  for (const element of chain.elements) {
+    cursor = compileElement(element, cursor, scope, builder);
+  }
+  return cursor;
+}
+
+function compileElement(element: Element, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  if (element.type === "merge") return compileMerge(element, cursor, scope, builder);
+  const inputs = element.from ? resolveRefs(element.from, scope, builder) : cursor;
+  if (!inputs) return [POISONED];
+  if (element.type === "call") return compileCall(element, inputs, scope, builder);
+  const id = compileLayer(element, inputs, scope, builder);
+  return [id ?? POISONED];
+}
+
+function resolveRefs(refs: Ref[], scope: Scope, builder: NetworkBuilder): Cursor | undefined {
+  const resolved: string[] = [];
+  let ok = true;
+  for (const ref of refs) {
+    const ids = resolveRef(ref.name, scope, builder);
+    if (ids) {
+      resolved.push(...ids);
+      continue;
+    }
+    ok = false;
+    const known = [...builder.ids].map((id) => (id.startsWith(scope.prefix) ? id.slice(scope.prefix.length) : id));
+    builder.diagnostics.error(`no layer named '${ref.name}' above this line`, ref.loc, didYouMean(ref.name, known) ?? "a layer can only read layers defined before it");
+  }
+  return ok ? resolved : undefined;
+}
+
+/** Looks a name up from the innermost scope outwards; a tower name means all its lanes. */
+function resolveRef(name: string, scope: Scope, builder: NetworkBuilder): string[] | undefined {
+  const parts = scope.prefix.split(".").filter(Boolean);
+  for (let i = parts.length; i >= 0; i--) {
+    const candidate = [...parts.slice(0, i), name].join(".");
+    if (builder.ids.has(candidate)) return [candidate];
+    const lanes = builder.towerBases.get(candidate);
+    if (lanes) return scope.tower ? [lanes[scope.tower.index]!] : lanes;
+  }
+  return undefined;
+}
+
+function compileLayer(element: LayerElement, inputs: Cursor, scope: Scope, builder: NetworkBuilder, extraAttrs: Record<string, AttrValue> = {}): string | undefined {
+  const diagnostics = builder.diagnostics;
+  const op = findOp(element.op);
+  if (!op) {
+    const blockHint = scope.blocks.has(element.op) ? `${element.op} is a block: call it as ${element.op}(...)` : undefined;
+    diagnostics.error(`unknown layer kind '${element.op}'`, element.opLoc, blockHint ?? didYouMean(element.op, [...opNames(), ...scope.blocks.keys()]));
+    return undefined;
+  }
+  let evaluated;
+  try {
+    const written = evaluateArgs(element.args, scope.bindings);
+    evaluated = written;
+    const defaults = scope.defaults.get(op.name);
+    if (defaults) {
+      const fromDefaults = evaluateArgs(defaults, scope.bindings).args.named;
+      evaluated.args.named = { ...fromDefaults, ...written.args.named };
+    }
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    diagnostics.error(error.message, error.loc, error.hint);
+    return undefined;
+  }
+  const { args, locations } = evaluated;
+  const cross = args.flags.includes("cross");
+  if (cross) {
+    args.flags = args.flags.filter((f) => f !== "cross");
+    if (!scope.tower) diagnostics.error("'cross' only means something inside towers", locations.get("cross") ?? element.loc, "remove it");
+  }
+  let attrs;
+  try {
+    attrs = { ...op.compile(args), ...extraAttrs };
+  } catch (error) {
+    if (!(error instanceof ArgError)) throw error;
+    const loc = (error.argument && locations.get(error.argument)) || element.opLoc;
+    diagnostics.error(error.message, loc, error.hint);
+    return undefined;
+  }
+  if (scope.tower) {
+    // Channel counts inside towers are totals, split evenly across the lanes.
+    for (const key of ["filters", "units", "hidden"] as const) {
+      const total = attrs[key];
+      if (typeof total !== "number") continue;
+      if (total % scope.tower.count !== 0) {
+        diagnostics.error(`${total} ${key} do not split evenly into ${scope.tower.count} towers`, element.opLoc);
+        return undefined;
+      }
+      attrs[key] = total / scope.tower.count;
+    }
+  }
+  if (op.inputs === "none") inputs = [];
+  else if (inputs.length === 0) {
+    diagnostics.error(`${op.name} has no input`, element.opLoc, "start the network with an input line, e.g. input 224x224x3");
+    return undefined;
+  }
+  const autoNamed = element.name === undefined;
+  const name = element.name ?? builder.autoName(scope.prefix, op.name);
+  const base = scope.prefix + name;
+  const id = scope.tower ? `${base}/${scope.tower.index + 1}` : base;
+  if (!builder.claim(id, element.loc)) return undefined;
+  if (scope.tower) {
+    const lanes = builder.towerBases.get(base) ?? [];
+    lanes.push(id);
+    builder.towerBases.set(base, lanes);
+  }
+  const node: LayerNode = { id, op: op.name, attrs, inputs: [...inputs], autoNamed, loc: element.loc, frames: scope.frames };
+  if (element.label !== undefined) node.label = element.label;
+  if (scope.tower) node.tower = { index: scope.tower.index, count: scope.tower.count, base };
+  builder.nodes.push(node);
+  return id;
+}
+
+function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  const block = scope.blocks.get(element.block);
+  if (!block) {
+    const hint = findOp(element.block) ? `${element.block} is a layer kind: write it without parentheses` : didYouMean(element.block, scope.blocks.keys());
+    builder.diagnostics.error(`unknown block '${element.block}'`, element.loc, hint);
+    return [POISONED];
+  }
+  const name = element.name ?? (scope.sequence ? String(scope.sequence.next++) : builder.autoName(scope.prefix, block.name));
+  const id = scope.prefix + name;
+  builder.addFrame({ id, kind: "block", label: element.label ?? block.name, parent: scope.frames.at(-1), loc: element.loc });
+  const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: undefined };
+  return expandCall(element, inputs, inner, builder);
+}
+
+/** Binds a call's arguments to the block's parameters and compiles its body in `inner`. */
+function expandCall(element: CallElement, inputs: Cursor, inner: Scope, builder: NetworkBuilder): Cursor {
+  const diagnostics = builder.diagnostics;
+  const block = inner.blocks.get(element.block);
+  if (!block) {
+    diagnostics.error(`unknown block '${element.block}'`, element.loc, didYouMean(element.block, inner.blocks.keys()));
+    return [POISONED];
+  }
+  if (inner.depth >= MAX_CALL_DEPTH) {
+    diagnostics.error(`block '${block.name}' calls itself`, element.loc, "a block cannot contain a call to itself");
+    return [POISONED];
+  }
+  const bindings = new Map<string, Binding>();
+  const positional = element.args.filter((a) => a.key === undefined);
+  if (positional.length > block.params.length) {
+    diagnostics.error(`${block.name} takes ${block.params.length} argument${block.params.length === 1 ? "" : "s"}, got ${positional.length}`, positional[block.params.length]!.loc);
+    return [POISONED];
+  }
+  try {
+    block.params.forEach((param, i) => {
+      const arg = positional[i] ?? element.args.find((a) => a.key === param.name);
+      if (arg) bindings.set(param.name, evaluate(arg.value, inner.bindings));
+    });
+    for (const arg of element.args) {
+      if (arg.key !== undefined && !block.params.some((p) => p.name === arg.key)) {
+        diagnostics.error(`${block.name} has no parameter '${arg.key}'`, arg.loc, didYouMean(arg.key, block.params.map((p) => p.name)) ?? `its parameters are ${block.params.map((p) => p.name).join(", ") || "none"}`);
+        return [POISONED];
+      }
+    }
+    for (const param of block.params) {
+      if (bindings.has(param.name)) continue;
+      if (!param.default) {
+        diagnostics.error(`${block.name} needs a value for '${param.name}'`, element.loc, `write ${block.name}(${block.params.map((p) => p.name).join(", ")})`);
+        return [POISONED];
+      }
+      // Defaults may use earlier parameters: block bottleneck(c, out=c*4).
+      bindings.set(param.name, evaluate(param.default, bindings));
+    }
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    diagnostics.error(error.message, error.loc, error.hint);
+    return [POISONED];
+  }
+  return compileBody(block.body, inputs, { ...inner, bindings, depth: inner.depth + 1 }, builder);
+}
+
+function compileMerge(element: MergeElement, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+  const diagnostics = builder.diagnostics;
+  if (element.branches.length === 0) {
+    diagnostics.error(`${element.op} has no branches`, element.loc, "put one branch per line between the braces");
+    return cursor;
+  }
+  const shortcutKind = (branch: Statement[]): string | undefined => {
+    const first = branch.length === 1 && branch[0]!.type === "chain" ? branch[0].elements[0] : undefined;
+    if (!first || first.type !== "layer" || !SHORTCUT_HEADS.has(first.op)) return undefined;
+    // `zeropad 1` inside a branch is ordinary spatial padding; bare `zeropad` is the option-A shortcut.
+    if (first.op === "zeropad" && first.args.length > 0) return undefined;
+    return first.op;
+  };
+  const outputs: (Cursor | undefined)[] = element.branches.map(() => undefined);
+  let main: string | undefined;
+  element.branches.forEach((branch, i) => {
+    if (shortcutKind(branch)) return;
+    outputs[i] = compileBody(branch, cursor, scope, builder);
+    if (main === undefined && outputs[i]!.length === 1) main = outputs[i]![0];
+  });
+  element.branches.forEach((branch, i) => {
+    const kind = shortcutKind(branch);
+    if (!kind) return;
+    const chain = branch[0] as ChainStatement;
+    const head = chain.elements[0] as LayerElement;
+    if (element.op !== "add") {
+      diagnostics.error(`'${head.op}' is a residual shortcut and belongs in add { }`, head.opLoc, "in concat, write the branch as identity");
+      return;
+    }
+    if (kind === "shortcut") {
+      if (head.args.length > 0) diagnostics.error("an identity shortcut takes no arguments", head.args[0]!.loc, "use proj for a projection");
+      outputs[i] = compileChain({ ...chain, elements: chain.elements.slice(1) }, cursor, scope, builder);
+      return;
+    }
+    if (main === undefined) {
+      diagnostics.error(`${head.op} needs a main branch to match`, head.opLoc, "add { } needs at least one branch of layers besides the shortcut");
+      return;
+    }
+    const shortcutOp: LayerElement = { ...head, op: kind === "zeropad" ? "chanpad" : "proj" };
+    const id = compileLayer(shortcutOp, cursor, scope, builder, { target: main });
+    if (!id) return;
+    outputs[i] = compileChain({ ...chain, elements: chain.elements.slice(1) }, [id], scope, builder);
+  });
+  if (outputs.some((o) => o === undefined)) return [POISONED];
+  const mergeLayer: LayerElement = { type: "layer", name: element.name, op: element.op, opLoc: element.loc, args: [], label: element.label, loc: element.loc };
+  const id = compileLayer(mergeLayer, outputs.flatMap((o) => o!), scope, builder);
+  return [id ?? POISONED];
+}

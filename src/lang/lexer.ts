@@ -1,0 +1,187 @@
+import { DiagnosticBag, type SourceLocation } from "./diagnostics.js";
+import type { Token, TokenKind } from "./tokens.js";
+
+const PUNCTUATION: Record<string, TokenKind> = {
+  ":": "colon",
+  "{": "lbrace",
+  "}": "rbrace",
+  "(": "lparen",
+  ")": "rparen",
+  ",": "comma",
+  "=": "equals",
+  "/": "slash",
+  "*": "star",
+  "+": "plus",
+  "-": "minus",
+  "%": "percent",
+  ";": "newline",
+};
+
+/** Tokens after which a line break does not end the statement. */
+const CONTINUES_LINE = new Set<TokenKind>(["arrow", "comma", "equals", "slash", "star", "plus", "minus", "percent"]);
+
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\" };
+
+/**
+ * Splits `.netfig` text into tokens. Line breaks are statements' ends, except inside
+ * parentheses and after a token that needs a continuation (`->`, `,`, operators).
+ * `224x224x3` and `3×3` are single `dims` tokens so shapes read the way papers write them.
+ */
+export function tokenize(text: string, file: string, diagnostics: DiagnosticBag): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  let line = 1;
+  let lineStart = 0;
+  let parenDepth = 0;
+
+  const locAt = (start: number, length: number): SourceLocation => ({
+    file,
+    line,
+    column: start - lineStart + 1,
+    length: Math.max(1, length),
+  });
+  const push = (kind: TokenKind, start: number, end: number, extra: Partial<Token> = {}): void => {
+    tokens.push({ kind, text: text.slice(start, end), loc: locAt(start, end - start), ...extra });
+  };
+  const lastKind = (): TokenKind | undefined => tokens[tokens.length - 1]?.kind;
+
+  while (pos < text.length) {
+    const ch = text[pos]!;
+    if (ch === "\n") {
+      if (parenDepth === 0 && !CONTINUES_LINE.has(lastKind() ?? "newline") && lastKind() !== "newline" && tokens.length > 0) {
+        push("newline", pos, pos + 1);
+      }
+      pos++;
+      line++;
+      lineStart = pos;
+      continue;
+    }
+    if (ch === " " || ch === "\t" || ch === "\r") {
+      pos++;
+      continue;
+    }
+    if (ch === "#") {
+      while (pos < text.length && text[pos] !== "\n") pos++;
+      continue;
+    }
+    const start = pos;
+    if (ch === "-" && text[pos + 1] === ">") {
+      pos += 2;
+      push("arrow", start, pos);
+      continue;
+    }
+    if (ch === "→") {
+      pos++;
+      push("arrow", start, pos);
+      continue;
+    }
+    if (isDigit(ch) || (ch === "." && isDigit(text[pos + 1] ?? ""))) {
+      pos = scanNumber(text, pos);
+      const first = Number(text.slice(start, pos));
+      const dims = [first];
+      // A dimension separator binds only without spaces: `3x3`, `224x224x3`, `3×3`.
+      while ((text[pos] === "x" || text[pos] === "×") && isDigit(text[pos + 1] ?? "")) {
+        const partStart = pos + 1;
+        pos = scanNumber(text, partStart);
+        dims.push(Number(text.slice(partStart, pos)));
+      }
+      if (dims.length > 1) push("dims", start, pos, { dims });
+      else push("number", start, pos, { value: first });
+      if (isIdentStart(text[pos] ?? "")) {
+        const wordEnd = scanIdent(text, pos);
+        diagnostics.error(
+          `unexpected '${text.slice(start, wordEnd)}': a number cannot run into a word`,
+          locAt(start, wordEnd - start),
+          /^\d+x$/.test(text.slice(start, wordEnd)) ? "write dimensions as 3x3 (no spaces)" : "put a space between them",
+        );
+        pos = wordEnd;
+      }
+      continue;
+    }
+    if (isIdentStart(ch)) {
+      pos = scanIdent(text, pos);
+      push("ident", start, pos);
+      continue;
+    }
+    if (ch === '"') {
+      let value = "";
+      pos++;
+      let closed = false;
+      while (pos < text.length && text[pos] !== "\n") {
+        const c = text[pos]!;
+        if (c === '"') {
+          closed = true;
+          pos++;
+          break;
+        }
+        if (c === "\\" && pos + 1 < text.length) {
+          const escaped = ESCAPES[text[pos + 1]!];
+          if (escaped === undefined) {
+            diagnostics.error(`unknown escape '\\${text[pos + 1]}' in string`, locAt(pos, 2), 'use \\n, \\t, \\" or \\\\');
+            value += text[pos + 1];
+          } else {
+            value += escaped;
+          }
+          pos += 2;
+          continue;
+        }
+        value += c;
+        pos++;
+      }
+      if (!closed) diagnostics.error("unterminated string", locAt(start, pos - start), 'close it with " on the same line');
+      // A string token's text is its value, escapes resolved.
+      tokens.push({ kind: "string", text: value, loc: locAt(start, pos - start) });
+      continue;
+    }
+    const kind = PUNCTUATION[ch];
+    if (kind) {
+      pos++;
+      if (kind === "lparen") parenDepth++;
+      if (kind === "rparen") parenDepth = Math.max(0, parenDepth - 1);
+      if (kind === "newline") {
+        if (lastKind() !== "newline" && tokens.length > 0) push("newline", start, pos);
+      } else {
+        push(kind, start, pos);
+      }
+      continue;
+    }
+    diagnostics.error(`unexpected character '${ch}'`, locAt(start, 1));
+    pos++;
+  }
+  if (lastKind() !== "newline" && tokens.length > 0) tokens.push({ kind: "newline", text: "", loc: locAt(pos, 1) });
+  tokens.push({ kind: "eof", text: "", loc: locAt(pos, 1) });
+  return tokens;
+}
+
+function isDigit(ch: string): boolean {
+  return ch >= "0" && ch <= "9";
+}
+
+function isIdentStart(ch: string): boolean {
+  return (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || ch === "_";
+}
+
+function isIdentPart(ch: string): boolean {
+  return isIdentStart(ch) || isDigit(ch) || ch === ".";
+}
+
+function scanIdent(text: string, pos: number): number {
+  while (pos < text.length && isIdentPart(text[pos]!)) pos++;
+  // A trailing dot belongs to no name (`a.` is a typo); leave it for an error elsewhere.
+  while (text[pos - 1] === ".") pos--;
+  return pos;
+}
+
+/** Scans digits, an optional fraction and an optional exponent (`1e-4`). */
+function scanNumber(text: string, pos: number): number {
+  while (isDigit(text[pos] ?? "")) pos++;
+  if (text[pos] === "." && isDigit(text[pos + 1] ?? "")) {
+    pos++;
+    while (isDigit(text[pos] ?? "")) pos++;
+  }
+  if ((text[pos] === "e" || text[pos] === "E") && (isDigit(text[pos + 1] ?? "") || ((text[pos + 1] === "-" || text[pos + 1] === "+") && isDigit(text[pos + 2] ?? "")))) {
+    pos += 2;
+    while (isDigit(text[pos] ?? "")) pos++;
+  }
+  return pos;
+}

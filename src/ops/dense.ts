@@ -1,0 +1,67 @@
+import { asBool, asPositiveInt, ArgReader } from "./args.js";
+import { elements, formatShape } from "./shape.js";
+import { ArgError, ShapeError, type OpDef } from "./types.js";
+import type { Shape } from "../graph/types.js";
+
+type DenseAttrs = { units: number; bias: boolean };
+
+/**
+ * The features an fc layer reads: a vector, a 1x1xC map (after global pooling, as in
+ * PyTorch), or each step of a sequence. A larger map is ambiguous (which axis?), so it
+ * must be flattened explicitly.
+ */
+function denseInput(input: Shape): { features: number; rows: number } {
+  if (input.length === 1) return { features: input[0]!, rows: 1 };
+  if (input.length === 2) return { features: input[1]!, rows: input[0]! };
+  if (input[0] === 1 && input[1] === 1) return { features: input[2]!, rows: 1 };
+  throw new ShapeError(`fc needs a vector, got ${formatShape(input)}`, `insert flatten before it (gives ${elements(input)}), or globalavgpool (gives ${input[2]})`);
+}
+
+/** Fully-connected layer (PyTorch `nn.Linear`), applied per step on sequences. */
+export const fc: OpDef<DenseAttrs> = {
+  name: "fc",
+  aliases: ["dense", "linear_layer", "fullyconnected"],
+  category: "dense",
+  description: "fully-connected layer: UNITS bias=",
+  inputs: "one",
+  compile(args) {
+    const reader = new ArgReader(args, "fc");
+    const units = reader.positional("number") ?? reader.named("units", "out");
+    if (!units) throw new ArgError("fc needs a number of units", "write e.g. fc 4096");
+    const biasArg = reader.named("bias");
+    const bias = reader.flag("nobias") ? false : biasArg ? asBool(biasArg, "bias") : true;
+    reader.finish(["units", "bias", "nobias"]);
+    return { units: asPositiveInt(units, "units"), bias };
+  },
+  outShape([input], attrs) {
+    const { rows } = denseInput(input!);
+    return input!.length === 2 ? [rows, attrs.units] : [attrs.units];
+  },
+  params([input], _out, attrs) {
+    return denseInput(input!).features * attrs.units + (attrs.bias ? attrs.units : 0);
+  },
+  macs([input], _out, attrs) {
+    const { features, rows } = denseInput(input!);
+    return rows * features * attrs.units;
+  },
+  describe: (attrs) => String(attrs.units),
+};
+
+/** HxWxC → H·W·C (PyTorch flattens in C, H, W order; the engine does the same). */
+export const flatten: OpDef<Record<string, never>> = {
+  name: "flatten",
+  category: "reshape",
+  description: "flattens an image or sequence into a vector",
+  inputs: "one",
+  compile(args) {
+    new ArgReader(args, "flatten").finish();
+    return {};
+  },
+  outShape: ([input]) => [elements(input!)],
+  params: () => 0,
+  macs: () => 0,
+  receptive([input]) {
+    if (input!.length !== 3) return { kernel: [1, 1], stride: [1, 1] };
+    return { kernel: [input![0]!, input![1]!], stride: [input![0]!, input![1]!] };
+  },
+};

@@ -1,0 +1,44 @@
+import type { OpDef } from "./types.js";
+import { conv } from "./conv.js";
+import { deconv } from "./deconv.js";
+import { adaptiveavgpool, avgpool, globalavgpool, globalmaxpool, l2pool, maxpool } from "./pool.js";
+import { bn, dropout, identity, leakyrelu, lrn, relu, sigmoid, softmax, tanh } from "./elementwise.js";
+import { fc, flatten } from "./dense.js";
+import { upsample, zeropad } from "./resample.js";
+import { gru, lstm, rnn } from "./recurrent.js";
+import { add, concat } from "./merge.js";
+import { chanpad, proj } from "./shortcut.js";
+import { input } from "./input.js";
+
+// Each op narrows Attrs to its own type; the registry stores them at the common type.
+const ALL = [
+  input, conv, deconv, maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
+  lrn, bn, relu, leakyrelu, tanh, sigmoid, softmax, fc, flatten, dropout, upsample, zeropad,
+  identity, rnn, lstm, gru, concat, add, proj, chanpad,
+] as unknown as OpDef[];
+
+const byName = new Map<string, OpDef>();
+for (const op of ALL) {
+  byName.set(op.name, op);
+  for (const alias of op.aliases ?? []) byName.set(alias, op);
+}
+
+/** Every layer kind, canonical names only, in a stable order. */
+export const ops: readonly OpDef[] = ALL;
+
+/** The op a written kind (canonical name or alias, any case) refers to. */
+export function findOp(kind: string): OpDef | undefined {
+  return byName.get(kind.toLowerCase());
+}
+
+/** The op of a compiled node's `op` field; compiled graphs only hold canonical names. */
+export function getOp(name: string): OpDef {
+  const op = byName.get(name);
+  if (!op) throw new Error(`no op named ${name}`);
+  return op;
+}
+
+/** All written names (canonical and aliases), for "did you mean" suggestions. */
+export function opNames(): string[] {
+  return [...byName.keys()];
+}
