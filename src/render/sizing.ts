@@ -1,0 +1,297 @@
+/**
+ * Print sizing: the command-line values that decide how big a figure prints, parsed into
+ * points with messages a user can act on, and the fit that makes `--font-size 8` print at
+ * exactly 8 pt when the figure is set to `--width 85mm`.
+ *
+ * How the render command uses `fitToWidth` (why: the figure is re-laid-out, not shrunk):
+ *
+ *   A figure laid out with labels of size F and scaled by s to the printed width prints
+ *   its labels at F·s. Shrinking a layout made for 8 pt labels to 85 mm would print them
+ *   at maybe 5 pt. So the layout is run again with every length that must have a fixed
+ *   *printed* size (font sizes, stroke widths, arrow heads, label gaps, padding) divided
+ *   by s, while the geometry that comes from the network (block sizes from tensor shapes)
+ *   is not. The laid-out width W(s) then depends on s, and the scale that makes the
+ *   printed width exactly the target solves  s = target / W(s).  `fitToWidth` finds it
+ *   with a few layouts (secant steps in 1/s) and `scaleScene` applies it, so
+ *   the page width is exact and labels print at F·(s_final / s_layout), which the
+ *   tolerance keeps within 0.01 % of F. When no scale fits (the labels alone are wider
+ *   than the target width), the result says so through `printedFontRatio` and the
+ *   command should warn with the size the labels will really print at.
+ */
+
+import { existsSync, statSync } from "node:fs";
+import { extname, resolve } from "node:path";
+import * as fontkit from "fontkit";
+import type { Point, Primitive, Scene } from "../scene/types.js";
+import { bundledFontNames } from "../text/fonts.js";
+
+/** A parsed command-line value, or the message to print instead of a stack trace. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+
+/** Points per unit: PostScript points, so 1 in = 72 pt exactly, and CSS px = 1/96 in. */
+const POINTS_PER_UNIT: Record<string, number> = {
+  pt: 1,
+  in: 72,
+  mm: 72 / 25.4,
+  cm: 72 / 2.54,
+  px: 72 / 96,
+};
+
+/** Journal column widths people ask for by name. */
+export const COLUMN_WIDTHS_MM = { single: 85, double: 178 } as const;
+
+/** Limits that keep a typo (`--width 85m`, `--dpi 30000`) from producing a useless or huge file. */
+const WIDTH_RANGE_PT: [number, number] = [36, 72 * 100];
+const FONT_SIZE_RANGE_PT: [number, number] = [2, 144];
+const DPI_RANGE: [number, number] = [10, 2400];
+const SCALE_RANGE: [number, number] = [0.1, 40];
+
+/** Renders a user value inside an error message without letting control characters through. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+function parseNumber(text: string): number | undefined {
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function inRange(value: number, [lo, hi]: [number, number]): boolean {
+  return value >= lo && value <= hi;
+}
+
+/**
+ * Parses a printed length such as `85mm`, `3.5in`, `240pt`, `8.5cm` or `320px` (CSS px,
+ * 1/96 in) into points. A bare number is refused: `--width 85` could mean millimetres or
+ * points, and guessing wrong prints a figure three times too big.
+ */
+export function parseLength(text: string, flag = "--width"): Parsed<number> {
+  const trimmed = text.trim().toLowerCase();
+  const match = /^(.*?)\s*(pt|mm|cm|in|px)?$/.exec(trimmed);
+  const value = match ? parseNumber(match[1] ?? "") : undefined;
+  if (!match || value === undefined) {
+    return fail(`${flag}: ${quote(text)} is not a length; write a number with a unit, e.g. 85mm, 3.5in or 240pt`);
+  }
+  const unit = match[2];
+  if (!unit) {
+    return fail(`${flag}: ${quote(text)} has no unit; write ${value}mm, ${value}in or ${value}pt`);
+  }
+  const points = value * (POINTS_PER_UNIT[unit] ?? 1);
+  if (!inRange(points, WIDTH_RANGE_PT)) {
+    return fail(`${flag}: ${quote(text)} is outside 0.5in–100in (12.7mm–2540mm)`);
+  }
+  return ok(points);
+}
+
+/** Parses `--font-size 8` or `8pt` into points. */
+export function parseFontSize(text: string): Parsed<number> {
+  const value = parseNumber(text.trim().toLowerCase().replace(/\s*pt$/, ""));
+  if (value === undefined) return fail(`--font-size: ${quote(text)} is not a size in points, e.g. 8 or 9.5`);
+  if (!inRange(value, FONT_SIZE_RANGE_PT)) {
+    return fail(`--font-size: ${value} pt is outside ${FONT_SIZE_RANGE_PT[0]}–${FONT_SIZE_RANGE_PT[1]} pt`);
+  }
+  return ok(value);
+}
+
+/** Parses `--dpi 300`. */
+export function parseDpi(text: string): Parsed<number> {
+  const value = parseNumber(text.trim().toLowerCase().replace(/\s*dpi$/, ""));
+  if (value === undefined) return fail(`--dpi: ${quote(text)} is not a number of dots per inch, e.g. 300`);
+  if (!inRange(value, DPI_RANGE)) return fail(`--dpi: ${value} is outside ${DPI_RANGE[0]}–${DPI_RANGE[1]}`);
+  return ok(value);
+}
+
+/** Parses `--scale 2` (PNG pixels per point; 1 is 72 dpi). */
+export function parseScale(text: string): Parsed<number> {
+  const value = parseNumber(text.trim().toLowerCase().replace(/\s*x$/, ""));
+  if (value === undefined) return fail(`--scale: ${quote(text)} is not a number, e.g. 2`);
+  if (!inRange(value, SCALE_RANGE)) return fail(`--scale: ${value} is outside ${SCALE_RANGE[0]}–${SCALE_RANGE[1]}`);
+  return ok(value);
+}
+
+export type Background = "white" | "transparent";
+
+/** Parses `--background white|transparent`. */
+export function parseBackground(text: string): Parsed<Background> {
+  const value = text.trim().toLowerCase();
+  if (value === "white" || value === "transparent") return ok(value);
+  return fail(`--background: ${quote(text)} is not one of white, transparent`);
+}
+
+/** Font formats that every renderer reads: pdfkit embeds them and resvg draws them (not WOFF/WOFF2). */
+const FONT_EXTENSIONS = new Set([".ttf", ".otf"]);
+
+/**
+ * Validates `--font NAME|path.ttf` and returns the family to put in the scene's FontSpecs:
+ * a bundled name as given, or the absolute path of a font file that fontkit can read and
+ * that has glyphs for ordinary labels.
+ */
+export function parseFont(text: string): Parsed<string> {
+  const names = bundledFontNames();
+  if (names.includes(text)) return ok(text);
+  const extension = extname(text).toLowerCase();
+  if (!FONT_EXTENSIONS.has(extension)) {
+    return fail(`--font: ${quote(text)} is neither a bundled font (${names.join(", ")}) nor a .ttf or .otf file`);
+  }
+  const path = resolve(text);
+  if (!existsSync(path) || !statSync(path).isFile()) return fail(`--font: no font file at ${quote(path)}`);
+  let face: fontkit.Font;
+  try {
+    face = fontkit.openSync(path);
+  } catch (error) {
+    return fail(`--font: ${quote(path)} is not a readable font (${(error as Error).message})`);
+  }
+  // A font without Latin digits or `x` cannot write shapes like 56×56×64.
+  const missing = [..."0123456789x"].filter((c) => !hasGlyph(face, c));
+  if (missing.length > 0) return fail(`--font: ${quote(path)} has no glyphs for ${quote(missing.join(""))}`);
+  return ok(path);
+}
+
+/** Whether the font maps this character to a real glyph (glyph 0 is `.notdef`, drawn as a box). */
+function hasGlyph(face: fontkit.Font, char: string): boolean {
+  const run = face.layout(char);
+  return run.glyphs.length > 0 && run.glyphs.every((g) => (g as unknown as { id: number }).id !== 0);
+}
+
+/** Characters of `text` that `face` would draw as `.notdef` boxes, for a warning before printing. */
+export function missingGlyphs(face: fontkit.Font, text: string): string[] {
+  const missing = new Set<string>();
+  for (const char of text) if (/\S/.test(char) && !hasGlyph(face, char)) missing.add(char);
+  return [...missing];
+}
+
+/** The factor that scales a figure `sceneWidthPt` wide to print `targetWidthPt` wide. */
+export function fitScale(sceneWidthPt: number, targetWidthPt: number): number {
+  if (!(sceneWidthPt > 0) || !(targetWidthPt > 0)) {
+    throw new RangeError(`fitScale: widths must be positive (scene ${sceneWidthPt}, target ${targetWidthPt})`);
+  }
+  return targetWidthPt / sceneWidthPt;
+}
+
+export interface FitResult<T> {
+  /** The layout to scale, made by `layoutAt(layoutScale)`. */
+  laidOut: T;
+  /** The scale the layout was made for (print-size lengths were divided by it). */
+  layoutScale: number;
+  /** The scale that makes `laidOut` exactly the target width: pass it to `scaleScene`. */
+  finalScale: number;
+  /** Printed label size ÷ requested label size: 1 when the fit succeeded. */
+  printedFontRatio: number;
+  /** Whether `printedFontRatio` is within the tolerance. */
+  converged: boolean;
+  /** How many layouts the fit ran. */
+  layouts: number;
+}
+
+export interface FitOptions {
+  /** Allowed relative error of the printed font size (default 1e-4). */
+  tolerance?: number;
+  /** Upper bound on layouts (default 8); each may take a second for a large network. */
+  maxLayouts?: number;
+}
+
+/** Scales outside this range mean there is no fit (labels wider than the page); stop there. */
+const SCALE_LIMITS: [number, number] = [1e-3, 1e3];
+
+/**
+ * Finds the scale s at which a layout whose print-size lengths were divided by s prints
+ * exactly `targetWidthPt` wide (see the top of this file). `layoutAt(s)` must be
+ * deterministic; its result's `width` is in points before scaling.
+ */
+export function fitToWidth<T extends { width: number }>(
+  layoutAt: (layoutScale: number) => T,
+  targetWidthPt: number,
+  options: FitOptions = {},
+): FitResult<T> {
+  const tolerance = options.tolerance ?? 1e-4;
+  const maxLayouts = Math.max(1, options.maxLayouts ?? 8);
+  const clamp = (u: number) => Math.min(1 / SCALE_LIMITS[0], Math.max(1 / SCALE_LIMITS[1], u));
+
+  let best: FitResult<T> | undefined;
+  // Solve in u = 1/s, the factor by which print-size lengths grow: a layout's width is close
+  // to linear in u (fixed geometry plus labels and gaps), so g(u) = W(u) − target·u is too,
+  // and secant steps on it land in one or two layouts where steps in s would crawl.
+  let previous: { u: number; g: number } | undefined;
+  let u = 1;
+  for (let layouts = 1; layouts <= maxLayouts; layouts++) {
+    const laidOut = layoutAt(1 / u);
+    const finalScale = fitScale(laidOut.width, targetWidthPt);
+    const ratio = finalScale * u;
+    const result: FitResult<T> = {
+      laidOut,
+      layoutScale: 1 / u,
+      finalScale,
+      printedFontRatio: ratio,
+      converged: Math.abs(ratio - 1) <= tolerance,
+      layouts,
+    };
+    if (!best || Math.abs(Math.log(ratio)) < Math.abs(Math.log(best.printedFontRatio))) best = result;
+    best.layouts = layouts;
+    if (result.converged) return best;
+
+    const g = laidOut.width - targetWidthPt * u;
+    let next = 1 / finalScale; // the fixed-point step, used when the secant has no slope to follow
+    if (previous && g !== previous.g) {
+      const secant = u - (g * (u - previous.u)) / (g - previous.g);
+      if (Number.isFinite(secant) && secant > 0) next = secant;
+    }
+    previous = { u, g };
+    const clamped = clamp(next);
+    if (clamped === u) break;
+    u = clamped;
+  }
+  return best!;
+}
+
+const scalePoint = ([x, y]: Point, s: number): Point => [x * s, y * s];
+
+function scalePrimitive(p: Primitive, s: number): Primitive {
+  const paint = "paint" in p && p.paint.stroke
+    ? {
+        ...p.paint,
+        stroke: { ...p.paint.stroke, width: p.paint.stroke.width * s, dash: p.paint.stroke.dash?.map((d) => d * s) },
+      }
+    : undefined;
+  switch (p.type) {
+    case "polygon":
+      return { ...p, points: p.points.map((q) => scalePoint(q, s)), paint: paint ?? p.paint };
+    case "path":
+      return {
+        ...p,
+        paint: paint ?? p.paint,
+        commands: p.commands.map((c) => {
+          switch (c.op) {
+            case "M":
+            case "L":
+              return { op: c.op, to: scalePoint(c.to, s) };
+            case "C":
+              return { op: "C", c1: scalePoint(c.c1, s), c2: scalePoint(c.c2, s), to: scalePoint(c.to, s) };
+            case "Z":
+              return c;
+          }
+        }),
+      };
+    case "circle":
+      return { ...p, center: scalePoint(p.center, s), radius: p.radius * s, paint: paint ?? p.paint };
+    case "text":
+      // Advance widths are linear in the font size (no hinting), so the measured width scales too.
+      return { ...p, at: scalePoint(p.at, s), font: { ...p.font, size: p.font.size * s }, width: p.width * s };
+    case "image":
+      return { ...p, corners: [scalePoint(p.corners[0], s), scalePoint(p.corners[1], s), scalePoint(p.corners[2], s)] };
+  }
+}
+
+/** The scene uniformly scaled by `s`: coordinates, stroke widths, dashes, font sizes, text widths. */
+export function scaleScene(scene: Scene, s: number): Scene {
+  if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`scaleScene: scale must be positive, got ${s}`);
+  return { ...scene, width: scene.width * s, height: scene.height * s, primitives: scene.primitives.map((p) => scalePrimitive(p, s)) };
+}
+
+/** PNG pixel size of a scene `widthPt × heightPt` at `dpi`, as resvg rounds it. */
+export function pixelSize(widthPt: number, heightPt: number, dpi: number): { width: number; height: number } {
+  return { width: Math.round((widthPt * dpi) / 72), height: Math.round((heightPt * dpi) / 72) };
+}
