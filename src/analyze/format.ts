@@ -44,8 +44,8 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: "Layer", width: 20, align: "left" },
-  { title: "Kind", width: 15, align: "left" },
+  { title: "Layer", width: 19, align: "left" },
+  { title: "Kind", width: 17, align: "left" },
   { title: "Output", width: 13, align: "right" },
   { title: "Params", width: 11, align: "right" },
   { title: "MACs", width: 9, align: "right" },
@@ -66,7 +66,7 @@ function row(cells: string[]): string {
 /** The per-layer table of one network, Keras/torchinfo style, within 80 columns. */
 export function formatNetworkTable(network: SummaryNetwork): string {
   const ruleWidth = COLUMNS.reduce((w, c) => w + c.width, 0) + COLUMNS.length - 1;
-  const lines = [network.title ? `${network.name} — ${network.title}` : network.name, "=".repeat(ruleWidth)];
+  const lines = [network.title && network.title !== network.name ? `${network.name} — ${network.title}` : network.name, "=".repeat(ruleWidth)];
   lines.push(row(COLUMNS.map((c) => c.title)));
   lines.push("-".repeat(ruleWidth));
   for (const layer of network.layers) {

@@ -7,8 +7,15 @@ export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 70;
 
+/** Prints diagnostics in source order, whichever stage found them. */
 export function printDiagnostics(diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d, sources) + "\n");
+  const ordered = [...diagnostics].sort(
+    (a, b) =>
+      (a.location?.file ?? "").localeCompare(b.location?.file ?? "") ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.location?.column ?? 0) - (b.location?.column ?? 0),
+  );
+  for (const d of ordered) process.stderr.write(formatDiagnostic(d, sources) + "\n");
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors > 1) process.stderr.write(`${errors} errors\n`);
 }

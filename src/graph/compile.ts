@@ -47,6 +47,8 @@ class NetworkBuilder {
   private readonly counters = new Map<string, number>();
   /** Tower base name → the lanes' node ids. */
   readonly towerBases = new Map<string, string[]>();
+  /** Block instance, group or repeat id → its output, so `from inception_4a` reads the block. */
+  readonly frameOutputs = new Map<string, string[]>();
   title?: string;
   caption?: string;
   readonly figure: FigureSettings = {};
@@ -121,7 +123,8 @@ export function compileInto(source: SourceFile, diagnostics: DiagnosticBag): Gra
   }
   const hasLayers = loose.some((s) => s.type !== "title" && s.type !== "caption" && s.type !== "defaults");
   if (hasLayers) {
-    const name = basename(source.file, extname(source.file)) || "network";
+    const title = loose.find((s) => s.type === "title");
+    const name = title?.type === "title" ? title.text : basename(source.file, extname(source.file)) || "network";
     const loc: SourceLocation = loose[0]!.loc;
     networks.unshift(compileNetwork(name, loose, loc, globalBlocks, diagnostics));
   } else {
@@ -246,7 +249,9 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
       const id = scope.prefix + statement.name;
       builder.addFrame({ id, kind: "group", label: statement.name, parent: scope.frames.at(-1), loc: statement.loc });
       const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: { next: 0 } };
-      return compileBody(statement.body, cursor, inner, builder);
+      const output = compileBody(statement.body, cursor, inner, builder);
+      builder.frameOutputs.set(id, output);
+      return output;
     }
     case "repeat":
       return compileRepeat(statement, cursor, scope, builder);
@@ -276,13 +281,17 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   // `repeat N block(...)`: each repetition is one block instance, named like PyTorch's `layer1.0`.
   const single = statement.body.length === 1 && statement.body[0]!.type === "chain" ? statement.body[0] : undefined;
   const call = single && single.elements.length === 1 && single.elements[0]!.type === "call" && !single.elements[0]!.name ? single.elements[0] : undefined;
+  // An unnamed repeat inside a group continues the group's numbering (`layer1.1`, `layer1.2`).
+  const continuesSequence = !statement.name && call !== undefined && scope.sequence !== undefined;
   for (let index = 0; index < count; index++) {
-    const id = `${groupId}.${index}`;
+    const id = continuesSequence ? `${scope.prefix}${scope.sequence!.next++}` : `${groupId}.${index}`;
     const label = call ? call.block : `${name} ${index + 1}/${count}`;
     builder.addFrame({ id, kind: "block", label, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
     const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, groupId, id], sequence: { next: 0 } };
     cursor = call ? expandCall(call, cursor, inner, builder) : compileBody(statement.body, cursor, inner, builder);
+    builder.frameOutputs.set(id, cursor);
   }
+  builder.frameOutputs.set(groupId, cursor);
   return cursor;
 }
 
@@ -302,7 +311,10 @@ function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor
       builder.diagnostics.error("towers hold layer lines only", inner.loc, "define a block outside and call it from a layer line");
       continue;
     }
-    for (const element of inner.elements) {
+    for (const written of inner.elements) {
+      // An unnamed layer gets one name for all its lanes (`flatten_1/1`, `flatten_1/2`).
+      const op = written.type === "layer" && !written.name ? findOp(written.op) : undefined;
+      const element = op && written.type === "layer" ? { ...written, name: builder.autoName(scope.prefix, op.name) } : written;
       const next: Cursor[] = [];
       for (let index = 0; index < count; index++) {
         const laneScope: Scope = { ...scope, frames: [...scope.frames, id], tower: { index, count } };
@@ -353,6 +365,8 @@ function resolveRef(name: string, scope: Scope, builder: NetworkBuilder): string
   for (let i = parts.length; i >= 0; i--) {
     const candidate = [...parts.slice(0, i), name].join(".");
     if (builder.ids.has(candidate)) return [candidate];
+    const output = builder.frameOutputs.get(candidate);
+    if (output) return output;
     const lanes = builder.towerBases.get(candidate);
     if (lanes) return scope.tower ? [lanes[scope.tower.index]!] : lanes;
   }
@@ -441,7 +455,9 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
   const id = scope.prefix + name;
   builder.addFrame({ id, kind: "block", label: element.label ?? block.name, parent: scope.frames.at(-1), loc: element.loc });
   const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: undefined };
-  return expandCall(element, inputs, inner, builder);
+  const output = expandCall(element, inputs, inner, builder);
+  builder.frameOutputs.set(id, output);
+  return output;
 }
 
 /** Binds a call's arguments to the block's parameters and compiles its body in `inner`. */

@@ -153,7 +153,7 @@ class Parser {
     if (this.at("ident", "repeat")) {
       const loc = this.advance().loc;
       const count = this.expression();
-      const body = this.at("lbrace") ? this.block() : [this.chain(undefined)];
+      const body = this.at("lbrace") ? this.block() : [this.namedChain()];
       return { type: "repeat", name, count, body, loc: name ? start.loc : loc };
     }
     if (this.at("ident", "towers")) {
@@ -213,6 +213,18 @@ class Parser {
     return entries;
   }
 
+  /** A chain whose first element may carry a `name:`. */
+  private namedChain(): Statement {
+    const start = this.token;
+    let name: string | undefined;
+    if (start.kind === "ident" && this.peek().kind === "colon") {
+      name = start.text;
+      this.advance();
+      this.advance();
+    }
+    return this.chain(name, start.loc);
+  }
+
   private chain(name: string | undefined, loc: SourceLocation = this.token.loc): Statement {
     const elements: Element[] = [this.element(name)];
     while (this.at("arrow")) {
@@ -256,7 +268,7 @@ class Parser {
     this.skipNewlines();
     while (!this.at("rbrace") && !this.at("eof")) {
       try {
-        branches.push(this.at("lbrace") ? this.block() : [this.chain(undefined)]);
+        branches.push(this.at("lbrace") ? this.block() : [this.statement()]);
         if (!this.at("rbrace")) this.expect("newline", "end of line", "each branch of a merge goes on its own line");
       } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;

@@ -44,7 +44,6 @@ export const fc: OpDef<DenseAttrs> = {
     const { features, rows } = denseInput(input!);
     return rows * features * attrs.units;
   },
-  describe: (attrs) => String(attrs.units),
 };
 
 /** HxWxC → H·W·C (PyTorch flattens in C, H, W order; the engine does the same). */
