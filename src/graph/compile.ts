@@ -416,7 +416,8 @@ function compileLayer(element: LayerElement, inputs: Cursor, scope: Scope, build
       const total = attrs[key];
       if (typeof total !== "number") continue;
       if (total % scope.tower.count !== 0) {
-        diagnostics.error(`${total} ${key} do not split evenly into ${scope.tower.count} towers`, element.opLoc);
+        // Every lane fails the same way; say it once.
+        if (scope.tower.index === 0) diagnostics.error(`${total} ${key} do not split evenly into ${scope.tower.count} towers`, element.opLoc);
         return undefined;
       }
       attrs[key] = total / scope.tower.count;

@@ -11,7 +11,9 @@
 import PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Primitive, Scene, Stroke, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
+import { openFont } from "../text/measure.js";
 import { anchorOffset } from "../text/outline.js";
+import { shapeText } from "../text/shaping.js";
 import { arrowHead } from "./arrow.js";
 
 export interface PdfOptions {
@@ -115,7 +117,16 @@ function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   // y-down axes); the text starts at the anchor offset along its own baseline.
   doc.transform(cos, -sin, sin, cos, t.at[0], t.at[1]);
   doc.font(fontFile(t.font)).fontSize(t.font.size).fillColor(color);
-  doc.text(text, anchorOffset(t), 0, { lineBreak: false, baseline: "alphabetic" });
+  // One text object per script run (see shaping.ts). pdfkit shapes each run again with the
+  // same fontkit and font file; an explicit (empty) feature list makes it shape the run
+  // whole, as shapeText does, instead of word by word, so glyphs and advances agree.
+  const face = openFont(t.font);
+  const unit = t.font.size / face.unitsPerEm;
+  let x = anchorOffset(t);
+  for (const run of shapeText(face, text)) {
+    doc.text(run.text, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
+    x += run.advanceWidth * unit;
+  }
 }
 
 function drawImage(doc: PDFKit.PDFDocument, png: Uint8Array, corners: [Point, Point, Point]): void {

@@ -56,6 +56,8 @@ export interface PathPrimitive extends PrimitiveBase {
   paint: Paint;
   /** Arrow head at the path's end, pointing along its last segment. */
   arrow?: "end";
+  /** For edges: the node ids the path connects, so checks can verify it touches both. */
+  link?: { from: string; to: string };
 }
 
 export interface CirclePrimitive extends PrimitiveBase {

@@ -1,12 +1,13 @@
 /**
  * Glyph outlines of a text primitive, for SVGs that must look the same where the font is
  * not installed (`--text-as-paths`). The glyphs come from the same font file and the same
- * fontkit layout (kerning, ligatures) that measured the text, so the outline lines up with
- * the `<text>` element it replaces and with the PDF.
+ * shaping (kerning, ligatures, split by script: `shaping.ts`) as the PDF's text, so the
+ * outline lines up with the `<text>` element it replaces and with the PDF.
  */
 
 import type { PathCommand, Point, TextPrimitive } from "../scene/types.js";
 import { openFont } from "./measure.js";
+import { shapeText } from "./shaping.js";
 
 /** One command of fontkit's glyph path, in font units with y up. */
 interface GlyphCommand {
@@ -35,7 +36,7 @@ export function anchorOffset(t: Pick<TextPrimitive, "anchor" | "width">): number
  */
 export function textOutline(t: TextPrimitive): PathCommand[] {
   const face = openFont(t.font);
-  const run = face.layout(t.text);
+  const glyphs = shapeText(face, t.text).flatMap((run) => run.glyphs.map((glyph, i) => ({ glyph, pos: run.positions[i]! })));
   const unit = t.font.size / face.unitsPerEm;
   const angle = ((t.rotate ?? 0) * Math.PI) / 180;
   const cos = Math.cos(angle);
@@ -50,8 +51,7 @@ export function textOutline(t: TextPrimitive): PathCommand[] {
   const out: PathCommand[] = [];
   let penX = 0;
   let penY = 0;
-  run.glyphs.forEach((glyph, i) => {
-    const pos = run.positions[i]!;
+  for (const { glyph, pos } of glyphs) {
     const ox = penX + pos.xOffset;
     const oy = penY + pos.yOffset;
     // Font units, y up, relative to the glyph origin → text space in points.
@@ -100,6 +100,6 @@ export function textOutline(t: TextPrimitive): PathCommand[] {
     }
     penX += pos.xAdvance;
     penY += pos.yAdvance;
-  });
+  }
   return out;
 }

@@ -1,0 +1,194 @@
+import { expectRank, type Tensor } from "../tensor.js";
+import { kernels, type WasmKernels } from "./wasm.js";
+
+/** Conv2d settings, all explicit; `conv2dParams` fills in PyTorch's defaults. */
+export interface Conv2dParams {
+  stride: [number, number];
+  /** Zero padding `[top, left, bottom, right]`; asymmetric padding covers TF-style `same`. */
+  padding: [number, number, number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export interface ConvTranspose2dParams {
+  stride: [number, number];
+  /** PyTorch's `padding`: removed from both sides of the full output, `[h, w]`. */
+  padding: [number, number];
+  /** Extra rows/columns on the bottom/right of the output, `[h, w]` (less than stride or dilation). */
+  outputPadding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+type Pair = number | [number, number];
+
+function pair(v: Pair | undefined, dflt: number): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  return typeof v === "number" ? [v, v] : [v[0], v[1]];
+}
+
+/** PyTorch defaults (stride 1, no padding, dilation 1, one group); `padding` as one number, `[h, w]` or `[top, left, bottom, right]`. */
+export function conv2dParams(o: {
+  stride?: Pair;
+  padding?: number | [number, number] | [number, number, number, number];
+  dilation?: Pair;
+  groups?: number;
+} = {}): Conv2dParams {
+  const p = o.padding ?? 0;
+  const padding: [number, number, number, number] =
+    typeof p === "number" ? [p, p, p, p] : p.length === 2 ? [p[0], p[1], p[0], p[1]] : [p[0], p[1], p[2], p[3]];
+  return { stride: pair(o.stride, 1), padding, dilation: pair(o.dilation, 1), groups: o.groups ?? 1 };
+}
+
+export function convTranspose2dParams(o: {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+} = {}): ConvTranspose2dParams {
+  return {
+    stride: pair(o.stride, 1),
+    padding: pair(o.padding, 0),
+    outputPadding: pair(o.outputPadding, 0),
+    dilation: pair(o.dilation, 1),
+    groups: o.groups ?? 1,
+  };
+}
+
+function positive(values: number[], what: string): void {
+  for (const v of values) if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be positive integers, got ${values.join(", ")}`);
+}
+
+function nonNegative(values: number[], what: string): void {
+  for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`${what} must be non-negative integers, got ${values.join(", ")}`);
+}
+
+/** Output `[M, Ho, Wo]` of a conv of input `[C, H, W]` with weight `[M, C/groups, kh, kw]`; throws on mismatch. */
+export function conv2dOutputShape(input: readonly number[], weight: readonly number[], p: Conv2dParams): [number, number, number] {
+  const [C, H, W] = input as [number, number, number];
+  const [M, Cg, kh, kw] = weight as [number, number, number, number];
+  positive([...p.stride, ...p.dilation, p.groups], "conv2d stride, dilation and groups");
+  nonNegative(p.padding, "conv2d padding");
+  if (C % p.groups !== 0 || M % p.groups !== 0) {
+    throw new RangeError(`conv2d: ${C} input and ${M} output channels are not divisible by ${p.groups} groups`);
+  }
+  if (Cg * p.groups !== C) {
+    throw new RangeError(`conv2d: weight [${weight.join(", ")}] expects ${Cg * p.groups} input channels, input has ${C}`);
+  }
+  const [pt, pl, pb, pr] = p.padding;
+  const Ho = Math.floor((H + pt + pb - p.dilation[0] * (kh - 1) - 1) / p.stride[0]) + 1;
+  const Wo = Math.floor((W + pl + pr - p.dilation[1] * (kw - 1) - 1) / p.stride[1]) + 1;
+  if (Ho < 1 || Wo < 1) {
+    throw new RangeError(`conv2d: ${kh}x${kw} kernel (dilation ${p.dilation.join("x")}) does not fit a padded ${H}x${W} input`);
+  }
+  return [M, Ho, Wo];
+}
+
+/** Output `[M, Ho, Wo]` of a transposed conv of input `[C, H, W]` with weight `[C, M/groups, kh, kw]`. */
+export function convTranspose2dOutputShape(
+  input: readonly number[],
+  weight: readonly number[],
+  p: ConvTranspose2dParams,
+): [number, number, number] {
+  const [C, H, W] = input as [number, number, number];
+  const [Cw, Mg, kh, kw] = weight as [number, number, number, number];
+  positive([...p.stride, ...p.dilation, p.groups], "conv_transpose2d stride, dilation and groups");
+  nonNegative([...p.padding, ...p.outputPadding], "conv_transpose2d padding and output padding");
+  if (Cw !== C) throw new RangeError(`conv_transpose2d: weight [${weight.join(", ")}] expects ${Cw} input channels, input has ${C}`);
+  if (C % p.groups !== 0) throw new RangeError(`conv_transpose2d: ${C} input channels are not divisible by ${p.groups} groups`);
+  for (let i = 0; i < 2; i++) {
+    if (p.outputPadding[i]! >= Math.max(p.stride[i]!, p.dilation[i]!)) {
+      throw new RangeError("conv_transpose2d: output padding must be smaller than stride or dilation");
+    }
+  }
+  const Ho = (H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (kh - 1) + p.outputPadding[0] + 1;
+  const Wo = (W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (kw - 1) + p.outputPadding[1] + 1;
+  if (Ho < 1 || Wo < 1) throw new RangeError(`conv_transpose2d: padding leaves an empty ${Ho}x${Wo} output`);
+  return [Mg * p.groups, Ho, Wo];
+}
+
+function checkBias(bias: Float32Array | null, M: number, what: string): void {
+  if (bias && bias.length !== M) throw new RangeError(`${what}: bias has ${bias.length} values for ${M} output channels`);
+}
+
+/**
+ * Computes output channels [mBegin, mEnd) of conv2d(x, weight) into `out` (the whole
+ * `[M, Ho, Wo]` output; other channels untouched). The worker pool calls this with
+ * disjoint ranges; each element is summed in the same order whatever the range.
+ */
+export function conv2dRange(
+  x: Tensor,
+  weight: Tensor,
+  bias: Float32Array | null,
+  p: Conv2dParams,
+  out: Float32Array,
+  mBegin: number,
+  mEnd: number,
+  k: WasmKernels = kernels(),
+): void {
+  const [C, H, W] = x.shape as [number, number, number];
+  const [M, , kh, kw] = weight.shape as [number, number, number, number];
+  const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
+  const N = Ho * Wo;
+  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, k.exports.conv2d_scratch(C, kh, kw, p.groups, mBegin, mEnd)]) as [number, number, number, number, number];
+  k.put(inP, x.data);
+  k.put(wP, weight.data);
+  if (bias) k.put(bP, bias);
+  k.exports.conv2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd, scratchP);
+  out.set(k.view(outP + mBegin * N * 4, (mEnd - mBegin) * N), mBegin * N);
+}
+
+/**
+ * PyTorch's `F.conv2d` (cross-correlation) on one image: x `[C, H, W]`, weight
+ * `[M, C/groups, kh, kw]`, optional bias `[M]` → `[M, Ho, Wo]`. Runs on the calling
+ * thread; `ComputePool.conv2d` splits the same computation across workers.
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams): Tensor {
+  expectRank(x, 3, "conv2d input");
+  expectRank(weight, 4, "conv2d weight");
+  const shape = conv2dOutputShape(x.shape, weight.shape, p);
+  checkBias(bias, shape[0], "conv2d");
+  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
+  conv2dRange(x, weight, bias, p, out, 0, shape[0]);
+  return { shape, data: out };
+}
+
+/** Output channels [mBegin, mEnd) of convTranspose2d into `out`; see `conv2dRange`. */
+export function convTranspose2dRange(
+  x: Tensor,
+  weight: Tensor,
+  bias: Float32Array | null,
+  p: ConvTranspose2dParams,
+  out: Float32Array,
+  mBegin: number,
+  mEnd: number,
+  k: WasmKernels = kernels(),
+): void {
+  const [C, H, W] = x.shape as [number, number, number];
+  const [, , kh, kw] = weight.shape as [number, number, number, number];
+  const [M, Ho, Wo] = convTranspose2dOutputShape(x.shape, weight.shape, p);
+  const N = Ho * Wo;
+  const scratch = k.exports.conv_transpose2d_scratch(C, H, W, M, kh, kw, p.groups, mBegin, mEnd);
+  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, scratch]) as [number, number, number, number, number];
+  k.put(inP, x.data);
+  k.put(wP, weight.data);
+  if (bias) k.put(bP, bias);
+  k.exports.conv_transpose2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd, scratchP);
+  out.set(k.view(outP + mBegin * N * 4, (mEnd - mBegin) * N), mBegin * N);
+}
+
+/**
+ * PyTorch's `F.conv_transpose2d` on one image: x `[C, H, W]`, weight
+ * `[C, M/groups, kh, kw]`, optional bias `[M]` → `[M, Ho, Wo]` with
+ * `Ho = (H-1)·s − 2p + d·(kh−1) + output_padding + 1`.
+ */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias: Float32Array | null, p: ConvTranspose2dParams): Tensor {
+  expectRank(x, 3, "conv_transpose2d input");
+  expectRank(weight, 4, "conv_transpose2d weight");
+  const shape = convTranspose2dOutputShape(x.shape, weight.shape, p);
+  checkBias(bias, shape[0], "conv_transpose2d");
+  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
+  convTranspose2dRange(x, weight, bias, p, out, 0, shape[0]);
+  return { shape, data: out };
+}

@@ -1,0 +1,77 @@
+import { wasmBase64 } from "./wasm-module.js";
+
+/** The exports of kernels.c; pointers are byte offsets into `memory`. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  conv2d(...args: number[]): void;
+  conv2d_scratch(...args: number[]): number;
+  conv_transpose2d(...args: number[]): void;
+  conv_transpose2d_scratch(...args: number[]): number;
+  linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module; compiled once per thread (a few ms) and shareable with workers. */
+export function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(wasmBase64, "base64"));
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/**
+ * One instance of the kernels with its own linear memory. Arguments are copied in,
+ * the kernel runs, results are copied out: the copies are a few percent of a conv's
+ * time and keep every `Tensor` a plain `Float32Array` that the memory's growth
+ * cannot detach.
+ */
+export class WasmKernels {
+  readonly exports: KernelExports;
+  private readonly heapBase: number;
+
+  constructor(module: WebAssembly.Module = wasmModule()) {
+    const instance = new WebAssembly.Instance(module, {});
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heapBase = this.exports.__heap_base.value as number;
+  }
+
+  /**
+   * Places buffers of the given float counts one after another (16-byte aligned for
+   * SIMD loads) above the stack and static data, grows the memory to hold them and
+   * returns their byte offsets. Valid until the next call.
+   */
+  layout(floats: readonly number[]): number[] {
+    const offsets: number[] = [];
+    let at = align16(this.heapBase);
+    for (const n of floats) {
+      offsets.push(at);
+      at = align16(at + n * 4);
+    }
+    const memory = this.exports.memory;
+    if (at > memory.buffer.byteLength) memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
+    return offsets;
+  }
+
+  /** A view of `length` floats at byte offset `ptr`; invalid after the memory grows. */
+  view(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, ptr, length);
+  }
+
+  put(ptr: number, data: ArrayLike<number>): void {
+    this.view(ptr, data.length).set(data);
+  }
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+let local: WasmKernels | undefined;
+
+/** This thread's kernel instance, created on first use. */
+export function kernels(): WasmKernels {
+  local ??= new WasmKernels();
+  return local;
+}

@@ -1,0 +1,366 @@
+/*
+ * netfig's compute kernels: WebAssembly with 128-bit SIMD (simd128), no libc.
+ *
+ * Built by build.mjs beside this file (clang --target=wasm32 -msimd128 -O3); the
+ * module is embedded in ../wasm-module.ts. Every pointer is a byte offset into the
+ * module's own linear memory; the TypeScript side (../wasm.ts) lays the buffers out
+ * and grows the memory before a call.
+ *
+ * Layouts are PyTorch's, without the batch dimension: images [C][H][W], conv weights
+ * [Cout][Cin/groups][kh][kw], transposed-conv weights [Cin][Cout/groups][kh][kw],
+ * linear weights [out][in].
+ *
+ * Determinism: every output element is summed in the same order whatever the tiling,
+ * the edge handling or the range of output channels a call computes (which is how the
+ * worker pool splits work), so one thread and two threads give identical bits. The
+ * order is: K in fixed blocks of KC; within a block, k ascending with separate
+ * multiply and add (simd128 has no fused multiply-add, and clang does not reassociate
+ * without -ffast-math); blocks added in order; bias last.
+ */
+#include <wasm_simd128.h>
+
+/* Register tile of the GEMM micro-kernel: MR output channels x NR output positions.
+ * 8 accumulators of 4 lanes, two B vectors and a broadcast: V8 keeps them all in the
+ * 15 allocatable SIMD registers of x64. A 6x8 tile (12 accumulators) measured slower
+ * because V8 spilled accumulators to the stack in the inner loop. */
+#define MR 4
+#define NR 8
+/* Depth of one packed block of B: a KC x NR panel (8 KiB) and a KC x MR panel of A
+ * (4 KiB) stay in L1 while the micro-kernel runs over them. */
+#define KC 256
+/* Output positions per packed block of B: KC x NC floats (512 KiB) stays in L2. */
+#define NC 512
+
+static inline int min_i(int a, int b) { return a < b ? a : b; }
+static inline int max_i(int a, int b) { return a > b ? a : b; }
+
+/*
+ * C[0..mr)[0..nr) = (accumulate ? C : 0) + A * B over kc steps, where A is one packed
+ * panel (kc rows of MR floats) and B one packed panel (kc rows of NR floats); C rows
+ * are ldc apart. Rows past mr and columns past nr are zero in the panels: computed
+ * and dropped, so the valid elements are summed exactly as in a full tile.
+ */
+static void ukernel(int kc, const float *a, const float *b, float *c, int ldc, int mr, int nr, int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int k = 0; k < kc; k++) {
+    const v128_t b0 = wasm_v128_load(b);
+    const v128_t b1 = wasm_v128_load(b + 4);
+    b += NR;
+    v128_t va = wasm_v128_load32_splat(a);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va, b1));
+    va = wasm_v128_load32_splat(a + 1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va, b1));
+    va = wasm_v128_load32_splat(a + 2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va, b1));
+    va = wasm_v128_load32_splat(a + 3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va, b1));
+    a += MR;
+  }
+  if (mr == MR && nr == NR) {
+    float *r0 = c, *r1 = r0 + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
+    if (accumulate) {
+      c00 = wasm_f32x4_add(wasm_v128_load(r0), c00);
+      c01 = wasm_f32x4_add(wasm_v128_load(r0 + 4), c01);
+      c10 = wasm_f32x4_add(wasm_v128_load(r1), c10);
+      c11 = wasm_f32x4_add(wasm_v128_load(r1 + 4), c11);
+      c20 = wasm_f32x4_add(wasm_v128_load(r2), c20);
+      c21 = wasm_f32x4_add(wasm_v128_load(r2 + 4), c21);
+      c30 = wasm_f32x4_add(wasm_v128_load(r3), c30);
+      c31 = wasm_f32x4_add(wasm_v128_load(r3 + 4), c31);
+    }
+    wasm_v128_store(r0, c00);
+    wasm_v128_store(r0 + 4, c01);
+    wasm_v128_store(r1, c10);
+    wasm_v128_store(r1 + 4, c11);
+    wasm_v128_store(r2, c20);
+    wasm_v128_store(r2 + 4, c21);
+    wasm_v128_store(r3, c30);
+    wasm_v128_store(r3 + 4, c31);
+    return;
+  }
+  float tile[MR * NR];
+  wasm_v128_store(tile + 0, c00);
+  wasm_v128_store(tile + 4, c01);
+  wasm_v128_store(tile + 8, c10);
+  wasm_v128_store(tile + 12, c11);
+  wasm_v128_store(tile + 16, c20);
+  wasm_v128_store(tile + 20, c21);
+  wasm_v128_store(tile + 24, c30);
+  wasm_v128_store(tile + 28, c31);
+  for (int i = 0; i < mr; i++) {
+    float *row = c + i * ldc;
+    for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[i * NR + j] : tile[i * NR + j];
+  }
+}
+
+/*
+ * Packs rows [0, rows) of A, where A(m, k) = a[m*rs + k*cs], into MR-row panels:
+ * panel p holds K rows of MR floats (rows past `rows` zero). Strides let the same
+ * routine pack conv weights (rs = K, cs = 1) and transposed-conv weights read as W^T.
+ */
+static void pack_a(const float *a, int rs, int cs, int rows, int K, float *ap) {
+  for (int m = 0; m < rows; m += MR) {
+    float *panel = ap + m * K;
+    const int mr = min_i(MR, rows - m);
+    for (int k = 0; k < K; k++) {
+      for (int i = 0; i < mr; i++) panel[k * MR + i] = a[(m + i) * rs + k * cs];
+      for (int i = mr; i < MR; i++) panel[k * MR + i] = 0.0f;
+    }
+  }
+}
+
+/* Floats a packed copy of `rows` rows of A with K columns takes. */
+static int packed_a_size(int rows, int K) { return (rows + MR - 1) / MR * MR * K; }
+
+/*
+ * Runs the micro-kernel over `rows` rows of packed A (starting at column k0 of its
+ * K) and one packed block of B (nc columns, kc deep), writing C[m][n], n in [0, nc).
+ */
+static void gemm_block(int rows, int K, int k0, int kc, const float *ap, const float *bp, int nc, float *c, int ldc,
+                       int accumulate) {
+  for (int m = 0; m < rows; m += MR) {
+    const int mr = min_i(MR, rows - m);
+    const float *apanel = ap + m * K + k0 * MR;
+    for (int p = 0; p * NR < nc; p++) {
+      ukernel(kc, apanel, bp + p * kc * NR, c + m * ldc + p * NR, ldc, mr, min_i(NR, nc - p * NR), accumulate);
+    }
+  }
+}
+
+/* Zero-fills columns [j, NR) of the kc rows of one packed panel. */
+static void pad_panel(float *panel, int kc, int j) {
+  if (j == 0) return;
+  for (int kk = 0; kk < kc; kk++)
+    for (int t = j; t < NR; t++) panel[kk * NR + t] = 0.0f;
+}
+
+/*
+ * Packs rows [k0, k0+kc) and columns [n0, n0+nc) of the im2col matrix of one
+ * group's input planes into NR-wide panels: panel p holds columns p*NR.., row-major
+ * kc x NR. Row k is (ci, ky, kx) in weight order; column n is output position
+ * (n / Wo, n % Wo). Positions falling in the padding read 0.
+ */
+static void pack_im2col(const float *in, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh,
+                        int dw, int Wo, int k0, int kc, int n0, int nc, float *bp) {
+  const int khw = kh * kw;
+  for (int kk = 0; kk < kc; kk++) {
+    const int k = k0 + kk;
+    const int ci = k / khw;
+    const int r = k - ci * khw;
+    const int ky = r / kw;
+    const int kx = r - ky * kw;
+    const float *plane = in + ci * H * W;
+    const int iy_off = ky * dh - pt;
+    const int ix_off = kx * dw - pl;
+    int oy = n0 / Wo, ox = n0 - oy * Wo;
+    int p = 0, j = 0;
+    for (int n = 0; n < nc;) {
+      float *dst = bp + p * kc * NR + kk * NR + j;
+      const int run = min_i(min_i(Wo - ox, nc - n), NR - j);
+      const int iy = oy * sh + iy_off;
+      if ((unsigned)iy >= (unsigned)H) {
+        for (int t = 0; t < run; t++) dst[t] = 0.0f;
+      } else {
+        const float *row = plane + iy * W;
+        const int ix = ox * sw + ix_off;
+        if (sw == 1 && ix >= 0 && ix + run <= W) {
+          if (run == NR) {
+            wasm_v128_store(dst, wasm_v128_load(row + ix));
+            wasm_v128_store(dst + 4, wasm_v128_load(row + ix + 4));
+          } else {
+            for (int t = 0; t < run; t++) dst[t] = row[ix + t];
+          }
+        } else {
+          for (int t = 0; t < run; t++) {
+            const int x = ix + t * sw;
+            dst[t] = (unsigned)x < (unsigned)W ? row[x] : 0.0f;
+          }
+        }
+      }
+      n += run;
+      ox += run;
+      if (ox == Wo) {
+        ox = 0;
+        oy++;
+      }
+      j += run;
+      if (j == NR) {
+        j = 0;
+        p++;
+      }
+    }
+    if (j != 0) {
+      float *dst = bp + p * kc * NR + kk * NR;
+      for (int t = j; t < NR; t++) dst[t] = 0.0f;
+    }
+  }
+}
+
+/* Packs rows [k0, k0+kc) and columns [n0, n0+nc) of a row-major matrix (rows ldb apart). */
+static void pack_matrix(const float *b, int ldb, int k0, int kc, int n0, int nc, float *bp) {
+  for (int p = 0; p * NR < nc; p++) {
+    const int cols = min_i(NR, nc - p * NR);
+    float *panel = bp + p * kc * NR;
+    const float *src = b + k0 * ldb + n0 + p * NR;
+    if (cols == NR) {
+      for (int kk = 0; kk < kc; kk++) {
+        wasm_v128_store(panel + kk * NR, wasm_v128_load(src + kk * ldb));
+        wasm_v128_store(panel + kk * NR + 4, wasm_v128_load(src + kk * ldb + 4));
+      }
+    } else {
+      for (int kk = 0; kk < kc; kk++)
+        for (int t = 0; t < cols; t++) panel[kk * NR + t] = src[kk * ldb + t];
+      pad_panel(panel, kc, cols);
+    }
+  }
+}
+
+/* Floats of one packed block of B. */
+static int packed_b_size(void) { return KC * ((NC + NR - 1) / NR) * NR; }
+
+/*
+ * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
+ * packed weights (a slice spanning several groups needs no more than its own rows)
+ * and one packed block of B.
+ */
+int conv2d_scratch(int C, int kh, int kw, int groups, int m_begin, int m_end) {
+  return packed_a_size(m_end - m_begin, C / groups * kh * kw) + packed_b_size();
+}
+
+/*
+ * 2-D convolution (PyTorch's cross-correlation) of in [C][H][W] with w
+ * [M][C/groups][kh][kw] into out [M][Ho][Wo], computing output channels
+ * [m_begin, m_end) only. Padding is top pt / left pl; bottom and right padding are
+ * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
+ */
+void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
+            int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
+            int m_end, float *scratch) {
+  const int Cg = C / groups, Mg = M / groups;
+  const int K = Cg * kh * kw, N = Ho * Wo;
+  for (int g = 0; g < groups; g++) {
+    const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
+    if (m0 >= m1) continue;
+    const int rows = m1 - m0;
+    float *ap = scratch;
+    float *bp = ap + packed_a_size(rows, K);
+    pack_a(w + m0 * K, K, 1, rows, K, ap);
+    const float *gin = in + g * Cg * H * W;
+    for (int n0 = 0; n0 < N; n0 += NC) {
+      const int nc = min_i(NC, N - n0);
+      for (int k0 = 0; k0 < K; k0 += KC) {
+        const int kc = min_i(KC, K - k0);
+        pack_im2col(gin, H, W, kh, kw, sh, sw, pt, pl, dh, dw, Wo, k0, kc, n0, nc, bp);
+        gemm_block(rows, K, k0, kc, ap, bp, nc, out + m0 * N + n0, N, k0 > 0);
+      }
+    }
+  }
+  if (bias) {
+    for (int m = m_begin; m < m_end; m++) {
+      const float b = bias[m];
+      float *row = out + m * N;
+      for (int n = 0; n < N; n++) row[n] += b;
+    }
+  }
+}
+
+/*
+ * Floats of scratch space conv_transpose2d needs for output channels
+ * [m_begin, m_end): packed W^T and the column matrix of one group's slice, plus one
+ * packed block of B.
+ */
+int conv_transpose2d_scratch(int C, int H, int W, int M, int kh, int kw, int groups, int m_begin, int m_end) {
+  const int Cg = C / groups, Mg = M / groups;
+  /* A call's channel range can span several groups; the largest slice of one group bounds it. */
+  const int rows = min_i(Mg, m_end - m_begin) * kh * kw;
+  return packed_a_size(rows, Cg) + rows * H * W + packed_b_size();
+}
+
+/*
+ * Transposed 2-D convolution (PyTorch's ConvTranspose2d) of in [C][H][W] with w
+ * [C][M/groups][kh][kw] into out [M][Ho][Wo], output channels [m_begin, m_end)
+ * only: out[co][iy*s - p + ky*d][ix*s - p + kx*d] += w[ci][co][ky][kx] * in[ci][iy][ix].
+ * Computed as a GEMM (columns = W^T x in) and a fixed-order scatter-add (col2im).
+ * output_padding only enlarges Ho/Wo, which the caller passes.
+ */
+void conv_transpose2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M,
+                      int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups, int Ho, int Wo,
+                      int m_begin, int m_end, float *scratch) {
+  const int Cg = C / groups, Mg = M / groups;
+  const int khw = kh * kw, N = H * W;
+  for (int m = m_begin; m < m_end; m++) {
+    float *plane = out + m * Ho * Wo;
+    for (int i = 0; i < Ho * Wo; i++) plane[i] = 0.0f;
+  }
+  for (int g = 0; g < groups; g++) {
+    const int c0 = max_i(g * Mg, m_begin), c1 = min_i((g + 1) * Mg, m_end);
+    if (c0 >= c1) continue;
+    const int rows = (c1 - c0) * khw;
+    float *ap = scratch;
+    float *cols = ap + packed_a_size(rows, Cg); /* rows x N */
+    float *bp = cols + rows * N;
+    /* Row r of A = W^T is weight column (co, ky, kx); its element k is input channel ci. */
+    pack_a(w + g * Cg * Mg * khw + (c0 - g * Mg) * khw, 1, Mg * khw, rows, Cg, ap);
+    const float *gin = in + g * Cg * N;
+    for (int n0 = 0; n0 < N; n0 += NC) {
+      const int nc = min_i(NC, N - n0);
+      for (int k0 = 0; k0 < Cg; k0 += KC) {
+        const int kc = min_i(KC, Cg - k0);
+        pack_matrix(gin, N, k0, kc, n0, nc, bp);
+        gemm_block(rows, Cg, k0, kc, ap, bp, nc, cols + n0, N, k0 > 0);
+      }
+    }
+    for (int co = c0; co < c1; co++) {
+      float *plane = out + co * Ho * Wo;
+      for (int ky = 0; ky < kh; ky++) {
+        for (int kx = 0; kx < kw; kx++) {
+          const float *src = cols + (((co - c0) * kh + ky) * kw + kx) * N;
+          for (int iy = 0; iy < H; iy++) {
+            const int oy = iy * sh - ph + ky * dh;
+            if ((unsigned)oy >= (unsigned)Ho) continue;
+            for (int ix = 0; ix < W; ix++) {
+              const int ox = ix * sw - pw + kx * dw;
+              if ((unsigned)ox < (unsigned)Wo) plane[oy * Wo + ox] += src[iy * W + ix];
+            }
+          }
+        }
+      }
+    }
+  }
+  if (bias) {
+    for (int m = m_begin; m < m_end; m++) {
+      const float b = bias[m];
+      float *plane = out + m * Ho * Wo;
+      for (int i = 0; i < Ho * Wo; i++) plane[i] += b;
+    }
+  }
+}
+
+/*
+ * Fully connected layer y[m] = sum_k w[m][k] x[k] + bias[m] for m in [m_begin, m_end).
+ * Sixteen partial sums (four vectors over k mod 16) combined in a fixed order, then
+ * the tail; bias may be 0.
+ */
+void linear(const float *x, int K, const float *w, const float *bias, float *y, int m_begin, int m_end) {
+  const int K16 = K & ~15;
+  for (int m = m_begin; m < m_end; m++) {
+    const float *row = w + m * K;
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    for (int k = 0; k < K16; k += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(row + k), wasm_v128_load(x + k)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(row + k + 4), wasm_v128_load(x + k + 4)));
+      s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(row + k + 8), wasm_v128_load(x + k + 8)));
+      s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(row + k + 12), wasm_v128_load(x + k + 12)));
+    }
+    const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float acc = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+                (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (int k = K16; k < K; k++) acc += row[k] * x[k];
+    y[m] = bias ? acc + bias[m] : acc;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Shape } from "../graph/types.js";
+import { getOp } from "../ops/index.js";
+import type { DrawnNode } from "./drawn.js";
+
+/** `55×55×96`, `4096`, `T×N`: a shape the way papers write it. */
+export function formatShape(shape: Shape): string {
+  return shape.join("×");
+}
+
+/** `23.3K`, `61.1M`: counts short enough for a figure. */
+export function formatCount(n: number): string {
+  if (n < 1000) return String(n);
+  const units: [number, string][] = [
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "K"],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1).replace(/\.0$/, "") : v.toFixed(2).replace(/\.?0+$/, "")}${unit}`;
+    }
+  }
+  return String(n);
+}
+
+/** The short name shown under a block: the written label, else the last part of a scoped id. */
+export function nameLines(node: DrawnNode): string[] {
+  const layer = node.layer.node;
+  if (layer.label !== undefined && layer.label.trim() !== "") return layer.label.split("\n");
+  if (layer.autoNamed) return [layer.op];
+  // Lanes of `towers` share their written name; the lane shows by its place in the figure.
+  const id = layer.tower ? layer.tower.base : layer.id;
+  const dot = id.lastIndexOf(".");
+  return [dot >= 0 ? id.slice(dot + 1) : id];
+}
+
+/** The op's own short description (`11×11/4`), unless the written label already says it all. */
+export function detailLine(node: DrawnNode): string | undefined {
+  const layer = node.layer.node;
+  if (layer.label !== undefined && layer.label.includes("\n")) return undefined;
+  const describe = getOp(layer.op).describe;
+  const text = describe ? describe(layer.attrs) : "";
+  // An fc's `4096` already stands above the bar as its shape.
+  return text !== "" && text !== layer.op && text !== node.layer.shape.join("×") ? text : undefined;
+}
+
+/** Parameters of a node and everything folded into it (a conv's BatchNorm counts with it). */
+export function nodeParams(node: DrawnNode, paramsOf: (id: string) => number): number {
+  return node.members.reduce((sum, id) => sum + paramsOf(id), 0);
+}

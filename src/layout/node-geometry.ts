@@ -1,0 +1,139 @@
+import type { RenderOptions } from "../render/options.js";
+import type { Point } from "../scene/types.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import { footprint, obliqueStep, type Bounds } from "./camera.js";
+import type { DrawnNode } from "./drawn.js";
+import { detailLine, formatCount, formatShape, nameLines } from "./labels.js";
+import { blockExtent, type Extent } from "./scale.js";
+import type { LabelStyle, PlacedLabel } from "./types.js";
+
+/** A node's drawing in local coordinates: the front face's top-left corner is (0, 0). */
+export interface NodeGeometry {
+  extent: Extent;
+  /** Block and labels, with a margin: the box ELK places. */
+  bounds: Bounds;
+  labels: PlacedLabel[];
+  /** Where edges attach on the box's border: in, out, and the side entry of shortcuts. */
+  ports: { in: Point; out: Point; side: Point };
+}
+
+const GAP = 3;
+const MARGIN = 2;
+
+function line(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
+  const metrics = measureText(text, fontOf(theme, theme.text[style]));
+  return { role, text, at: [0, 0], anchor: "middle", style, width: metrics.width, ascent: metrics.ascent, descent: metrics.descent };
+}
+
+export function labelBox(l: PlacedLabel): Bounds {
+  const left = l.anchor === "start" ? l.at[0] : l.anchor === "end" ? l.at[0] - l.width : l.at[0] - l.width / 2;
+  return { left, right: left + l.width, top: l.at[1] - l.ascent, bottom: l.at[1] + l.descent };
+}
+
+function union(a: Bounds, b: Bounds): Bounds {
+  return { left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom) };
+}
+
+/** Stacks lines downwards from `top`, each centred on (or starting at) `x`. */
+function stack(lines: PlacedLabel[], x: number, top: number, anchor: PlacedLabel["anchor"]): number {
+  let y = top;
+  for (const l of lines) {
+    l.at = [x, y + l.ascent];
+    l.anchor = anchor;
+    y += l.ascent + l.descent;
+  }
+  return y;
+}
+
+/** The 3D centre of a block projected to the page: edges attach at its height (or x). */
+function centre(options: RenderOptions, extent: Extent): Point {
+  if (options.camera.kind === "perspective") return [extent.x / 2, extent.y / 2];
+  const [rx, ry] = obliqueStep(options.camera);
+  return [extent.x / 2 + (extent.z * rx) / 2, extent.y / 2 + (extent.z * ry) / 2];
+}
+
+function nodeLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): {
+  shape: PlacedLabel[];
+  channels: PlacedLabel[];
+  under: PlacedLabel[];
+} {
+  const shows = new Set(options.labels);
+  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", formatShape(node.layer.shape))] : [];
+  const c = node.layer.shape.length === 3 ? node.layer.shape[2]! : undefined;
+  const channels = shows.has("channels") && c !== undefined ? [line(theme, "label-channels", "channels", String(c))] : [];
+  const under: PlacedLabel[] = [];
+  if (shows.has("name")) {
+    for (const text of nameLines(node)) under.push(line(theme, "label-name", "name", text));
+    const detail = detailLine(node);
+    if (detail !== undefined) under.push(line(theme, "label-detail", "detail", detail));
+  }
+  if (shows.has("params") && params > 0) under.push(line(theme, "label-params", "detail", `${formatCount(params)} params`));
+  return { shape, channels, under };
+}
+
+/** Sizes a block: its projected cuboid plus labels measured with the theme's real font. */
+export function blockGeometry(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): NodeGeometry {
+  const extent = blockExtent(node.layer.shape, options.direction, options.scale);
+  const block = footprint(options.camera, extent);
+  const [cx, cy] = centre(options, extent);
+  const { shape, channels, under } = nodeLabels(node, theme, options, params);
+  const labels: PlacedLabel[] = [];
+  if (options.direction === "right") {
+    // Shape above the top face; channel count under the front edge (the channel axis), then the name.
+    let above = block.top - GAP;
+    for (const l of [...shape].reverse()) {
+      l.at = [(block.left + block.right) / 2, above - l.descent];
+      above -= l.ascent + l.descent;
+    }
+    const bottom = stack(channels, extent.x / 2, block.bottom + GAP, "middle");
+    stack(under, extent.x / 2, bottom + (channels.length > 0 ? 1 : 0), "middle");
+  } else {
+    // Flowing down, labels sit to the right: name first, then the shape; channels beside the channel axis.
+    const text = [...under, ...shape];
+    const height = text.reduce((h, l) => h + l.ascent + l.descent, 0);
+    stack(text, block.right + GAP * 2, cy - height / 2, "start");
+    stack(channels, block.left - GAP, extent.y / 2 - ((channels[0]?.ascent ?? 0) + (channels[0]?.descent ?? 0)) / 2, "end");
+  }
+  labels.push(...shape, ...channels, ...under);
+  if (node.repeat !== undefined) {
+    const badge = line(theme, "badge", "badge", `×${node.repeat}`);
+    badge.anchor = "start";
+    badge.at = [block.right + GAP, block.top + badge.ascent];
+    labels.push(badge);
+  }
+  let bounds = block;
+  for (const l of labels) bounds = union(bounds, labelBox(l));
+  bounds = { left: bounds.left - MARGIN, top: bounds.top - MARGIN, right: bounds.right + MARGIN, bottom: bounds.bottom + MARGIN };
+  const ports =
+    options.direction === "right"
+      ? { in: [bounds.left, cy] as Point, out: [bounds.right, cy] as Point, side: [cx, bounds.top] as Point }
+      : { in: [cx, bounds.top] as Point, out: [cx, bounds.bottom] as Point, side: [bounds.left, cy] as Point };
+  return { extent, bounds, labels, ports };
+}
+
+/** Radius of the ⊕ circle: a little larger than the theme's merge glyph. */
+export function sumRadius(theme: Theme): number {
+  return theme.text.merge.size * 0.62;
+}
+
+/** Sizes an `add` node: a ⊕ circle, shortcuts enter from above (or from the left when flowing down). */
+export function sumGeometry(theme: Theme, options: RenderOptions, repeat?: number): NodeGeometry {
+  const r = sumRadius(theme);
+  const extent: Extent = { x: 2 * r, y: 2 * r, z: 0 };
+  const labels: PlacedLabel[] = [];
+  let bounds: Bounds = { left: -MARGIN, top: -MARGIN, right: 2 * r + MARGIN, bottom: 2 * r + MARGIN };
+  if (repeat !== undefined) {
+    const badge = line(theme, "badge", "badge", `×${repeat}`);
+    badge.anchor = "start";
+    badge.at = [2 * r + GAP, badge.ascent];
+    labels.push(badge);
+    bounds = union(bounds, labelBox(badge));
+  }
+  const ports =
+    options.direction === "right"
+      ? { in: [bounds.left, r] as Point, out: [bounds.right, r] as Point, side: [r, bounds.top] as Point }
+      : { in: [r, bounds.top] as Point, out: [r, bounds.bottom] as Point, side: [bounds.left, r] as Point };
+  return { extent, bounds, labels, ports };
+}
+

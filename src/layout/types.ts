@@ -1,0 +1,83 @@
+import type { Shape } from "../graph/types.js";
+import type { OpCategory } from "../ops/types.js";
+import type { RenderOptions } from "../render/options.js";
+import type { Theme } from "../themes/types.js";
+import type { Point } from "../scene/types.js";
+import type { Band } from "./drawn.js";
+import type { Extent } from "./scale.js";
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Which text style of the theme a label uses. */
+export type LabelStyle = keyof Theme["text"];
+
+/** A measured line of text at its final place (baseline anchor, absolute points). */
+export interface PlacedLabel {
+  role: string;
+  text: string;
+  at: Point;
+  anchor: "start" | "middle" | "end";
+  style: LabelStyle;
+  width: number;
+  ascent: number;
+  descent: number;
+  rotate?: number;
+}
+
+export interface LaidOutNode {
+  id: string;
+  /** A tensor block, or an `add` drawn as ⊕. */
+  kind: "block" | "sum";
+  op: string;
+  category: OpCategory;
+  /** Layer ids this node stands for (itself and what folded into it). */
+  members: string[];
+  bands: Band[];
+  shape: Shape;
+  /** Kernel and stride of the layer, for pyramids. */
+  kernel?: [number, number];
+  /** The spatial size of the layer's first input, for pyramids. */
+  inputSpatial?: [number, number];
+  repeat?: number;
+  /** The layout box: block plus labels. */
+  box: Rect;
+  /** Top-left corner of the block's front face (of the ⊕ circle's bounding square). */
+  origin: Point;
+  extent: Extent;
+  labels: PlacedLabel[];
+  frame?: string;
+}
+
+export interface LaidOutEdge {
+  id: string;
+  from: string;
+  to: string;
+  shortcut: boolean;
+  /** Polyline from the source box to the target box, absolute; the scene trims it to the blocks. */
+  points: Point[];
+}
+
+export interface LaidOutFrame {
+  id: string;
+  label: PlacedLabel;
+  box: Rect;
+  /** Nesting depth, 0 for outermost. */
+  depth: number;
+  repeat?: number;
+}
+
+/** The positioned figure: plain data, serialisable, the scene's only input. */
+export interface LaidOutGraph {
+  network: { name: string; title?: string };
+  options: RenderOptions;
+  width: number;
+  height: number;
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+  frames: LaidOutFrame[];
+}

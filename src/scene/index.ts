@@ -1,0 +1,180 @@
+import { projector } from "../layout/camera.js";
+import type { LaidOutGraph, LaidOutNode, PlacedLabel } from "../layout/types.js";
+import type { OpCategory } from "../ops/types.js";
+import { fontOf, getTheme, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import { convexHull, drawCuboid, type Segment } from "./cuboid.js";
+import { attachEnds, roundedPath, simplify, type Outline } from "./edges.js";
+import { drawLegend } from "./legend.js";
+import { drawPyramids } from "./pyramids.js";
+import { frameOutline, translate } from "./shapes.js";
+import type { Point, Primitive, Scene, TextPrimitive } from "./types.js";
+
+export type { Scene, Primitive } from "./types.js";
+
+/** Settings a scene can change without a new layout (they move nothing ELK placed). */
+export interface SceneOptions {
+  legend?: boolean;
+  title?: string;
+  pyramids?: boolean;
+}
+
+const PAD = 12;
+
+function labelText(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
+  const style = theme.text[l.style];
+  return {
+    type: "text",
+    role: l.role,
+    owner,
+    text: l.text,
+    at: l.at,
+    anchor: l.anchor,
+    font: fontOf(theme, style),
+    color: style.color,
+    width: l.width,
+    ...(l.rotate !== undefined ? { rotate: l.rotate } : {}),
+  };
+}
+
+/** Folded bands sit at the far end of the block along the flow, as PlotNeuralNet draws ReLU. */
+function segments(node: LaidOutNode, theme: Theme, length: number): Segment[] {
+  const fill = theme.categories[node.category].fill;
+  if (node.bands.length === 0) return [{ from: 0, to: length, fill }];
+  let band = Math.min(6, Math.max(2.5, length * 0.22));
+  band = Math.min(band, (length * 0.6) / node.bands.length);
+  const start = length - band * node.bands.length;
+  return [
+    { from: 0, to: start, fill },
+    ...node.bands.map((b, i) => ({ from: start + band * i, to: start + band * (i + 1), fill: theme.categories[b.category].fill })),
+  ];
+}
+
+function drawSum(node: LaidOutNode, theme: Theme): { primitives: Primitive[]; outline: Outline } {
+  const r = node.extent.x / 2;
+  const center: Point = [node.origin[0] + r, node.origin[1] + r];
+  const arm = r * 0.55;
+  const stroke = { color: theme.outline.color, width: theme.outline.width * 1.4, cap: "round" as const };
+  return {
+    outline: { kind: "circle", center, radius: r },
+    primitives: [
+      { type: "circle", role: "sum", owner: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
+      {
+        type: "path",
+        role: "sum-sign",
+        owner: node.id,
+        commands: [
+          { op: "M", to: [center[0] - arm, center[1]] },
+          { op: "L", to: [center[0] + arm, center[1]] },
+          { op: "M", to: [center[0], center[1] - arm] },
+          { op: "L", to: [center[0], center[1] + arm] },
+        ],
+        paint: { stroke },
+      },
+    ],
+  };
+}
+
+/**
+ * Turns a laid-out graph into the flat list of primitives every renderer draws: frames,
+ * then edges, then blocks with their labels, so that nearer things cover farther ones.
+ * One pass over nodes and edges: the cost grows linearly with the network.
+ */
+export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {}): Scene {
+  const options = { ...laidOut.options, ...Object.fromEntries(Object.entries(sceneOptions).filter(([, v]) => v !== undefined)) };
+  const theme = getTheme(options.theme);
+  const title = options.title;
+  const titleFont = fontOf(theme, theme.text.title);
+  const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
+  const titleHeight = titleMetrics ? titleMetrics.ascent + titleMetrics.descent + 10 : 0;
+
+  const primitives: Primitive[] = [];
+  for (const frame of laidOut.frames) {
+    primitives.push({
+      type: "path",
+      role: "frame",
+      owner: frame.id,
+      commands: frameOutline(frame.box, 5),
+      paint: { fill: theme.frame.fill, stroke: { color: theme.frame.color, width: theme.frame.width, dash: theme.frame.dash } },
+    });
+    primitives.push(labelText(frame.label, theme, frame.id));
+  }
+
+  // Blocks are drawn first into their own list so that edges can attach to their outlines
+  // and still be painted underneath them.
+  const blockPrims: Primitive[] = [];
+  const outlines = new Map<string, Outline>();
+  const present = new Map<OpCategory, Set<string>>();
+  const note = (category: OpCategory, op: string): void => {
+    present.set(category, (present.get(category) ?? new Set()).add(op));
+  };
+  const vanish: Point = [options.camera.vanish[0] * laidOut.width, options.camera.vanish[1] * laidOut.height];
+  const projectors = new Map<string, ReturnType<typeof projector>>();
+  for (const node of laidOut.nodes) {
+    note(node.category, node.op);
+    for (const b of node.bands) note(b.category, b.op);
+    if (node.kind === "sum") {
+      const sum = drawSum(node, theme);
+      blockPrims.push(...sum.primitives);
+      outlines.set(node.id, sum.outline);
+    } else {
+      const project = projector(options.camera, node.origin, node.extent, vanish);
+      projectors.set(node.id, project);
+      const axis = options.direction === "right" ? "x" : "y";
+      const cuboid = drawCuboid(node.id, node.extent, segments(node, theme, node.extent[axis]), axis, project, theme);
+      blockPrims.push(...cuboid.primitives);
+      outlines.set(node.id, { kind: "polygon", points: convexHull(cuboid.corners) });
+    }
+    for (const l of node.labels) blockPrims.push(labelText(l, theme, node.id));
+  }
+
+  for (const edge of laidOut.edges) {
+    const source = outlines.get(edge.from);
+    const target = outlines.get(edge.to);
+    if (!source || !target || edge.points.length < 2) continue;
+    const points = attachEnds(simplify(edge.points), source, target);
+    primitives.push({
+      type: "path",
+      role: edge.shortcut ? "edge-shortcut" : "edge",
+      owner: edge.id,
+      link: { from: edge.from, to: edge.to },
+      commands: roundedPath(points, 6),
+      paint: { stroke: { color: theme.edge.color, width: theme.edge.width, join: "round" } },
+      arrow: "end",
+    });
+  }
+  primitives.push(...blockPrims);
+  if (options.pyramids) primitives.push(...drawPyramids(laidOut, projectors, outlines, theme));
+
+  let height = laidOut.height;
+  const width = laidOut.width;
+  if (options.legend && present.size > 0) {
+    const legend = drawLegend(present, theme, options.camera, 0, height + 16, Math.max(width, 360));
+    primitives.push(...legend.primitives);
+    height += 16 + legend.height;
+  }
+  const dx = PAD;
+  const dy = PAD + titleHeight;
+  const placed = primitives.map((p) => translate(p, dx, dy));
+  let sceneWidth = width + 2 * PAD;
+  if (titleMetrics) {
+    sceneWidth = Math.max(sceneWidth, titleMetrics.width + 2 * PAD);
+    placed.unshift({
+      type: "text",
+      role: "title",
+      text: title,
+      at: [sceneWidth / 2, PAD + titleMetrics.ascent],
+      anchor: "middle",
+      font: titleFont,
+      color: theme.text.title.color,
+      width: titleMetrics.width,
+    });
+  }
+  return {
+    width: sceneWidth,
+    height: height + titleHeight + 2 * PAD,
+    background: theme.background,
+    title: title !== "" ? title : (laidOut.network.title ?? laidOut.network.name),
+    primitives: placed,
+  };
+}

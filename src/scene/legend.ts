@@ -1,0 +1,84 @@
+import type { OpCategory } from "../ops/types.js";
+import { obliqueStep } from "../layout/camera.js";
+import type { CameraOptions } from "../render/options.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import { drawCuboid } from "./cuboid.js";
+import type { Primitive } from "./types.js";
+
+/** Legend order: the order layers usually appear in a network. */
+const ORDER: OpCategory[] = [
+  "input",
+  "conv",
+  "deconv",
+  "norm",
+  "activation",
+  "pool",
+  "regularization",
+  "reshape",
+  "recurrent",
+  "dense",
+  "merge",
+  "shortcut",
+];
+
+export interface LegendDrawing {
+  primitives: Primitive[];
+  height: number;
+}
+
+/**
+ * A row (wrapping at `width`) of small blocks, one per layer kind present, each with its
+ * name and the ops it stands for: `Pooling (maxpool)`.
+ */
+export function drawLegend(
+  present: Map<OpCategory, Set<string>>,
+  theme: Theme,
+  camera: CameraOptions,
+  left: number,
+  top: number,
+  width: number,
+): LegendDrawing {
+  const font = fontOf(theme, theme.text.legend);
+  const swatch = { x: 9, y: 9, z: 6 };
+  // The swatch is always drawn obliquely, so perspective figures keep a tidy legend.
+  const [rx, ry] = obliqueStep({ ...camera, kind: "oblique" });
+  const rise = -swatch.z * ry;
+  const primitives: Primitive[] = [];
+  const rowHeight = Math.max(swatch.y + rise, font.size * 1.25) + 6;
+  let x = left;
+  let y = top;
+  for (const category of ORDER) {
+    const ops = present.get(category);
+    if (!ops) continue;
+    // Which ops a kind stands for matters where a kind has many (max or average pooling,
+    // ReLU or tanh); `Convolution (conv)` would only repeat itself.
+    const plain = category === "input" || category === "conv" || category === "deconv" || category === "dense";
+    const name = theme.categories[category].name;
+    const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
+    const m = measureText(text, font);
+    const itemWidth = swatch.x + swatch.z * rx + 4 + m.width;
+    if (x > left && x + itemWidth > left + width) {
+      x = left;
+      y += rowHeight;
+    }
+    const ox = x;
+    const oy = y + rise;
+    const owner = `legend-${category}`;
+    const cuboid = drawCuboid(owner, swatch, [{ from: 0, to: swatch.x, fill: theme.categories[category].fill }], "x", (px, py, pz) => [ox + px + pz * rx, oy + py + pz * ry], theme);
+    primitives.push(...cuboid.primitives.map((p) => ({ ...p, role: "legend-swatch" })));
+    primitives.push({
+      type: "text",
+      role: "legend-text",
+      owner,
+      text,
+      at: [x + swatch.x + swatch.z * rx + 4, oy + swatch.y / 2 + (m.ascent - m.descent) / 2],
+      anchor: "start",
+      font,
+      color: theme.text.legend.color,
+      width: m.width,
+    });
+    x += itemWidth + 14;
+  }
+  return { primitives, height: y + rowHeight - top };
+}
