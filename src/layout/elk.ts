@@ -44,6 +44,8 @@ function rootOptions(direction: Direction): LayoutOptions {
     // The figure reads like the source: declaration order decides the order within a layer.
     "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
     "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
+    // Layers as early as possible: a short Inception branch starts beside the others.
+    "elk.layered.layering.strategy": "LONGEST_PATH_SOURCE",
     "elk.layered.thoroughness": "3",
     "elk.spacing.nodeNode": "18",
     "elk.layered.spacing.nodeNodeBetweenLayers": "26",
