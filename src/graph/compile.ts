@@ -319,12 +319,12 @@ function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor
       for (let index = 0; index < count; index++) {
         const laneScope: Scope = { ...scope, frames: [...scope.frames, id], tower: { index, count } };
         const cross = element.type === "layer" && element.args.some((a) => a.key === undefined && a.value.type === "name" && a.value.name === "cross");
-        next.push(compileElement(element, cross ? lanes.flat() : lanes[index]!, laneScope, builder));
+        next.push(compileElement(element, cross ? [...new Set(lanes.flat())] : lanes[index]!, laneScope, builder));
       }
       lanes = next;
     }
   }
-  return lanes.flat();
+  return [...new Set(lanes.flat())];
 }
 
 function compileChain(chain: ChainStatement, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
