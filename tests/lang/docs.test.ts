@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { analyzeSource } from "../../src/pipeline.js";
+import { readProjectFile } from "../helpers/netfig.js";
+
+// The language reference's examples must stay valid netfig.
+describe("docs/language.md", () => {
+  const blocks = [...readProjectFile("docs/language.md").matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const examples = blocks.filter((b) => !b.includes("error:"));
+
+  it("has examples", () => {
+    expect(examples.length).toBeGreaterThan(8);
+  });
+
+  it.each(examples.map((text, i) => [i, text] as const))("example %i checks", (_i, text) => {
+    expect(() => analyzeSource(text, "example.netfig")).not.toThrow();
+  });
+});
