@@ -8,21 +8,30 @@
  *   A figure laid out with labels of size F and scaled by s to the printed width prints
  *   its labels at F·s. Shrinking a layout made for 8 pt labels to 85 mm would print them
  *   at maybe 5 pt. So the layout is run again with every length that must have a fixed
- *   *printed* size (font sizes, stroke widths, arrow heads, label gaps, padding) divided
- *   by s, while the geometry that comes from the network (block sizes from tensor shapes)
- *   is not. The laid-out width W(s) then depends on s, and the scale that makes the
- *   printed width exactly the target solves  s = target / W(s).  `fitToWidth` finds it
- *   with a few layouts (secant steps in 1/s) and `scaleScene` applies it, so
- *   the page width is exact and labels print at F·(s_final / s_layout), which the
- *   tolerance keeps within 0.01 % of F. When no scale fits (the labels alone are wider
- *   than the target width), the result says so through `printedFontRatio` and the
- *   command should warn with the size the labels will really print at.
+ *   *printed* size (font sizes, stroke widths, dashes; `printTheme` does this to a theme)
+ *   divided by s, while the geometry that comes from the network (block sizes from tensor
+ *   shapes, ELK spacing) is not. The laid-out width W(s) then depends on s, and the scale
+ *   that makes the printed width exactly the target solves  s = target / W(s).
+ *   `fitToWidth` finds it with a few layouts (secant steps in 1/s) and `scaleScene`
+ *   applies it, so the page width is exact and labels print at F·(finalScale/layoutScale),
+ *   which the tolerance keeps within 0.01 % of F:
+ *
+ *     const fit = await fitToWidth(async (s) =>
+ *       buildScene(await layout(analyzed, { ...request, theme: printTheme(base, { fontSize, layoutScale: s }) })),
+ *       widthPt);
+ *     const scene = scaleScene(fit.laidOut, fit.finalScale);
+ *     if (!fit.converged) warn(`labels print at ${(fontSize * fit.printedFontRatio).toFixed(1)} pt, not ${fontSize} pt`);
+ *
+ *   Without `--width` there is nothing to fit: lay out once with layoutScale 1 (labels at
+ *   `--font-size`) and print at natural size. When no scale fits (the labels alone are
+ *   wider than the target), `converged` is false and `printedFontRatio` says how far off.
  */
 
 import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import * as fontkit from "fontkit";
 import type { Point, Primitive, Scene } from "../scene/types.js";
+import type { Theme } from "../themes/types.js";
 import { bundledFontNames } from "../text/fonts.js";
 
 /** A parsed command-line value, or the message to print instead of a stack trace. */
@@ -200,13 +209,14 @@ const SCALE_LIMITS: [number, number] = [1e-3, 1e3];
 /**
  * Finds the scale s at which a layout whose print-size lengths were divided by s prints
  * exactly `targetWidthPt` wide (see the top of this file). `layoutAt(s)` must be
- * deterministic; its result's `width` is in points before scaling.
+ * deterministic; its result's `width` is in points before scaling. Layouts run one after
+ * another (each step needs the previous width).
  */
-export function fitToWidth<T extends { width: number }>(
-  layoutAt: (layoutScale: number) => T,
+export async function fitToWidth<T extends { width: number }>(
+  layoutAt: (layoutScale: number) => T | Promise<T>,
   targetWidthPt: number,
   options: FitOptions = {},
-): FitResult<T> {
+): Promise<FitResult<T>> {
   const tolerance = options.tolerance ?? 1e-4;
   const maxLayouts = Math.max(1, options.maxLayouts ?? 8);
   const clamp = (u: number) => Math.min(1 / SCALE_LIMITS[0], Math.max(1 / SCALE_LIMITS[1], u));
@@ -218,7 +228,7 @@ export function fitToWidth<T extends { width: number }>(
   let previous: { u: number; g: number } | undefined;
   let u = 1;
   for (let layouts = 1; layouts <= maxLayouts; layouts++) {
-    const laidOut = layoutAt(1 / u);
+    const laidOut = await layoutAt(1 / u);
     const finalScale = fitScale(laidOut.width, targetWidthPt);
     const ratio = finalScale * u;
     const result: FitResult<T> = {
@@ -245,6 +255,37 @@ export function fitToWidth<T extends { width: number }>(
     u = clamped;
   }
   return best!;
+}
+
+export interface PrintSize {
+  /** `--font-size`: the printed size of the shape labels; every other text style keeps its ratio to them. */
+  fontSize: number;
+  /** The layout scale `fitToWidth` asks for (1 without `--width`). */
+  layoutScale: number;
+  /** `--font` as `parseFont` returned it (a bundled name or a font file path); the theme's font otherwise. */
+  font?: string;
+}
+
+/**
+ * The theme to lay a figure out with so that, after `scaleScene(…, finalScale)`, its text
+ * and lines print at the theme's sizes: shape labels at `fontSize`, the other text styles
+ * in proportion, and stroke widths, dashes and arrow heads at the theme's points.
+ */
+export function printTheme(theme: Theme, { fontSize, layoutScale, font }: PrintSize): Theme {
+  const text = fontSize / theme.text.shape.size / layoutScale;
+  const line = 1 / layoutScale;
+  const styles = Object.fromEntries(
+    Object.entries(theme.text).map(([name, style]) => [name, { ...style, size: style.size * text }]),
+  ) as Theme["text"];
+  return {
+    ...theme,
+    font: font ?? theme.font,
+    text: styles,
+    outline: { ...theme.outline, width: theme.outline.width * line },
+    // Arrow heads follow the edge width (render/arrow.ts), so they scale with it.
+    edge: { ...theme.edge, width: theme.edge.width * line },
+    frame: { ...theme.frame, width: theme.frame.width * line, dash: theme.frame.dash.map((d) => d * line) },
+  };
 }
 
 const scalePoint = ([x, y]: Point, s: number): Point => [x * s, y * s];

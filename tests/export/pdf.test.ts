@@ -26,7 +26,7 @@ let pdf: Uint8Array;
 
 beforeAll(async () => {
   dir = tempDir();
-  const fit = fitToWidth((s) => layoutFixture(s, FONT_SIZE), TARGET_WIDTH);
+  const fit = await fitToWidth((s) => layoutFixture(s, FONT_SIZE), TARGET_WIDTH);
   expect(fit.converged).toBe(true);
   scene = scaleScene(fit.laidOut, fit.finalScale);
   pdf = await renderPdf(scene);
@@ -132,7 +132,7 @@ describe("renderPdf", () => {
   });
 
   it("gives the same bytes on every run", async () => {
-    const fit = fitToWidth((s) => layoutFixture(s, FONT_SIZE), TARGET_WIDTH);
+    const fit = await fitToWidth((s) => layoutFixture(s, FONT_SIZE), TARGET_WIDTH);
     const again = await renderPdf(scaleScene(fit.laidOut, fit.finalScale));
     expect(Buffer.from(again).equals(Buffer.from(pdf))).toBe(true);
   });

@@ -15,7 +15,7 @@ import { sceneToSvg } from "./svg.js";
 export const FIXTURE_WIDTH_PT = (85 * 72) / 25.4;
 
 export async function renderFixture(): Promise<{ pdf: Uint8Array; png: Uint8Array }> {
-  const fit = fitToWidth((s) => layoutFixture(s), FIXTURE_WIDTH_PT);
+  const fit = await fitToWidth((s) => layoutFixture(s), FIXTURE_WIDTH_PT);
   const scene = scaleScene(fit.laidOut, fit.finalScale);
   return { pdf: await renderPdf(scene), png: renderPng(sceneToSvg(scene), { dpi: 300 }) };
 }

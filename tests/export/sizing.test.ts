@@ -13,8 +13,10 @@ import {
   parseLength,
   parseScale,
   pixelSize,
+  printTheme,
   scaleScene,
 } from "../../src/render/sizing.js";
+import { paper } from "../../src/themes/paper.js";
 import { fontFile } from "../../src/text/fonts.js";
 import { layoutFixture } from "./fixture.js";
 import { tempDir } from "./tools.js";
@@ -76,9 +78,9 @@ describe("fitting to a printed width", () => {
     expect(pixelSize(240.3, 100.7, 300)).toEqual({ width: 1001, height: 420 });
   });
 
-  it("re-lays out until labels print at the requested size, in a few layouts", () => {
+  it("re-lays out until labels print at the requested size, in a few layouts", async () => {
     const target = (85 * 72) / 25.4;
-    const fit = fitToWidth((s) => layoutFixture(s, 8), target);
+    const fit = await fitToWidth((s) => layoutFixture(s, 8), target);
     expect(fit.converged).toBe(true);
     expect(fit.layouts).toBeLessThanOrEqual(5);
     const scene = scaleScene(fit.laidOut, fit.finalScale);
@@ -88,22 +90,35 @@ describe("fitting to a printed width", () => {
     }
   });
 
-  it("solves a linear layout in two layouts", () => {
+  it("solves a linear layout in two layouts", async () => {
     const layouts: number[] = [];
     // 200 pt of geometry plus 300 pt of labels and gaps at scale 1.
-    const fit = fitToWidth((s) => (layouts.push(s), { width: 200 + 300 / s }), 600);
+    const fit = await fitToWidth((s) => (layouts.push(s), { width: 200 + 300 / s }), 600);
     expect(fit.converged).toBe(true);
     expect(layouts.length).toBeLessThanOrEqual(3);
     expect(fit.finalScale * (200 + 300 / fit.layoutScale)).toBeCloseTo(600, 9);
     expect(fit.layoutScale).toBeCloseTo(1.5, 6); // labels 8/1.5 = 5.33 pt in layout, 8 pt printed
   });
 
-  it("reports a fit that cannot be met instead of looping", () => {
+  it("reports a fit that cannot be met instead of looping", async () => {
     // The labels alone are 300 pt at print size: no layout fits 250 pt.
-    const fit = fitToWidth((s) => ({ width: 200 + 300 / s }), 250, { maxLayouts: 8 });
+    const fit = await fitToWidth((s) => ({ width: 200 + 300 / s }), 250, { maxLayouts: 8 });
     expect(fit.converged).toBe(false);
     expect(fit.layouts).toBeLessThanOrEqual(8);
     expect(fit.printedFontRatio).toBeLessThan(1);
+  });
+
+  it("makes a theme whose text and lines print at their sizes after the fit's scaling", () => {
+    const s = 0.5;
+    const t = printTheme(paper, { fontSize: 8, layoutScale: s });
+    expect(t.text.shape.size * s).toBeCloseTo(8, 9);
+    expect(t.text.title.size / t.text.shape.size).toBeCloseTo(paper.text.title.size / paper.text.shape.size, 9);
+    expect(t.edge.width * s).toBeCloseTo(paper.edge.width, 9);
+    expect(t.frame.dash.map((d) => d * s)).toEqual(paper.frame.dash);
+    expect(paper.text.shape.size).toBe(8); // the theme itself is untouched
+    const bigger = printTheme(paper, { fontSize: 10, layoutScale: 1, font: "serif" });
+    expect(bigger.text.name.size).toBeCloseTo(paper.text.name.size * 1.25, 9);
+    expect(bigger.font).toBe("serif");
   });
 
   it("scales every length of a scene", () => {
