@@ -12,3 +12,10 @@ export type { Summary, SummaryNetwork, SummaryLayer } from "./analyze/summary.js
 export type { OpDef } from "./ops/types.js";
 export type { Scene, Primitive } from "./scene/types.js";
 export { analyzeSource } from "./pipeline.js";
+export { layout, pickNetwork, resolveOptions, type LayoutRequest } from "./layout/index.js";
+export type { LaidOutGraph, LaidOutNode, LaidOutEdge, LaidOutFrame } from "./layout/types.js";
+export { buildScene, type SceneOptions } from "./scene/index.js";
+export { checkScene, type SceneProblem } from "./scene/check.js";
+export { renderSvg, type SvgOptions } from "./render/svg.js";
+export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./render/options.js";
+export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";

@@ -177,11 +177,11 @@ function markShortcuts(nodes: DrawnNode[], edges: DrawnEdge[]): void {
   }
 }
 
-/** A repeat's own label is only `×N`: its name says what repeats. */
+/** A repeat's own label is only `×N`: a name the user gave says what repeats. */
 function frameLabel(frame: Frame): string {
   if (frame.kind !== "repeat") return frame.label;
-  const dot = frame.id.lastIndexOf(".");
-  return `${frame.id.slice(dot + 1)} ${frame.label}`;
+  const name = frame.id.slice(frame.id.lastIndexOf(".") + 1);
+  return /^repeat_?\d*$/.test(name) ? frame.label : `${name} ${frame.label}`;
 }
 
 /** The frames worth drawing, and each node's innermost one. */

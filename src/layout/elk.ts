@@ -46,7 +46,9 @@ function rootOptions(direction: Direction): LayoutOptions {
     "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
     // Layers as early as possible: a short Inception branch starts beside the others.
     "elk.layered.layering.strategy": "LONGEST_PATH_SOURCE",
-    "elk.layered.thoroughness": "3",
+    // Model order already fixes most of the order within layers; one sweep is enough and
+    // keeps a 200-block ResNet-152 fast.
+    "elk.layered.thoroughness": "1",
     "elk.spacing.nodeNode": "18",
     "elk.layered.spacing.nodeNodeBetweenLayers": "26",
     "elk.spacing.edgeNode": "10",

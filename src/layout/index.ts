@@ -118,7 +118,10 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     depthOf.set(f.id, depth);
     const box = elk.frames.get(f.id)!;
     const label = frameLabels.get(f.id)!;
-    return { id: f.id, box, depth, repeat: f.repeat, label: { ...label, at: [box.x + 6, box.y + 4 + label.ascent] } };
+    // Shortcuts run along the left when the figure flows down, so the label moves right.
+    const right = options.direction === "down";
+    const at: Point = [right ? box.x + box.width - 6 : box.x + 6, box.y + 4 + label.ascent];
+    return { id: f.id, box, depth, repeat: f.repeat, label: { ...label, anchor: right ? "end" : "start", at } };
   });
   const edges = drawn.edges.map((e) => ({ ...e, points: elk.edges.get(e.id) ?? [] }));
   return {

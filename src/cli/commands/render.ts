@@ -1,0 +1,135 @@
+import { existsSync, watch } from "node:fs";
+import { basename, extname } from "node:path";
+import type { Command } from "commander";
+import type { AttrValue, FigureSettings } from "../../graph/types.js";
+import { isNetfigError } from "../../lang/diagnostics.js";
+import { layout, type LayoutRequest } from "../../layout/index.js";
+import { figureOverrides } from "../../render/options.js";
+import { renderPdf } from "../../render/pdf.js";
+import { renderPng } from "../../render/png.js";
+import { renderSvg } from "../../render/svg.js";
+import { buildScene } from "../../scene/index.js";
+import { THEME_NAMES } from "../../themes/index.js";
+import { loadAnalyzed, writeOutput } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { printDiagnostics, runCommand, UsageError } from "../report.js";
+
+interface RenderFlags {
+  output?: string;
+  theme?: string;
+  direction?: string;
+  camera?: string;
+  scale?: string;
+  labels?: string;
+  legend?: boolean;
+  title?: string;
+  fold?: boolean;
+  foldRepeats?: boolean;
+  pyramids?: boolean;
+  network?: string;
+  textAsPaths?: boolean;
+  watch?: boolean;
+}
+
+const FORMATS = [".svg", ".pdf", ".png"];
+
+/** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
+function flagOverrides(flags: RenderFlags): LayoutRequest {
+  const settings: FigureSettings = {};
+  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids"] as const;
+  for (const key of keys) {
+    const value = flags[key];
+    if (value !== undefined) settings[key] = value as AttrValue;
+  }
+  try {
+    return { ...figureOverrides(settings, THEME_NAMES), network: flags.network };
+  } catch (error) {
+    if (isNetfigError(error)) throw new UsageError(error.message.replace(/^figure: /, "--"));
+    throw error;
+  }
+}
+
+/** `net.netfig` → `net.svg` beside it; stdin and template names write to stdout / the working directory. */
+function defaultOutput(file: string): string {
+  if (file === "-") return "-";
+  const name = basename(file);
+  const ext = extname(name);
+  return `${ext === "" ? name : name.slice(0, -ext.length)}.svg`;
+}
+
+function formatOf(output: string): string {
+  if (output === "-") return ".svg";
+  const ext = extname(output).toLowerCase();
+  if (!FORMATS.includes(ext)) throw new UsageError(`cannot tell the format of ${output}: end it in ${FORMATS.join(", ")}`);
+  return ext;
+}
+
+/** Draws FILE into OUTPUT; the output is written whole or not at all. */
+async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
+  const format = formatOf(output);
+  const request = flagOverrides(flags);
+  const scene = buildScene(await layout(await loadAnalyzed(file), request));
+  if (format === ".pdf") writeOutput(output, await renderPdf(scene));
+  else if (format === ".png") writeOutput(output, renderPng(renderSvg(scene)));
+  else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
+}
+
+/**
+ * Re-renders whenever FILE changes. A broken edit prints its diagnostics and keeps the
+ * last good figure; the command runs until interrupted.
+ */
+function watchFile(file: string, output: string, flags: RenderFlags): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const rerender = (): void => {
+    running = running.then(async () => {
+      try {
+        await renderFile(file, output, flags);
+        process.stderr.write(`netfig: wrote ${output}\n`);
+      } catch (error) {
+        if (!isNetfigError(error)) throw error;
+        printDiagnostics(error.diagnostics);
+      }
+    });
+  };
+  // Editors save in bursts (truncate, write, rename): wait for the file to settle.
+  watch(file, () => {
+    clearTimeout(timer);
+    timer = setTimeout(rerender, 80);
+  });
+  return new Promise(() => {});
+}
+
+export function registerRender(program: Command, context: CommandContext): void {
+  program
+    .command("render")
+    .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png)")
+    .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
+    .option("-o, --output <file>", "where to write: .svg, .pdf or .png; - for SVG on stdout (default: FILE.svg)")
+    .option("--theme <name>", `colours and fonts: ${THEME_NAMES.join(", ")} (default paper)`)
+    .option("--direction <dir>", "the flow of the figure: right or down (default right)")
+    .option("--camera <kind>", "oblique (default) or perspective")
+    .option("--scale <kind>", "how tensor sizes become block sizes: log (default), sqrt or linear")
+    .option("--labels <list>", "labels to show, comma-separated: shape,name,channels,params, or none (default shape,name)")
+    .option("--legend", "draw the legend of the layer kinds present (default)")
+    .option("--no-legend", "leave the legend out")
+    .option("--title <text>", "a title above the figure")
+    .option("--fold", "fold activations, normalisation and dropout into the block before them, as bands (default)")
+    .option("--no-fold", "draw every layer as a block of its own")
+    .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
+    .option("--pyramids", "draw kernel pyramids from each block to the next")
+    .option("--network <name>", "which network of the file to draw (default: the first)")
+    .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
+    .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure")
+    .action(async (file: string, flags: RenderFlags) => {
+      context.exitCode = await runCommand(async () => {
+        const output = flags.output ?? defaultOutput(file);
+        if (flags.watch && !existsSync(file)) throw new UsageError("--watch needs a file to watch, not stdin or a template name");
+        await renderFile(file, output, flags);
+        if (flags.watch) {
+          process.stderr.write(`netfig: wrote ${output}; watching ${file}\n`);
+          await watchFile(file, output, flags);
+        }
+      });
+    });
+}
