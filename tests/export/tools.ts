@@ -19,7 +19,7 @@ const PACKAGE: Record<string, string> = {
 };
 
 export function requireTool(name: string): void {
-  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  const found = spawnSync("/bin/sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
   if (found.status !== 0) {
     throw new Error(`${name} is not installed: apt-get install ${PACKAGE[name] ?? name} (.ci/run installs it)`);
   }
