@@ -5,8 +5,6 @@ import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
 import { layout, type LayoutRequest } from "../../layout/index.js";
 import { figureOverrides } from "../../render/options.js";
-import { renderPdf } from "../../render/pdf.js";
-import { renderPng } from "../../render/png.js";
 import { renderSvg } from "../../render/svg.js";
 import { buildScene } from "../../scene/index.js";
 import { THEME_NAMES } from "../../themes/index.js";
@@ -69,8 +67,9 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const format = formatOf(output);
   const request = flagOverrides(flags);
   const scene = buildScene(await layout(await loadAnalyzed(file), request));
-  if (format === ".pdf") writeOutput(output, await renderPdf(scene));
-  else if (format === ".png") writeOutput(output, renderPng(renderSvg(scene)));
+  // pdfkit and resvg load only when asked for: an SVG render starts faster without them.
+  if (format === ".pdf") writeOutput(output, await (await import("../../render/pdf.js")).renderPdf(scene));
+  else if (format === ".png") writeOutput(output, (await import("../../render/png.js")).renderPng(renderSvg(scene)));
   else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
 }
 
