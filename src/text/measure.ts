@@ -1,6 +1,7 @@
 import * as fontkit from "fontkit";
 import type { FontSpec } from "../scene/types.js";
 import { fontFile } from "./fonts.js";
+import { shapedAdvance } from "./shaping.js";
 
 const opened = new Map<string, fontkit.Font>();
 
@@ -33,7 +34,8 @@ export function measureText(text: string, font: FontSpec): TextMetrics {
   const key = `${font.family}|${font.weight}|${font.style}|${text}`;
   let units = widthCache.get(key);
   if (units === undefined) {
-    units = face.layout(text).advanceWidth;
+    // Shaped per script run, as the renderers draw it (β stays Greek in CMU Serif).
+    units = shapedAdvance(face, text);
     widthCache.set(key, units);
   }
   return { width: units * scale, ascent: face.ascent * scale, descent: -face.descent * scale };
