@@ -31,8 +31,10 @@ export function nameLines(node: DrawnNode): string[] {
   if (layer.autoNamed) return [layer.op];
   // Lanes of `towers` share their written name; the lane shows by its place in the figure.
   const id = layer.tower ? layer.tower.base : layer.id;
-  const dot = id.lastIndexOf(".");
-  return [dot >= 0 ? id.slice(dot + 1) : id];
+  // The last part of a scoped id, or the last two when the last is an index (`downsample.0`).
+  const parts = id.split(".");
+  const tail = parts.length > 1 && /^\d+$/.test(parts[parts.length - 1]!) ? parts.slice(-2) : parts.slice(-1);
+  return [tail.join(".")];
 }
 
 /** The op's own short description (`11×11/4`), unless the written label already says it all. */
