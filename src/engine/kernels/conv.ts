@@ -131,7 +131,7 @@ export function conv2dRange(
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const N = Ho * Wo;
-  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, k.exports.conv2d_scratch(C, kh, kw, p.groups, mBegin, mEnd)]) as [number, number, number, number, number];
+  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, k.exports.conv2d_scratch(C, H, W, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd)]) as [number, number, number, number, number];
   k.put(inP, x.data);
   k.put(wP, weight.data);
   if (bias) k.put(bP, bias);

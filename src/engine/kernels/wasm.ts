@@ -1,9 +1,23 @@
 import { wasmBase64 } from "./wasm-module.js";
 
+// The project's `lib` has no DOM and @types/node 20 has no WebAssembly declarations,
+// so the few pieces used here are typed locally instead of declaring a global.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+/** A compiled module: opaque, but transferable to workers by `postMessage`. */
+export type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** The exports of kernels.c; pointers are byte offsets into `memory`. */
 interface KernelExports {
-  memory: WebAssembly.Memory;
-  __heap_base: WebAssembly.Global;
+  memory: WasmMemory;
+  __heap_base: { value: number };
   conv2d(...args: number[]): void;
   conv2d_scratch(...args: number[]): number;
   conv_transpose2d(...args: number[]): void;
@@ -11,11 +25,11 @@ interface KernelExports {
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+let compiled: WasmModule | undefined;
 
 /** The compiled module; compiled once per thread (a few ms) and shareable with workers. */
-export function wasmModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(Buffer.from(wasmBase64, "base64"));
+export function wasmModule(): WasmModule {
+  compiled ??= new WA.Module(Buffer.from(wasmBase64, "base64"));
   return compiled;
 }
 
@@ -31,10 +45,10 @@ export class WasmKernels {
   readonly exports: KernelExports;
   private readonly heapBase: number;
 
-  constructor(module: WebAssembly.Module = wasmModule()) {
-    const instance = new WebAssembly.Instance(module, {});
-    this.exports = instance.exports as unknown as KernelExports;
-    this.heapBase = this.exports.__heap_base.value as number;
+  constructor(module: WasmModule = wasmModule()) {
+    const instance = new WA.Instance(module, {});
+    this.exports = instance.exports as KernelExports;
+    this.heapBase = this.exports.__heap_base.value;
   }
 
   /**

@@ -25,11 +25,14 @@
  * because V8 spilled accumulators to the stack in the inner loop. */
 #define MR 4
 #define NR 8
-/* Depth of one packed block of B: a KC x NR panel (8 KiB) and a KC x MR panel of A
- * (4 KiB) stay in L1 while the micro-kernel runs over them. */
-#define KC 256
-/* Output positions per packed block of B: KC x NC floats (512 KiB) stays in L2. */
-#define NC 512
+/* Largest depth of one packed block of B. K is cut into equal blocks no deeper than
+ * this (576 = a 3x3 conv over 64 channels stays one block): a KC x NR panel of B
+ * (18 KiB) and a KC x MR panel of A (9 KiB) fit in L1 together. Fewer blocks mean
+ * fewer passes reading and writing C. The cut depends on K alone, which keeps the
+ * summation order independent of how the work is split. */
+#define KC_MAX 768
+/* Output positions per packed block of B: KC x NC floats (at most 384 KiB) stays in L2. */
+#define NC 128
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 static inline int max_i(int a, int b) { return a > b ? a : b; }
@@ -132,104 +135,71 @@ static void gemm_block(int rows, int K, int k0, int kc, const float *ap, const f
   }
 }
 
-/* Zero-fills columns [j, NR) of the kc rows of one packed panel. */
-static void pad_panel(float *panel, int kc, int j) {
-  if (j == 0) return;
-  for (int kk = 0; kk < kc; kk++)
-    for (int t = j; t < NR; t++) panel[kk * NR + t] = 0.0f;
+/* The depth of K's blocks: ceil(K / blocks) for the fewest blocks no deeper than KC_MAX. */
+static int block_depth(int K) {
+  const int blocks = (K + KC_MAX - 1) / KC_MAX;
+  return (K + blocks - 1) / blocks;
 }
 
 /*
- * Packs rows [k0, k0+kc) and columns [n0, n0+nc) of the im2col matrix of one
- * group's input planes into NR-wide panels: panel p holds columns p*NR.., row-major
- * kc x NR. Row k is (ci, ky, kx) in weight order; column n is output position
- * (n / Wo, n % Wo). Positions falling in the padding read 0.
+ * Packs rows [k0, k0+kc) and columns [0, nc) of a matrix B given by offsets,
+ * B(k, n) = src[koff[k] + noff[n]], into NR-wide panels: panel p holds columns
+ * p*NR.. as kc rows of NR floats. This covers im2col (koff = channel/kernel tap,
+ * noff = output position, over a zero-padded input) and plain row-major matrices.
+ * Columns past nc read src[koff[k]] and are dropped by the micro-kernel.
  */
-static void pack_im2col(const float *in, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh,
-                        int dw, int Wo, int k0, int kc, int n0, int nc, float *bp) {
-  const int khw = kh * kw;
-  for (int kk = 0; kk < kc; kk++) {
-    const int k = k0 + kk;
-    const int ci = k / khw;
-    const int r = k - ci * khw;
-    const int ky = r / kw;
-    const int kx = r - ky * kw;
-    const float *plane = in + ci * H * W;
-    const int iy_off = ky * dh - pt;
-    const int ix_off = kx * dw - pl;
-    int oy = n0 / Wo, ox = n0 - oy * Wo;
-    int p = 0, j = 0;
-    for (int n = 0; n < nc;) {
-      float *dst = bp + p * kc * NR + kk * NR + j;
-      const int run = min_i(min_i(Wo - ox, nc - n), NR - j);
-      const int iy = oy * sh + iy_off;
-      if ((unsigned)iy >= (unsigned)H) {
-        for (int t = 0; t < run; t++) dst[t] = 0.0f;
-      } else {
-        const float *row = plane + iy * W;
-        const int ix = ox * sw + ix_off;
-        if (sw == 1 && ix >= 0 && ix + run <= W) {
-          if (run == NR) {
-            wasm_v128_store(dst, wasm_v128_load(row + ix));
-            wasm_v128_store(dst + 4, wasm_v128_load(row + ix + 4));
-          } else {
-            for (int t = 0; t < run; t++) dst[t] = row[ix + t];
-          }
-        } else {
-          for (int t = 0; t < run; t++) {
-            const int x = ix + t * sw;
-            dst[t] = (unsigned)x < (unsigned)W ? row[x] : 0.0f;
-          }
-        }
-      }
-      n += run;
-      ox += run;
-      if (ox == Wo) {
-        ox = 0;
-        oy++;
-      }
-      j += run;
-      if (j == NR) {
-        j = 0;
-        p++;
-      }
-    }
-    if (j != 0) {
-      float *dst = bp + p * kc * NR + kk * NR;
-      for (int t = j; t < NR; t++) dst[t] = 0.0f;
-    }
-  }
-}
-
-/* Packs rows [k0, k0+kc) and columns [n0, n0+nc) of a row-major matrix (rows ldb apart). */
-static void pack_matrix(const float *b, int ldb, int k0, int kc, int n0, int nc, float *bp) {
+static void pack_b(const float *src, const int *koff, const int *noff, int k0, int kc, int nc, float *bp) {
   for (int p = 0; p * NR < nc; p++) {
-    const int cols = min_i(NR, nc - p * NR);
+    const int nr = min_i(NR, nc - p * NR);
+    const int *no = noff + p * NR;
+    int cols[NR];
+    int contiguous = nr == NR;
+    for (int j = 0; j < NR; j++) {
+      cols[j] = j < nr ? no[j] : 0;
+      if (j < nr && no[j] != no[0] + j) contiguous = 0;
+    }
     float *panel = bp + p * kc * NR;
-    const float *src = b + k0 * ldb + n0 + p * NR;
-    if (cols == NR) {
+    if (contiguous) {
+      const float *base = src + no[0];
       for (int kk = 0; kk < kc; kk++) {
-        wasm_v128_store(panel + kk * NR, wasm_v128_load(src + kk * ldb));
-        wasm_v128_store(panel + kk * NR + 4, wasm_v128_load(src + kk * ldb + 4));
+        const float *s = base + koff[k0 + kk];
+        wasm_v128_store(panel + kk * NR, wasm_v128_load(s));
+        wasm_v128_store(panel + kk * NR + 4, wasm_v128_load(s + 4));
       }
     } else {
-      for (int kk = 0; kk < kc; kk++)
-        for (int t = 0; t < cols; t++) panel[kk * NR + t] = src[kk * ldb + t];
-      pad_panel(panel, kc, cols);
+      for (int kk = 0; kk < kc; kk++) {
+        const float *s = src + koff[k0 + kk];
+        float *d = panel + kk * NR;
+        for (int j = 0; j < NR; j++) d[j] = s[cols[j]];
+      }
     }
   }
 }
 
-/* Floats of one packed block of B. */
-static int packed_b_size(void) { return KC * ((NC + NR - 1) / NR) * NR; }
+/* Floats of one packed block of B (an int table of NC offsets fits in the same count). */
+static int packed_b_size(int K) { return block_depth(K) * ((NC + NR - 1) / NR) * NR; }
+
+/*
+ * The zero-padded input a conv reads: rows and columns it touches, as many as
+ * (Ho-1)*s + (k-1)*d + 1, with the input at row pt, column pl. Returns 0 when the
+ * input itself serves (no padding on any side).
+ */
+static int padded_extent(int n, int p0, int out, int k, int s, int d) {
+  const int touched = (out - 1) * s + (k - 1) * d + 1;
+  return max_i(touched, p0 + n);
+}
 
 /*
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
- * packed weights (a slice spanning several groups needs no more than its own rows)
- * and one packed block of B.
+ * packed weights (a slice spanning several groups needs no more than its own rows),
+ * one packed block of B, the offset tables and, when there is padding, the padded input.
  */
-int conv2d_scratch(int C, int kh, int kw, int groups, int m_begin, int m_end) {
-  return packed_a_size(m_end - m_begin, C / groups * kh * kw) + packed_b_size();
+int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups,
+                   int Ho, int Wo, int m_begin, int m_end) {
+  const int K = C / groups * kh * kw;
+  const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
+  const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
+  return packed_a_size(m_end - m_begin, K) + packed_b_size(K) + K + NC + padded;
 }
 
 /*
@@ -242,20 +212,56 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, float *scratch) {
   const int Cg = C / groups, Mg = M / groups;
-  const int K = Cg * kh * kw, N = Ho * Wo;
+  const int K = Cg * kh * kw, N = Ho * Wo, kcb = block_depth(K);
+  const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
+  float *ap = scratch;
+  float *bp = ap + packed_a_size(m_end - m_begin, K);
+  int *koff = (int *)(bp + packed_b_size(K));
+  int *noff = koff + K;
+  const float *src = in;
+  if (Hp != H || Wp != W) {
+    /* Copying the input into a zero border once makes every im2col read unconditional. */
+    float *padded = (float *)(noff + NC);
+    for (int c = 0; c < C; c++) {
+      for (int y = 0; y < Hp; y++) {
+        float *row = padded + (c * Hp + y) * Wp;
+        const int iy = y - pt;
+        if (iy < 0 || iy >= H) {
+          for (int x = 0; x < Wp; x++) row[x] = 0.0f;
+          continue;
+        }
+        const float *irow = in + (c * H + iy) * W;
+        const int copy = min_i(W, Wp - pl);
+        for (int x = 0; x < pl; x++) row[x] = 0.0f;
+        for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
+        for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
+      }
+    }
+    src = padded;
+  }
+  for (int k = 0; k < K; k++) {
+    const int ci = k / (kh * kw), r = k - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
+    koff[k] = (ci * Hp + ky * dh) * Wp + kx * dw;
+  }
   for (int g = 0; g < groups; g++) {
     const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
     if (m0 >= m1) continue;
     const int rows = m1 - m0;
-    float *ap = scratch;
-    float *bp = ap + packed_a_size(rows, K);
     pack_a(w + m0 * K, K, 1, rows, K, ap);
-    const float *gin = in + g * Cg * H * W;
+    const float *gsrc = src + g * Cg * Hp * Wp;
     for (int n0 = 0; n0 < N; n0 += NC) {
       const int nc = min_i(NC, N - n0);
-      for (int k0 = 0; k0 < K; k0 += KC) {
-        const int kc = min_i(KC, K - k0);
-        pack_im2col(gin, H, W, kh, kw, sh, sw, pt, pl, dh, dw, Wo, k0, kc, n0, nc, bp);
+      int oy = n0 / Wo, ox = n0 - oy * Wo;
+      for (int i = 0; i < nc; i++) {
+        noff[i] = oy * sh * Wp + ox * sw;
+        if (++ox == Wo) {
+          ox = 0;
+          oy++;
+        }
+      }
+      for (int k0 = 0; k0 < K; k0 += kcb) {
+        const int kc = min_i(kcb, K - k0);
+        pack_b(gsrc, koff, noff, k0, kc, nc, bp);
         gemm_block(rows, K, k0, kc, ap, bp, nc, out + m0 * N + n0, N, k0 > 0);
       }
     }
@@ -271,14 +277,14 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
 
 /*
  * Floats of scratch space conv_transpose2d needs for output channels
- * [m_begin, m_end): packed W^T and the column matrix of one group's slice, plus one
- * packed block of B.
+ * [m_begin, m_end): packed W^T and the column matrix of one group's slice, one packed
+ * block of B and the offset tables.
  */
 int conv_transpose2d_scratch(int C, int H, int W, int M, int kh, int kw, int groups, int m_begin, int m_end) {
   const int Cg = C / groups, Mg = M / groups;
   /* A call's channel range can span several groups; the largest slice of one group bounds it. */
   const int rows = min_i(Mg, m_end - m_begin) * kh * kw;
-  return packed_a_size(rows, Cg) + rows * H * W + packed_b_size();
+  return packed_a_size(rows, Cg) + rows * H * W + packed_b_size(Cg) + Cg + NC;
 }
 
 /*
@@ -292,7 +298,7 @@ void conv_transpose2d(const float *in, int C, int H, int W, const float *w, cons
                       int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups, int Ho, int Wo,
                       int m_begin, int m_end, float *scratch) {
   const int Cg = C / groups, Mg = M / groups;
-  const int khw = kh * kw, N = H * W;
+  const int khw = kh * kw, N = H * W, kcb = block_depth(Cg);
   for (int m = m_begin; m < m_end; m++) {
     float *plane = out + m * Ho * Wo;
     for (int i = 0; i < Ho * Wo; i++) plane[i] = 0.0f;
@@ -304,14 +310,18 @@ void conv_transpose2d(const float *in, int C, int H, int W, const float *w, cons
     float *ap = scratch;
     float *cols = ap + packed_a_size(rows, Cg); /* rows x N */
     float *bp = cols + rows * N;
+    int *koff = (int *)(bp + packed_b_size(Cg));
+    int *noff = koff + Cg;
+    for (int k = 0; k < Cg; k++) koff[k] = k * N;
     /* Row r of A = W^T is weight column (co, ky, kx); its element k is input channel ci. */
     pack_a(w + g * Cg * Mg * khw + (c0 - g * Mg) * khw, 1, Mg * khw, rows, Cg, ap);
     const float *gin = in + g * Cg * N;
     for (int n0 = 0; n0 < N; n0 += NC) {
       const int nc = min_i(NC, N - n0);
-      for (int k0 = 0; k0 < Cg; k0 += KC) {
-        const int kc = min_i(KC, Cg - k0);
-        pack_matrix(gin, N, k0, kc, n0, nc, bp);
+      for (int i = 0; i < nc; i++) noff[i] = n0 + i;
+      for (int k0 = 0; k0 < Cg; k0 += kcb) {
+        const int kc = min_i(kcb, Cg - k0);
+        pack_b(gin, koff, noff, k0, kc, nc, bp);
         gemm_block(rows, Cg, k0, kc, ap, bp, nc, cols + n0, N, k0 > 0);
       }
     }

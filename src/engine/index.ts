@@ -1,0 +1,9 @@
+// netfig's numeric engine: tensors, kernels, the worker pool, weights and file I/O.
+export * from "./tensor.js";
+export * from "./kernels/index.js";
+export { ComputePool } from "./pool.js";
+export { initParam, SplitMix32, type InitSpec } from "./init.js";
+export { SeededWeights, SafetensorsWeights, type WeightSource } from "./weights.js";
+export { encodeNpy, decodeNpy } from "./io/npy.js";
+export { SafetensorsFile, type SafetensorsEntry } from "./io/safetensors.js";
+export { decodeImage, imageToTensor, loadImage, IMAGENET_MEAN, IMAGENET_STD, SAMPLE_IMAGE_URL, type ImageOptions, type RgbaImage } from "./io/image.js";

@@ -1,0 +1,91 @@
+import type { Tensor } from "../tensor.js";
+import { numel } from "../tensor.js";
+
+export interface SafetensorsEntry {
+  dtype: string;
+  shape: number[];
+  /** Byte range within the data section. */
+  offsets: [number, number];
+}
+
+const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+
+/** IEEE half → float (exact: every half is a float). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/**
+ * A `.safetensors` file (Hugging Face's format: 8-byte little-endian header length,
+ * JSON header, raw little-endian data). Tensors are converted to float32 on `get`;
+ * F32, F64, F16 and BF16 are read, and other dtypes (such as the I64
+ * `num_batches_tracked` of a PyTorch state dict) are listed but refuse `get`.
+ */
+export class SafetensorsFile {
+  readonly entries = new Map<string, SafetensorsEntry>();
+  readonly metadata: Record<string, string>;
+  private readonly data: DataView;
+
+  constructor(bytes: Uint8Array, readonly source = "safetensors file") {
+    if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLen = Number(dv.getBigUint64(0, true));
+    if (8 + headerLen > bytes.length) throw new Error(`${source}: header length ${headerLen} runs past the end of the file`);
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`${source}: header is not JSON (${(e as Error).message})`);
+    }
+    this.metadata = (header["__metadata__"] as Record<string, string> | undefined) ?? {};
+    this.data = new DataView(bytes.buffer, bytes.byteOffset + 8 + headerLen, bytes.length - 8 - headerLen);
+    for (const [name, v] of Object.entries(header)) {
+      if (name === "__metadata__") continue;
+      const e = v as { dtype: string; shape: number[]; data_offsets: [number, number] };
+      const [b, end] = e.data_offsets;
+      if (!(b >= 0 && end >= b && end <= this.data.byteLength)) throw new Error(`${source}: tensor '${name}' has data offsets outside the file`);
+      this.entries.set(name, { dtype: e.dtype, shape: e.shape, offsets: [b, end] });
+    }
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** The named tensor as float32; throws if it is missing or of an unsupported dtype. */
+  get(name: string): Tensor {
+    const e = this.entries.get(name);
+    if (!e) throw new Error(`${this.source}: no tensor named '${name}'`);
+    const size = BYTES[e.dtype];
+    if (size === undefined) throw new Error(`${this.source}: tensor '${name}' is ${e.dtype}; only F32, F64, F16 and BF16 can be read`);
+    const n = numel(e.shape);
+    const [b, end] = e.offsets;
+    if (end - b !== n * size) throw new Error(`${this.source}: tensor '${name}' of shape [${e.shape.join(", ")}] has ${end - b} bytes, expected ${n * size}`);
+    const out = new Float32Array(n);
+    const d = this.data;
+    switch (e.dtype) {
+      case "F32":
+        for (let i = 0; i < n; i++) out[i] = d.getFloat32(b + i * 4, true);
+        break;
+      case "F64":
+        for (let i = 0; i < n; i++) out[i] = d.getFloat64(b + i * 8, true);
+        break;
+      case "F16":
+        for (let i = 0; i < n; i++) out[i] = halfToFloat(d.getUint16(b + i * 2, true));
+        break;
+      case "BF16": {
+        // bfloat16 is the top half of a float32: widen the bits, reinterpret.
+        const bits = new Uint32Array(n);
+        for (let i = 0; i < n; i++) bits[i] = d.getUint16(b + i * 2, true) << 16;
+        out.set(new Float32Array(bits.buffer));
+        break;
+      }
+    }
+    return { shape: [...e.shape], data: out };
+  }
+}

@@ -1,0 +1,48 @@
+import type { Tensor } from "../tensor.js";
+
+function map(x: Tensor, f: (v: number) => number): Tensor {
+  const out = new Float32Array(x.data.length);
+  const src = x.data;
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  return { shape: [...x.shape], data: out };
+}
+
+export const relu = (x: Tensor): Tensor => map(x, (v) => (v > 0 ? v : v === v ? 0 : v));
+export const relu6 = (x: Tensor): Tensor => map(x, (v) => (v > 6 ? 6 : v > 0 ? v : v === v ? 0 : v));
+/** PyTorch's default slope is 0.01. */
+export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => map(x, (v) => (v > 0 ? v : v * slope));
+/** PyTorch's default alpha is 1. */
+export const elu = (x: Tensor, alpha = 1): Tensor => map(x, (v) => (v > 0 ? v : alpha * Math.expm1(v)));
+export const tanh = (x: Tensor): Tensor => map(x, Math.tanh);
+export const sigmoid = (x: Tensor): Tensor => map(x, (v) => 1 / (1 + Math.exp(-v)));
+/** SiLU / swish: x·σ(x). */
+export const silu = (x: Tensor): Tensor => map(x, (v) => v / (1 + Math.exp(-v)));
+
+/**
+ * Softmax over channels for an image `[C, H, W]` (PyTorch `dim=1` of the batched
+ * tensor: one distribution per pixel) and over the last dimension otherwise (`[N]`,
+ * `[T, N]`). Max-subtracted, like PyTorch.
+ */
+export function softmax(x: Tensor): Tensor {
+  const rank = x.shape.length;
+  if (rank === 0) throw new RangeError("softmax: needs at least one dimension");
+  // Distributions are `len` values `stride` apart, `count` of them.
+  const len = rank === 3 ? x.shape[0]! : x.shape[rank - 1]!;
+  const stride = rank === 3 ? x.shape[1]! * x.shape[2]! : 1;
+  const count = x.data.length / len;
+  const out = new Float32Array(x.data.length);
+  const src = x.data;
+  for (let d = 0; d < count; d++) {
+    const base = stride === 1 ? d * len : d;
+    let m = -Infinity;
+    for (let i = 0; i < len; i++) m = Math.max(m, src[base + i * stride]!);
+    let s = 0;
+    for (let i = 0; i < len; i++) {
+      const e = Math.exp(src[base + i * stride]! - m);
+      out[base + i * stride] = e;
+      s += e;
+    }
+    for (let i = 0; i < len; i++) out[base + i * stride]! /= s;
+  }
+  return { shape: [...x.shape], data: out };
+}
