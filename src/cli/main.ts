@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
+import { registerRender } from "./commands/render.js";
 import { registerSummary } from "./commands/summary.js";
 import { registerTemplates } from "./commands/templates.js";
 import { EXIT_OK, EXIT_USAGE } from "./report.js";
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerCheck(program, context);
   registerSummary(program, context);
+  registerRender(program, context);
   registerTemplates(program, context);
   for (const command of program.commands) command.exitOverride();
   try {

@@ -314,12 +314,13 @@ function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor
     for (const written of inner.elements) {
       // An unnamed layer gets one name for all its lanes (`flatten_1/1`, `flatten_1/2`).
       const op = written.type === "layer" && !written.name ? findOp(written.op) : undefined;
-      const element = op && written.type === "layer" ? { ...written, name: builder.autoName(scope.prefix, op.name) } : written;
+      const sharedName = op ? builder.autoName(scope.prefix, op.name) : undefined;
+      const element = sharedName && written.type === "layer" ? { ...written, name: sharedName } : written;
       const next: Cursor[] = [];
       for (let index = 0; index < count; index++) {
         const laneScope: Scope = { ...scope, frames: [...scope.frames, id], tower: { index, count } };
         const cross = element.type === "layer" && element.args.some((a) => a.key === undefined && a.value.type === "name" && a.value.name === "cross");
-        next.push(compileElement(element, cross ? [...new Set(lanes.flat())] : lanes[index]!, laneScope, builder));
+        next.push(compileElement(element, cross ? [...new Set(lanes.flat())] : lanes[index]!, laneScope, builder, sharedName !== undefined));
       }
       lanes = next;
     }
@@ -334,12 +335,12 @@ function compileChain(chain: ChainStatement, cursor: Cursor, scope: Scope, build
   return cursor;
 }
 
-function compileElement(element: Element, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
+function compileElement(element: Element, cursor: Cursor, scope: Scope, builder: NetworkBuilder, nameGenerated = false): Cursor {
   if (element.type === "merge") return compileMerge(element, cursor, scope, builder);
   const inputs = element.from ? resolveRefs(element.from, scope, builder) : cursor;
   if (!inputs) return [POISONED];
   if (element.type === "call") return compileCall(element, inputs, scope, builder);
-  const id = compileLayer(element, inputs, scope, builder);
+  const id = compileLayer(element, inputs, scope, builder, {}, nameGenerated);
   return [id ?? POISONED];
 }
 
@@ -373,7 +374,14 @@ function resolveRef(name: string, scope: Scope, builder: NetworkBuilder): string
   return undefined;
 }
 
-function compileLayer(element: LayerElement, inputs: Cursor, scope: Scope, builder: NetworkBuilder, extraAttrs: Record<string, AttrValue> = {}): string | undefined {
+function compileLayer(
+  element: LayerElement,
+  inputs: Cursor,
+  scope: Scope,
+  builder: NetworkBuilder,
+  extraAttrs: Record<string, AttrValue> = {},
+  nameGenerated = false,
+): string | undefined {
   const diagnostics = builder.diagnostics;
   const op = findOp(element.op);
   if (!op) {
@@ -428,7 +436,7 @@ function compileLayer(element: LayerElement, inputs: Cursor, scope: Scope, build
     diagnostics.error(`${op.name} has no input`, element.opLoc, "start the network with an input line, e.g. input 224x224x3");
     return undefined;
   }
-  const autoNamed = element.name === undefined;
+  const autoNamed = nameGenerated || element.name === undefined;
   const name = element.name ?? builder.autoName(scope.prefix, op.name);
   const base = scope.prefix + name;
   const id = scope.tower ? `${base}/${scope.tower.index + 1}` : base;

@@ -6,6 +6,7 @@ import { isNetfigError } from "../../lang/diagnostics.js";
 import { layout, type LayoutRequest } from "../../layout/index.js";
 import { figureOverrides } from "../../render/options.js";
 import { renderSvg } from "../../render/svg.js";
+import { parseBackground, parseDpi, type Parsed } from "../../render/sizing.js";
 import { buildScene } from "../../scene/index.js";
 import { THEME_NAMES } from "../../themes/index.js";
 import { loadAnalyzed, writeOutput } from "../io.js";
@@ -27,6 +28,8 @@ interface RenderFlags {
   network?: string;
   textAsPaths?: boolean;
   watch?: boolean;
+  dpi?: string;
+  background?: string;
 }
 
 const FORMATS = [".svg", ".pdf", ".png"];
@@ -62,14 +65,27 @@ function formatOf(output: string): string {
   return ext;
 }
 
+/** A parsed flag value, or a usage error with the parser's message. */
+function usable<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new UsageError(parsed.error);
+  return parsed.value;
+}
+
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
   const format = formatOf(output);
   const request = flagOverrides(flags);
+  const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
+  const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
   const scene = buildScene(await layout(await loadAnalyzed(file), request));
+  if (background === "transparent") scene.background = "none";
   // pdfkit and resvg load only when asked for: an SVG render starts faster without them.
   if (format === ".pdf") writeOutput(output, await (await import("../../render/pdf.js")).renderPdf(scene));
-  else if (format === ".png") writeOutput(output, (await import("../../render/png.js")).renderPng(renderSvg(scene)));
+  else if (format === ".png") {
+    // Glyph outlines: resvg would shape a mixed-script label under one script (see text/shaping.ts).
+    const svg = renderSvg(scene, { textAsPaths: true });
+    writeOutput(output, (await import("../../render/png.js")).renderPng(svg, { dpi, background }));
+  }
   else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
 }
 
@@ -119,6 +135,8 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--pyramids", "draw kernel pyramids from each block to the next")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
+    .option("--dpi <n>", "PNG only: dots per inch (default 300)")
+    .option("--background <kind>", "white (default) or transparent")
     .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure")
     .action(async (file: string, flags: RenderFlags) => {
       context.exitCode = await runCommand(async () => {
