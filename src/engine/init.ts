@@ -1,5 +1,5 @@
 import type { Tensor } from "./tensor.js";
-import { numel } from "./tensor.js";
+import { numel, sharedFloat32 } from "./tensor.js";
 
 /**
  * How a parameter is initialised when no weights file supplies it. Uniform
@@ -47,7 +47,7 @@ function hashName(seed: number, s: string): number {
  * change when other layers are added, removed or visited in another order.
  */
 export function initParam(seed: number, name: string, shape: readonly number[], spec: InitSpec): Tensor {
-  const data = new Float32Array(numel(shape));
+  const data = sharedFloat32(numel(shape));
   if (spec.kind === "constant") {
     data.fill(spec.value);
   } else {

@@ -5,41 +5,53 @@ import {
   convTranspose2dOutputShape,
   type Conv2dParams,
   type ConvTranspose2dParams,
+  type OutputBlock,
 } from "./kernels/conv.js";
 import { linearShape } from "./kernels/linear.js";
-import { wasmModule } from "./kernels/wasm.js";
+import { kernels, wasmModule } from "./kernels/wasm.js";
+import { runTask, type PoolTask } from "./pool-task.js";
 import { expectRank, type Tensor } from "./tensor.js";
 
-/** One range of one kernel, as sent to a worker; arrays are views of SharedArrayBuffers. */
-export type PoolTask = { id: number; begin: number; end: number; out: Float32Array } & (
-  | { op: "conv2d"; x: Tensor; weight: Tensor; bias: Float32Array | null; params: Conv2dParams }
-  | { op: "conv_transpose2d"; x: Tensor; weight: Tensor; bias: Float32Array | null; params: ConvTranspose2dParams }
-  | { op: "linear"; x: Tensor; weight: Tensor; bias: Float32Array | null }
-);
-type TaskBody = PoolTask extends infer T ? (T extends PoolTask ? Omit<T, "id" | "begin" | "end"> : never) : never;
+type TaskBody = PoolTask extends infer T ? (T extends PoolTask ? Omit<T, "block"> : never) : never;
 
-/** Rows of the micro-kernel tile (kernels.c MR): ranges start on a multiple so every tile is full. */
-const ALIGN = 4;
+/** The micro-kernel tile of kernels.c, MR channels × NR positions: blocks start on multiples so tiles stay full. */
+const MR = 4;
+const NR = 8;
+
+/** Below this many output positions per thread a conv is split by channel instead of by position. */
+const MIN_POSITIONS_PER_THREAD = 64;
+
+/** Cuts [0, n) into at most `parts` ranges whose starts are multiples of `align`. */
+function cut(n: number, parts: number, align: number): [number, number][] {
+  const per = Math.ceil(n / parts / align) * align;
+  const out: [number, number][] = [];
+  for (let b = 0; b < n; b += per) out.push([b, Math.min(n, b + per)]);
+  return out;
+}
 
 /** Work below this many multiply-accumulates runs on a single worker: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
 
-// Copies of non-shared arrays, made once per array: weights are reused by every forward pass.
-const sharedCopies = new WeakMap<Float32Array, Float32Array>();
+// Shared copies of weights, made once per array: every forward pass reuses them.
+const sharedWeights = new WeakMap<Float32Array, Float32Array>();
 
-/** `a` itself when it lives in a SharedArrayBuffer, otherwise a (cached) shared copy. */
-function shared(a: Float32Array): Float32Array {
+/**
+ * `a` itself when it lives in a SharedArrayBuffer, otherwise a shared copy; weights'
+ * copies are cached, activations' are not (caching them would keep a second copy of
+ * every layer output that a run keeps for its thumbnails).
+ */
+function shared(a: Float32Array, cache: boolean): Float32Array {
   if (a.buffer instanceof SharedArrayBuffer) return a;
-  let copy = sharedCopies.get(a);
+  let copy = cache ? sharedWeights.get(a) : undefined;
   if (!copy) {
     copy = new Float32Array(new SharedArrayBuffer(a.byteLength));
     copy.set(a);
-    sharedCopies.set(a, copy);
+    if (cache) sharedWeights.set(a, copy);
   }
   return copy;
 }
 
-const sharedTensor = (t: Tensor): Tensor => ({ shape: t.shape, data: shared(t.data) });
+const sharedTensor = (t: Tensor, cache: boolean): Tensor => ({ shape: t.shape, data: shared(t.data, cache) });
 
 /**
  * Starts a worker running pool-worker. From dist/ that is plain JavaScript; from the
@@ -54,8 +66,10 @@ function startWorker(workerData: object): Worker {
 }
 
 /**
- * Worker threads that split the heavy kernels (conv, transposed conv, linear) by
- * output channel. Every output element is computed by exactly one thread in a fixed
+ * Threads that split the heavy kernels (conv, transposed conv, linear) into blocks
+ * of output channels or positions: `threads − 1` workers plus the calling thread,
+ * which computes the first block itself while the workers do theirs (it would
+ * otherwise only wait, and a worker costs memory). Every output element is computed by exactly one thread in a fixed
  * summation order, so the results are bit-identical to the single-threaded kernels
  * whatever the thread count. Outputs are views of SharedArrayBuffers (still plain
  * `Float32Array`s). Close the pool when done, or the workers keep the process alive.
@@ -69,7 +83,7 @@ export class ComputePool {
   constructor(readonly threads: number = availableParallelism()) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`pool: threads must be a positive integer, got ${threads}`);
     const module = wasmModule();
-    for (let i = 0; i < threads; i++) {
+    for (let i = 1; i < threads; i++) {
       const w = startWorker({ module });
       w.on("message", (m: { id: number; error?: string }) => {
         const p = this.pending.get(m.id);
@@ -86,22 +100,29 @@ export class ComputePool {
     }
   }
 
-  private async run(body: TaskBody, rows: number, macs: number): Promise<void> {
-    const parts = macs < SPLIT_MIN_MACS ? 1 : Math.min(this.threads, Math.ceil(rows / ALIGN));
-    const per = Math.ceil(rows / parts / ALIGN) * ALIGN;
-    const jobs: Promise<void>[] = [];
-    for (let i = 0; i < parts; i++) {
-      const begin = Math.min(rows, i * per), end = Math.min(rows, (i + 1) * per);
-      if (begin >= end) continue;
-      const id = this.nextId++;
-      jobs.push(
+  /** Splits M channels × N positions into blocks, one per thread: by position when there are enough, else by channel. */
+  private blocks(M: number, N: number, macs: number, byPosition: boolean): OutputBlock[] {
+    const parts = macs < SPLIT_MIN_MACS ? 1 : this.threads;
+    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return cut(N, parts, NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
+    return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
+  }
+
+  private async run(body: TaskBody, blocks: OutputBlock[]): Promise<void> {
+    const remote = blocks.slice(1).map(
+      (block, i) =>
         new Promise<void>((resolve, reject) => {
+          const id = this.nextId++;
           this.pending.set(id, { resolve, reject });
-          this.workers[i]!.postMessage({ ...body, id, begin, end });
+          this.workers[i]!.postMessage({ ...body, id, block });
         }),
-      );
+    );
+    try {
+      runTask({ ...body, block: blocks[0]! } as PoolTask, kernels());
+    } finally {
+      // Even if this thread's block threw, let the workers finish before the caller moves on.
+      await Promise.allSettled(remote);
     }
-    await Promise.all(jobs);
+    await Promise.all(remote);
   }
 
   /** `conv2d` across the pool; same arguments and result. */
@@ -111,8 +132,9 @@ export class ComputePool {
     const shape = conv2dOutputShape(x.shape, weight.shape, params);
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv2d: bias has ${bias.length} values for ${shape[0]} output channels`);
     const out = new Float32Array(new SharedArrayBuffer(shape[0] * shape[1] * shape[2] * 4));
-    const macs = (weight.data.length * shape[1] * shape[2]);
-    await this.run({ op: "conv2d", x: sharedTensor(x), weight: sharedTensor(weight), bias: bias && shared(bias), params, out }, shape[0], macs);
+    const N = shape[1] * shape[2];
+    const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
+    await this.run({ op: "conv2d", x: sharedTensor(x, false), weight: sharedTensor(weight, true), bias: bias && shared(bias, true), params, out }, blocks);
     return { shape, data: out };
   }
 
@@ -123,8 +145,8 @@ export class ComputePool {
     const shape = convTranspose2dOutputShape(x.shape, weight.shape, params);
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv_transpose2d: bias has ${bias.length} values for ${shape[0]} output channels`);
     const out = new Float32Array(new SharedArrayBuffer(shape[0] * shape[1] * shape[2] * 4));
-    const macs = weight.data.length * x.shape[1]! * x.shape[2]!;
-    await this.run({ op: "conv_transpose2d", x: sharedTensor(x), weight: sharedTensor(weight), bias: bias && shared(bias), params, out }, shape[0], macs);
+    const blocks = this.blocks(shape[0], shape[1] * shape[2], weight.data.length * x.shape[1]! * x.shape[2]!, false);
+    await this.run({ op: "conv_transpose2d", x: sharedTensor(x, false), weight: sharedTensor(weight, true), bias: bias && shared(bias, true), params, out }, blocks);
     return { shape, data: out };
   }
 
@@ -133,10 +155,10 @@ export class ComputePool {
     expectRank(weight, 2, "linear weight");
     const [rows, K, M] = linearShape(x.shape, weight.shape, bias);
     const out = new Float32Array(new SharedArrayBuffer(rows * M * 4));
-    const w = sharedTensor(weight), b = bias && shared(bias), xs = shared(x.data);
+    const w = sharedTensor(weight, true), b = bias && shared(bias, true), xs = shared(x.data, false);
     for (let t = 0; t < rows; t++) {
       const row = { shape: [K], data: xs.subarray(t * K, (t + 1) * K) };
-      await this.run({ op: "linear", x: row, weight: w, bias: b, out: out.subarray(t * M, (t + 1) * M) }, M, M * K);
+      await this.run({ op: "linear", x: row, weight: w, bias: b, out: out.subarray(t * M, (t + 1) * M) }, this.blocks(M, 1, M * K, false));
     }
     return { shape: x.shape.length === 2 ? [rows, M] : [M], data: out };
   }

@@ -34,6 +34,14 @@ export function tensor(shape: readonly number[], data: Float32Array): Tensor {
   return { shape: [...shape], data };
 }
 
+/**
+ * A zeroed Float32Array in a SharedArrayBuffer, for data that lives long and is read
+ * by the worker pool (weights): workers then read it in place, with no copy.
+ */
+export function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
 export function zeros(shape: readonly number[]): Tensor {
   checkShape(shape);
   return { shape: [...shape], data: new Float32Array(numel(shape)) };

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor.js";
-import { numel } from "../tensor.js";
+import { numel, sharedFloat32 } from "../tensor.js";
 
 export interface SafetensorsEntry {
   dtype: string;
@@ -66,7 +66,8 @@ export class SafetensorsFile {
     const n = numel(e.shape);
     const [b, end] = e.offsets;
     if (end - b !== n * size) throw new Error(`${this.source}: tensor '${name}' of shape [${e.shape.join(", ")}] has ${end - b} bytes, expected ${n * size}`);
-    const out = new Float32Array(n);
+    // Shared memory: weights are read in place by the worker pool.
+    const out = sharedFloat32(n);
     const d = this.data;
     switch (e.dtype) {
       case "F32":

@@ -7,7 +7,16 @@ function map(x: Tensor, f: (v: number) => number): Tensor {
   return { shape: [...x.shape], data: out };
 }
 
-export const relu = (x: Tensor): Tensor => map(x, (v) => (v > 0 ? v : v === v ? 0 : v));
+/** Max(x, 0), NaN kept (PyTorch). A plain loop: through `map` the call would not inline, and ReLU is a hot path. */
+export function relu(x: Tensor): Tensor {
+  const src = x.data;
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    out[i] = v > 0 || v !== v ? v : 0;
+  }
+  return { shape: [...x.shape], data: out };
+}
 export const relu6 = (x: Tensor): Tensor => map(x, (v) => (v > 6 ? 6 : v > 0 ? v : v === v ? 0 : v));
 /** PyTorch's default slope is 0.01. */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => map(x, (v) => (v > 0 ? v : v * slope));

@@ -112,31 +112,44 @@ function checkBias(bias: Float32Array | null, M: number, what: string): void {
   if (bias && bias.length !== M) throw new RangeError(`${what}: bias has ${bias.length} values for ${M} output channels`);
 }
 
+/** A block of a conv's output: channels [m0, m1) at positions [n0, n1) of the flattened Ho·Wo plane. */
+export interface OutputBlock {
+  m0: number;
+  m1: number;
+  n0: number;
+  n1: number;
+}
+
 /**
- * Computes output channels [mBegin, mEnd) of conv2d(x, weight) into `out` (the whole
- * `[M, Ho, Wo]` output; other channels untouched). The worker pool calls this with
- * disjoint ranges; each element is summed in the same order whatever the range.
+ * Computes one block of conv2d(x, weight) into `out` (the whole `[M, Ho, Wo]`
+ * output; elements outside the block untouched). The worker pool calls this with
+ * disjoint blocks; each element is summed in the same order whatever the block.
  */
-export function conv2dRange(
+export function conv2dBlock(
   x: Tensor,
   weight: Tensor,
   bias: Float32Array | null,
   p: Conv2dParams,
   out: Float32Array,
-  mBegin: number,
-  mEnd: number,
+  b: OutputBlock,
   k: WasmKernels = kernels(),
 ): void {
   const [C, H, W] = x.shape as [number, number, number];
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const N = Ho * Wo;
-  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, k.exports.conv2d_scratch(C, H, W, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd)]) as [number, number, number, number, number];
+  const scratch = k.exports.conv2d_scratch(C, H, W, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, b.m0, b.m1);
+  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, scratch]) as [number, number, number, number, number];
   k.put(inP, x.data);
   k.put(wP, weight.data);
   if (bias) k.put(bP, bias);
-  k.exports.conv2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd, scratchP);
-  out.set(k.view(outP + mBegin * N * 4, (mEnd - mBegin) * N), mBegin * N);
+  k.exports.conv2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, b.m0, b.m1, b.n0, b.n1, scratchP);
+  if (b.n0 === 0 && b.n1 === N) {
+    out.set(k.view(outP + b.m0 * N * 4, (b.m1 - b.m0) * N), b.m0 * N);
+  } else {
+    const len = b.n1 - b.n0;
+    for (let m = b.m0; m < b.m1; m++) out.set(k.view(outP + (m * N + b.n0) * 4, len), m * N + b.n0);
+  }
 }
 
 /**
@@ -150,11 +163,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, p: 
   const shape = conv2dOutputShape(x.shape, weight.shape, p);
   checkBias(bias, shape[0], "conv2d");
   const out = new Float32Array(shape[0] * shape[1] * shape[2]);
-  conv2dRange(x, weight, bias, p, out, 0, shape[0]);
+  conv2dBlock(x, weight, bias, p, out, { m0: 0, m1: shape[0], n0: 0, n1: shape[1] * shape[2] });
   return { shape, data: out };
 }
 
-/** Output channels [mBegin, mEnd) of convTranspose2d into `out`; see `conv2dRange`. */
+/** Output channels [mBegin, mEnd) of convTranspose2d into `out`; see `conv2dBlock`. */
 export function convTranspose2dRange(
   x: Tensor,
   weight: Tensor,

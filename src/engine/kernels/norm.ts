@@ -21,12 +21,14 @@ export function batchNorm(x: Tensor, p: BatchNormParams): Tensor {
   for (const [name, v] of [["gamma", p.gamma], ["beta", p.beta], ["running mean", p.runningMean], ["running var", p.runningVar]] as const) {
     if (v.length !== C) throw new RangeError(`batchnorm: ${name} has ${v.length} values for ${C} channels`);
   }
-  const n = x.data.length / C;
-  const out = new Float32Array(x.data.length);
+  const src = x.data;
+  const n = src.length / C;
+  const out = new Float32Array(src.length);
   for (let c = 0; c < C; c++) {
     const scale = p.gamma[c]! / Math.sqrt(p.runningVar[c]! + p.eps);
     const shift = p.beta[c]! - p.runningMean[c]! * scale;
-    for (let i = c * n; i < (c + 1) * n; i++) out[i] = x.data[i]! * scale + shift;
+    const end = (c + 1) * n;
+    for (let i = c * n; i < end; i++) out[i] = src[i]! * scale + shift;
   }
   return { shape: [...x.shape], data: out };
 }

@@ -124,10 +124,10 @@ export function add(xs: readonly Tensor[]): Tensor {
   for (const t of xs) {
     if (!sameShape(t.shape, shape)) throw new RangeError(`add: shapes [${shape.join(", ")}] and [${t.shape.join(", ")}] differ`);
   }
-  const out = Float32Array.from(xs[0]!.data);
+  const out = new Float32Array(xs[0]!.data);
   for (let k = 1; k < xs.length; k++) {
     const d = xs[k]!.data;
-    for (let i = 0; i < out.length; i++) out[i]! += d[i]!;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]!;
   }
   return { shape: [...shape], data: out };
 }

@@ -205,12 +205,14 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
 /*
  * 2-D convolution (PyTorch's cross-correlation) of in [C][H][W] with w
  * [M][C/groups][kh][kw] into out [M][Ho][Wo], computing output channels
- * [m_begin, m_end) only. Padding is top pt / left pl; bottom and right padding are
+ * [m_begin, m_end) at output positions [n_begin, n_end) (row-major over Ho x Wo)
+ * only: the worker pool splits channels when there are many and positions when
+ * there are few, so no thread repeats another's packing. Padding is top pt / left pl; bottom and right padding are
  * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
-            int m_end, float *scratch) {
+            int m_end, int n_begin, int n_end, float *scratch) {
   const int Cg = C / groups, Mg = M / groups;
   const int K = Cg * kh * kw, N = Ho * Wo, kcb = block_depth(K);
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
@@ -249,8 +251,8 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     const int rows = m1 - m0;
     pack_a(w + m0 * K, K, 1, rows, K, ap);
     const float *gsrc = src + g * Cg * Hp * Wp;
-    for (int n0 = 0; n0 < N; n0 += NC) {
-      const int nc = min_i(NC, N - n0);
+    for (int n0 = n_begin; n0 < n_end; n0 += NC) {
+      const int nc = min_i(NC, n_end - n0);
       int oy = n0 / Wo, ox = n0 - oy * Wo;
       for (int i = 0; i < nc; i++) {
         noff[i] = oy * sh * Wp + ox * sw;
@@ -270,7 +272,7 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     for (int m = m_begin; m < m_end; m++) {
       const float b = bias[m];
       float *row = out + m * N;
-      for (int n = 0; n < N; n++) row[n] += b;
+      for (int n = n_begin; n < n_end; n++) row[n] += b;
     }
   }
 }
