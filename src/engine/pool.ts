@@ -83,6 +83,10 @@ export class ComputePool {
   constructor(readonly threads: number = availableParallelism()) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`pool: threads must be a positive integer, got ${threads}`);
     const module = wasmModule();
+    // This thread's kernels now rather than at the first conv: creating them starts
+    // V8's optimizing compile (see WasmKernels.warmUp), which then overlaps the
+    // caller's own preparations.
+    kernels();
     for (let i = 1; i < threads; i++) {
       const w = startWorker({ module });
       w.on("message", (m: { id: number; error?: string }) => {
