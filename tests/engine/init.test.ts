@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initParam, SplitMix32 } from "../../src/engine/init.js";
+import { batchNormWeights, convWeights, linearWeights } from "../../src/engine/params.js";
+import { SeededWeights } from "../../src/engine/weights.js";
 
 describe("seeded initialisation", () => {
   it("is a fixed function of seed and name (pinned values, the same on every machine)", () => {
@@ -36,5 +38,30 @@ describe("seeded initialisation", () => {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThan(1);
     }
+  });
+});
+
+describe("layer parameters by PyTorch state-dict names", () => {
+  it("seeded: conv He, bias and BN constants, fc Xavier", () => {
+    const src = new SeededWeights(7);
+    const conv = convWeights(src, "layer1.0.conv1", 64, 128, [3, 3], 2, true);
+    expect(conv.weight.shape).toEqual([128, 32, 3, 3]);
+    expect(Math.max(...conv.weight.data.map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / (32 * 9)));
+    expect(Array.from(conv.bias!)).toEqual(new Array(128).fill(0));
+    const bn = batchNormWeights(src, "bn1", 4);
+    expect([...bn.gamma, ...bn.beta, ...bn.runningMean, ...bn.runningVar]).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(linearWeights(src, "fc", 10, 3, false, "xavier").bias).toBeNull();
+  });
+  it("from a file: asks for the PyTorch names and shapes", () => {
+    const asked: string[] = [];
+    const spy = { get: (name: string, shape: readonly number[]) => (asked.push(`${name} [${shape.join(",")}]`), { shape: [...shape], data: new Float32Array(shape.reduce((a, b) => a * b, 1)) }) };
+    convWeights(spy, "conv1", 3, 64, [7, 7], 1, false);
+    batchNormWeights(spy, "bn1", 64);
+    linearWeights(spy, "fc", 512, 1000, true, "xavier");
+    expect(asked).toEqual([
+      "conv1.weight [64,3,7,7]",
+      "bn1.weight [64]", "bn1.bias [64]", "bn1.running_mean [64]", "bn1.running_var [64]",
+      "fc.weight [1000,512]", "fc.bias [1000]",
+    ]);
   });
 });
