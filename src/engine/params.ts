@@ -45,9 +45,16 @@ export function linearWeights(src: WeightSource, layer: string, inFeatures: numb
 /**
  * BatchNorm: `<layer>.weight` (γ, ones), `.bias` (β, zeros), `.running_mean` (zeros),
  * `.running_var` (ones): a seeded BN is the identity up to eps, like a fresh PyTorch
- * BN in eval mode.
+ * BN in eval mode. Without `affine` (PyTorch `affine=False`) γ and β are not read.
  */
-export function batchNormWeights(src: WeightSource, layer: string, channels: number, eps = 1e-5): BatchNormParams {
+export function batchNormWeights(src: WeightSource, layer: string, channels: number, eps = 1e-5, affine = true): BatchNormParams {
   const get = (p: string, value: number) => src.get(`${layer}.${p}`, [channels], { kind: "constant", value }).data;
-  return { gamma: get("weight", 1), beta: get("bias", 0), runningMean: get("running_mean", 0), runningVar: get("running_var", 1), eps };
+  const constant = (value: number) => new Float32Array(channels).fill(value);
+  return {
+    gamma: affine ? get("weight", 1) : constant(1),
+    beta: affine ? get("bias", 0) : constant(0),
+    runningMean: get("running_mean", 0),
+    runningVar: get("running_var", 1),
+    eps,
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  adaptiveAvgPool2d,
   add,
   avgPool2d,
   batchNorm,
@@ -73,6 +74,8 @@ function run(c: Case): Tensor {
       return avgPool2d(x(), poolParams(p), p.countIncludePad as boolean);
     case "lppool":
       return lpPool2d(x(), p.normType as number, poolParams(p));
+    case "adaptive_avgpool":
+      return adaptiveAvgPool2d(x(), pair(p.size));
     case "global_avgpool":
       return globalAvgPool(x());
     case "global_maxpool":
@@ -119,7 +122,7 @@ describe(`kernels against PyTorch ${fixtures.torch} (tolerance 1e-4)`, () => {
   it("covers every required kind", () => {
     const kinds = new Set(cases.map((c) => c.kernel));
     for (const k of ["conv2d", "conv_transpose2d", "batchnorm", "lrn", "maxpool", "avgpool", "lppool", "concat", "add", "softmax",
-      "upsample_nearest", "upsample_bilinear", "linear", "shortcut_zeropad", "global_avgpool", "global_maxpool", "zeropad"]) {
+      "upsample_nearest", "upsample_bilinear", "linear", "shortcut_zeropad", "global_avgpool", "global_maxpool", "adaptive_avgpool", "zeropad"]) {
       expect(kinds, k).toContain(k);
     }
   });

@@ -1,4 +1,5 @@
 import { expectRank, type Tensor } from "../tensor.js";
+import { zeroPad2d } from "./shape.js";
 
 /** Pooling window settings, PyTorch's meaning; `pool2dParams` fills in the defaults. */
 export interface Pool2dParams {
@@ -46,9 +47,11 @@ export function pool2dOutputShape(input: readonly number[], p: Pool2dParams, wha
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what}: kernel, stride and dilation must be positive integers`);
   }
   for (const v of p.padding) if (!Number.isInteger(v) || v < 0) throw new RangeError(`${what}: padding must be non-negative integers`);
-  if (Math.max(...p.padding) * 2 > Math.max(kh, kw)) {
-    // PyTorch's rule: padding at most half the kernel, so no window lies wholly in the padding.
-    throw new RangeError(`${what}: padding ${Math.max(...p.padding)} exceeds half the ${kh}x${kw} kernel`);
+  const [pt, pl, pb, pr] = p.padding;
+  const ekh = (kh - 1) * p.dilation[0] + 1, ekw = (kw - 1) * p.dilation[1] + 1;
+  if (Math.max(pt, pb) * 2 > ekh || Math.max(pl, pr) * 2 > ekw) {
+    // PyTorch's rule: padding at most half the (dilated) kernel, so no window lies wholly in the padding.
+    throw new RangeError(`${what}: padding ${p.padding.join(",")} exceeds half the ${ekh}x${ekw} kernel`);
   }
   const Ho = outSize(H, kh, p.stride[0], p.padding[0], p.padding[2], p.dilation[0], p.ceilMode);
   const Wo = outSize(W, kw, p.stride[1], p.padding[1], p.padding[3], p.dilation[1], p.ceilMode);
@@ -129,18 +132,49 @@ export function avgPool2d(x: Tensor, p: Pool2dParams, countIncludePad = true): T
 
 /**
  * PyTorch's `LPPool2d` (power-average pooling; p = 2 is L2 pooling), computed as
- * PyTorch does: `(kh·kw·a)^(1/p)` with `a = avg_pool2d(x^p)`. No padding; in ceil mode a partial window's average is over its cells but still
- * scaled by the full kh·kw, a PyTorch quirk kept for agreement.
+ * PyTorch does: `(kh·kw·a)^(1/p)` with `a = avg_pool2d(x^p)`. In ceil mode a partial
+ * window's average is over its cells but still scaled by the full kh·kw, a PyTorch
+ * quirk kept for agreement. PyTorch has no padding here; padding means zero
+ * padding first, `LPPool2d(F.pad(x, …))`.
  */
 export function lpPool2d(x: Tensor, normType: number, p: Pool2dParams): Tensor {
   expectRank(x, 3, "lppool input");
-  if (p.padding.some((v) => v !== 0)) throw new RangeError("lppool: padding is not supported (PyTorch has none)");
-  const powered = { shape: x.shape, data: x.data.map((v) => Math.pow(v, normType)) };
-  const avg = avgPool2d(powered, p);
+  if (p.dilation[0] !== 1 || p.dilation[1] !== 1) throw new RangeError("lppool: dilation is not supported (PyTorch has none)");
+  pool2dOutputShape(x.shape, p, "lppool");
+  const padded = p.padding.some((v) => v !== 0) ? zeroPad2d(x, p.padding) : x;
+  const powered = { shape: padded.shape, data: padded.data.map((v) => Math.pow(v, normType)) };
+  const avg = avgPool2d(powered, { ...p, padding: [0, 0, 0, 0] });
   const scale = p.kernel[0] * p.kernel[1];
   const inv = 1 / normType;
   const data = avg.data.map((a) => Math.pow(a * scale, inv));
   return { shape: avg.shape, data };
+}
+
+/**
+ * PyTorch's `AdaptiveAvgPool2d((Ho, Wo))`: output cell i averages input rows
+ * ⌊i·H/Ho⌋ … ⌈(i+1)·H/Ho⌉ − 1 (likewise columns), so windows may overlap or, when
+ * Ho > H, repeat. torchvision's VGG and AlexNet end their features with one.
+ */
+export function adaptiveAvgPool2d(x: Tensor, size: [number, number]): Tensor {
+  expectRank(x, 3, "adaptive average pool input");
+  const [C, H, W] = x.shape as [number, number, number];
+  const [Ho, Wo] = size;
+  if (!Number.isInteger(Ho) || !Number.isInteger(Wo) || Ho < 1 || Wo < 1) throw new RangeError(`adaptive average pool: bad size ${Ho}x${Wo}`);
+  const out = new Float32Array(C * Ho * Wo);
+  const src = x.data;
+  for (let oy = 0; oy < Ho; oy++) {
+    const y0 = Math.floor((oy * H) / Ho), y1 = Math.ceil(((oy + 1) * H) / Ho);
+    for (let ox = 0; ox < Wo; ox++) {
+      const x0 = Math.floor((ox * W) / Wo), x1 = Math.ceil(((ox + 1) * W) / Wo);
+      const count = (y1 - y0) * (x1 - x0);
+      for (let c = 0; c < C; c++) {
+        let s = 0;
+        for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) s += src[(c * H + iy) * W + ix]!;
+        out[(c * Ho + oy) * Wo + ox] = s / count;
+      }
+    }
+  }
+  return { shape: [C, Ho, Wo], data: out };
 }
 
 /** `AdaptiveAvgPool2d(1)`: `[C, H, W]` → `[C, 1, 1]` (flatten gives `[C]` for free: same data). */
