@@ -29,7 +29,7 @@ function cut(n: number, parts: number, align: number): [number, number][] {
   return out;
 }
 
-/** Work below this many multiply-accumulates runs on a single worker: splitting costs more than it saves. */
+/** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
 
 // Shared copies of weights, made once per array: every forward pass reuses them.
@@ -79,8 +79,14 @@ export class ComputePool {
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
-  /** `threads` defaults to the machine's available parallelism. */
-  constructor(readonly threads: number = availableParallelism()) {
+  /**
+   * `threads` defaults to the machine's available parallelism. `minSplitMacs`: work
+   * smaller than this runs on the calling thread alone (tests set 0 to split everything).
+   */
+  constructor(
+    readonly threads: number = availableParallelism(),
+    private readonly minSplitMacs = SPLIT_MIN_MACS,
+  ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`pool: threads must be a positive integer, got ${threads}`);
     const module = wasmModule();
     // This thread's kernels now rather than at the first conv: creating them starts
@@ -106,7 +112,7 @@ export class ComputePool {
 
   /** Splits M channels × N positions into blocks, one per thread: by position when there are enough, else by channel. */
   private blocks(M: number, N: number, macs: number, byPosition: boolean): OutputBlock[] {
-    const parts = macs < SPLIT_MIN_MACS ? 1 : this.threads;
+    const parts = macs < this.minSplitMacs ? 1 : this.threads;
     if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return cut(N, parts, NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
     return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
   }

@@ -5,8 +5,10 @@ import { ComputePool } from "../../src/engine/pool.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import { caseByName, expected, input, mismatch } from "./fixtures.js";
 
-const pool = new ComputePool(2);
-afterAll(() => pool.close());
+// Split everything, however small, so every test exercises the blocks.
+const pool = new ComputePool(2, 0);
+const three = new ComputePool(3, 0);
+afterAll(() => Promise.all([pool.close(), three.close()]));
 
 const rand = (name: string, shape: number[]): Tensor => initParam(3, name, shape, { kind: "xavier", fanIn: 1, fanOut: 1 });
 const bits = (t: Tensor) => Array.from(new Uint32Array(t.data.slice().buffer));
@@ -19,15 +21,18 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(two.shape).toEqual(one.shape);
     expect(bits(two)).toEqual(bits(one));
   });
-  it("splitting a grouped, strided conv by output channel (few positions)", async () => {
-    const x = rand("x", [64, 9, 9]), w = rand("w", [96, 16, 3, 3]);
-    const p = conv2dParams({ stride: 2, padding: [1, 0, 1, 2], groups: 4 });
-    const one = conv2d(x, w, null, p), two = await pool.conv2d(x, w, null, p);
-    expect(bits(two)).toEqual(bits(one));
+  it("splitting a grouped, strided conv by output channel (few positions), blocks straddling groups", async () => {
+    // 3 groups of 32 channels; two threads cut at channel 48, three at 32 and 64.
+    const x = rand("x", [48, 9, 9]), w = rand("w", [96, 16, 3, 3]);
+    const p = conv2dParams({ stride: 2, padding: [1, 0, 1, 2], groups: 3 });
+    const one = conv2d(x, w, null, p);
+    expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(one));
+    expect(bits(await three.conv2d(x, w, null, p))).toEqual(bits(one));
   });
-  it("transposed conv and linear", async () => {
-    const x = rand("x", [8, 5, 5]), w = rand("w", [8, 24, 4, 4]);
-    const p = convTranspose2dParams({ stride: 2, padding: 1, groups: 2 });
+  it("transposed conv (blocks straddling groups) and linear", async () => {
+    const x = rand("x", [9, 5, 5]), w = rand("w", [9, 10, 4, 4]);
+    const p = convTranspose2dParams({ stride: 2, padding: 1, groups: 3 });
+    expect(bits(await three.convTranspose2d(x, w, null, p))).toEqual(bits(convTranspose2d(x, w, null, p)));
     expect(bits(await pool.convTranspose2d(x, w, null, p))).toEqual(bits(convTranspose2d(x, w, null, p)));
     const v = rand("v", [300]), lw = rand("lw", [700, 300]), lb = rand("lb", [700]).data;
     expect(bits(await pool.linear(v, lw, lb))).toEqual(bits(linear(v, lw, lb)));
