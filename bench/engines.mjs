@@ -129,8 +129,15 @@ export async function onnxSession(layers, threads) {
     graphOptimizationLevel: "all",
   });
   const last = layers[layers.length - 1].name;
+  // onnxruntime-node rejects views of SharedArrayBuffers ("Invalid argument"); copy those once.
+  const plain = new WeakMap();
   return async (input) => {
-    const feeds = { input: new ort.Tensor("float32", input.data, [1, ...input.shape]) };
+    let data = input.data;
+    if (data.buffer instanceof SharedArrayBuffer) {
+      if (!plain.has(data)) plain.set(data, new Float32Array(data));
+      data = plain.get(data);
+    }
+    const feeds = { input: new ort.Tensor("float32", data, [1, ...input.shape]) };
     const out = await session.run(feeds);
     return out[last].data;
   };
