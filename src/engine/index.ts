@@ -3,7 +3,7 @@ export * from "./tensor.js";
 export * from "./kernels/index.js";
 export { ComputePool } from "./pool.js";
 export { kernels } from "./kernels/wasm.js";
-export { initParam, SplitMix32, type InitSpec } from "./init.js";
+export { initParam, seededInput, SplitMix32, type InitSpec } from "./init.js";
 export { SeededWeights, SafetensorsWeights, type WeightSource } from "./weights.js";
 export { batchNormWeights, convTransposeWeights, convWeights, linearWeights, type ConvWeights } from "./params.js";
 export { encodeNpy, decodeNpy } from "./io/npy.js";

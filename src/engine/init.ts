@@ -59,3 +59,13 @@ export function initParam(seed: number, name: string, shape: readonly number[], 
   }
   return { shape: [...shape], data };
 }
+
+/**
+ * A seeded input for networks that do not read an image (a DCGAN generator's noise
+ * vector, a sequence): uniform on [−√3, √3], zero mean and unit variance like the
+ * Gaussian noise such networks are fed, reproducible like the weights.
+ */
+export function seededInput(seed: number, shape: readonly number[]): Tensor {
+  // He's bound √(6 / fanIn) is √3 for fanIn 2.
+  return initParam(seed, "input", shape, { kind: "he", fanIn: 2 });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initParam, SplitMix32 } from "../../src/engine/init.js";
+import { initParam, seededInput, SplitMix32 } from "../../src/engine/init.js";
 import { batchNormWeights, convWeights, linearWeights } from "../../src/engine/params.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 
@@ -30,6 +30,13 @@ describe("seeded initialisation", () => {
   });
   it("constants fill", () => {
     expect(Array.from(initParam(0, "bn.weight", [3], { kind: "constant", value: 1 }).data)).toEqual([1, 1, 1]);
+  });
+  it("seeded inputs have unit variance and repeat", () => {
+    const z = seededInput(9, [100, 1, 1]);
+    expect(z.shape).toEqual([100, 1, 1]);
+    const big = seededInput(9, [50000]).data;
+    expect(big.reduce((s, v) => s + v * v, 0) / big.length).toBeCloseTo(1, 1);
+    expect(seededInput(9, [100, 1, 1]).data).toEqual(z.data);
   });
   it("SplitMix32 yields floats in [0, 1)", () => {
     const r = new SplitMix32(0);

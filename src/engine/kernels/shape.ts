@@ -139,20 +139,21 @@ export function add(xs: readonly Tensor[]): Tensor {
  * describes; `(outChannels − C)/2` is the widespread CIFAR implementation
  * (`F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes//4, planes//4))`).
  */
-export function shortcutZeroPad(x: Tensor, stride: number, outChannels: number, before = 0): Tensor {
+export function shortcutZeroPad(x: Tensor, stride: number | [number, number], outChannels: number, before = 0): Tensor {
   expectRank(x, 3, "shortcut input");
   const [C, H, W] = x.shape as [number, number, number];
-  if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`shortcut: stride must be a positive integer, got ${stride}`);
+  const [sh, sw] = typeof stride === "number" ? [stride, stride] : stride;
+  if (![sh, sw].every((s) => Number.isInteger(s) && s >= 1)) throw new RangeError(`shortcut: stride must be positive integers, got ${sh}x${sw}`);
   if (outChannels < C || before < 0 || before + C > outChannels) {
     throw new RangeError(`shortcut: cannot place ${C} channels at ${before} in ${outChannels}`);
   }
-  const Ho = Math.ceil(H / stride), Wo = Math.ceil(W / stride);
+  const Ho = Math.ceil(H / sh), Wo = Math.ceil(W / sw);
   const out = new Float32Array(outChannels * Ho * Wo);
   for (let c = 0; c < C; c++) {
     for (let oy = 0; oy < Ho; oy++) {
-      const src = (c * H + oy * stride) * W;
+      const src = (c * H + oy * sh) * W;
       const dst = ((c + before) * Ho + oy) * Wo;
-      for (let ox = 0; ox < Wo; ox++) out[dst + ox] = x.data[src + ox * stride]!;
+      for (let ox = 0; ox < Wo; ox++) out[dst + ox] = x.data[src + ox * sw]!;
     }
   }
   return { shape: [outChannels, Ho, Wo], data: out };
