@@ -42,11 +42,6 @@ export function sharedFloat32(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * 4));
 }
 
-export function zeros(shape: readonly number[]): Tensor {
-  checkShape(shape);
-  return { shape: [...shape], data: new Float32Array(numel(shape)) };
-}
-
 /** Throws unless `t` has rank `rank`; `what` names the tensor in the message. */
 export function expectRank(t: Tensor, rank: number, what: string): void {
   if (t.shape.length !== rank) {
