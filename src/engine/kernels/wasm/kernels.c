@@ -11,11 +11,12 @@
  * linear weights [out][in].
  *
  * Determinism: every output element is summed in the same order whatever the tiling,
- * the edge handling or the range of output channels a call computes (which is how the
- * worker pool splits work), so one thread and two threads give identical bits. The
- * order is: K in fixed blocks of KC; within a block, k ascending with separate
- * multiply and add (simd128 has no fused multiply-add, and clang does not reassociate
- * without -ffast-math); blocks added in order; bias last.
+ * the edge handling or the block of output channels and positions a call computes
+ * (which is how the worker pool splits work), so any number of threads gives identical
+ * bits. The order is: K in equal blocks fixed by K alone (block_depth); within a
+ * block, k ascending with separate multiply and add (simd128 has no fused
+ * multiply-add, and clang does not reassociate without -ffast-math); blocks added in
+ * order; bias last.
  */
 #include <wasm_simd128.h>
 
@@ -26,12 +27,12 @@
 #define MR 4
 #define NR 8
 /* Largest depth of one packed block of B. K is cut into equal blocks no deeper than
- * this (576 = a 3x3 conv over 64 channels stays one block): a KC x NR panel of B
- * (18 KiB) and a KC x MR panel of A (9 KiB) fit in L1 together. Fewer blocks mean
- * fewer passes reading and writing C. The cut depends on K alone, which keeps the
- * summation order independent of how the work is split. */
+ * this (576 = a 3x3 conv over 64 channels stays one block, measured 10-15% faster
+ * than blocks of 256): a 576-deep panel of B (18 KiB) and of A (9 KiB) share the
+ * 32 KiB L1. Fewer blocks mean fewer passes reading and writing C. The cut depends
+ * on K alone, which keeps the summation order independent of how work is split. */
 #define KC_MAX 768
-/* Output positions per packed block of B: KC x NC floats (at most 384 KiB) stays in L2. */
+/* Output positions per packed block of B: KC_MAX x NC floats (at most 384 KiB) stay in L2. */
 #define NC 128
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
