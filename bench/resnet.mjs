@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadImage, SAMPLE_IMAGE_URL } from "../src/engine/io/image.ts";
+import { kernels } from "../src/engine/kernels/wasm.ts";
 import { ComputePool } from "../src/engine/pool.ts";
 import { netfigForward, onnxSession, tfjsForward } from "./engines.mjs";
 import { macs, resnet } from "./resnet-layers.mjs";
@@ -26,11 +27,14 @@ const ENGINES = [
 ];
 
 async function child(engine, depth) {
+  // netfig's pool (or its kernels) first, as `netfig run` should: starting the workers
+  // and warming the WebAssembly up then overlap building the weights.
+  const pool = engine === "netfig-2" ? new ComputePool(2) : null;
+  if (engine === "netfig-1") kernels();
   const layers = resnet(depth);
   const input = loadImage(readFileSync(SAMPLE_IMAGE_URL), { size: [224, 224] });
   let run, close = async () => {};
   if (engine.startsWith("netfig")) {
-    const pool = engine === "netfig-2" ? new ComputePool(2) : null;
     run = async () => (await netfigForward(layers, input, pool)).get("fc").data;
     if (pool) close = () => pool.close();
   } else if (engine.startsWith("ort")) {
