@@ -12,6 +12,7 @@ import { measureText } from "../text/measure.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
 import { runElk, type ElkFrameInput, type ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
+import { drawsNeurons, layoutNeuronFigure } from "./neurons.js";
 import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
 import type { LaidOutFrame, LaidOutGraph, LaidOutNode, PlacedLabel } from "./types.js";
 
@@ -66,6 +67,11 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
   const options = isAnalyzedGraph(analyzed)
     ? resolveOptions(analyzed, network, request)
     : resolveOptions({ file: "", networks: [network], figure: {} }, network, request);
+  const header = { network: { name: network.network.name, title: network.network.title }, options };
+  if (drawsNeurons(network, options)) {
+    const { figure, width, height } = layoutNeuronFigure(network, options);
+    return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure };
+  }
   const theme = getTheme(options.theme);
   const drawn = drawnGraph(network, options);
   const params = new Map(network.layers.map((l) => [l.node.id, l.params]));

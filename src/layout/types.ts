@@ -4,6 +4,7 @@ import type { RenderOptions } from "../render/options.js";
 import type { Theme } from "../themes/types.js";
 import type { Point } from "../scene/types.js";
 import type { Band } from "./drawn.js";
+import type { NeuronFigure } from "./neurons.js";
 import type { Extent } from "./scale.js";
 
 export interface Rect {
@@ -80,4 +81,6 @@ export interface LaidOutGraph {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   frames: LaidOutFrame[];
+  /** Set when the figure is drawn as neurons (`style: neurons`); nodes, edges and frames are then empty. */
+  neurons?: NeuronFigure;
 }

@@ -7,6 +7,9 @@ export const LABEL_KINDS: readonly LabelKind[] = ["shape", "name", "channels", "
 
 export type ScaleKind = "log" | "linear" | "sqrt";
 export type Direction = "right" | "down";
+/** How layers are drawn: tensor blocks, or neurons as circles (`auto` picks neurons for networks of vectors and dense layers only). */
+export type FigureStyle = "auto" | "blocks" | "neurons";
+export const FIGURE_STYLES: readonly FigureStyle[] = ["auto", "blocks", "neurons"];
 
 /** How 3D blocks are projected onto the page. */
 export interface CameraOptions {
@@ -35,6 +38,11 @@ export interface RenderOptions {
   foldRepeats: boolean;
   /** Draw kernel pyramids between blocks (the AlexNet figure). */
   pyramids: boolean;
+  style: FigureStyle;
+  /** Neuron style: draw a bias unit (+1) feeding each dense layer. */
+  bias: boolean;
+  /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
+  edges: "directed" | "undirected";
 }
 
 /** A partial set of options, as written in a `figure { }` block or given as flags. */
@@ -51,6 +59,9 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   fold: true,
   foldRepeats: false,
   pyramids: false,
+  style: "auto",
+  bias: false,
+  edges: "directed",
 };
 
 function fail(message: string, hint?: string): never {
@@ -139,6 +150,15 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         break;
       case "pyramids":
         out.pyramids = bool(key, value);
+        break;
+      case "style":
+        out.style = oneOf(key, value, FIGURE_STYLES);
+        break;
+      case "bias":
+        out.bias = bool(key, value);
+        break;
+      case "edges":
+        out.edges = oneOf(key, value, ["directed", "undirected"] as const);
         break;
       default:
         // Settings for other stages (fonts, thumbnails, export) are theirs to read.

@@ -146,7 +146,7 @@ class Grid<T> {
   }
 }
 
-const SOLID_ROLES = new Set(["block-face", "sum", "kernel", "legend-swatch"]);
+const SOLID_ROLES = new Set(["block-face", "sum", "kernel", "legend-swatch", "neuron"]);
 
 /**
  * Checks a scene the way a reviewer reads a figure: no label overlaps another label or a

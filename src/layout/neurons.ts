@@ -1,0 +1,232 @@
+/**
+ * Neuron-level layout: a network of vectors and dense layers drawn the way textbooks draw
+ * a perceptron or an MLP — each layer a column of neurons, every neuron of one column
+ * joined to every neuron of the next. Columns too tall to draw show their first and last
+ * neurons around an ellipsis, so a 784-input layer stays as readable as a 3-input one.
+ */
+
+import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
+import { NetfigError } from "../lang/diagnostics.js";
+import type { RenderOptions } from "../render/options.js";
+import type { Point } from "../scene/types.js";
+import { fontOf, getTheme, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import { formatCount } from "./labels.js";
+import type { LabelStyle, PlacedLabel } from "./types.js";
+
+export interface NeuronColumn {
+  /** The id of the layer the column draws (its `input` or `fc`). */
+  id: string;
+  role: "input" | "hidden" | "output";
+  /** Neurons in the layer, drawn or not. */
+  size: number;
+  /** Drawn neurons: 0-based index in the layer and centre. */
+  neurons: { index: number; center: Point }[];
+  /** Where the ⋮ stands for the neurons left out. */
+  ellipsis?: Point;
+  /** The constant +1 unit whose weights are the next layer's biases. */
+  bias?: Point;
+  labels: PlacedLabel[];
+}
+
+/** The connections between two neighbouring columns. */
+export interface NeuronGap {
+  from: string;
+  to: string;
+  /** `RBM k` over undirected pairs. */
+  label?: PlacedLabel;
+}
+
+export interface NeuronFigure {
+  radius: number;
+  undirected: boolean;
+  columns: NeuronColumn[];
+  gaps: NeuronGap[];
+}
+
+/** Layers that change no neuron count: drawn as words under the column they follow. */
+const NOTES = new Set(["relu", "tanh", "sigmoid", "softmax", "leakyrelu", "identity", "dropout"]);
+
+const RADIUS = 8;
+/** Centre-to-centre distance of neighbouring neurons: room for arrow heads between them. */
+const PITCH = 2 * RADIUS + 9;
+/** Columns of more neurons draw the first HEAD and last TAIL around a ⋮: never taller than a full column. */
+const HEAD = 5;
+const TAIL = 2;
+const MAX_DRAWN = HEAD + 1 + TAIL;
+/** Shortest distance between column centres: keeps the fan of connections shallow. */
+const MIN_GAP = 120;
+const LABEL_GAP = 10;
+
+interface ColumnSpec {
+  layer: LayerAnalysis;
+  notes: string[];
+}
+
+/**
+ * The columns of a network that neuron style can draw, or the reason it cannot: one vector
+ * input, then a chain of `fc` layers, each followed by activations or dropout.
+ */
+export function neuronColumns(network: AnalyzedNetwork): ColumnSpec[] | string {
+  const [first, ...rest] = network.layers;
+  if (!first || first.node.op !== "input" || first.shape.length !== 1) return "it does not start with one vector input (input N)";
+  const columns: ColumnSpec[] = [{ layer: first, notes: [] }];
+  let previous = first.node.id;
+  for (const layer of rest) {
+    const { op, inputs, id } = layer.node;
+    if (inputs.length !== 1 || inputs[0] !== previous) return `${id} does not read the layer above it (neuron style draws a chain)`;
+    if (op === "fc" && layer.shape.length === 1) columns.push({ layer, notes: [] });
+    else if (NOTES.has(op)) columns[columns.length - 1]!.notes.push(noteOf(layer));
+    else return `${id} is a ${op} layer (neuron style draws input N, fc and activations)`;
+    previous = id;
+  }
+  if (columns.length < 2) return "it has no fc layer";
+  return columns;
+}
+
+/** Whether to draw this network as neurons: asked for, or `auto` and the network fits. */
+export function drawsNeurons(network: AnalyzedNetwork, options: RenderOptions): boolean {
+  if (options.style === "blocks") return false;
+  const columns = neuronColumns(network);
+  if (options.style === "auto") return typeof columns !== "string";
+  if (typeof columns === "string") {
+    throw new NetfigError([{ severity: "error", message: `figure: style neurons cannot draw ${network.network.name}: ${columns}`, hint: "use style: blocks" }]);
+  }
+  return true;
+}
+
+function noteOf(layer: LayerAnalysis): string {
+  const { op, attrs } = layer.node;
+  if (op === "identity") return "linear";
+  if (op === "dropout") return `dropout ${String(attrs["p"] ?? "")}`.trim();
+  if (op === "leakyrelu") return `leaky ReLU ${String(attrs["slope"] ?? "")}`.trim();
+  return op === "relu" ? "ReLU" : op;
+}
+
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** `ℝ²⁰`: the space a layer's activations live in, as NN-SVG and textbooks write it. */
+function space(n: number): string {
+  return `ℝ${[...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join("")}`;
+}
+
+function measured(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
+  const m = measureText(text, fontOf(theme, theme.text[style]));
+  return { role, text, at: [0, 0], anchor: "middle", style, width: m.width, ascent: m.ascent, descent: m.descent };
+}
+
+function columnLabels(spec: ColumnSpec, role: NeuronColumn["role"], hiddenIndex: number, hiddenCount: number, theme: Theme, options: RenderOptions): PlacedLabel[] {
+  const shows = new Set(options.labels);
+  const { node, shape, params } = spec.layer;
+  const lines: PlacedLabel[] = [];
+  // A written label's first line names the layer; its further lines describe it, like the activation notes.
+  const written = node.label?.trim().split("\n") ?? [];
+  const title = written[0] ?? (role === "hidden" && hiddenCount > 1 ? `hidden layer ${hiddenIndex}` : `${role} layer`);
+  if (shows.has("name")) lines.push(measured(theme, "label-name", "name", title));
+  if (shows.has("shape")) lines.push(measured(theme, "label-shape", "shape", `∈ ${space(shape[0]!)}`));
+  if (shows.has("name")) {
+    for (const text of [...written.slice(1), ...(spec.notes.length > 0 ? [spec.notes.join(" → ")] : [])]) lines.push(measured(theme, "label-detail", "detail", text));
+  }
+  if (shows.has("params") && params > 0) lines.push(measured(theme, "label-params", "detail", `${formatCount(params)} params`));
+  return lines;
+}
+
+/** Which neurons of an N-neuron layer are drawn, in slots from the top; `null` is the ⋮. */
+function slots(n: number): (number | null)[] {
+  if (n <= MAX_DRAWN) return Array.from({ length: n }, (_, i) => i);
+  return [...Array.from({ length: HEAD }, (_, i) => i), null, ...Array.from({ length: TAIL }, (_, i) => n - TAIL + i)];
+}
+
+/**
+ * Places the columns left to right, centred on one horizontal axis, with their labels in
+ * one row under the tallest column so that they read as a table. Returns the figure in
+ * absolute points with its size.
+ */
+export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOptions): { figure: NeuronFigure; width: number; height: number } {
+  const specs = neuronColumns(network);
+  if (typeof specs === "string") throw new Error(`neuron layout of ${network.network.name}: ${specs}`);
+  const theme = getTheme(options.theme);
+  const hiddenCount = specs.length - 2;
+  const undirected = options.edges === "undirected";
+
+  const slotLists = specs.map((s) => slots(s.layer.shape[0]!));
+  // Bias units sit one pitch above every column but the last, so the tallest column decides the height.
+  const halfHeight = Math.max(...slotLists.map((s) => ((s.length - 1) * PITCH) / 2));
+  const biasRoom = options.bias ? PITCH : 0;
+  const axis = RADIUS + biasRoom + halfHeight;
+
+  const labelSets = specs.map((spec, i) =>
+    columnLabels(spec, i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden", i, hiddenCount, theme, options),
+  );
+  const widthOf = (labels: PlacedLabel[]): number => Math.max(2 * RADIUS, ...labels.map((l) => l.width));
+  const gapLabels = specs.slice(1).map((_, i) => (undirected ? measured(theme, "label-gap", "frame", `RBM ${i + 1}`) : undefined));
+  const xs: number[] = [widthOf(labelSets[0]!) / 2];
+  for (let i = 1; i < specs.length; i++) {
+    const need = (widthOf(labelSets[i - 1]!) + widthOf(labelSets[i]!)) / 2 + LABEL_GAP * 2;
+    xs.push(xs[i - 1]! + Math.max(MIN_GAP, need, (gapLabels[i - 1]?.width ?? 0) + LABEL_GAP * 2));
+  }
+
+  // The gap labels of RBMs sit above the columns, so everything else moves down by their height.
+  const gapRoom = undirected ? Math.max(...gapLabels.map((l) => (l ? l.ascent + l.descent + LABEL_GAP : 0))) : 0;
+  const centreY = gapRoom + axis;
+  const columns: NeuronColumn[] = specs.map((spec, i) => {
+    const list = slotLists[i]!;
+    const x = xs[i]!;
+    const top = centreY - ((list.length - 1) * PITCH) / 2;
+    const neurons: NeuronColumn["neurons"] = [];
+    let ellipsis: Point | undefined;
+    list.forEach((index, slot) => {
+      const center: Point = [x, top + slot * PITCH];
+      if (index === null) ellipsis = center;
+      else neurons.push({ index, center });
+    });
+    const role = i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden";
+    return {
+      id: spec.layer.node.id,
+      role,
+      size: spec.layer.shape[0]!,
+      neurons,
+      ...(ellipsis ? { ellipsis } : {}),
+      ...(options.bias && i < specs.length - 1 ? { bias: [x, top - PITCH] as Point } : {}),
+      labels: labelSets[i]!,
+    };
+  });
+
+  let y = centreY + halfHeight + RADIUS + LABEL_GAP;
+  const rowTop = y;
+  let bottom = y;
+  columns.forEach((column, i) => {
+    y = rowTop;
+    for (const l of column.labels) {
+      l.at = [xs[i]!, y + l.ascent];
+      y += l.ascent + l.descent + 1;
+    }
+    bottom = Math.max(bottom, y);
+  });
+
+  const gaps: NeuronGap[] = columns.slice(1).map((column, i) => {
+    const label = gapLabels[i];
+    if (label) label.at = [(xs[i]! + xs[i + 1]!) / 2, label.ascent];
+    return { from: columns[i]!.id, to: column.id, ...(label ? { label } : {}) };
+  });
+
+  const left = Math.min(0, ...columns.map((c, i) => xs[i]! - widthOf(c.labels) / 2));
+  const right = Math.max(...columns.map((c, i) => xs[i]! + widthOf(c.labels) / 2));
+  const figure = shift({ radius: RADIUS, undirected, columns, gaps }, -left);
+  return { figure, width: right - left, height: bottom };
+}
+
+function shift(figure: NeuronFigure, dx: number): NeuronFigure {
+  const move = (p: Point): Point => [p[0] + dx, p[1]];
+  return {
+    ...figure,
+    columns: figure.columns.map((c) => ({
+      ...c,
+      neurons: c.neurons.map((n) => ({ ...n, center: move(n.center) })),
+      ...(c.ellipsis ? { ellipsis: move(c.ellipsis) } : {}),
+      ...(c.bias ? { bias: move(c.bias) } : {}),
+      labels: c.labels.map((l) => ({ ...l, at: move(l.at) })),
+    })),
+    gaps: figure.gaps.map((g) => (g.label ? { ...g, label: { ...g.label, at: move(g.label.at) } } : g)),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Primitives of a neuron-level figure: connections first (so neurons cover their ends),
+ * then neurons, ellipses, bias units and labels. Every connection is a separate path
+ * linked to the two neurons it joins, so the geometric check can verify that it starts
+ * and ends on them.
+ */
+
+import type { NeuronColumn, NeuronFigure } from "../layout/neurons.js";
+import type { PlacedLabel } from "../layout/types.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import type { Point, Primitive, TextPrimitive } from "./types.js";
+
+/** Dense connections are many: thinner and lighter than block edges so neurons stay the subject. */
+const LINK_WIDTH = 0.5;
+const LINK_COLOR = "#8c8c8c";
+/**
+ * Arrow heads show the direction where a few connections meet a neuron; beyond this many
+ * per gap they pile into a blot at every target, and the columns' order says it instead.
+ */
+const MAX_ARROWED_LINKS = 24;
+
+function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
+  const style = theme.text[l.style];
+  return { type: "text", role: l.role, owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width };
+}
+
+const neuronId = (column: string, index: number | "bias"): string => `${column}#${index}`;
+
+/** Inputs grey, hidden units lilac, a directed network's outputs orange; an RBM's top layer is just hidden. */
+function fillOf(column: NeuronColumn, theme: Theme, undirected: boolean): string {
+  if (column.role === "input") return theme.categories.input.fill;
+  return column.role === "output" && !undirected ? theme.categories.activation.fill : theme.categories.dense.fill;
+}
+
+/** A straight connection between two circles, from rim to rim. */
+function link(from: Point, to: Point, radius: number, owners: [string, string], arrow: boolean): Primitive {
+  const dx = to[0] - from[0];
+  const dy = to[1] - from[1];
+  const d = Math.hypot(dx, dy);
+  const ux = dx / d;
+  const uy = dy / d;
+  return {
+    type: "path",
+    role: "edge",
+    owner: `${owners[0]}->${owners[1]}`,
+    link: { from: owners[0], to: owners[1] },
+    commands: [
+      { op: "M", to: [from[0] + ux * radius, from[1] + uy * radius] },
+      { op: "L", to: [to[0] - ux * radius, to[1] - uy * radius] },
+    ],
+    paint: { stroke: { color: LINK_COLOR, width: LINK_WIDTH, cap: "round" } },
+    ...(arrow ? { arrow: "end" as const } : {}),
+  };
+}
+
+export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
+  const { radius } = figure;
+  const links: Primitive[] = [];
+  const shapes: Primitive[] = [];
+  const byId = new Map(figure.columns.map((c) => [c.id, c]));
+  for (const gap of figure.gaps) {
+    const from = byId.get(gap.from)!;
+    const to = byId.get(gap.to)!;
+    const sources: [Point, string][] = from.neurons.map((n) => [n.center, neuronId(from.id, n.index)]);
+    // The bias unit's weights are directed even in an RBM figure: nothing flows back into +1.
+    const bias: [Point, string][] = from.bias ? [[from.bias, neuronId(from.id, "bias")]] : [];
+    const arrowed = (sources.length + bias.length) * to.neurons.length <= MAX_ARROWED_LINKS;
+    for (const target of to.neurons) {
+      const targetId = neuronId(to.id, target.index);
+      for (const [center, id] of sources) links.push(link(center, target.center, radius, [id, targetId], arrowed && !figure.undirected));
+      for (const [center, id] of bias) links.push(link(center, target.center, radius, [id, targetId], arrowed));
+    }
+    if (gap.label) shapes.push(text(gap.label, theme, `${gap.from}->${gap.to}`));
+  }
+
+  const stroke = { color: theme.outline.color, width: theme.outline.width * 1.3 };
+  for (const column of figure.columns) {
+    const fill = fillOf(column, theme, figure.undirected);
+    for (const n of column.neurons) {
+      shapes.push({ type: "circle", role: "neuron", owner: neuronId(column.id, n.index), center: n.center, radius, paint: { fill, stroke } });
+    }
+    if (column.ellipsis) {
+      // Three dots rather than the ⋮ glyph: the same in every font, and centred exactly.
+      for (const dy of [-radius * 0.6, 0, radius * 0.6]) {
+        shapes.push({ type: "circle", role: "ellipsis", owner: column.id, center: [column.ellipsis[0], column.ellipsis[1] + dy], radius: 1.3, paint: { fill: theme.outline.color } });
+      }
+    }
+    if (column.bias) {
+      const owner = neuronId(column.id, "bias");
+      shapes.push({ type: "circle", role: "neuron", owner, center: column.bias, radius, paint: { fill: theme.background === "none" ? "#ffffff" : theme.background, stroke: { ...stroke, dash: [2, 1.5] } } });
+      const font = { ...fontOf(theme, theme.text.detail), size: radius * 0.95 };
+      const m = measureText("+1", font);
+      // Centred on the circle: the baseline sits half the glyph height below the centre.
+      shapes.push({ type: "text", role: "label-bias", owner, text: "+1", at: [column.bias[0], column.bias[1] + (m.ascent - m.descent) / 2], anchor: "middle", font, color: theme.text.detail.color, width: m.width });
+    }
+    for (const l of column.labels) shapes.push(text(l, theme, column.id));
+  }
+  return [...links, ...shapes];
+}
