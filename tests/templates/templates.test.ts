@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { layout } from "../../src/layout/index.js";
+import { analyzeSource } from "../../src/pipeline.js";
+import { summaryOf } from "../helpers/netfig.js";
+
+const TEMPLATES = new URL("../../templates/", import.meta.url).pathname;
+const paramsOf = (path: string) => summaryOf(path).layers.map((l) => [l.name, l.params] as const).filter(([, p]) => p > 0);
+
+describe("every template", () => {
+  for (const file of readdirSync(TEMPLATES).filter((f) => f.endsWith(".netfig"))) {
+    it(`${file} starts with a one-line description`, () => {
+      expect(readFileSync(TEMPLATES + file, "utf8")).toMatch(/^# \S.{10,}\n/);
+    });
+  }
+});
+
+// LeCun, Bottou, Bengio & Haffner, "Gradient-based learning applied to document recognition",
+// Proc. IEEE 1998, section II.B: per-layer trainable parameters and map sizes.
+describe("LeNet-5 as in LeCun et al. (1998)", () => {
+  const summary = summaryOf("templates/lenet5-original.netfig");
+  const shape = (name: string) => summary.layers.find((l) => l.name === name)!.shape;
+
+  it("has the paper's maps: C1 6@28×28, S2 6@14×14, C3 16@10×10, S4 16@5×5, C5 120, F6 84, 10 outputs", () => {
+    expect(["c1", "s2", "c3", "s4", "c5", "f6", "output"].map(shape)).toEqual([
+      [28, 28, 6],
+      [14, 14, 6],
+      [10, 10, 16],
+      [5, 5, 16],
+      [1, 1, 120],
+      [84],
+      [10],
+    ]);
+  });
+
+  it("has the paper's parameters for C1 (156), C5 (48,120) and F6 (10,164)", () => {
+    const params = new Map(paramsOf("templates/lenet5-original.netfig"));
+    expect([params.get("c1"), params.get("c5"), params.get("f6")]).toEqual([156, 48_120, 10_164]);
+  });
+
+  it("differs from the paper's 60,000 trainable parameters exactly where its comment says", () => {
+    const params = new Map(paramsOf("templates/lenet5-original.netfig"));
+    // C3: Table I connects 60 of the 16×6 map pairs; the full convolution has 36 more 5×5 kernels.
+    const c3Paper = 1_516;
+    expect(params.get("c3")).toBe(c3Paper + (16 * 6 - 60) * 25);
+    // S2 and S4: one trainable coefficient and one bias per map, which an avgpool does not have.
+    const subsampling = 6 * 2 + 16 * 2;
+    // Output: 10 RBF centres of 84 fixed (untrained) values.
+    const rbf = 10 * 84;
+    expect(params.get("output")).toBe(rbf);
+    const paper = 156 + 12 + 1_516 + 32 + 48_120 + 10_164;
+    expect(paper).toBe(60_000);
+    expect(summary.totals.params).toBe(paper + (16 * 6 - 60) * 25 - subsampling + rbf);
+  });
+});
+
+describe("the neuron-level networks", () => {
+  // nn.Linear(in, out) has in·out weights and out biases.
+  const linear = (i: number, o: number) => i * o + o;
+
+  it("the perceptron has 3 weights and a bias", () => {
+    expect(summaryOf("templates/perceptron.netfig").totals.params).toBe(4);
+  });
+
+  it("MATLAB's newff example (1 input, 20 tanh, 1 linear output) has 61 parameters", () => {
+    // MathWorks, `newff` documentation: net = newff(P, T, 20) with tansig hidden and purelin output.
+    const summary = summaryOf("templates/newff.netfig");
+    expect(paramsOf("templates/newff.netfig")).toEqual([
+      ["hidden", linear(1, 20)],
+      ["output", linear(20, 1)],
+    ]);
+    expect(summary.totals.params).toBe(61);
+  });
+
+  it("the MNIST MLP 784-128-64-10 has 109,386 parameters as PyTorch counts them", () => {
+    expect(summaryOf("templates/mlp.netfig").totals.params).toBe(linear(784, 128) + linear(128, 64) + linear(64, 10));
+    expect(summaryOf("templates/mlp.netfig").totals.params).toBe(109_386);
+  });
+
+  it("the DBN is Hinton, Osindero & Teh's (2006) 784-500-500-2000 stack, weights plus hidden biases", () => {
+    const summary = summaryOf("templates/dbn.netfig");
+    expect(summary.layers.filter((l) => ["v", "h1", "h2", "h3"].includes(l.name)).map((l) => l.shape)).toEqual([[784], [500], [500], [2000]]);
+    expect(summary.totals.params).toBe(linear(784, 500) + linear(500, 500) + linear(500, 2000));
+  });
+
+  it("the RBM has 6×4 weights and 4 hidden biases", () => {
+    expect(summaryOf("templates/rbm.netfig").totals.params).toBe(6 * 4 + 4);
+  });
+});
+
+describe("figure style", () => {
+  const laidOut = (text: string) => layout(analyzeSource(text, "test.netfig"));
+
+  it("draws networks of vectors and dense layers as neurons, others as blocks", async () => {
+    expect((await laidOut("input 4\nfc 3 -> relu\nfc 2")).neurons?.columns.map((c) => c.size)).toEqual([4, 3, 2]);
+    expect((await laidOut("input 8x8x1\nconv 2 3x3\nflatten\nfc 2")).neurons).toBeUndefined();
+    expect((await laidOut('figure { style: blocks }\ninput 4\nfc 3')).neurons).toBeUndefined();
+  });
+
+  it("leaves out the middle of a tall column behind an ellipsis, and adds bias units on request", async () => {
+    const figure = (await laidOut("figure { bias: true }\ninput 784\nfc 10")).neurons!;
+    const [input, output] = figure.columns;
+    expect(input!.neurons.map((n) => n.index)).toEqual([0, 1, 2, 3, 4, 782, 783]);
+    expect(input!.ellipsis).toBeDefined();
+    expect(input!.bias).toBeDefined();
+    expect(output!.bias).toBeUndefined();
+  });
+
+  it("refuses neuron style for a network it cannot draw, and says why", async () => {
+    await expect(laidOut("figure { style: neurons }\ninput 8x8x1\nconv 2 3x3")).rejects.toThrow(/vector input/);
+  });
+});
