@@ -110,3 +110,20 @@ describe("figure style", () => {
     await expect(laidOut("figure { style: neurons }\ninput 8x8x1\nconv 2 3x3")).rejects.toThrow(/vector input/);
   });
 });
+
+// PyTorch's DCGAN tutorial (nz=100, ngf=ndf=64, bias=False) has 3,576,704 parameters in G and
+// 2,765,568 in D; conditioning adds the label's 10 channels to G's first and D's first layer.
+describe("conditional DCGAN", () => {
+  const networks = (path: string) => analyzeSource(readFileSync(new URL(`../../${path}`, import.meta.url), "utf8"), path).networks;
+  const [generator, discriminator] = networks("templates/gan.netfig");
+
+  it("the generator maps noise and label to a 64×64×3 image", () => {
+    expect(generator!.layers.at(-1)!.shape).toEqual([64, 64, 3]);
+    expect(generator!.totals.params).toBe(3_576_704 + 10 * 512 * 4 * 4);
+  });
+
+  it("the discriminator maps an image and its label maps to one probability", () => {
+    expect(discriminator!.layers.at(-1)!.shape).toEqual([1, 1, 1]);
+    expect(discriminator!.totals.params).toBe(2_765_568 + 10 * 64 * 4 * 4);
+  });
+});
