@@ -1,9 +1,13 @@
 import { expectRank, type Tensor } from "../tensor.js";
 import { kernels, type WasmKernels } from "./wasm.js";
 
+/** Weight floats copied into WebAssembly memory per call: bounds its size (VGG's fc6 alone is 411 MB). */
+const CHUNK_FLOATS = 4 << 20;
+
 /**
  * Rows [mBegin, mEnd) of `weight · x + bias` for one input vector `x` of length K,
- * written into `out` at the same indices. The worker pool calls this with disjoint ranges.
+ * written into `out` at the same indices. The worker pool calls this with disjoint
+ * ranges. Only those rows are copied into WebAssembly memory, a chunk at a time.
  */
 export function linearRange(
   x: Float32Array,
@@ -14,13 +18,17 @@ export function linearRange(
   mEnd: number,
   k: WasmKernels = kernels(),
 ): void {
-  const [M, K] = weight.shape as [number, number];
-  const [xP, wP, bP, yP] = k.layout([K, M * K, bias ? M : 0, M]) as [number, number, number, number];
-  k.put(xP, x);
-  k.put(wP, weight.data);
-  if (bias) k.put(bP, bias);
-  k.exports.linear(xP, K, wP, bias ? bP : 0, yP, mBegin, mEnd);
-  out.set(k.view(yP + mBegin * 4, mEnd - mBegin), mBegin);
+  const K = weight.shape[1]!;
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / K));
+  for (let m0 = mBegin; m0 < mEnd; m0 += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, mEnd - m0);
+    const [xP, wP, bP, yP] = k.layout([K, rows * K, bias ? rows : 0, rows]) as [number, number, number, number];
+    k.put(xP, x);
+    k.put(wP, weight.data.subarray(m0 * K, (m0 + rows) * K));
+    if (bias) k.put(bP, bias.subarray(m0, m0 + rows));
+    k.exports.linear(xP, K, wP, bias ? bP : 0, yP, 0, rows);
+    out.set(k.view(yP, rows), m0);
+  }
 }
 
 /** Checks shapes and returns [rows, K, M]: rows of K inputs each to map to M outputs. */
