@@ -4,6 +4,8 @@ import {
   add,
   avgPool2d,
   batchNorm,
+  channelShuffle,
+  clip,
   concat,
   conv2d,
   conv2dParams,
@@ -12,11 +14,14 @@ import {
   elu,
   globalAvgPool,
   globalMaxPool,
+  hardSigmoid,
+  hardSwish,
   leakyRelu,
   linear,
   localResponseNorm,
   lpPool2d,
   maxPool2d,
+  mul,
   pool2dParams,
   relu,
   relu6,
@@ -94,6 +99,16 @@ function run(c: Case): Tensor {
       return sigmoid(x());
     case "silu":
       return silu(x());
+    case "clip":
+      return clip(x(), p.min as number, p.max as number);
+    case "hardsigmoid":
+      return hardSigmoid(x());
+    case "hardswish":
+      return hardSwish(x());
+    case "mul":
+      return mul([x(), input(c, "x2")]);
+    case "channel_shuffle":
+      return channelShuffle(x(), p.groups as number);
     case "softmax":
       return softmax(x());
     case "linear":

@@ -26,6 +26,12 @@ export const tanh = (x: Tensor): Tensor => map(x, Math.tanh);
 export const sigmoid = (x: Tensor): Tensor => map(x, (v) => 1 / (1 + Math.exp(-v)));
 /** SiLU / swish: x·σ(x). */
 export const silu = (x: Tensor): Tensor => map(x, (v) => v / (1 + Math.exp(-v)));
+/** min(max(x, min), max): `torch.clamp`, `nn.Hardtanh` (−1, 1), ONNX Clip. NaN kept. */
+export const clip = (x: Tensor, min: number, max: number): Tensor => map(x, (v) => (v < min ? min : v > max ? max : v));
+/** max(0, min(1, α·x + β)); PyTorch's `nn.Hardsigmoid` is α = 1/6, β = 1/2 (ONNX's default α is 0.2). */
+export const hardSigmoid = (x: Tensor, alpha = 1 / 6, beta = 0.5): Tensor => map(x, (v) => Math.max(0, Math.min(1, alpha * v + beta)));
+/** x·relu6(x + 3)/6: PyTorch's `nn.Hardswish`, ONNX HardSwish. */
+export const hardSwish = (x: Tensor): Tensor => map(x, (v) => (v * Math.max(0, Math.min(6, v + 3))) / 6);
 
 /**
  * Softmax over channels for an image `[C, H, W]` (PyTorch `dim=1` of the batched

@@ -163,3 +163,70 @@ export function shortcutZeroPad(x: Tensor, stride: number | [number, number], ou
 export function flatten(x: Tensor): Tensor {
   return { shape: [x.data.length], data: x.data };
 }
+
+/** `x.view(shape)` of one sample: the same data (C order) under another shape of as many elements. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.reduce((a, b) => a * b, 1) !== x.data.length) {
+    throw new RangeError(`reshape: [${x.shape.join(", ")}] has ${x.data.length} elements, [${shape.join(", ")}] needs another count`);
+  }
+  return { shape: [...shape], data: x.data };
+}
+
+/**
+ * Elementwise product with broadcasting of size-1 dimensions, left to right:
+ * squeeze-and-excitation's `x * gate` with gate `[C, 1, 1]` (PyTorch broadcasting,
+ * ONNX Mul). All inputs have the same rank.
+ */
+export function mul(xs: readonly Tensor[]): Tensor {
+  if (xs.length === 0) throw new RangeError("mul: no inputs");
+  const rank = xs[0]!.shape.length;
+  const shape = [...xs[0]!.shape];
+  for (const t of xs) {
+    if (t.shape.length !== rank || t.shape.some((d, i) => d !== shape[i] && d !== 1 && shape[i] !== 1)) {
+      throw new RangeError(`mul: cannot broadcast [${xs[0]!.shape.join(", ")}] with [${t.shape.join(", ")}]`);
+    }
+    t.shape.forEach((d, i) => (shape[i] = Math.max(shape[i]!, d)));
+  }
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n).fill(1);
+  const index = new Array<number>(rank).fill(0);
+  for (const t of xs) {
+    // Strides of t in the output's index space; 0 along broadcast dimensions.
+    const strides = new Array<number>(rank);
+    let s = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      strides[d] = t.shape[d] === 1 ? 0 : s;
+      s *= t.shape[d]!;
+    }
+    index.fill(0);
+    let src = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = out[i]! * t.data[src]!;
+      // Advance the output index like an odometer, moving `src` by t's strides.
+      for (let d = rank - 1; d >= 0; d--) {
+        src += strides[d]!;
+        if (++index[d]! < shape[d]!) break;
+        src -= strides[d]! * shape[d]!;
+        index[d] = 0;
+      }
+    }
+  }
+  return { shape, data: out };
+}
+
+/**
+ * ShuffleNet's channel shuffle (PyTorch `nn.ChannelShuffle`): channels viewed as
+ * `[groups, C/groups]` are transposed, so output channel `j·groups + i` is input
+ * channel `i·C/groups + j`.
+ */
+export function channelShuffle(x: Tensor, groups: number): Tensor {
+  expectRank(x, 3, "channel shuffle input");
+  const [C, H, W] = x.shape as [number, number, number];
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new RangeError(`channel shuffle: ${C} channels do not split into ${groups} groups`);
+  const per = C / groups, n = H * W;
+  const out = new Float32Array(x.data.length);
+  for (let i = 0; i < groups; i++) {
+    for (let j = 0; j < per; j++) out.set(x.data.subarray((i * per + j) * n, (i * per + j + 1) * n), (j * groups + i) * n);
+  }
+  return { shape: [C, H, W], data: out };
+}
