@@ -19,3 +19,5 @@ export { checkScene, type SceneProblem } from "./scene/check.js";
 export { renderSvg, type SvgOptions } from "./render/svg.js";
 export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./render/options.js";
 export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";
+export { importOnnx, type OnnxImport } from "./import/onnx/import.js";
+export { floatData, type OnnxTensor } from "./import/onnx/decode.js";

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { analyze } from "../analyze/analyze.js";
 import type { AnalyzedGraph } from "../analyze/types.js";
-import { NetfigError } from "../lang/diagnostics.js";
+import { importOnnx } from "../import/onnx/import.js";
+import { formatDiagnostic, NetfigError } from "../lang/diagnostics.js";
 import { analyzeSource } from "../pipeline.js";
 import { findTemplate } from "./templates.js";
 
@@ -30,8 +32,33 @@ export function readSource(file: string): { text: string; name: string } {
   return { text, name: file };
 }
 
-/** Reads and analyses FILE; throws NetfigError with diagnostics for invalid input. */
+/**
+ * An ONNX model by extension, or by its first byte: protobuf writes ModelProto's field 1
+ * (ir_version, a varint) first, tag 0x08, a control character no text file starts with.
+ */
+function isOnnx(file: string): boolean {
+  if (extname(file).toLowerCase() === ".onnx") return true;
+  if (file === "-" || !existsSync(file) || !statSync(file).isFile()) return false;
+  const first = Buffer.alloc(1);
+  const fd = openSync(file, "r");
+  try {
+    return readSync(fd, first, 0, 1, 0) === 1 && first[0] === 0x08;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Imports an ONNX model (warnings go to stderr, as a compiler's do) and analyses it. */
+function loadOnnx(file: string): AnalyzedGraph {
+  if (!existsSync(file)) throw new NetfigError([{ severity: "error", message: `${file}: no such file` }]);
+  const { graph, warnings } = importOnnx(readFileSync(file), file);
+  for (const warning of warnings) process.stderr.write(formatDiagnostic(warning) + "\n");
+  return analyze(graph);
+}
+
+/** Reads and analyses FILE (.netfig text, a template name, or an ONNX model); throws NetfigError for invalid input. */
 export async function loadAnalyzed(file: string): Promise<AnalyzedGraph> {
+  if (isOnnx(file)) return loadOnnx(file);
   const { text, name } = readSource(file);
   return analyzeSource(text, name);
 }

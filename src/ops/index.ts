@@ -9,12 +9,18 @@ import { gru, lstm, rnn } from "./recurrent.js";
 import { add, concat } from "./merge.js";
 import { chanpad, proj } from "./shortcut.js";
 import { input } from "./input.js";
+import { clip, hardsigmoid, hardswish, relu6 } from "./hard.js";
+import { scale } from "./scale.js";
+import { shuffle } from "./shuffle.js";
+import { reshape } from "./reshape.js";
+import { opaque } from "./opaque.js";
 
 // Each op narrows Attrs to its own type; the registry stores them at the common type.
 const ALL = [
   input, conv, deconv, maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
   lrn, bn, relu, leakyrelu, tanh, sigmoid, softmax, fc, flatten, dropout, upsample, zeropad,
   identity, rnn, lstm, gru, concat, add, proj, chanpad,
+  relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, opaque,
 ] as unknown as OpDef[];
 
 const byName = new Map<string, OpDef>();

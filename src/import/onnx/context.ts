@@ -1,0 +1,93 @@
+import type { LayerNode, Shape } from "../../graph/types.js";
+import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/diagnostics.js";
+import { getOp } from "../../ops/index.js";
+import { formatShape } from "../../ops/shape.js";
+import { ArgError, ShapeError, type ArgValue, type OpArgs } from "../../ops/types.js";
+import type { NodeProto } from "./decode.js";
+import { LayerNamer } from "./naming.js";
+import type { DataValue, Value } from "./values.js";
+
+/** Argument builders, so imported layers go through the same `compile` as written ones. */
+export const arg = {
+  num: (value: number): ArgValue => ({ kind: "number", value }),
+  dims: (dims: number[], stride?: number[]): ArgValue => ({ kind: "dims", dims, stride }),
+  word: (value: string): ArgValue => ({ kind: "word", value }),
+};
+
+export function args(positional: ArgValue[] = [], named: Record<string, ArgValue> = {}, flags: string[] = []): OpArgs {
+  return { positional, named, flags };
+}
+
+/** Which initializer fills which parameter of a layer, for loading real weights into the engine. */
+export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
+
+/** The state of one import: ONNX tensor values by name and the layers emitted so far. */
+export class ImportContext {
+  readonly values = new Map<string, Value>();
+  readonly nodes: LayerNode[] = [];
+  readonly warnings: Diagnostic[] = [];
+  readonly weights = new Map<string, LayerWeights>();
+  /** ONNX tensor name of each layer's output. */
+  readonly tensorNames = new Map<string, string>();
+  readonly namer: LayerNamer;
+  readonly loc: SourceLocation;
+
+  constructor(
+    readonly file: string,
+    /** Every node that reads a tensor, by tensor name: decides what can merge with what. */
+    readonly consumers: ReadonlyMap<string, NodeProto[]>,
+    /** The node that writes each tensor. */
+    readonly producers: ReadonlyMap<string, NodeProto>,
+    /** Output dims the file declares (value_info, graph outputs), batch first. */
+    readonly declared: ReadonlyMap<string, (number | null)[]>,
+    reserved: string[],
+  ) {
+    this.namer = new LayerNamer(reserved);
+    // A binary file has no lines; diagnostics name the ONNX node in their message instead.
+    this.loc = { file, line: 0, column: 0, length: 0 };
+  }
+
+  /** An error about one ONNX node: names the file, the node and its op type. */
+  fail(node: NodeProto, message: string, hint?: string): never {
+    throw new NetfigError([{ severity: "error", message: `${this.file}: node '${node.name || node.output?.[0]}' (${node.opType}): ${message}`, hint }]);
+  }
+
+  warn(node: NodeProto, message: string, hint?: string): void {
+    this.warnings.push({ severity: "warning", message: `${this.file}: node '${node.name || node.output?.[0]}' (${node.opType}): ${message}`, hint });
+  }
+
+  value(node: NodeProto, index: number): Value | undefined {
+    const name = node.input?.[index];
+    return name ? this.values.get(name) : undefined;
+  }
+
+  /** Adds one layer: compiles its written-style arguments and sizes it with its op's own rules. */
+  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights } = {}): DataValue {
+    let attrs;
+    try {
+      attrs = getOp(op).compile(opArgs);
+    } catch (error) {
+      if (error instanceof ArgError) this.fail(node, error.message, error.hint);
+      throw error;
+    }
+    const id = this.namer.name(node.name ?? "", node.opType ?? op);
+    let shape: Shape | undefined;
+    const known = inputs.map((i) => i.shape);
+    if (known.every((s): s is Shape => s !== undefined)) {
+      try {
+        shape = getOp(op).outShape(known, attrs);
+      } catch (error) {
+        if (!(error instanceof ShapeError)) throw error;
+        if (op !== "opaque") this.fail(node, `${error.message} (inputs ${known.map(formatShape).join(", ")})`, error.hint);
+      }
+    } else if (op !== "opaque") {
+      const unknown = inputs.find((i) => i.shape === undefined)!;
+      this.fail(node, `cannot size this layer: the shape of its input '${unknown.node}' is unknown`, "netfig does not know the op that produced it and the file declares no shape for its output (run onnx.shape_inference.infer_shapes on the model first)");
+    }
+    this.nodes.push({ id, op, attrs, inputs: inputs.map((i) => i.node), label: extra.label, autoNamed: false, loc: this.loc, frames: [] });
+    const output = node.output?.[0];
+    if (output) this.tensorNames.set(id, output);
+    if (extra.weights) this.weights.set(id, extra.weights);
+    return { kind: "data", node: id, shape };
+  }
+}

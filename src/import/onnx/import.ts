@@ -1,0 +1,123 @@
+import { basename, extname } from "node:path";
+import type { Graph } from "../../graph/types.js";
+import type { Diagnostic } from "../../lang/diagnostics.js";
+import { Attributes } from "./attributes.js";
+import { ImportContext, type LayerWeights } from "./context.js";
+import { decodeModel, elementCount, int, readTensor, tensorValues, DataType, type NodeProto, type OnnxTensor, type ValueInfoProto } from "./decode.js";
+import { foldNode } from "./fold.js";
+import { MAPPERS, unknown } from "./map.js";
+import { trimCommonPrefix } from "./naming.js";
+import { netfigShape, type Value } from "./values.js";
+
+/** What an ONNX import hands on: the graph to analyse, plus what the engine needs to run it with the file's weights. */
+export interface OnnxImport {
+  graph: Graph;
+  /** Unknown ops drawn as plain blocks, ignored attributes. */
+  warnings: Diagnostic[];
+  /** Initializers by name: dims, type and bytes (views into the decoded buffer, not copies). */
+  initializers: Map<string, OnnxTensor>;
+  /** Per layer id: which initializer holds which of its parameters (`weight`, `bias`, `running_mean`, …). */
+  weights: Map<string, LayerWeights>;
+  /** Per layer id: the ONNX tensor its output is, so dumps can use the model's own names. */
+  tensorNames: Map<string, string>;
+}
+
+/** Shape-computation constants are tiny; weights are never decoded into numbers here. */
+const MAX_FOLDED_ELEMENTS = 1024;
+
+function declaredDims(info: ValueInfoProto): (number | null)[] | undefined {
+  const dims = info.type?.tensorType?.shape?.dim;
+  return dims?.map((d) => (int(d.dimValue) > 0 ? int(d.dimValue) : null));
+}
+
+/**
+ * ONNX model bytes → netfig Graph. Ops map to netfig layers with the attributes their own
+ * `compile` gives, so `analyze` counts them exactly as it counts a written network. Throws
+ * NetfigError naming the file (and the node) when the model cannot be read or sized.
+ */
+export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
+  const model = decodeModel(bytes, file);
+  const graph = model.graph!;
+  const nodes = graph.node ?? [];
+  const initializers = new Map<string, OnnxTensor>();
+  for (const proto of graph.initializer ?? []) initializers.set(proto.name ?? "", readTensor(proto));
+  const declared = new Map<string, (number | null)[]>();
+  for (const info of [...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
+    const dims = declaredDims(info);
+    if (dims) declared.set(info.name ?? "", dims);
+  }
+  const consumers = new Map<string, NodeProto[]>();
+  const producers = new Map<string, NodeProto>();
+  for (const node of nodes) {
+    for (const input of node.input ?? []) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+    for (const output of node.output ?? []) producers.set(output, node);
+  }
+  const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ""));
+  const ctx: ImportContext = new ImportContext(file, consumers, producers, declared, []);
+  for (const tensor of initializers.values()) {
+    const small = elementCount(tensor.dims) <= MAX_FOLDED_ELEMENTS;
+    const float = tensor.dataType === DataType.FLOAT || tensor.dataType === DataType.DOUBLE;
+    ctx.values.set(tensor.name, { kind: "const", dims: tensor.dims, values: small ? tensorValues(tensor) : undefined, float, source: { tensor } });
+  }
+  for (const info of inputs) {
+    const name = info.name ?? "input";
+    const pseudo: NodeProto = { name, opType: "Input", output: [name] };
+    const dims = declaredDims(info);
+    if (!dims) ctx.fail(pseudo, "the graph input has no declared shape");
+    const shape = netfigShape(dims);
+    if (!shape) {
+      ctx.fail(pseudo, `input dims [${dims.map((d) => d ?? "?").join(", ")}] must be a batch then C,H,W, N or T,N, all fixed`, "export with a fixed input size; only the batch dimension may be symbolic");
+    }
+    ctx.values.set(name, ctx.emit(pseudo, "input", { positional: [shape.length === 1 ? { kind: "number", value: shape[0]! } : { kind: "dims", dims: shape }], named: {}, flags: [] }, []));
+  }
+  for (const node of nodes) importNode(ctx, node);
+  return {
+    graph: buildGraph(ctx, file),
+    warnings: ctx.warnings,
+    initializers,
+    weights: ctx.weights,
+    tensorNames: ctx.tensorNames,
+  };
+}
+
+function importNode(ctx: ImportContext, node: NodeProto): void {
+  const names = node.input ?? [];
+  const values: (Value | undefined)[] = names.map((name) => {
+    if (name === "") return undefined;
+    const value = ctx.values.get(name);
+    if (!value) ctx.fail(node, `reads '${name}', which no earlier node or initializer provides`, "the graph is not in topological order or refers to a missing tensor");
+    return value;
+  });
+  const op = node.opType ?? "";
+  const computed = values.some((v) => v !== undefined && v.kind !== "const");
+  if (op === "Shape" || !computed) {
+    const folded = foldNode(node, values);
+    // A constant expression we cannot evaluate stays a constant of unknown contents; it only fails where it is needed.
+    const outputs = folded ?? (node.output ?? []).map(() => ({ kind: "const" as const, dims: undefined, float: false }));
+    (node.output ?? []).forEach((name, i) => outputs[i] && ctx.values.set(name, outputs[i]!));
+    return;
+  }
+  const mapper = MAPPERS[op];
+  // Ops of other domains (com.microsoft, custom) share names with standard ones but not their meaning.
+  const standard = !node.domain || node.domain === "ai.onnx";
+  const value = standard && mapper ? mapper(ctx, node, new Attributes(node)) : unknown(ctx, node);
+  if (node.output?.[0]) ctx.values.set(node.output[0], value);
+}
+
+function buildGraph(ctx: ImportContext, file: string): Graph {
+  const renamed = trimCommonPrefix(ctx.nodes.filter((n) => n.op !== "input").map((n) => n.id));
+  const rename = (id: string) => renamed.get(id) ?? id;
+  for (const node of ctx.nodes) {
+    node.id = rename(node.id);
+    node.inputs = node.inputs.map(rename);
+  }
+  for (const map of [ctx.weights, ctx.tensorNames] as Map<string, unknown>[]) {
+    for (const [id, value] of [...map]) {
+      if (!renamed.has(id)) continue;
+      map.delete(id);
+      map.set(rename(id), value);
+    }
+  }
+  const name = basename(file, extname(file));
+  return { file, networks: [{ name, nodes: ctx.nodes, frames: [], figure: {}, loc: ctx.loc }], figure: {} };
+}

@@ -1,0 +1,52 @@
+/**
+ * Layer ids from ONNX node names. PyTorch names a node by its module scope and op,
+ * `/layer1/layer1.0/conv1/Conv`; the module path `layer1.0.conv1` is what a reader of the
+ * model's code knows it by. Scope parts already carry their parent's prefix (`layer1.0`
+ * inside `layer1`), so each part either extends the path or is appended to it.
+ */
+export function modulePath(name: string): { path: string; op: string } {
+  if (!name.startsWith("/")) return { path: "", op: name };
+  const parts = name.split("/").filter((p) => p !== "");
+  const op = parts.pop() ?? "";
+  let path = "";
+  for (const part of parts) path = path === "" || part.startsWith(`${path}.`) ? part : `${path}.${part}`;
+  return { path, op };
+}
+
+/** Hands out unique ids: the module path when free, else path.op, else a numbered variant. */
+export class LayerNamer {
+  private readonly used = new Set<string>();
+
+  constructor(reserved: Iterable<string> = []) {
+    for (const id of reserved) this.used.add(id);
+  }
+
+  name(nodeName: string, opType: string): string {
+    const { path, op } = modulePath(nodeName);
+    // Scoped names end in the op (`Conv_1`), read in lower case; other exporters' names stay as written.
+    const opPart = nodeName.startsWith("/") ? op.toLowerCase() : op || opType.toLowerCase();
+    const candidates = path === "" ? [opPart] : [path, `${path}.${opPart}`];
+    let id = candidates.find((c) => c !== "" && !this.used.has(c));
+    for (let n = 2; id === undefined; n++) {
+      const numbered = `${candidates[candidates.length - 1]}_${n}`;
+      if (!this.used.has(numbered)) id = numbered;
+    }
+    this.used.add(id);
+    return id;
+  }
+}
+
+/**
+ * Drops leading module parts every layer shares (a wrapper such as `model.`), so ids read
+ * like the network's own names. Returns the renaming; ids stay unique.
+ */
+export function trimCommonPrefix(ids: readonly string[]): Map<string, string> {
+  const renamed = new Map<string, string>();
+  if (ids.length < 2) return renamed;
+  const first = ids[0]!.split(".")[0]!;
+  if (!ids.every((id) => id.startsWith(`${first}.`))) return renamed;
+  const trimmed = ids.map((id) => id.slice(first.length + 1));
+  if (new Set(trimmed).size !== ids.length) return renamed;
+  ids.forEach((id, i) => renamed.set(id, trimmed[i]!));
+  return renamed;
+}
