@@ -1,7 +1,9 @@
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { channels, requireImage } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
-import { describeWindow, readWindow, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
+import { conv2dParams } from "../engine/kernels/conv.js";
+import { convWeights } from "../engine/params.js";
+import { describeWindow, readWindow, resolvePadding, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
 
 export type ConvAttrs = {
   filters: number;
@@ -64,6 +66,14 @@ export const conv: OpDef<ConvAttrs> = {
   },
   describe(attrs) {
     return describeWindow(windowFromAttrs(attrs)) + (attrs.groups > 1 ? ` g${attrs.groups}` : "");
+  },
+  forward([x], attrs, ctx) {
+    const [h, w, c] = ctx.inputShapes[0]!;
+    const { weight, bias } = convWeights(ctx.weights, ctx.layer, c!, attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
+    const padding = resolvePadding(windowFromAttrs(attrs), h!, w!);
+    const stride: [number, number] = [attrs.stride[0]!, attrs.stride[1]!];
+    const dilation: [number, number] = [attrs.dilation[0]!, attrs.dilation[1]!];
+    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride, padding, dilation, groups: attrs.groups }));
   },
 };
 

@@ -2,6 +2,8 @@ import { asNonNegativeInt, asPair, ArgReader } from "./args.js";
 import { checkGroups, readConvArgs, type ConvAttrs } from "./conv.js";
 import { channels, requireImage } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { convTranspose2dParams } from "../engine/kernels/conv.js";
+import { convTransposeWeights } from "../engine/params.js";
 import { describeWindow, effectiveKernel, windowFromAttrs } from "./window.js";
 
 export type DeconvAttrs = ConvAttrs & { outputPadding: number[] };
@@ -76,5 +78,18 @@ export const deconv: OpDef<DeconvAttrs> = {
   },
   describe(attrs) {
     return describeWindow(windowFromAttrs(attrs)).replace("/", "↑");
+  },
+  forward([x], attrs, ctx) {
+    const c = ctx.inputShapes[0]![2]!;
+    const { weight, bias } = convTransposeWeights(ctx.weights, ctx.layer, c, attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
+    const { padding, outputPadding } = deconvPadding(attrs);
+    const params = convTranspose2dParams({
+      stride: [attrs.stride[0]!, attrs.stride[1]!],
+      padding,
+      outputPadding,
+      dilation: [attrs.dilation[0]!, attrs.dilation[1]!],
+      groups: attrs.groups,
+    });
+    return ctx.pool.convTranspose2d(x!, weight, bias, params);
   },
 };

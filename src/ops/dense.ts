@@ -1,3 +1,5 @@
+import { flatten as flattenKernel } from "../engine/kernels/shape.js";
+import { linearWeights } from "../engine/params.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { elements, formatShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
@@ -44,6 +46,11 @@ export const fc: OpDef<DenseAttrs> = {
     const { features, rows } = denseInput(input!);
     return rows * features * attrs.units;
   },
+  forward([x], attrs, ctx) {
+    const { features } = denseInput(ctx.inputShapes[0]!);
+    const { weight, bias } = linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
+    return ctx.pool.linear(x!, weight, bias);
+  },
 };
 
 /** HxWxC → H·W·C (PyTorch flattens in C, H, W order; the engine does the same). */
@@ -63,4 +70,5 @@ export const flatten: OpDef<Record<string, never>> = {
     if (input!.length !== 3) return { kernel: [1, 1], stride: [1, 1] };
     return { kernel: [input![0]!, input![1]!], stride: [input![0]!, input![1]!] };
   },
+  forward: ([x]) => flattenKernel(x!),
 };

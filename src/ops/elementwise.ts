@@ -1,3 +1,7 @@
+import { leakyRelu as leakyReluKernel, relu as reluKernel, sigmoid as sigmoidKernel, softmax as softmaxKernel, tanh as tanhKernel } from "../engine/kernels/activation.js";
+import { batchNorm, localResponseNorm } from "../engine/kernels/norm.js";
+import { batchNormWeights } from "../engine/params.js";
+import type { Tensor } from "../engine/tensor.js";
 import { asNumber, ArgReader } from "./args.js";
 import { channels } from "./shape.js";
 import { ArgError, type OpCategory, type OpDef } from "./types.js";
@@ -11,6 +15,7 @@ function shapeKeeping<A extends Record<string, number>>(
   category: OpCategory,
   description: string,
   settings: { key: string; aliases?: string[]; positional?: boolean; fallback: number; check?: (v: number) => string | undefined }[],
+  run: (x: Tensor, attrs: A) => Tensor,
   aliases: string[] = [],
 ): OpDef<A> {
   return {
@@ -35,18 +40,21 @@ function shapeKeeping<A extends Record<string, number>>(
     outShape: ([input]) => [...input!],
     params: () => 0,
     macs: () => 0,
+    forward: ([x], attrs) => run(x!, attrs),
   };
 }
 
-export const relu = shapeKeeping("relu", "activation", "rectified linear unit max(0, x)", []);
-export const leakyrelu = shapeKeeping("leakyrelu", "activation", "leaky ReLU: [SLOPE] (default 0.01)", [{ key: "slope", aliases: ["alpha", "negative_slope"], positional: true, fallback: 0.01 }]);
-export const tanh = shapeKeeping("tanh", "activation", "hyperbolic tangent", []);
-export const sigmoid = shapeKeeping("sigmoid", "activation", "logistic sigmoid", []);
-export const softmax = shapeKeeping("softmax", "activation", "softmax over channels (the last dimension)", []);
-export const identity = shapeKeeping("identity", "reshape", "passes its input through unchanged", [], ["linear"]);
+const unchanged = (x: Tensor): Tensor => x;
+
+export const relu = shapeKeeping("relu", "activation", "rectified linear unit max(0, x)", [], reluKernel);
+export const leakyrelu = shapeKeeping("leakyrelu", "activation", "leaky ReLU: [SLOPE] (default 0.01)", [{ key: "slope", aliases: ["alpha", "negative_slope"], positional: true, fallback: 0.01 }], (x, a) => leakyReluKernel(x, a.slope));
+export const tanh = shapeKeeping("tanh", "activation", "hyperbolic tangent", [], tanhKernel);
+export const sigmoid = shapeKeeping("sigmoid", "activation", "logistic sigmoid", [], sigmoidKernel);
+export const softmax = shapeKeeping("softmax", "activation", "softmax over channels (the last dimension)", [], softmaxKernel);
+export const identity = shapeKeeping("identity", "reshape", "passes its input through unchanged", [], unchanged, ["linear"]);
 export const dropout = shapeKeeping("dropout", "regularization", "dropout: [P] (default 0.5); identity at inference", [
   { key: "p", positional: true, fallback: 0.5, check: (p) => (p < 0 || p >= 1 ? "must be in [0, 1)" : undefined) },
-]);
+], unchanged);
 
 /** Local response normalisation (AlexNet), PyTorch `nn.LocalResponseNorm` semantics. */
 export const lrn = shapeKeeping("lrn", "norm", "local response normalisation: size= alpha= beta= k= (PyTorch defaults 5, 1e-4, 0.75, 1)", [
@@ -54,7 +62,7 @@ export const lrn = shapeKeeping("lrn", "norm", "local response normalisation: si
   { key: "alpha", fallback: 1e-4 },
   { key: "beta", fallback: 0.75 },
   { key: "k", aliases: ["bias"], fallback: 1 },
-]);
+], (x, a) => localResponseNorm(x, { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k }));
 
 type BatchNormAttrs = { eps: number; affine: boolean };
 
@@ -75,5 +83,7 @@ export const bn: OpDef<BatchNormAttrs> = {
   outShape: ([input]) => [...input!],
   params: ([input], _out, attrs) => (attrs.affine ? 2 * channels(input!) : 0),
   macs: () => 0,
+  // Channels are the first dimension of an engine tensor and the last of a shape.
+  forward: ([x], attrs, ctx) => batchNorm(x!, batchNormWeights(ctx.weights, ctx.layer, channels(ctx.inputShapes[0]!), attrs.eps, attrs.affine)),
 };
 

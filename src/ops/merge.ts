@@ -1,7 +1,14 @@
+import { add as addKernel, concat as concatKernel } from "../engine/kernels/shape.js";
+import type { Tensor } from "../engine/tensor.js";
 import { ArgReader } from "./args.js";
 import { formatShape } from "./shape.js";
 import { ShapeError, type OpDef } from "./types.js";
 import type { Shape } from "../graph/types.js";
+
+/** Joins engine tensors along channels: axis 0 of `[C, H, W]` and `[N]`, axis 1 of `[T, N]`. */
+export function concatChannels(xs: Tensor[]): Tensor {
+  return concatKernel(xs, xs[0]!.shape.length === 2 ? 1 : 0);
+}
 
 /** Concatenation along channels (the last dimension); every other dimension must agree. */
 export function concatShapes(inputs: Shape[], layer: string): Shape {
@@ -32,6 +39,7 @@ export const concat: OpDef<Record<string, never>> = {
   outShape: (inputs) => concatShapes(inputs, "concat"),
   params: () => 0,
   macs: () => 0,
+  forward: (xs) => concatChannels(xs),
 };
 
 export const add: OpDef<Record<string, never>> = {
@@ -58,4 +66,5 @@ export const add: OpDef<Record<string, never>> = {
   },
   params: () => 0,
   macs: () => 0,
+  forward: (xs) => addKernel(xs),
 };

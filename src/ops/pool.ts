@@ -1,7 +1,10 @@
 import { ArgReader } from "./args.js";
 import { channels, requireImage } from "./shape.js";
 import { ArgError, type OpDef } from "./types.js";
-import { describeWindow, effectiveKernel, readWindow, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
+import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, globalMaxPool, lpPool2d, maxPool2d, pool2dParams } from "../engine/kernels/pooling.js";
+import type { Tensor } from "../engine/tensor.js";
+import type { Shape } from "../graph/types.js";
+import { describeWindow, effectiveKernel, readWindow, resolvePadding, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
 
 export type PoolAttrs = {
   kernel: number[];
@@ -13,6 +16,24 @@ export type PoolAttrs = {
   /** Average pools: whether padded zeros count in the mean (PyTorch `count_include_pad`, default true). */
   includePad: boolean;
 };
+
+/** The engine's pooling of each windowed kind, PyTorch's semantics. */
+const POOL_KERNELS = {
+  maxpool: (x: Tensor, p: ReturnType<typeof pool2dParams>) => maxPool2d(x, p),
+  avgpool: (x: Tensor, p: ReturnType<typeof pool2dParams>, includePad: boolean) => avgPool2d(x, p, includePad),
+  l2pool: (x: Tensor, p: ReturnType<typeof pool2dParams>) => lpPool2d(x, 2, p),
+};
+
+function poolParams(attrs: PoolAttrs, input: Shape): ReturnType<typeof pool2dParams> {
+  const window = windowFromAttrs(attrs);
+  return pool2dParams({
+    kernel: window.kernel,
+    stride: window.stride,
+    padding: resolvePadding(window, input[0]!, input[1]!),
+    dilation: window.dilation,
+    ceilMode: attrs.ceil,
+  });
+}
 
 function poolOp(name: "maxpool" | "avgpool" | "l2pool", aliases: string[], description: string): OpDef<PoolAttrs> {
   return {
@@ -48,6 +69,7 @@ function poolOp(name: "maxpool" | "avgpool" | "l2pool", aliases: string[], descr
     macs: () => 0,
     receptive: (_inputs, attrs) => windowReceptive(windowFromAttrs(attrs)),
     describe: (attrs) => describeWindow(windowFromAttrs(attrs)),
+    forward: ([x], attrs, ctx) => POOL_KERNELS[name](x!, poolParams(attrs, ctx.inputShapes[0]!), attrs.includePad),
   };
 }
 
@@ -78,6 +100,7 @@ function globalPool(name: "globalavgpool" | "globalmaxpool", aliases: string[], 
       const [h, w] = requireImage(input!, name);
       return { kernel: [h, w], stride: [h, w] };
     },
+    forward: ([x]) => (name === "globalavgpool" ? globalAvgPool(x!) : globalMaxPool(x!)),
   };
 }
 
@@ -112,4 +135,5 @@ export const adaptiveavgpool: OpDef<AdaptivePoolAttrs> = {
     return { kernel: [Math.ceil(h / oh), Math.ceil(w / ow)], stride: [Math.max(1, Math.floor(h / oh)), Math.max(1, Math.floor(w / ow))] };
   },
   describe: (attrs) => `→${attrs.size[0]}×${attrs.size[1]}`,
+  forward: ([x], attrs) => adaptiveAvgPool2d(x!, [attrs.size[0]!, attrs.size[1]!]),
 };

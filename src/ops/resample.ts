@@ -1,3 +1,4 @@
+import { upsampleBilinear, upsampleNearest, zeroPad2d } from "../engine/kernels/shape.js";
 import { asNonNegativeInt, asPositiveInt, asWord, ArgReader } from "./args.js";
 import { requireImage } from "./shape.js";
 import { ArgError, type OpDef } from "./types.js";
@@ -30,6 +31,10 @@ export const upsample: OpDef<UpsampleAttrs> = {
   macs: () => 0,
   receptive: (_inputs, attrs) => ({ kernel: [1, 1], stride: [1 / attrs.scale[0]!, 1 / attrs.scale[1]!] }),
   describe: (attrs) => `×${attrs.scale[0]}`,
+  forward([x], attrs) {
+    const scale: [number, number] = [attrs.scale[0]!, attrs.scale[1]!];
+    return attrs.mode === "bilinear" ? upsampleBilinear(x!, scale) : upsampleNearest(x!, scale);
+  },
 };
 
 type ZeroPadAttrs = { padding: number[] };
@@ -67,4 +72,5 @@ export const zeropad: OpDef<ZeroPadAttrs> = {
   params: () => 0,
   macs: () => 0,
   describe: (attrs) => `+${attrs.padding[0]}`,
+  forward: ([x], attrs) => zeroPad2d(x!, attrs.padding as [number, number, number, number]),
 };

@@ -1,3 +1,6 @@
+import { conv2dParams } from "../engine/kernels/conv.js";
+import { shortcutZeroPad } from "../engine/kernels/shape.js";
+import { convWeights } from "../engine/params.js";
 import { asBool, ArgReader } from "./args.js";
 import { formatShape, requireImage } from "./shape.js";
 import { ShapeError, type OpDef } from "./types.js";
@@ -54,6 +57,11 @@ export const proj: OpDef<ShortcutAttrs> = {
     return { kernel: [1, 1], stride: s };
   },
   describe: () => "1×1",
+  forward([x], attrs, ctx) {
+    const [input, target] = ctx.inputShapes as [Shape, Shape];
+    const { weight, bias } = convWeights(ctx.weights, ctx.layer, input[2]!, target[2]!, [1, 1], 1, attrs.bias);
+    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: strides(input, target, "proj") }));
+  },
 };
 
 /** ResNet option A: subsample by the stride and fill the extra channels with zeros; no parameters. */
@@ -77,5 +85,10 @@ export const chanpad: OpDef<ShortcutAttrs> = {
   macs: () => 0,
   receptive([input, target]) {
     return { kernel: [1, 1], stride: strides(input!, target!, "zeropad shortcut") };
+  },
+  // The paper's option A: the extra channels are zeros appended after the input's.
+  forward([x], _attrs, ctx) {
+    const [input, target] = ctx.inputShapes as [Shape, Shape];
+    return shortcutZeroPad(x!, strides(input, target, "zeropad shortcut"), target[2]!, 0);
   },
 };

@@ -1,3 +1,6 @@
+import type { ComputePool } from "../engine/pool.js";
+import type { Tensor } from "../engine/tensor.js";
+import type { WeightSource } from "../engine/weights.js";
 import type { Attrs, Shape } from "../graph/types.js";
 
 /** Where a layer kind sits in the figure: picks its colour and its legend entry. */
@@ -51,6 +54,21 @@ export interface ReceptiveStep {
   stride: [number, number];
 }
 
+/** What a layer's forward pass may use besides its input tensors. */
+export interface ForwardContext {
+  /** The layer id: its parameters are `<id>.weight`, `<id>.bias`, … as in a PyTorch state dict. */
+  layer: string;
+  weights: WeightSource;
+  /** Runs the heavy kernels (conv, transposed conv, linear) across threads. */
+  pool: ComputePool;
+  /** The analysed input shapes (`[H, W, C]`), a shortcut's target shape last. */
+  inputShapes: Shape[];
+  /** The analysed output shape. */
+  out: Shape;
+  /** A ReLU follows: weights initialise with He, otherwise Xavier. */
+  reluFollows: boolean;
+}
+
 /**
  * A layer kind, defined once: how its arguments read, its shape rule, its counts and
  * its receptive-field step. Everything else (analysis, layout, engine) looks it up.
@@ -76,4 +94,9 @@ export interface OpDef<A extends Attrs = Attrs> {
   receptive?(inputs: Shape[], attrs: A): ReceptiveStep;
   /** Short text for the figure, e.g. `5×5/2`; omitted means the op name alone. */
   describe?(attrs: A): string;
+  /**
+   * Runs the layer on tensors in PyTorch layout without the batch (`[C, H, W]`, `[N]`,
+   * `[T, N]`), fetching its parameters from `ctx.weights`. Omitted: not executable yet.
+   */
+  forward?(inputs: Tensor[], attrs: A, ctx: ForwardContext): Tensor | Promise<Tensor>;
 }

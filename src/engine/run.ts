@@ -1,0 +1,107 @@
+import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
+import { displayName } from "../analyze/analyze.js";
+import { NetfigError } from "../lang/diagnostics.js";
+import { getOp } from "../ops/index.js";
+import { concatChannels } from "../ops/merge.js";
+import type { InitSpec } from "./init.js";
+import { seededInput } from "./init.js";
+import type { ComputePool } from "./pool.js";
+import { chwFromShape, sameShape, type Tensor } from "./tensor.js";
+import type { WeightSource } from "./weights.js";
+
+export interface RunOptions {
+  weights: WeightSource;
+  pool: ComputePool;
+  /** Tensors for input layers by id (`[C, H, W]`, `[N]`, `[T, N]`); inputs not given get seeded noise. */
+  inputs?: ReadonlyMap<string, Tensor>;
+  seed: number;
+  /** Keep every layer's output in the result (thumbnails); otherwise only the network's outputs. */
+  keepAll?: boolean;
+  /** Called with each layer's output as soon as it exists, in order (dumps, progress). */
+  onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+}
+
+/**
+ * A weight source whose failures (a missing or mis-shaped tensor in a weights file)
+ * become diagnostics pointing at the layer that asked for the tensor.
+ */
+class LayerWeights implements WeightSource {
+  constructor(
+    private readonly source: WeightSource,
+    private readonly layer: LayerAnalysis,
+  ) {}
+
+  get(name: string, shape: readonly number[], init: InitSpec): Tensor {
+    try {
+      return this.source.get(name, shape, init);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new NetfigError([{ severity: "error", message: `${this.layer.node.op} ${displayName(this.layer.node)}: ${message}`, location: this.layer.node.loc }]);
+    }
+  }
+}
+
+/**
+ * Runs an analysed network forward, layer by layer in topological order, and checks
+ * every actual output shape against the analysed one. Returns the outputs it keeps, by
+ * layer id. Outputs no later layer reads are freed as soon as possible.
+ */
+export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
+  const consumers = new Map<string, string[]>();
+  for (const { node } of analyzed.layers) {
+    for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node.id]);
+  }
+  const opOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.op]));
+  const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
+  const live = new Map<string, Tensor>();
+  const kept = new Map<string, Tensor>();
+
+  for (const layer of analyzed.layers) {
+    const { node } = layer;
+    const op = getOp(node.op);
+    let output: Tensor;
+    if (op.inputs === "none") {
+      output = options.inputs?.get(node.id) ?? seededInput(options.seed, chwFromShape(layer.shape));
+      if (!sameShape(output.shape, chwFromShape(layer.shape))) {
+        throw new NetfigError([
+          {
+            severity: "error",
+            message: `input ${node.id} is [${chwFromShape(layer.shape).join(", ")}] (C, H, W), the given tensor is [${output.shape.join(", ")}]`,
+            location: node.loc,
+          },
+        ]);
+      }
+    } else {
+      if (!op.forward) {
+        throw new NetfigError([
+          { severity: "error", message: `${node.op} ${displayName(node)} is not executable yet: the engine has no ${node.op} kernel`, location: node.loc, hint: "draw it without --activations, or run a network without it" },
+        ]);
+      }
+      const tensors = node.inputs.map((id) => live.get(id)!);
+      // A single-input layer reading several (a `cross` layer in towers) reads their concatenation.
+      const inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
+      const users = consumers.get(node.id) ?? [];
+      const reluFollows = users.length > 0 && users.every((id) => opOf.get(id) === "relu" || opOf.get(id) === "leakyrelu");
+      output = await op.forward(inputs, node.attrs, {
+        layer: node.id,
+        weights: new LayerWeights(options.weights, layer),
+        pool: options.pool,
+        inputShapes: layer.inputShapes,
+        out: layer.shape,
+        reluFollows,
+      });
+      if (!sameShape(output.shape, chwFromShape(layer.shape))) {
+        throw new Error(`${node.id}: the engine produced [${output.shape.join(", ")}] where the analysis expects [${chwFromShape(layer.shape).join(", ")}] (C, H, W)`);
+      }
+    }
+    await options.onLayer?.(layer, output);
+    live.set(node.id, output);
+    if (options.keepAll || !consumers.has(node.id)) kept.set(node.id, output);
+    for (const input of node.inputs) {
+      const left = remaining.get(input)! - 1;
+      remaining.set(input, left);
+      if (left === 0) live.delete(input);
+    }
+  }
+  return kept;
+}
