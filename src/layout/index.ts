@@ -10,9 +10,11 @@ import type { Point } from "../scene/types.js";
 import { fontOf, getTheme, THEME_NAMES } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
-import { runElk, type ElkFrameInput, type ElkInputNode } from "./elk.js";
+import { directLayout } from "./direct.js";
+import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
 import { drawsNeurons, layoutNeuronFigure } from "./neurons.js";
+import { layoutSequenceFigure, sequenceRows } from "./sequence.js";
 import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
 import type { LaidOutFrame, LaidOutGraph, LaidOutNode, PlacedLabel } from "./types.js";
 
@@ -72,6 +74,10 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     const { figure, width, height } = layoutNeuronFigure(network, options);
     return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure };
   }
+  if (options.style === "auto" && sequenceRows(network)) {
+    const { figure, width, height } = layoutSequenceFigure(network, options);
+    return { ...header, width, height, nodes: [], edges: [], frames: [], sequence: figure };
+  }
   const theme = getTheme(options.theme);
   const drawn = drawnGraph(network, options);
   const params = new Map(network.layers.map((l) => [l.node.id, l.params]));
@@ -90,7 +96,11 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     return { ...f, labelHeight: m.ascent + m.descent, labelWidth: m.width };
   });
   const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame }));
-  const elk = await runElk(elkNodes, drawn.edges, elkFrames, options.direction);
+  // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
+  // half second it takes to load, only for the rest (cross-connected towers, several inputs).
+  const elk =
+    directLayout(elkNodes, drawn.edges, elkFrames, options.direction) ??
+    (await (await import("./elk.js")).runElk(elkNodes, drawn.edges, elkFrames, options.direction));
 
   const byId = new Map(network.layers.map((l) => [l.node.id, l]));
   const nodes: LaidOutNode[] = drawn.nodes.map((n) => {

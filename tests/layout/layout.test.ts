@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeSource } from "../../src/pipeline.js";
 import { layout } from "../../src/layout/index.js";
@@ -115,6 +116,31 @@ fc 10
     expect(g.frames.map((f) => f.label.text)).toEqual(["2 towers"]);
     // Cross connections: each conv2 reads both lanes.
     expect(g.edges.filter((e) => e.to.startsWith("conv2")).length).toBe(4);
+  });
+
+  it("runs GoogLeNet's main path straight, fans symmetric about it, aux classifiers below", async () => {
+    const g = await layout(analyzeSource(readFileSync(new URL("../../templates/googlenet.netfig", import.meta.url), "utf8"), "googlenet.netfig"));
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const axisOf = (id: string): number => {
+      const e = g.edges.find((x) => x.to === id && !x.shortcut) ?? g.edges.find((x) => x.from === id)!;
+      return e.to === id ? e.points[e.points.length - 1]![1] : e.points[0]![1];
+    };
+    const main = ["input", "conv1", "pool2", "inception_3a", "inception_4a", "inception_4e", "inception_5b", "fc"].map(
+      (prefix) => g.nodes.find((n) => n.id === prefix || n.id === `${prefix}.concat` || n.id.startsWith(`${prefix}.`) && n.op === "concat")!.id,
+    );
+    const axis = axisOf(main[0]!);
+    for (const id of main) expect(Math.abs(axisOf(id) - axis)).toBeLessThan(0.01);
+    // Each Inception module's four branches sit symmetrically about the path.
+    const firsts = g.nodes.filter((n) => n.id.startsWith("inception_3a.") && n.op !== "concat" && g.edges.some((e) => e.to === n.id && !e.from.startsWith("inception_3a.")));
+    expect(firsts.length).toBe(4);
+    const centres = firsts.map((n) => axisOf(n.id)).sort((a, b) => a - b);
+    expect(Math.abs((centres[0]! + centres[3]!) / 2 - axis)).toBeLessThan(0.01);
+    // The auxiliary classifiers hang below the path, level with each other.
+    const aux = ["aux1", "aux2"].map((p) => g.nodes.filter((n) => n.id.startsWith(`${p}.`)));
+    for (const nodes of aux) {
+      expect(nodes.length).toBeGreaterThan(2);
+      for (const n of nodes) expect(n.box.y).toBeGreaterThan(Math.max(...g.nodes.filter((m) => !m.id.startsWith("aux")).map((m) => byId.get(m.id)!.box.y)) - 1e-6);
+    }
   });
 
   it("lets the network's figure block set options and the request override them", async () => {

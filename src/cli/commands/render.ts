@@ -132,6 +132,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--fold", "fold activations, normalisation and dropout into the block before them, as bands (default)")
     .option("--no-fold", "draw every layer as a block of its own")
     .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
+    .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block)")
     .option("--pyramids", "draw kernel pyramids from each block to the next")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
