@@ -1,10 +1,11 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { analyze } from "../analyze/analyze.js";
-import type { AnalyzedGraph } from "../analyze/types.js";
+import type { AnalyzedGraph, AnalyzedNetwork } from "../analyze/types.js";
 import { importOnnx } from "../import/onnx/import.js";
 import { formatDiagnostic, NetfigError } from "../lang/diagnostics.js";
 import { analyzeSource } from "../pipeline.js";
+import { UsageError } from "./report.js";
 import { findTemplate } from "./templates.js";
 
 /** Sources read so far, by the name diagnostics use, so errors can quote the line. */
@@ -82,4 +83,14 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/** The network `--network NAME` picks, or the file's first. */
+export function chooseNetwork(graph: AnalyzedGraph, name: string | undefined): AnalyzedNetwork {
+  const found = name === undefined ? graph.networks[0] : graph.networks.find((n) => n.network.name === name);
+  if (!found) {
+    const names = graph.networks.map((n) => n.network.name).join(", ");
+    throw new UsageError(`--network: no network '${name}' in ${graph.file} (it has ${names})`);
+  }
+  return found;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { registerRender } from "./commands/render.js";
+import { registerRun } from "./commands/run.js";
 import { registerSummary } from "./commands/summary.js";
 import { registerTemplates } from "./commands/templates.js";
 import { EXIT_OK, EXIT_USAGE } from "./report.js";
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCheck(program, context);
   registerSummary(program, context);
   registerRender(program, context);
+  registerRun(program, context);
   registerTemplates(program, context);
   for (const command of program.commands) command.exitOverride();
   try {

@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { encodeNpy } from "../../engine/io/npy.js";
+import type { Tensor } from "../../engine/tensor.js";
+import { execute, type ExecutionFlags } from "../execute.js";
+import { chooseNetwork, loadAnalyzed, writeOutput } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { runCommand } from "../report.js";
+
+interface RunFlags extends ExecutionFlags {
+  dump?: string;
+  network?: string;
+}
+
+/** A layer id as a file name: tower lanes (`conv1/2`) must not become folders. */
+function fileName(id: string): string {
+  return `${id.replace(/\//g, "@")}.npy`;
+}
+
+/** The top entries of a vector output, the way a classifier's result is read. */
+function describeOutput(id: string, output: Tensor): string {
+  const shape = `[1, ${output.shape.join(", ")}]`;
+  if (output.shape.length !== 1) return `${id}: ${shape}`;
+  const top = [...output.data.keys()].sort((a, b) => output.data[b]! - output.data[a]! || a - b).slice(0, 5);
+  return `${id}: ${shape}, top ${top.length}: ${top.map((i) => `${i} (${output.data[i]!.toPrecision(4)})`).join(", ")}`;
+}
+
+export function registerRun(program: Command, context: CommandContext): void {
+  program
+    .command("run")
+    .description("run the network on an input and print its outputs, or dump every layer's output as .npy")
+    .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
+    .option("--input <file>", "a PNG or JPEG image (resized, normalised) or a .npy tensor; default: the bundled sample image, or seeded noise for non-image inputs")
+    .option("--weights <file>", "a .safetensors file with PyTorch state-dict names (<layer>.weight, <layer>.bias, …); default: seeded He/Xavier")
+    .option("--seed <n>", "seed for the weights and noise inputs (default 1)")
+    .option("--mean <list>", "per-channel mean for image inputs (default ImageNet's)")
+    .option("--std <list>", "per-channel standard deviation for image inputs (default ImageNet's)")
+    .option("--threads <n>", "worker threads for conv and fc (default: all cores)")
+    .option("--network <name>", "which network of the file to run (default: the first)")
+    .option("--dump <dir>", "write every layer's output as DIR/<layer>.npy ([1,C,H,W] / [1,N]) and DIR/index.json")
+    .action(async (file: string, flags: RunFlags) => {
+      context.exitCode = await runCommand(async () => {
+        const network = chooseNetwork(await loadAnalyzed(file), flags.network);
+        const index: Record<string, { file: string; shape: number[] }> = {};
+        if (flags.dump) mkdirSync(flags.dump, { recursive: true });
+        const outputs = await execute(network, flags, {
+          keepAll: false,
+          onLayer(id, output) {
+            if (!flags.dump) return;
+            const shape = [1, ...output.shape];
+            writeOutput(join(flags.dump, fileName(id)), encodeNpy(output, shape));
+            index[id] = { file: fileName(id), shape };
+          },
+        });
+        if (flags.dump) writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
+        for (const [id, output] of outputs) process.stdout.write(describeOutput(id, output) + "\n");
+      });
+    });
+}

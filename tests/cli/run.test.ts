@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodeNpy } from "../../src/engine/io/npy.js";
+import { root } from "../helpers/netfig.js";
+
+function netfig(args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "bin/netfig.js"), ...args], { cwd: root, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const fixtures = join(root, "tests/fixtures/engine/networks");
+
+describe("netfig run", () => {
+  it("--dump writes every layer as .npy in PyTorch's layout, equal to PyTorch's outputs, and an index", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netfig-run-"));
+    const run = netfig(["run", join(fixtures, "cnn.netfig"), "--input", join(fixtures, "cnn/input.npy"), "--weights", join(fixtures, "cnn/weights.safetensors"), "--threads", "1", "--dump", dir]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8"));
+    expect(index.conv1).toEqual({ file: "conv1.npy", shape: [1, 8, 16, 16] });
+    expect(index.fc).toEqual({ file: "fc.npy", shape: [1, 10] });
+    for (const id of Object.keys(index)) {
+      const ours = decodeNpy(new Uint8Array(readFileSync(join(dir, index[id].file))));
+      const torch = decodeNpy(new Uint8Array(readFileSync(join(fixtures, "cnn/outputs", `${id}.npy`))));
+      expect(ours.shape, id).toEqual(torch.shape);
+      ours.data.forEach((v, i) => expect(Math.abs(v - torch.data[i]!), id).toBeLessThan(1e-4 * Math.max(1e-3, Math.abs(torch.data[i]!)) + 1e-7));
+    }
+  });
+
+  it("prints the top classes of a vector output", () => {
+    const run = netfig(["run", "lenet5", "--seed", "3"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^softmax_1: \[1, 10\], top 5: \d+ \(0\.\d+\)/);
+  });
+
+  it("gives the same numbers for the same seed", () => {
+    expect(netfig(["run", "lenet5", "--seed", "3"]).stdout).toBe(netfig(["run", "lenet5", "--seed", "3"]).stdout);
+  });
+
+  it("reports a missing weights file as invalid input", () => {
+    const run = netfig(["run", "lenet5", "--weights", "no-such.safetensors"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("no-such.safetensors: cannot read the weights file");
+  });
+});
