@@ -5,6 +5,7 @@ import type { Theme } from "../themes/types.js";
 import type { Point } from "../scene/types.js";
 import type { Band } from "./drawn.js";
 import type { NeuronFigure } from "./neurons.js";
+import type { SequenceFigure } from "./sequence.js";
 import type { Extent } from "./scale.js";
 
 export interface Rect {
@@ -83,4 +84,6 @@ export interface LaidOutGraph {
   frames: LaidOutFrame[];
   /** Set when the figure is drawn as neurons (`style: neurons`); nodes, edges and frames are then empty. */
   neurons?: NeuronFigure;
+  /** Set when a recurrent network is drawn folded and unrolled over time; nodes, edges and frames are then empty. */
+  sequence?: SequenceFigure;
 }

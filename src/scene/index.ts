@@ -7,6 +7,7 @@ import { convexHull, drawCuboid, type Segment } from "./cuboid.js";
 import { attachEnds, roundedPath, simplify, type Outline } from "./edges.js";
 import { drawLegend } from "./legend.js";
 import { drawNeurons } from "./neurons.js";
+import { drawSequence } from "./sequence.js";
 import { drawPyramids } from "./pyramids.js";
 import { frameOutline, translate } from "./shapes.js";
 import type { Point, Primitive, Scene, TextPrimitive } from "./types.js";
@@ -89,7 +90,7 @@ export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {
   const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
   const titleHeight = titleMetrics ? titleMetrics.ascent + titleMetrics.descent + 10 : 0;
 
-  const primitives: Primitive[] = laidOut.neurons ? drawNeurons(laidOut.neurons, theme) : [];
+  const primitives: Primitive[] = laidOut.neurons ? drawNeurons(laidOut.neurons, theme) : laidOut.sequence ? drawSequence(laidOut.sequence, theme) : [];
   for (const frame of laidOut.frames) {
     primitives.push({
       type: "path",

@@ -127,3 +127,20 @@ describe("conditional DCGAN", () => {
     expect(discriminator!.totals.params).toBe(2_765_568 + 10 * 64 * 4 * 4);
   });
 });
+
+describe("the RNN", () => {
+  it("is PyTorch's nn.RNN(8, 16) (two bias vectors) then nn.Linear(16, 4) at every one of 20 steps", () => {
+    const summary = summaryOf("templates/rnn.netfig");
+    expect(paramsOf("templates/rnn.netfig")).toEqual([
+      ["h", 8 * 16 + 16 * 16 + 16 + 16],
+      ["y", 16 * 4 + 4],
+    ]);
+    expect(summary.layers.at(-1)!.shape).toEqual([20, 4]);
+  });
+
+  it("is drawn folded with its loop, and unrolled over steps 1, 2, 3, …, 20", async () => {
+    const figure = (await layout(analyzeSource(readFileSync(`${TEMPLATES}rnn.netfig`, "utf8"), "rnn.netfig"))).sequence!;
+    expect(figure.links.filter((l) => l.loop).map((l) => l.from)).toEqual(["h"]);
+    expect(figure.nodes.filter((n) => n.role === "recurrent").map((n) => n.symbol)).toEqual(["h", "h₁", "h₂", "h₃", "h₂₀"]);
+  });
+});

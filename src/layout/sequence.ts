@@ -1,0 +1,177 @@
+/**
+ * Recurrent networks the way textbooks draw them (Goodfellow et al., fig. 10.3): each
+ * layer one node, inputs at the bottom, the recurrent layer with a loop onto itself; then,
+ * after an "unfold" arrow, the same network unrolled over time steps 1, 2, 3, …, T with the
+ * hidden state passed from each step to the next.
+ */
+
+import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
+import type { RenderOptions } from "../render/options.js";
+import type { Point } from "../scene/types.js";
+import { fontOf, getTheme, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import type { LabelStyle, PlacedLabel } from "./types.js";
+
+export interface SequenceNode {
+  /** Unique: the layer id, and the step for unrolled copies (`h@3`). */
+  id: string;
+  center: Point;
+  role: "input" | "recurrent" | "output";
+  /** Short symbol drawn inside: x, h, y with the step as a subscript. */
+  symbol: string;
+}
+
+export interface SequenceLink {
+  from: string;
+  to: string;
+  /** A recurrent layer's connection to itself at the next step, in the folded drawing. */
+  loop?: boolean;
+  /** Ends at (or starts from) the ⋯ that stands for the steps left out: no node there. */
+  towardEllipsis?: "from" | "to";
+  /** The ellipsis end when `towardEllipsis` is set. */
+  end?: Point;
+}
+
+export interface SequenceFigure {
+  kind: "sequence";
+  radius: number;
+  nodes: SequenceNode[];
+  links: SequenceLink[];
+  /** Where ⋯ stands for the steps left out. */
+  ellipses: Point[];
+  /** The "unfold" arrow from the folded to the unrolled drawing. */
+  unfold: [Point, Point];
+  labels: (PlacedLabel & { owner: string })[];
+}
+
+const RECURRENT = new Set(["rnn", "lstm", "gru"]);
+const NOTES = new Set(["relu", "tanh", "sigmoid", "softmax", "leakyrelu", "identity", "dropout"]);
+const RADIUS = 13;
+const ROW = 62;
+const STEP = 58;
+const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
+const sub = (n: number): string => [...String(n)].map((d) => SUBSCRIPT[Number(d)]).join("");
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+const sup = (n: number): string => [...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join("");
+
+interface RowSpec {
+  layer: LayerAnalysis;
+  notes: string[];
+}
+
+/** The rows a sequence figure draws, or undefined when the network is not input T×N, recurrent layers and per-step fc. */
+export function sequenceRows(network: AnalyzedNetwork): RowSpec[] | undefined {
+  const [first, ...rest] = network.layers;
+  if (!first || first.node.op !== "input" || first.shape.length !== 2) return undefined;
+  const rows: RowSpec[] = [{ layer: first, notes: [] }];
+  let previous = first.node.id;
+  for (const layer of rest) {
+    const { op, inputs, id } = layer.node;
+    if (inputs.length !== 1 || inputs[0] !== previous || layer.shape.length !== 2) return undefined;
+    if (RECURRENT.has(op) || op === "fc") rows.push({ layer, notes: [] });
+    else if (NOTES.has(op)) rows[rows.length - 1]!.notes.push(op === "identity" ? "linear" : op);
+    else return undefined;
+    previous = id;
+  }
+  return rows.some((r) => RECURRENT.has(r.layer.node.op)) ? rows : undefined;
+}
+
+function measured(theme: Theme, role: string, style: LabelStyle, text: string, owner: string): PlacedLabel & { owner: string } {
+  const m = measureText(text, fontOf(theme, theme.text[style]));
+  return { role, text, at: [0, 0], anchor: "end", style, width: m.width, ascent: m.ascent, descent: m.descent, owner };
+}
+
+/** Steps drawn when unrolling T steps: all of a short sequence, else 1, 2, 3, ⋯, T (`null` is the ⋯). */
+function steps(t: number): (number | null)[] {
+  return t <= 4 ? Array.from({ length: t }, (_, i) => i + 1) : [1, 2, 3, null, t];
+}
+
+export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOptions): { figure: SequenceFigure; width: number; height: number } {
+  const rows = sequenceRows(network);
+  if (!rows) throw new Error(`sequence layout of ${network.network.name}: not a recurrent chain`);
+  const theme = getTheme(options.theme);
+  const T = rows[0]!.layer.shape[0]!;
+  const recurrentCount = rows.filter((r) => RECURRENT.has(r.layer.node.op)).length;
+  let recurrentIndex = 0;
+  const symbols = rows.map((r, i) => {
+    if (i === 0) return "x";
+    if (RECURRENT.has(r.layer.node.op)) return recurrentCount > 1 ? `h${sup(++recurrentIndex)}` : "h";
+    return "y";
+  });
+
+  // Row labels, right-aligned left of the folded drawing: what the layer is and its size.
+  const labels: SequenceFigure["labels"] = [];
+  const rowLabels = rows.map((r, i) => {
+    const { op, attrs, id } = r.layer.node;
+    const kind = i === 0 ? "input" : RECURRENT.has(op) ? `${op.toUpperCase()}${attrs["bidirectional"] === true ? " (bi)" : ""}` : "fc";
+    const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${sup(r.layer.shape[1]!)}`, id)];
+    if (r.notes.length > 0) lines.push(measured(theme, "label-detail", "detail", r.notes.join(" → "), id));
+    return lines;
+  });
+  const labelWidth = Math.max(...rowLabels.flat().map((l) => l.width));
+  const foldedX = labelWidth + 12 + RADIUS;
+  const top = RADIUS + 4;
+  const yOf = (row: number): number => top + (rows.length - 1 - row) * ROW;
+  rowLabels.forEach((lines, row) => {
+    const height = lines.reduce((h, l) => h + l.ascent + l.descent, 0);
+    let y = yOf(row) - height / 2;
+    for (const l of lines) {
+      l.at = [foldedX - RADIUS - 8, y + l.ascent];
+      y += l.ascent + l.descent;
+      labels.push(l);
+    }
+  });
+
+  const nodes: SequenceNode[] = [];
+  const links: SequenceLink[] = [];
+  const ellipses: Point[] = [];
+  const role = (row: number): SequenceNode["role"] => (row === 0 ? "input" : RECURRENT.has(rows[row]!.layer.node.op) ? "recurrent" : "output");
+  const column = (x: number, step: number | null, suffix: string, ids: string[]): void => {
+    rows.forEach((r, row) => {
+      const id = `${r.layer.node.id}${suffix}`;
+      ids.push(id);
+      nodes.push({ id, center: [x, yOf(row)], role: role(row), symbol: `${symbols[row]}${step === null ? "" : sub(step)}` });
+      if (row > 0) links.push({ from: ids[row - 1]!, to: id });
+    });
+  };
+
+  // Folded: the loop leaves the recurrent node on its right, so the row needs room there.
+  const folded: string[] = [];
+  column(foldedX, null, "", folded);
+  rows.forEach((_, row) => {
+    if (role(row) === "recurrent") links.push({ from: folded[row]!, to: folded[row]!, loop: true });
+  });
+  const unfoldStart: Point = [foldedX + RADIUS + 34, yOf(0) - ((rows.length - 1) * ROW) / 2];
+  const unfold: [Point, Point] = [unfoldStart, [unfoldStart[0] + 44, unfoldStart[1]]];
+  labels.push({ ...measured(theme, "label-unfold", "detail", "unfold", "unfold"), anchor: "middle", at: [unfoldStart[0] + 22, unfoldStart[1] - 6] });
+
+  let x = unfold[1][0] + 22 + RADIUS;
+  let previous: string[] | undefined;
+  let previousEllipsis: number | undefined;
+  for (const step of steps(T)) {
+    if (step === null) {
+      rows.forEach((_, row) => {
+        const at: Point = [x, yOf(row)];
+        ellipses.push(at);
+        if (role(row) === "recurrent" && previous) links.push({ from: previous[row]!, to: previous[row]!, towardEllipsis: "to", end: [x - 12, at[1]] });
+      });
+      previousEllipsis = x;
+      previous = undefined;
+    } else {
+      const ids: string[] = [];
+      column(x, step, `@${step}`, ids);
+      rows.forEach((_, row) => {
+        if (role(row) !== "recurrent") return;
+        if (previous) links.push({ from: previous[row]!, to: ids[row]! });
+        else if (previousEllipsis !== undefined) links.push({ from: ids[row]!, to: ids[row]!, towardEllipsis: "from", end: [previousEllipsis + 12, yOf(row)] });
+      });
+      const t = measured(theme, "label-step", "detail", `t = ${step}`, `${rows[0]!.layer.node.id}@${step}`);
+      labels.push({ ...t, anchor: "middle", at: [x, yOf(0) + RADIUS + 6 + t.ascent] });
+      previous = ids;
+    }
+    x += STEP;
+  }
+  const width = x - STEP + RADIUS + 2;
+  const height = yOf(0) + RADIUS + 6 + 14;
+  return { figure: { kind: "sequence", radius: RADIUS, nodes, links, ellipses, unfold, labels }, width, height };
+}
