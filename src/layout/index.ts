@@ -15,7 +15,6 @@ import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
 import { drawsNeurons, layoutNeuronFigure } from "./neurons.js";
 import { layoutSequenceFigure, sequenceRows } from "./sequence.js";
-import { layoutSequenceFigure, sequenceRows } from "./sequence.js";
 import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
 import type { LaidOutFrame, LaidOutGraph, LaidOutNode, PlacedLabel } from "./types.js";
 
@@ -74,10 +73,6 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
   if (drawsNeurons(network, options)) {
     const { figure, width, height } = layoutNeuronFigure(network, options);
     return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure };
-  }
-  if (options.style === "auto" && sequenceRows(network)) {
-    const { figure, width, height } = layoutSequenceFigure(network, options);
-    return { ...header, width, height, nodes: [], edges: [], frames: [], sequence: figure };
   }
   if (options.style === "auto" && sequenceRows(network)) {
     const { figure, width, height } = layoutSequenceFigure(network, options);
