@@ -159,7 +159,9 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
     columnLabels(spec, i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden", i, hiddenCount, theme, options),
   );
   const widthOf = (labels: PlacedLabel[]): number => Math.max(2 * RADIUS, ...labels.map((l) => l.width));
-  const gapLabels = specs.slice(1).map((_, i) => (undirected ? measured(theme, "label-gap", "frame", `RBM ${i + 1}`) : undefined));
+  // A stack of RBMs numbers them, bottom up, as Hinton et al. do; a lone RBM needs no number.
+  const rbm = (i: number): string => (specs.length > 2 ? `RBM ${i + 1}` : "RBM");
+  const gapLabels = specs.slice(1).map((_, i) => (undirected ? measured(theme, "label-gap", "frame", rbm(i)) : undefined));
   const xs: number[] = [widthOf(labelSets[0]!) / 2];
   for (let i = 1; i < specs.length; i++) {
     const need = (widthOf(labelSets[i - 1]!) + widthOf(labelSets[i]!)) / 2 + LABEL_GAP * 2;
