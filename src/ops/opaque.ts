@@ -12,18 +12,18 @@ type OpaqueAttrs = { type: string; shape: number[] | null };
 export const opaque: OpDef<OpaqueAttrs> = {
   name: "opaque",
   category: "reshape",
-  description: "a layer known only by name and output shape: opaque TYPE shape=HxWxC",
+  description: "a layer known only by name and output shape: opaque type=NAME shape=HxWxC",
   inputs: "many",
   compile(args) {
     const reader = new ArgReader(args, "opaque");
-    const type = reader.positional("word", "string");
-    if (!type || (type.kind !== "word" && type.kind !== "string")) throw new ArgError("opaque needs the layer's type", "write e.g. opaque GridSample shape=56x56x64");
+    const type = reader.positional("word", "string") ?? reader.named("type");
+    if (!type || (type.kind !== "word" && type.kind !== "string")) throw new ArgError("opaque needs the layer's type", "write e.g. opaque type=GridSample shape=56x56x64");
     const shapeArg = reader.named("shape");
     const shape = shapeArg === undefined ? null : shapeArg.kind === "number" ? [shapeArg.value] : shapeArg.kind === "dims" && !shapeArg.stride ? shapeArg.dims : [];
     if (shape && (shape.length === 0 || shape.length > 3 || shape.some((d) => !Number.isInteger(d) || d < 1))) {
       throw new ArgError("opaque shape must be HxWxC, TxN or N with positive whole numbers", undefined, "shape");
     }
-    reader.finish(["shape"]);
+    reader.finish(["type", "shape"]);
     return { type: type.value, shape };
   },
   outShape(_inputs, attrs) {

@@ -61,7 +61,9 @@ export function floatData(tensor: OnnxTensor): Float32Array | undefined {
   if (tensor.raw) {
     const raw = tensor.raw;
     if (raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-    return new Float32Array(raw.slice().buffer);
+    const copy = new Uint8Array(raw.byteLength); // Buffer#slice would be another view
+    copy.set(raw);
+    return new Float32Array(copy.buffer);
   }
   return tensor.fields ? Float32Array.from(tensor.fields) : undefined;
 }

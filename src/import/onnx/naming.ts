@@ -1,15 +1,21 @@
 /**
  * Layer ids from ONNX node names. PyTorch names a node by its module scope and op,
  * `/layer1/layer1.0/conv1/Conv`; the module path `layer1.0.conv1` is what a reader of the
- * model's code knows it by. Scope parts already carry their parent's prefix (`layer1.0`
- * inside `layer1`), so each part either extends the path or is appended to it.
+ * model's code knows it by. A scope part that starts with the previous one (`layer1.0`
+ * inside `layer1`) extends it; any other part is appended.
  */
 export function modulePath(name: string): { path: string; op: string } {
   if (!name.startsWith("/")) return { path: "", op: name };
   const parts = name.split("/").filter((p) => p !== "");
   const op = parts.pop() ?? "";
   let path = "";
-  for (const part of parts) path = path === "" || part.startsWith(`${path}.`) ? part : `${path}.${part}`;
+  let previous = "";
+  for (const part of parts) {
+    // `layer1` then `layer1.0`, `downsample` then `downsample.0`: a Sequential's child repeats its name.
+    if (previous !== "" && part.startsWith(`${previous}.`)) path += part.slice(previous.length);
+    else path = path === "" ? part : `${path}.${part}`;
+    previous = part;
+  }
   return { path, op };
 }
 
