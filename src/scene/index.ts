@@ -3,6 +3,7 @@ import type { LaidOutGraph, LaidOutNode, PlacedLabel } from "../layout/types.js"
 import type { OpCategory } from "../ops/types.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
+import { activationThumbnail, type Activations } from "./thumbnails.js";
 import { convexHull, drawCuboid, type Segment } from "./cuboid.js";
 import { attachEnds, roundedPath, simplify, type Outline } from "./edges.js";
 import { drawLegend } from "./legend.js";
@@ -16,6 +17,8 @@ export type { Scene, Primitive } from "./types.js";
 
 /** Settings a scene can change without a new layout (they move nothing ELK placed). */
 export interface SceneOptions {
+  /** Real feature maps to draw on the blocks (`render --activations`). */
+  activations?: Activations;
   legend?: boolean;
   title?: string;
   pyramids?: boolean;
@@ -84,7 +87,7 @@ function drawSum(node: LaidOutNode, theme: Theme): { primitives: Primitive[]; ou
  */
 export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {}): Scene {
   const options = { ...laidOut.options, ...Object.fromEntries(Object.entries(sceneOptions).filter(([, v]) => v !== undefined)) };
-  const theme = getTheme(options.theme);
+  const theme = laidOut.theme ?? getTheme(options.theme);
   const title = options.title;
   const titleFont = fontOf(theme, theme.text.title);
   const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
@@ -125,6 +128,8 @@ export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {
       const axis = options.direction === "right" ? "x" : "y";
       const cuboid = drawCuboid(node.id, node.extent, segments(node, theme, node.extent[axis]), axis, project, theme);
       blockPrims.push(...cuboid.primitives);
+      const thumbnail = sceneOptions.activations && activationThumbnail(node, project, options.direction, sceneOptions.activations);
+      if (thumbnail) blockPrims.push(thumbnail);
       outlines.set(node.id, { kind: "polygon", points: convexHull(cuboid.corners) });
     }
     for (const l of node.labels) blockPrims.push(labelText(l, theme, node.id));

@@ -3,17 +3,19 @@ import { basename, extname } from "node:path";
 import type { Command } from "commander";
 import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
-import { layout, type LayoutRequest } from "../../layout/index.js";
+import type { AnalyzedGraph } from "../../analyze/types.js";
+import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
 import { figureOverrides } from "../../render/options.js";
 import { renderSvg } from "../../render/svg.js";
-import { parseBackground, parseDpi, type Parsed } from "../../render/sizing.js";
-import { buildScene } from "../../scene/index.js";
-import { THEME_NAMES } from "../../themes/index.js";
+import { fitToWidth, parseBackground, parseDpi, parseFont, parseFontSize, parseLength, printTheme, scaleScene, type Parsed } from "../../render/sizing.js";
+import { buildScene, type Scene } from "../../scene/index.js";
+import { getTheme, THEME_NAMES } from "../../themes/index.js";
+import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadAnalyzed, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { printDiagnostics, runCommand, UsageError } from "../report.js";
 
-interface RenderFlags {
+interface RenderFlags extends ActivationFlags {
   output?: string;
   theme?: string;
   direction?: string;
@@ -30,6 +32,9 @@ interface RenderFlags {
   watch?: boolean;
   dpi?: string;
   background?: string;
+  width?: string;
+  fontSize?: string;
+  font?: string;
 }
 
 const FORMATS = [".svg", ".pdf", ".png"];
@@ -77,7 +82,9 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const request = flagOverrides(flags);
   const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
   const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
-  const scene = buildScene(await layout(await loadAnalyzed(file), request));
+  const analyzed = await loadAnalyzed(file);
+  const activations = await activationsFor(analyzed, flags.network, flags);
+  const scene = buildScene(await layout(analyzed, request), { activations });
   if (background === "transparent") scene.background = "none";
   // pdfkit and resvg load only when asked for: an SVG render starts faster without them.
   if (format === ".pdf") writeOutput(output, await (await import("../../render/pdf.js")).renderPdf(scene));
@@ -116,7 +123,7 @@ function watchFile(file: string, output: string, flags: RenderFlags): Promise<vo
 }
 
 export function registerRender(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command("render")
     .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png)")
     .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
@@ -136,10 +143,13 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--pyramids", "draw kernel pyramids from each block to the next")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
+    .option("--width <length>", "printed width, e.g. 85mm (one column), 178mm (two), 3.5in or 240pt; the figure is laid out again for it, not shrunk")
+    .option("--font-size <pt>", "printed size of the shape labels in points; other text keeps its proportion (default 8 with --width)")
+    .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")
     .option("--background <kind>", "white (default) or transparent")
-    .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure")
-    .action(async (file: string, flags: RenderFlags) => {
+    .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure");
+  addActivationOptions(command).action(async (file: string, flags: RenderFlags) => {
       context.exitCode = await runCommand(async () => {
         const output = flags.output ?? defaultOutput(file);
         if (flags.watch && !existsSync(file)) throw new UsageError("--watch needs a file to watch, not stdin or a template name");
