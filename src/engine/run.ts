@@ -41,15 +41,42 @@ class LayerWeights implements WeightSource {
   }
 }
 
+/** Tower base name → its lanes' node ids, in lane order. */
+function towerLanes(analyzed: AnalyzedNetwork): Map<string, string[]> {
+  const lanes = new Map<string, string[]>();
+  for (const { node } of analyzed.layers) {
+    if (!node.tower) continue;
+    const ids = lanes.get(node.tower.base) ?? [];
+    ids[node.tower.index] = node.id;
+    lanes.set(node.tower.base, ids);
+  }
+  return lanes;
+}
+
+/** Lane `index` of `count`'s share of the channels (the first dimension) of a tensor. */
+function laneChannels(t: Tensor, index: number, count: number): Tensor {
+  const channels = t.shape[0]! / count;
+  const size = t.data.length / t.shape[0]!;
+  return { shape: [channels, ...t.shape.slice(1)], data: t.data.slice(index * channels * size, (index + 1) * channels * size) };
+}
+
 /**
  * Runs an analysed network forward, layer by layer in topological order, and checks
  * every actual output shape against the analysed one. Returns the outputs it keeps, by
  * layer id. Outputs no later layer reads are freed as soon as possible.
  */
 export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
-  const consumers = new Map<string, string[]>();
+  const lanes = towerLanes(analyzed);
+  const inputsOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.inputs]));
+  // What each layer reads: its inputs, and for a channel-mixing layer in towers its sibling lanes' inputs too.
+  const reads = new Map<string, string[]>();
   for (const { node } of analyzed.layers) {
-    for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node.id]);
+    const siblings = node.tower && getOp(node.op).mixesChannels ? lanes.get(node.tower.base)!.filter((id) => id !== node.id) : [];
+    reads.set(node.id, [...node.inputs, ...siblings.flatMap((id) => inputsOf.get(id)!)]);
+  }
+  const consumers = new Map<string, string[]>();
+  for (const [id, inputs] of reads) {
+    for (const input of inputs) consumers.set(input, [...(consumers.get(input) ?? []), id]);
   }
   const opOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.op]));
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
@@ -79,7 +106,9 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       }
       const tensors = node.inputs.map((id) => live.get(id)!);
       // A single-input layer reading several (a `cross` layer in towers) reads their concatenation.
-      const inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
+      let inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
+      const mixesLanes = node.tower !== undefined && op.mixesChannels === true;
+      if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
       const users = consumers.get(node.id) ?? [];
       const reluFollows = users.length > 0 && users.every((id) => opOf.get(id) === "relu" || opOf.get(id) === "leakyrelu");
       output = await op.forward(inputs, node.attrs, {
@@ -90,6 +119,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
         out: layer.shape,
         reluFollows,
       });
+      if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {
         throw new Error(`${node.id}: the engine produced [${output.shape.join(", ")}] where the analysis expects [${chwFromShape(layer.shape).join(", ")}] (C, H, W)`);
       }
@@ -97,7 +127,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
     await options.onLayer?.(layer, output);
     live.set(node.id, output);
     if (options.keepAll || !consumers.has(node.id)) kept.set(node.id, output);
-    for (const input of node.inputs) {
+    for (const input of reads.get(node.id)!) {
       const left = remaining.get(input)! - 1;
       remaining.set(input, left);
       if (left === 0) live.delete(input);

@@ -57,12 +57,13 @@ export const dropout = shapeKeeping("dropout", "regularization", "dropout: [P] (
 ], unchanged);
 
 /** Local response normalisation (AlexNet), PyTorch `nn.LocalResponseNorm` semantics. */
-export const lrn = shapeKeeping("lrn", "norm", "local response normalisation: size= alpha= beta= k= (PyTorch defaults 5, 1e-4, 0.75, 1)", [
+export const lrn: OpDef<{ size: number; alpha: number; beta: number; k: number }> = shapeKeeping("lrn", "norm", "local response normalisation: size= alpha= beta= k= (PyTorch defaults 5, 1e-4, 0.75, 1)", [
   { key: "size", aliases: ["n", "local_size"], positional: true, fallback: 5, check: (n) => (Number.isInteger(n) && n >= 1 ? undefined : "must be a positive whole number") },
   { key: "alpha", fallback: 1e-4 },
   { key: "beta", fallback: 0.75 },
   { key: "k", aliases: ["bias"], fallback: 1 },
 ], (x, a) => localResponseNorm(x, { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k }));
+lrn.mixesChannels = true;
 
 type BatchNormAttrs = { eps: number; affine: boolean };
 

@@ -95,6 +95,11 @@ export interface OpDef<A extends Attrs = Attrs> {
   /** Short text for the figure, e.g. `5×5/2`; omitted means the op name alone. */
   describe?(attrs: A): string;
   /**
+   * The layer mixes neighbouring channels (LRN). Inside towers it then runs on all
+   * lanes' channels together and keeps its lane's share, as Caffe's grouped AlexNet does.
+   */
+  mixesChannels?: boolean;
+  /**
    * Runs the layer on tensors in PyTorch layout without the batch (`[C, H, W]`, `[N]`,
    * `[T, N]`), fetching its parameters from `ctx.weights`. Omitted: not executable yet.
    */
