@@ -7,7 +7,7 @@ import {
   type RenderOverrides,
 } from "../render/options.js";
 import type { Point } from "../scene/types.js";
-import { fontOf, getTheme, THEME_NAMES } from "../themes/index.js";
+import { fontOf, getTheme, THEME_NAMES, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
 import { directLayout } from "./direct.js";
@@ -23,6 +23,12 @@ export type { LaidOutGraph, LaidOutNode, LaidOutEdge, LaidOutFrame, PlacedLabel,
 export interface LayoutRequest extends RenderOverrides {
   /** Which network of a multi-network file to draw; the first by default. */
   network?: string;
+  /**
+   * A whole theme to draw with instead of the named one: print sizing (`printTheme` scales
+   * fonts and strokes for `--width` and `--font-size`), another font, a theme of your own.
+   * The laid-out graph carries it on to the scene.
+   */
+  customTheme?: Theme;
 }
 
 /** Picks the network to draw; an unknown name is an error that lists the known ones. */
@@ -39,6 +45,7 @@ export function pickNetwork(graph: AnalyzedGraph, name?: string): AnalyzedNetwor
 export function resolveOptions(graph: AnalyzedGraph, network: AnalyzedNetwork, request: RenderOverrides = {}): RenderOptions {
   const overrides: LayoutRequest = { ...request };
   delete overrides.network;
+  delete overrides.customTheme;
   return mergeOptions(
     DEFAULT_OPTIONS,
     figureOverrides(graph.figure, THEME_NAMES),
@@ -78,7 +85,7 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     const { figure, width, height } = layoutSequenceFigure(network, options);
     return { ...header, width, height, nodes: [], edges: [], frames: [], sequence: figure };
   }
-  const theme = getTheme(options.theme);
+  const theme = request.customTheme ?? getTheme(options.theme);
   const drawn = drawnGraph(network, options);
   const params = new Map(network.layers.map((l) => [l.node.id, l.params]));
   const paramsOf = (id: string): number => params.get(id) ?? 0;
@@ -148,5 +155,6 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     nodes,
     edges,
     frames,
+    ...(request.customTheme ? { theme: request.customTheme } : {}),
   };
 }

@@ -82,6 +82,8 @@ export interface LaidOutGraph {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   frames: LaidOutFrame[];
+  /** The theme laid out with, when the request gave one instead of a name (print sizing, another font). */
+  theme?: Theme;
   /** Set when the figure is drawn as neurons (`style: neurons`); nodes, edges and frames are then empty. */
   neurons?: NeuronFigure;
   /** Set when a recurrent network is drawn folded and unrolled over time; nodes, edges and frames are then empty. */

@@ -3,7 +3,8 @@
  * points with messages a user can act on, and the fit that makes `--font-size 8` print at
  * exactly 8 pt when the figure is set to `--width 85mm`.
  *
- * How the render command uses `fitToWidth` (why: the figure is re-laid-out, not shrunk):
+ * How the render command (`sizedScene` in cli/commands/render.ts) uses `fitToWidth` (why:
+ * the figure is re-laid-out, not shrunk):
  *
  *   A figure laid out with labels of size F and scaled by s to the printed width prints
  *   its labels at F·s. Shrinking a layout made for 8 pt labels to 85 mm would print them
@@ -17,7 +18,7 @@
  *   which the tolerance keeps within 0.01 % of F:
  *
  *     const fit = await fitToWidth(async (s) =>
- *       buildScene(await layout(analyzed, { ...request, theme: printTheme(base, { fontSize, layoutScale: s }) })),
+ *       buildScene(await layout(analyzed, { ...request, customTheme: printTheme(base, { fontSize, layoutScale: s }) })),
  *       widthPt);
  *     const scene = scaleScene(fit.laidOut, fit.finalScale);
  *     if (!fit.converged) warn(`labels print at ${(fontSize * fit.printedFontRatio).toFixed(1)} pt, not ${fontSize} pt`);

@@ -8,7 +8,7 @@ import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../l
 import { figureOverrides } from "../../render/options.js";
 import { renderSvg } from "../../render/svg.js";
 import { fitToWidth, parseBackground, parseDpi, parseFont, parseFontSize, parseLength, printTheme, scaleScene, type Parsed } from "../../render/sizing.js";
-import { buildScene, type Scene } from "../../scene/index.js";
+import { buildScene, type Scene, type SceneOptions } from "../../scene/index.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadAnalyzed, writeOutput } from "../io.js";
@@ -76,6 +76,36 @@ function usable<T>(parsed: Parsed<T>): T {
   return parsed.value;
 }
 
+/** The printed size of shape labels when `--width` is given without `--font-size`. */
+const DEFAULT_FONT_SIZE = 8;
+
+/**
+ * The scene at its printed size. `--width` re-lays the figure out until, scaled to that
+ * width, its shape labels print at `--font-size` (see render/sizing.ts); `--font-size` or
+ * `--font` alone lay it out once with those labels at natural size.
+ */
+async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags: RenderFlags, sceneOptions: SceneOptions): Promise<Scene> {
+  const width = flags.width === undefined ? undefined : usable(parseLength(flags.width));
+  const fontSize = flags.fontSize === undefined ? undefined : usable(parseFontSize(flags.fontSize));
+  const font = flags.font === undefined ? undefined : usable(parseFont(flags.font));
+  if (width === undefined && fontSize === undefined && font === undefined) return buildScene(await layout(analyzed, request), sceneOptions);
+  const base = getTheme(resolveOptions(analyzed, pickNetwork(analyzed, request.network), request).theme);
+  if (width === undefined) {
+    const customTheme = printTheme(base, { fontSize: fontSize ?? base.text.shape.size, layoutScale: 1, font });
+    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
+  }
+  const size = fontSize ?? DEFAULT_FONT_SIZE;
+  const fit = await fitToWidth(async (layoutScale) => {
+    const customTheme = printTheme(base, { fontSize: size, layoutScale, font });
+    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
+  }, width);
+  if (!fit.converged) {
+    const printed = (size * fit.printedFontRatio).toFixed(1);
+    process.stderr.write(`netfig: warning: the labels alone are too wide for --width ${flags.width}; they print at ${printed} pt, not ${size} pt\n`);
+  }
+  return scaleScene(fit.laidOut, fit.finalScale);
+}
+
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
   const format = formatOf(output);
@@ -84,7 +114,7 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
   const analyzed = await loadAnalyzed(file);
   const activations = await activationsFor(analyzed, flags.network, flags);
-  const scene = buildScene(await layout(analyzed, request), { activations });
+  const scene = await sizedScene(analyzed, request, flags, { activations });
   if (background === "transparent") scene.background = "none";
   // pdfkit and resvg load only when asked for: an SVG render starts faster without them.
   if (format === ".pdf") writeOutput(output, await (await import("../../render/pdf.js")).renderPdf(scene));

@@ -1,0 +1,91 @@
+/**
+ * `--width`, `--font-size` and `--font` end to end: the real command writes the file and
+ * the real tools measure it — the page width with pdfinfo, the label sizes from the PDF's
+ * own text operators, the fonts with pdffonts.
+ */
+
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodePng, run, tempDir, uncompressedPdf } from "./tools.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const INCEPTION = join(root, "examples/inception-naive.netfig");
+const mm = (v: number): number => (v * 72) / 25.4;
+
+function netfig(...args: string[]): { status: number; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, "bin/netfig.js"), ...args], { cwd: root, encoding: "utf8" });
+  return { status: r.status ?? -1, stderr: r.stderr };
+}
+
+function pageSize(pdf: string): [number, number] {
+  const m = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(run("pdfinfo", [pdf]).stdout);
+  expect(m).not.toBeNull();
+  return [Number(m![1]), Number(m![2])];
+}
+
+/** Every font size the PDF sets text in (`size Tf`), distinct and sorted. */
+function fontSizes(pdf: string): number[] {
+  const sizes = [...uncompressedPdf(pdf).matchAll(/\/F\d+ ([\d.]+) Tf/g)].map((m) => Number(m[1]));
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+describe("printed size through the command line", () => {
+  const dir = tempDir();
+
+  it("--width 85mm makes the page 85 mm wide with shape labels at --font-size, other text in proportion", () => {
+    const out = join(dir, "col.pdf");
+    expect(netfig("render", INCEPTION, "--width", "85mm", "--font-size", "9", "-o", out).status).toBe(0);
+    expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
+    // The paper theme's detail, shape and name text are 7.5, 8 and 8.5 pt: scaled to shape = 9 pt.
+    const sizes = fontSizes(out);
+    expect(sizes.length).toBe(3);
+    [7.5, 8, 8.5].forEach((s, i) => expect(sizes[i]!).toBeCloseTo((s * 9) / 8, 2));
+  });
+
+  it("re-lays the figure out for a wider column instead of scaling it: the text stays 8 pt", () => {
+    const narrow = join(dir, "narrow.pdf");
+    const wide = join(dir, "wide.pdf");
+    expect(netfig("render", INCEPTION, "--width", "85mm", "-o", narrow).status).toBe(0);
+    expect(netfig("render", INCEPTION, "--width", "178mm", "-o", wide).status).toBe(0);
+    expect(pageSize(wide)[0]).toBeCloseTo(mm(178), 2);
+    expect(fontSizes(narrow)).toEqual(fontSizes(wide));
+    expect(fontSizes(wide)).toContain(8);
+    // Same text, more room: the figure grows in height too, but less than the 178/85 a scaling would give.
+    const ratio = pageSize(wide)[1] / pageSize(narrow)[1];
+    expect(ratio).toBeGreaterThan(1);
+    expect(ratio).toBeLessThan(178 / 85 - 0.1);
+  });
+
+  it("warns when the labels alone are wider than the page, and says what size they print at", () => {
+    const out = join(dir, "tight.pdf");
+    const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "85mm", "-o", out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/too wide for --width 85mm; they print at [\d.]+ pt, not 8 pt/);
+    expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
+  });
+
+  it("--font serif embeds Computer Modern and nothing else", () => {
+    const out = join(dir, "serif.pdf");
+    expect(netfig("render", INCEPTION, "--font", "serif", "--width", "120mm", "-o", out).status).toBe(0);
+    const fonts = run("pdffonts", [out]).stdout.split("\n").slice(2).filter((l) => l.trim() !== "");
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const line of fonts) expect(line).toMatch(/CMUSerif.* yes yes yes/);
+  });
+
+  it("sizes a PNG by --width and --dpi", () => {
+    const out = join(dir, "col.png");
+    expect(netfig("render", INCEPTION, "--width", "85mm", "--dpi", "300", "-o", out).status).toBe(0);
+    expect(decodePng(readFileSync(out)).width).toBe(Math.round((85 / 25.4) * 300));
+  });
+
+  it("refuses a width without a unit and an unknown font as usage errors", () => {
+    const r = netfig("render", INCEPTION, "--width", "85", "-o", join(dir, "x.pdf"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("has no unit; write 85mm");
+    const f = netfig("render", INCEPTION, "--font", "comic", "-o", join(dir, "y.pdf"));
+    expect(f.status).toBe(2);
+    expect(f.stderr).toContain("--font");
+  });
+});
