@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { AnalyzedGraph } from "../analyze/types.js";
 import { COLORMAPS, valueRange, type Activations, type Colormap } from "../scene/thumbnails.js";
+import type { OnnxImport } from "../import/onnx/import.js";
 import { execute, type ExecutionFlags } from "./execute.js";
 import { chooseNetwork } from "./io.js";
 import { UsageError } from "./report.js";
@@ -34,7 +35,7 @@ function wholeNumber(text: string | undefined, flag: string, minimum: number): n
 }
 
 /** Runs the drawn network when `--activations` asks for it; the outputs feed the thumbnails. */
-export async function activationsFor(graph: AnalyzedGraph, network: string | undefined, flags: ActivationFlags): Promise<Activations | undefined> {
+export async function activationsFor(graph: AnalyzedGraph, network: string | undefined, flags: ActivationFlags, onnx?: OnnxImport): Promise<Activations | undefined> {
   if (flags.activations === undefined || flags.activations === false) return undefined;
   const colormap = (flags.colormap ?? "viridis") as Colormap;
   if (!COLORMAPS.includes(colormap)) throw new UsageError(`--colormap: '${flags.colormap}' is not one of ${COLORMAPS.join(", ")}`);
@@ -43,7 +44,7 @@ export async function activationsFor(graph: AnalyzedGraph, network: string | und
   const channel = wholeNumber(flags.channel, "--channel", 0);
   const grid = wholeNumber(flags.grid, "--grid", 1) ?? 1;
   const input = typeof flags.activations === "string" ? flags.activations : undefined;
-  const outputs = await execute(chooseNetwork(graph, network), { ...flags, input }, { keepAll: true });
+  const outputs = await execute(chooseNetwork(graph, network), { ...flags, input }, { keepAll: true, onnx });
   let range: Activations["options"]["range"] = "layer";
   if (scope === "global") {
     const ranges = [...outputs.values()].map(valueRange);

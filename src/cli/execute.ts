@@ -9,6 +9,8 @@ import { ComputePool } from "../engine/pool.js";
 import { runNetwork } from "../engine/run.js";
 import { chwFromShape, type Tensor } from "../engine/tensor.js";
 import { SafetensorsWeights, SeededWeights, type WeightSource } from "../engine/weights.js";
+import type { OnnxImport } from "../import/onnx/import.js";
+import { OnnxWeights } from "../import/onnx/weights.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
@@ -76,7 +78,13 @@ function inputTensor(network: AnalyzedNetwork, flags: ExecutionFlags): Map<strin
   }
 }
 
-function weightSource(flags: ExecutionFlags, seed: number): WeightSource {
+/** `--weights` first; then an ONNX model's own initializers; seeded He/Xavier for the rest. */
+function weightSource(flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
+  if (!flags.weights && onnx) {
+    const weights = new OnnxWeights(onnx, new SeededWeights(seed), onnx.graph.file);
+    if (!weights.hasData) process.stderr.write(`netfig: ${onnx.graph.file} holds no weight values (a graph-only export); using seeded weights (--seed ${seed})\n`);
+    return weights;
+  }
   if (!flags.weights) return new SeededWeights(seed);
   try {
     return new SafetensorsWeights(new SafetensorsFile(readBytes(flags.weights, "weights file"), flags.weights));
@@ -93,7 +101,7 @@ function weightSource(flags: ExecutionFlags, seed: number): WeightSource {
 export async function execute(
   network: AnalyzedNetwork,
   flags: ExecutionFlags,
-  options: { keepAll: boolean; onLayer?: (id: string, output: Tensor) => void | Promise<void> },
+  options: { keepAll: boolean; onnx?: OnnxImport; onLayer?: (id: string, output: Tensor) => void | Promise<void> },
 ): Promise<Map<string, Tensor>> {
   const seed = positiveInt(flags.seed, "--seed", 1);
   const threads = positiveInt(flags.threads, "--threads", 0);
@@ -103,7 +111,7 @@ export async function execute(
   let done = 0;
   try {
     return await runNetwork(network, {
-      weights: weightSource(flags, seed),
+      weights: weightSource(flags, seed, options.onnx),
       pool,
       seed,
       inputs: inputTensor(network, flags),

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rm
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { analyze } from "../analyze/analyze.js";
 import type { AnalyzedGraph, AnalyzedNetwork } from "../analyze/types.js";
-import { importOnnx } from "../import/onnx/import.js";
+import { importOnnx, type OnnxImport } from "../import/onnx/import.js";
 import { formatDiagnostic, NetfigError } from "../lang/diagnostics.js";
 import { analyzeSource } from "../pipeline.js";
 import { UsageError } from "./report.js";
@@ -50,18 +50,28 @@ function isOnnx(file: string): boolean {
 }
 
 /** Imports an ONNX model (warnings go to stderr, as a compiler's do) and analyses it. */
-function loadOnnx(file: string): AnalyzedGraph {
+function loadOnnx(file: string): LoadedModel {
   if (!existsSync(file)) throw new NetfigError([{ severity: "error", message: `${file}: no such file` }]);
-  const { graph, warnings } = importOnnx(readFileSync(file), file);
-  for (const warning of warnings) process.stderr.write(formatDiagnostic(warning) + "\n");
-  return analyze(graph);
+  const onnx = importOnnx(readFileSync(file), file);
+  for (const warning of onnx.warnings) process.stderr.write(formatDiagnostic(warning) + "\n");
+  return { analyzed: analyze(onnx.graph), onnx };
+}
+
+/** An analysed file; for an ONNX model also its initializers and tensor names. */
+export interface LoadedModel {
+  analyzed: AnalyzedGraph;
+  onnx?: OnnxImport;
 }
 
 /** Reads and analyses FILE (.netfig text, a template name, or an ONNX model); throws NetfigError for invalid input. */
-export async function loadAnalyzed(file: string): Promise<AnalyzedGraph> {
+export async function loadModel(file: string): Promise<LoadedModel> {
   if (isOnnx(file)) return loadOnnx(file);
   const { text, name } = readSource(file);
-  return analyzeSource(text, name);
+  return { analyzed: analyzeSource(text, name) };
+}
+
+export async function loadAnalyzed(file: string): Promise<AnalyzedGraph> {
+  return (await loadModel(file)).analyzed;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { clip as clipKernel, hardSigmoid, hardSwish, relu6 as relu6Kernel } from "../engine/kernels/activation.js";
+import type { Tensor } from "../engine/tensor.js";
 import { asNumber, ArgReader } from "./args.js";
 import { ArgError, type OpDef } from "./types.js";
 
@@ -9,6 +11,7 @@ function activation<A extends Record<string, number>>(
   name: string,
   description: string,
   read: (reader: ArgReader) => A,
+  run: (x: Tensor, attrs: A) => Tensor,
   known: string[] = [],
 ): OpDef<A> {
   return {
@@ -25,11 +28,12 @@ function activation<A extends Record<string, number>>(
     outShape: ([input]) => [...input!],
     params: () => 0,
     macs: () => 0,
+    forward: ([x], attrs) => run(x!, attrs),
   };
 }
 
 /** `min(max(x, 0), 6)`: PyTorch `nn.ReLU6`. */
-export const relu6 = activation("relu6", "ReLU capped at 6: min(max(0, x), 6)", () => ({}));
+export const relu6 = activation("relu6", "ReLU capped at 6: min(max(0, x), 6)", () => ({}), (x) => relu6Kernel(x));
 
 /** `min(max(x, MIN), MAX)`: PyTorch `torch.clamp` / `nn.Hardtanh`, ONNX Clip with other bounds. */
 export const clip = activation(
@@ -42,6 +46,7 @@ export const clip = activation(
     if (bounds.min > bounds.max) throw new ArgError(`clip: min ${bounds.min} is above max ${bounds.max}`, undefined, "min");
     return bounds;
   },
+  (x, a) => clipKernel(x, a.min, a.max),
   ["min", "max"],
 );
 
@@ -54,8 +59,9 @@ export const hardsigmoid = activation(
     const beta = reader.named("beta");
     return { alpha: alpha ? asNumber(alpha, "alpha") : 1 / 6, beta: beta ? asNumber(beta, "beta") : 0.5 };
   },
+  (x, a) => hardSigmoid(x, a.alpha, a.beta),
   ["alpha", "beta"],
 );
 
 /** `x · relu6(x + 3) / 6`: PyTorch `nn.Hardswish` (MobileNet-V3). */
-export const hardswish = activation("hardswish", "hard swish x·relu6(x + 3)/6", () => ({}));
+export const hardswish = activation("hardswish", "hard swish x·relu6(x + 3)/6", () => ({}), (x) => hardSwish(x));

@@ -1,3 +1,5 @@
+import { reshape as reshapeKernel } from "../engine/kernels/shape.js";
+import { chwFromShape } from "../engine/tensor.js";
 import { asPositiveInt, ArgReader } from "./args.js";
 import { elements, formatShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
@@ -34,4 +36,6 @@ export const reshape: OpDef<ReshapeAttrs> = {
   params: () => 0,
   macs: () => 0,
   describe: (attrs) => `→${attrs.shape.join("×")}`,
+  // Engine tensors are in PyTorch's order already: only the written shape is converted.
+  forward: ([x], attrs) => reshapeKernel(x!, chwFromShape(attrs.shape)),
 };

@@ -1,3 +1,4 @@
+import { mul } from "../engine/kernels/shape.js";
 import { ArgReader } from "./args.js";
 import { formatShape } from "./shape.js";
 import { ShapeError, type OpDef } from "./types.js";
@@ -31,4 +32,5 @@ export const scale: OpDef<Record<string, never>> = {
   },
   params: () => 0,
   macs: () => 0,
+  forward: (xs) => mul(xs),
 };

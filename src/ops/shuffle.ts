@@ -1,3 +1,4 @@
+import { channelShuffle } from "../engine/kernels/shape.js";
 import { asPositiveInt, ArgReader } from "./args.js";
 import { requireImage } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
@@ -29,4 +30,5 @@ export const shuffle: OpDef<ShuffleAttrs> = {
   params: () => 0,
   macs: () => 0,
   describe: (attrs) => `g${attrs.groups}`,
+  forward: ([x], attrs) => channelShuffle(x!, attrs.groups),
 };

@@ -11,7 +11,7 @@ import { fitToWidth, parseBackground, parseDpi, parseFont, parseFontSize, parseL
 import { buildScene, type Scene, type SceneOptions } from "../../scene/index.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
-import { loadAnalyzed, writeOutput } from "../io.js";
+import { loadModel, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { printDiagnostics, runCommand, UsageError } from "../report.js";
 
@@ -112,8 +112,8 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const request = flagOverrides(flags);
   const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
   const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
-  const analyzed = await loadAnalyzed(file);
-  const activations = await activationsFor(analyzed, flags.network, flags);
+  const { analyzed, onnx } = await loadModel(file);
+  const activations = await activationsFor(analyzed, flags.network, flags, onnx);
   const scene = await sizedScene(analyzed, request, flags, { activations });
   if (background === "transparent") scene.background = "none";
   // pdfkit and resvg load only when asked for: an SVG render starts faster without them.

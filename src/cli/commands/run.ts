@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { encodeNpy } from "../../engine/io/npy.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { execute, type ExecutionFlags } from "../execute.js";
-import { chooseNetwork, loadAnalyzed, writeOutput } from "../io.js";
+import { chooseNetwork, loadModel, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { runCommand } from "../report.js";
 
@@ -13,9 +13,9 @@ interface RunFlags extends ExecutionFlags {
   network?: string;
 }
 
-/** A layer id as a file name: tower lanes (`conv1/2`) must not become folders. */
+/** A layer id or tensor name as a file name: tower lanes (`conv1/2`) and ONNX names (`/layer1/Relu_output_0`) must not become folders. */
 function fileName(id: string): string {
-  return `${id.replace(/\//g, "@")}.npy`;
+  return `${id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@")}.npy`;
 }
 
 /** The top entries of a vector output, the way a classifier's result is read. */
@@ -41,16 +41,20 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option("--dump <dir>", "write every layer's output as DIR/<layer>.npy ([1,C,H,W] / [1,N]) and DIR/index.json")
     .action(async (file: string, flags: RunFlags) => {
       context.exitCode = await runCommand(async () => {
-        const network = chooseNetwork(await loadAnalyzed(file), flags.network);
+        const { analyzed, onnx } = await loadModel(file);
+        const network = chooseNetwork(analyzed, flags.network);
         const index: Record<string, { file: string; shape: number[] }> = {};
         if (flags.dump) mkdirSync(flags.dump, { recursive: true });
         const outputs = await execute(network, flags, {
           keepAll: false,
+          onnx,
           onLayer(id, output) {
             if (!flags.dump) return;
+            // An imported model's outputs go by the model's own tensor names.
+            const name = onnx?.tensorNames.get(id) ?? id;
             const shape = [1, ...output.shape];
-            writeOutput(join(flags.dump, fileName(id)), encodeNpy(output, shape));
-            index[id] = { file: fileName(id), shape };
+            writeOutput(join(flags.dump, fileName(name)), encodeNpy(output, shape));
+            index[name] = { file: fileName(name), shape };
           },
         });
         if (flags.dump) writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");

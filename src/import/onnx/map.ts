@@ -106,14 +106,23 @@ const gemm: Mapper = (ctx, node, a) => {
   const w = weight(ctx, node, 1, "B");
   const units = a.int("transB", 0) === 1 ? w.dims[0]! : w.dims[1]!;
   const bias = ctx.value(node, 2) !== undefined;
-  return ctx.emit(node, "fc", args([arg.num(units)], { bias: arg.word(String(bias)) }), [input], { weights: weightsOf(ctx, node, { 1: "weight", 2: "bias" }) });
+  const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
+  // Without transB, B is [in, out]: fc's [out, in] weight is it transposed.
+  const stored = weights.weight;
+  if (stored && a.int("transB", 0) === 0) weights.weight = stored.perm ? { tensor: stored.tensor } : { tensor: stored.tensor, perm: [1, 0] };
+  return ctx.emit(node, "fc", args([arg.num(units)], { bias: arg.word(String(bias)) }), [input], { weights });
 };
 
 const matmul: Mapper = (ctx, node) => {
   const b = ctx.value(node, 1);
   if (b?.kind !== "const" || b.dims?.length !== 2) return unknown(ctx, node);
   const input = data(ctx, node, 0);
-  return ctx.emit(node, "fc", args([arg.num(b.dims[1]!)], { bias: arg.word("false") }), [input], { weights: weightsOf(ctx, node, { 1: "weight" }) });
+  // MatMul's B is [in, out]; fc's weight is PyTorch's [out, in], B transposed. When B is
+  // itself a transposed initializer (PyTorch's Linear on sequences), the two cancel.
+  const weights = weightsOf(ctx, node, { 1: "weight" });
+  const weight = weights.weight;
+  if (weight) weights.weight = weight.perm ? { tensor: weight.tensor } : { tensor: weight.tensor, perm: [1, 0] };
+  return ctx.emit(node, "fc", args([arg.num(b.dims[1]!)], { bias: arg.word("false") }), [input], { weights });
 };
 
 /** Add of a layer's output and a constant vector: the bias of a MatMul-made fc, when nothing else reads it. */
