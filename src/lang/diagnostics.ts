@@ -59,7 +59,8 @@ export class DiagnosticBag {
  *   hint: ...
  */
 export function formatDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, string> = new Map()): string {
-  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : "";
+  // Layers imported from a binary model have a file but no line to point at.
+  const where = !d.location ? "" : d.location.line < 1 ? `${d.location.file}: ` : `${d.location.file}:${d.location.line}:${d.location.column}: `;
   const lines = [`${where}${d.severity}: ${d.message}`];
   const text = d.location ? sources.get(d.location.file) : undefined;
   if (d.location && text !== undefined) {

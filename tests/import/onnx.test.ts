@@ -73,7 +73,8 @@ describe("ONNX models exported by PyTorch", () => {
   it("records where each layer's weights are and its ONNX tensor name", () => {
     const imported = importOnnx(readFileSync(join(FIXTURES, "zoo.onnx")), "zoo.onnx");
     expect(imported.weights.get("head")).toEqual({ weight: { tensor: "head.weight" }, bias: { tensor: "head.bias" } });
-    expect(imported.weights.get("steps")!.weight).toEqual({ tensor: "steps.weight", perm: [1, 0] });
+    // PyTorch stores Linear weights [out, in], as fc reads them: the exporter's Transpose and MatMul's [in, out] cancel.
+    expect(imported.weights.get("steps")!.weight).toEqual({ tensor: "steps.weight" });
     expect(imported.tensorNames.get("softmax")).toBe("output");
     const weight = floatData(imported.initializers.get("head.weight")!)!;
     expect(weight.length).toBe(10 * 48);

@@ -19,6 +19,7 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 }
 
 /** Which initializer fills which parameter of a layer, for loading real weights into the engine. */
+/** `perm` transposes the initializer into the parameter's PyTorch layout (fc weights are `[out, in]`). */
 export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
 
 /** The state of one import: ONNX tensor values by name and the layers emitted so far. */
