@@ -30,10 +30,11 @@
 
 import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import * as fontkit from "fontkit";
+import type * as Fontkit from "fontkit";
 import type { Point, Primitive, Scene } from "../scene/types.js";
 import type { Theme } from "../themes/types.js";
 import { bundledFontNames } from "../text/fonts.js";
+import { fontkit } from "../text/measure.js";
 
 /** A parsed command-line value, or the message to print instead of a stack trace. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -149,9 +150,9 @@ export function parseFont(text: string): Parsed<string> {
   }
   const path = resolve(text);
   if (!existsSync(path) || !statSync(path).isFile()) return fail(`--font: no font file at ${quote(path)}`);
-  let face: fontkit.Font;
+  let face: Fontkit.Font;
   try {
-    face = fontkit.openSync(path);
+    face = fontkit().openSync(path);
   } catch (error) {
     return fail(`--font: ${quote(path)} is not a readable font (${(error as Error).message})`);
   }
@@ -162,13 +163,13 @@ export function parseFont(text: string): Parsed<string> {
 }
 
 /** Whether the font maps this character to a real glyph (glyph 0 is `.notdef`, drawn as a box). */
-function hasGlyph(face: fontkit.Font, char: string): boolean {
+function hasGlyph(face: Fontkit.Font, char: string): boolean {
   const run = face.layout(char);
   return run.glyphs.length > 0 && run.glyphs.every((g) => (g as unknown as { id: number }).id !== 0);
 }
 
 /** Characters of `text` that `face` would draw as `.notdef` boxes, for a warning before printing. */
-export function missingGlyphs(face: fontkit.Font, text: string): string[] {
+export function missingGlyphs(face: Fontkit.Font, text: string): string[] {
   const missing = new Set<string>();
   for (const char of text) if (/\S/.test(char) && !hasGlyph(face, char)) missing.add(char);
   return [...missing];

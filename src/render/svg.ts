@@ -1,5 +1,5 @@
 import type { PathCommand, Primitive, Scene, Stroke, TextPrimitive } from "../scene/types.js";
-import { openFont } from "../text/measure.js";
+import { openFont, tabledFace } from "../text/measure.js";
 import { textOutline } from "../text/outline.js";
 import { arrowHead } from "./arrow.js";
 
@@ -83,7 +83,9 @@ const familyNames = new Map<string, string>();
 function cssFamily(t: TextPrimitive): string {
   let name = familyNames.get(t.font.family);
   if (name === undefined) {
-    const face = openFont({ family: t.font.family, weight: "normal", style: "normal" });
+    const regular = { family: t.font.family, weight: "normal", style: "normal" } as const;
+    // The bundled fonts' names are in the metrics table: an SVG of them never loads fontkit.
+    const face = tabledFace(regular) ?? openFont(regular);
     const generic = face.familyName.toLowerCase().includes("mono") ? "monospace" : /serif/i.test(face.familyName) && !/sans/i.test(face.familyName) ? "serif" : "sans-serif";
     name = `${face.familyName}, ${generic}`;
     familyNames.set(t.font.family, name);
