@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import type * as Fontkit from "fontkit";
 import type { FontSpec } from "../scene/types.js";
 import { fontFile } from "./fonts.js";
-import { CHARS, FACES, type ContextMetrics, type FaceMetrics } from "./metrics-data.js";
+import { FACES, PAIR, type ContextMetrics, type FaceMetrics } from "./metrics-data.js";
 import { shapedAdvance } from "./shaping.js";
 
 const require = createRequire(import.meta.url);
@@ -39,39 +39,51 @@ export function tabledFace(font: Pick<FontSpec, "family" | "weight" | "style">):
 
 const LATIN_LETTER = /[A-Za-z]/;
 
-const unsafeSets = new Map<ContextMetrics, Set<string>>();
-function unsafePairs(context: ContextMetrics): Set<string> {
-  let set = unsafeSets.get(context);
-  if (!set) {
-    set = new Set(context.unsafe.split("\u0000"));
-    unsafeSets.set(context, set);
+/** A context's tokens by text, its ligatures longest first, and its unsafe pairs, built once. */
+interface Lookup {
+  index: Map<string, number>;
+  ligatures: string[];
+  unsafe: Set<string>;
+}
+const lookups = new Map<ContextMetrics, Lookup>();
+function lookupOf(context: ContextMetrics): Lookup {
+  let lookup = lookups.get(context);
+  if (!lookup) {
+    lookup = {
+      index: new Map(context.tokens.map((t, i) => [t, i])),
+      ligatures: context.tokens.filter((t) => t.length > 1).sort((a, b) => b.length - a.length),
+      unsafe: new Set(context.unsafe),
+    };
+    lookups.set(context, lookup);
   }
-  return set;
+  return lookup;
 }
 
 /**
- * The shaped advance of `text` in font units from the precomputed table: advances plus
- * pair kerning, exactly what fontkit's shaping gives for text of printable ASCII and `×`
- * (the table was made by it, and tests/render/metrics.test.ts holds it to that). Undefined
- * for anything else — another character, a ligature pair — which fontkit then shapes.
+ * The shaped advance of `text` in font units from the precomputed table: advances of its
+ * characters and ligatures (taken longest first, as the fonts' ligature lookups do) plus
+ * pair kerning — what fontkit's shaping gives for printable ASCII and \`×\` (the table was
+ * made by it, and tests/render/metrics.test.ts holds it to that). Undefined for anything
+ * else, which fontkit then shapes.
  */
 export function tabledUnits(face: FaceMetrics, text: string): number | undefined {
   // fontkit shapes a run as Latin when it has a Latin letter, else under no script.
-  const latin = LATIN_LETTER.test(text);
-  const context: ContextMetrics = latin ? face.latin : face.common;
-  const chars = latin ? CHARS : face.common.chars;
+  const context = LATIN_LETTER.test(text) ? face.latin : face.common;
+  const { index, ligatures, unsafe } = lookupOf(context);
   let units = 0;
-  let previous = "";
-  for (const char of text) {
-    const i = chars.indexOf(char);
-    if (i < 0) return undefined;
+  let previous: string | undefined;
+  for (let at = 0; at < text.length; ) {
+    const token = ligatures.find((l) => text.startsWith(l, at)) ?? text[at]!;
+    const i = index.get(token);
+    if (i === undefined) return undefined;
     units += context.advances[i]!;
-    if (previous !== "") {
-      const pair = previous + char;
-      if (unsafePairs(context).has(pair)) return undefined;
+    if (previous !== undefined) {
+      const pair = previous + PAIR + token;
+      if (unsafe.has(pair)) return undefined;
       units += context.kern[pair] ?? 0;
     }
-    previous = char;
+    previous = token;
+    at += token.length;
   }
   return units;
 }
