@@ -29,7 +29,8 @@ function faces(x0: number, x1: number, y0: number, y1: number, z1: number): Reco
   };
 }
 
-function signedArea(points: Point[]): number {
+/** Twice-halved shoelace area: positive when the points wind the way a visible face does. */
+export function signedArea(points: Point[]): number {
   let a = 0;
   for (let i = 0; i < points.length; i++) {
     const [x1, y1] = points[i]!;

@@ -2,6 +2,7 @@ import { PNG } from "pngjs";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
+import { signedArea } from "./cuboid.js";
 import type { ImagePrimitive, Point } from "./types.js";
 
 export type Colormap = "grey" | "viridis" | "diverging";
@@ -133,16 +134,6 @@ export function thumbnailPng(output: Tensor, options: ThumbnailOptions, maxPixel
     for (let y = 0; y < cellH; y++) tiled.set(cellMap.subarray(y * cellW, (y + 1) * cellW), (top + y) * width + left);
   }
   return encode(tiled, width, height, range, options.colormap);
-}
-
-function signedArea(points: Point[]): number {
-  let a = 0;
-  for (let i = 0; i < points.length; i++) {
-    const [x1, y1] = points[i]!;
-    const [x2, y2] = points[(i + 1) % points.length]!;
-    a += x1 * y2 - x2 * y1;
-  }
-  return a / 2;
 }
 
 /**
