@@ -7,8 +7,10 @@ import type { Primitive } from "./types.js";
 /**
  * Kernel pyramids, as in the AlexNet paper: the kernel as a small patch on the exit face
  * of a block, with four lines to the point of the next block it produces. The patch is
- * the kernel's share of the input's spatial size, never smaller than 2 points. Drawn
- * when the figure flows right, where the exit face is in view.
+ * the kernel's share of the input's spatial size, never smaller than 2 points. Flowing
+ * right, the exit face is the block's right side, in view. Flowing down it is the bottom,
+ * which the camera cannot see: the patch is drawn there all the same, outlined dashed as
+ * hidden edges are, and the lines run to the centre of the next block's top face.
  */
 export function drawPyramids(
   laidOut: LaidOutGraph,
@@ -16,7 +18,7 @@ export function drawPyramids(
   outlines: Map<string, Outline>,
   theme: Theme,
 ): Primitive[] {
-  if (laidOut.options.direction !== "right") return [];
+  const right = laidOut.options.direction === "right";
   const nodes = new Map(laidOut.nodes.map((n) => [n.id, n]));
   const out: Primitive[] = [];
   for (const edge of laidOut.edges) {
@@ -28,12 +30,15 @@ export function drawPyramids(
     const [kh, kw] = b.kernel;
     const [h, w] = b.inputSpatial;
     const { x: sx, y: sy, z: sz } = a.extent;
-    const hy = Math.max(1, (sy * Math.min(1, kh / h)) / 2);
+    // Height runs across the flow (y flowing right, x flowing down), width recedes (z).
+    const across = right ? sy : sx;
+    const ha = Math.max(1, (across * Math.min(1, kh / h)) / 2);
     const hz = Math.max(1, (sz * Math.min(1, kw / w)) / 2);
-    const yc = sy / 2;
+    const ac = across / 2;
     const zc = sz / 2;
-    const corners = [pa(sx, yc - hy, zc - hz), pa(sx, yc - hy, zc + hz), pa(sx, yc + hy, zc + hz), pa(sx, yc + hy, zc - hz)];
-    const apex = pb(0, b.extent.y / 2, 0);
+    const on = (t: number, z: number) => (right ? pa(sx, t, z) : pa(t, sy, z));
+    const corners = [on(ac - ha, zc - hz), on(ac - ha, zc + hz), on(ac + ha, zc + hz), on(ac + ha, zc - hz)];
+    const apex = right ? pb(0, b.extent.y / 2, 0) : pb(b.extent.x / 2, 0, b.extent.z / 2);
     const stroke = { color: theme.outline.color, width: theme.outline.width * 0.7, dash: [2, 1.5] };
     out.push({
       type: "path",
@@ -50,7 +55,10 @@ export function drawPyramids(
       role: "kernel",
       owner: a.id,
       points: corners,
-      paint: { fill: theme.categories[b.category].fill, stroke: { color: theme.outline.color, width: theme.outline.width } },
+      paint: {
+        fill: theme.categories[b.category].fill,
+        stroke: { color: theme.outline.color, width: theme.outline.width, ...(right ? {} : { dash: [2, 1.5] }) },
+      },
     });
   }
   return out;

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkScene } from "../../src/scene/check.js";
 import type { Scene, TextPrimitive } from "../../src/scene/types.js";
-import { FIGURES, sceneOf } from "../render/figures.js";
+import { FIGURES, sceneOf, sceneOfSource } from "../render/figures.js";
 
 const TEMPLATES = new URL("../../templates/", import.meta.url).pathname;
 
@@ -48,4 +48,18 @@ describe("every figure passes the geometric check", () => {
       expect(checkScene(await sceneOf(TEMPLATES + file))).toEqual([]);
     }, 60_000);
   }
+});
+
+describe("kernel pyramids", () => {
+  it("are drawn whichever way the figure flows, one per conv or pool fed by a tensor", async () => {
+    const src = "input 32x32x3\nconv 8 5x5 -> relu\nmaxpool 2x2/2\nconv 16 3x3\n";
+    for (const direction of ["right", "down"] as const) {
+      const scene = await sceneOfSource(src, { pyramids: true, direction });
+      expect(scene.primitives.filter((p) => p.role === "pyramid").length).toBe(3);
+      const kernels = scene.primitives.filter((p) => p.role === "kernel");
+      expect(kernels.length).toBe(3);
+      // Flowing down the patch lies on the hidden bottom face, so it is outlined dashed.
+      for (const k of kernels) expect(k.type === "polygon" && k.paint.stroke?.dash !== undefined).toBe(direction === "down");
+    }
+  });
 });
