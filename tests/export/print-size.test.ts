@@ -80,7 +80,19 @@ describe("printed size through the command line", () => {
     expect(decodePng(readFileSync(out)).width).toBe(Math.round((85 / 25.4) * 300));
   });
 
-  it("refuses a width without a unit and an unknown font as usage errors", () => {
+  it("takes a numeric --scale as a PNG's pixels per point, and a word as the block scale", () => {
+    const at1 = join(dir, "s1.png");
+    const at2 = join(dir, "s2.png");
+    expect(netfig("render", INCEPTION, "--dpi", "72", "-o", at1).status).toBe(0);
+    expect(netfig("render", INCEPTION, "--scale", "2", "-o", at2).status).toBe(0);
+    const a = decodePng(readFileSync(at1));
+    const b = decodePng(readFileSync(at2));
+    expect(Math.abs(b.width - 2 * a.width)).toBeLessThanOrEqual(1);
+    expect(netfig("render", INCEPTION, "--scale", "sqrt", "-o", join(dir, "sqrt.png")).status).toBe(0);
+    expect(netfig("render", INCEPTION, "--scale", "2", "--dpi", "300", "-o", join(dir, "both.png")).status).toBe(2);
+  });
+
+    it("refuses a width without a unit and an unknown font as usage errors", () => {
     const r = netfig("render", INCEPTION, "--width", "85", "-o", join(dir, "x.pdf"));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("has no unit; write 85mm");

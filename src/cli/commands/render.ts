@@ -7,7 +7,18 @@ import type { AnalyzedGraph } from "../../analyze/types.js";
 import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
 import { figureOverrides } from "../../render/options.js";
 import { renderSvg } from "../../render/svg.js";
-import { fitToWidth, parseBackground, parseDpi, parseFont, parseFontSize, parseLength, printTheme, scaleScene, type Parsed } from "../../render/sizing.js";
+import {
+  fitToWidth,
+  parseBackground,
+  parseDpi,
+  parseFont,
+  parseFontSize,
+  parseLength,
+  parseScale,
+  printTheme,
+  scaleScene,
+  type Parsed,
+} from "../../render/sizing.js";
 import { buildScene, type Scene, type SceneOptions } from "../../scene/index.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
@@ -45,6 +56,8 @@ function flagOverrides(flags: RenderFlags): LayoutRequest {
   const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids"] as const;
   for (const key of keys) {
     const value = flags[key];
+    // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
+    if (key === "scale" && pngScale(flags) !== undefined) continue;
     if (value !== undefined) settings[key] = value as AttrValue;
   }
   try {
@@ -53,6 +66,12 @@ function flagOverrides(flags: RenderFlags): LayoutRequest {
     if (isNetfigError(error)) throw new UsageError(error.message.replace(/^figure: /, "--"));
     throw error;
   }
+}
+
+/** `--scale` given as a number: PNG pixels per point (2 is 144 dpi). */
+function pngScale(flags: RenderFlags): number | undefined {
+  if (flags.scale === undefined || !/^[\d.+]/.test(flags.scale.trim())) return undefined;
+  return usable(parseScale(flags.scale));
 }
 
 /** `net.netfig` → `net.svg` beside it; stdin and template names write to stdout / the working directory. */
@@ -111,6 +130,8 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const format = formatOf(output);
   const request = flagOverrides(flags);
   const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
+  const scale = pngScale(flags);
+  if (dpi !== undefined && scale !== undefined) throw new UsageError("give --dpi or a numeric --scale for a PNG, not both");
   const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
   const { analyzed, onnx } = await loadModel(file);
   const activations = await activationsFor(analyzed, flags.network, flags, onnx);
@@ -121,7 +142,7 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   else if (format === ".png") {
     // Glyph outlines: resvg would shape a mixed-script label under one script (see text/shaping.ts).
     const svg = renderSvg(scene, { textAsPaths: true });
-    writeOutput(output, (await import("../../render/png.js")).renderPng(svg, { dpi, background }));
+    writeOutput(output, (await import("../../render/png.js")).renderPng(svg, { dpi, scale, background }));
   }
   else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
 }
@@ -161,7 +182,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--theme <name>", `colours and fonts: ${THEME_NAMES.join(", ")} (default paper)`)
     .option("--direction <dir>", "the flow of the figure: right or down (default right)")
     .option("--camera <kind>", "oblique (default) or perspective")
-    .option("--scale <kind>", "how tensor sizes become block sizes: log (default), sqrt or linear")
+    .option("--scale <kind|n>", "how tensor sizes become block sizes: log (default), sqrt or linear; a number is a PNG's pixels per point instead (2 = 144 dpi)")
     .option("--labels <list>", "labels to show, comma-separated: shape,name,channels,params, or none (default shape,name)")
     .option("--legend", "draw the legend of the layer kinds present (default)")
     .option("--no-legend", "leave the legend out")
