@@ -13,8 +13,9 @@ import type {
 import { DiagnosticBag, type SourceLocation } from "../lang/diagnostics.js";
 import { didYouMean } from "../lang/suggest.js";
 import { findOp, opNames } from "../ops/index.js";
-import { ArgError } from "../ops/types.js";
+import { ArgError, type OpArgs } from "../ops/types.js";
 import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
+import { literalFits } from "./literal.js";
 import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from "./types.js";
 
 /** Block calls nested deeper than this are taken to be a block calling itself. */
@@ -164,6 +165,7 @@ function readFigure(entries: { key: string; value: import("../lang/ast.js").Expr
       const value = evaluate(entry.value, new Map());
       let setting: AttrValue;
       if (value.kind === "dims") setting = value.dims;
+      else if (value.kind === "tensor") setting = value.data;
       else if (value.kind === "word" && (value.value === "true" || value.value === "false")) setting = value.value === "true";
       else setting = value.value;
       into[entry.key] = setting;
@@ -374,6 +376,46 @@ function resolveRef(name: string, scope: Scope, builder: NetworkBuilder): string
   return undefined;
 }
 
+/** Layer kinds whose `weights=` the engine reads as `<layer>.weight` (conv `[M, C, kh, kw]`, fc `[out, in]`). */
+const LITERAL_WEIGHTS = new Set(["conv", "fc"]);
+
+/**
+ * Takes `values=` (an input's data) and `weights=` (a conv's or fc's weight) out of a
+ * layer's arguments: they are data for the engine rather than settings of the op, so they
+ * travel as attributes beside what the op compiles, flat with their written shape
+ * (`values`, `valuesShape`). An input's values are checked against its shape here; a
+ * weight's shape depends on the analysed input channels, so the engine checks it.
+ * Returns undefined after reporting a misplaced or malformed literal.
+ */
+function takeLiterals(
+  op: string,
+  isInput: boolean,
+  args: OpArgs,
+  locations: Map<string, SourceLocation>,
+  element: LayerElement,
+  diagnostics: DiagnosticBag,
+): Record<string, AttrValue> | undefined {
+  const attrs: Record<string, AttrValue> = {};
+  for (const key of ["values", "weights"] as const) {
+    const value = args.named[key];
+    if (value === undefined) continue;
+    delete args.named[key];
+    const loc = locations.get(key) ?? element.opLoc;
+    const allowed = key === "values" ? isInput : LITERAL_WEIGHTS.has(op);
+    if (!allowed) {
+      diagnostics.error(`${op} has no setting '${key}'`, loc, key === "values" ? "values= gives an input's data" : `weights= is for ${[...LITERAL_WEIGHTS].join(" and ")} layers`);
+      return undefined;
+    }
+    if (value.kind !== "tensor") {
+      diagnostics.error(`${key}= needs a list of numbers`, loc, `write e.g. ${key}=[[1, 0, -1], [1, 0, -1], [1, 0, -1]]`);
+      return undefined;
+    }
+    attrs[key] = value.data;
+    attrs[`${key}Shape`] = value.shape;
+  }
+  return attrs;
+}
+
 function compileLayer(
   element: LayerElement,
   inputs: Cursor,
@@ -409,14 +451,25 @@ function compileLayer(
     args.flags = args.flags.filter((f) => f !== "cross");
     if (!scope.tower) diagnostics.error("'cross' only means something inside towers", locations.get("cross") ?? element.loc, "remove it");
   }
+  const literals = takeLiterals(op.name, op.inputs === "none", args, locations, element, diagnostics);
+  if (!literals) return undefined;
   let attrs;
   try {
-    attrs = { ...op.compile(args), ...extraAttrs };
+    attrs = { ...op.compile(args), ...literals, ...extraAttrs };
   } catch (error) {
     if (!(error instanceof ArgError)) throw error;
     const loc = (error.argument && locations.get(error.argument)) || element.opLoc;
     diagnostics.error(error.message, loc, error.hint);
     return undefined;
+  }
+  if (Array.isArray(attrs["valuesShape"]) && Array.isArray(attrs["shape"])) {
+    const [h, w, c] = attrs["shape"];
+    // The engine's tensors are PyTorch's [C, H, W] (or [N], [T, N]), the order a literal is written in.
+    const chw = attrs["shape"].length === 3 ? [c!, h!, w!] : attrs["shape"];
+    if (!literalFits(attrs["valuesShape"], chw)) {
+      diagnostics.error(`values= is ${attrs["valuesShape"].join("×")}, the input is ${chw.join("×")} (C×H×W)`, locations.get("values") ?? element.opLoc, "write one row of numbers per image row");
+      return undefined;
+    }
   }
   if (scope.tower) {
     // Channel counts inside towers are totals, split evenly across the lanes.

@@ -44,7 +44,25 @@ export function evaluate(expr: Expr, bindings: ReadonlyMap<string, Binding>): Ar
       if (stride.kind === "dims" && !stride.stride) return { kind: "dims", dims, stride: stride.dims };
       throw new EvalError(`stride must be a number, got '${describe(stride)}'`, expr.stride.loc, stride.kind === "word" ? `is '${stride.value}' a block parameter? declare it in block name(...)` : undefined);
     }
+    case "list":
+      return evaluateList(expr.items, bindings);
   }
+}
+
+/** A nested list of numbers as one tensor: every item a number, or every item a list of the same shape. */
+function evaluateList(items: Expr[], bindings: ReadonlyMap<string, Binding>): ArgValue {
+  const values = items.map((item) => evaluate(item, bindings));
+  if (values.every((v) => v.kind === "number")) return { kind: "tensor", shape: [values.length], data: values.map((v) => v.value) };
+  const first = values[0]!;
+  if (first.kind !== "tensor") throw new EvalError(`a list holds numbers or lists of numbers, not '${describe(first)}'`, items[0]!.loc);
+  const data: number[] = [];
+  values.forEach((v, i) => {
+    if (v.kind !== "tensor" || v.shape.join("x") !== first.shape.join("x")) {
+      throw new EvalError(`row ${i + 1} of the list is not like row 1 (${describe(first)})`, items[i]!.loc, "every row of a literal tensor has the same length");
+    }
+    data.push(...v.data);
+  });
+  return { kind: "tensor", shape: [values.length, ...first.shape], data };
 }
 
 function evaluateNumber(expr: Expr, bindings: ReadonlyMap<string, Binding>, where: string): number {
@@ -60,6 +78,7 @@ function evaluateNumber(expr: Expr, bindings: ReadonlyMap<string, Binding>, wher
 }
 
 function describe(value: ArgValue): string {
+  if (value.kind === "tensor") return `${value.shape.join("×")} values`;
   return value.kind === "dims" ? value.dims.join("x") : String(value.value);
 }
 

@@ -8,7 +8,9 @@ export type Expr =
   | { type: "binary"; op: "+" | "-" | "*" | "/" | "%"; left: Expr; right: Expr; loc: SourceLocation }
   | { type: "negate"; operand: Expr; loc: SourceLocation }
   /** `3x3`, `224x224x3`, with an optional `/stride` (`3x3/2`, `7x7/s`). */
-  | { type: "dims"; dims: Expr[]; stride?: Expr; loc: SourceLocation };
+  | { type: "dims"; dims: Expr[]; stride?: Expr; loc: SourceLocation }
+  /** `[1, 0, -1]`, nested for more dimensions (`[[1, 0], [0, 1]]`): a literal tensor, row-major as numpy writes it. */
+  | { type: "list"; items: Expr[]; loc: SourceLocation };
 
 /** One argument on a layer line or in a block call: positional, or `key=value`. */
 export interface Arg {

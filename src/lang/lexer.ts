@@ -7,6 +7,8 @@ const PUNCTUATION: Record<string, TokenKind> = {
   "}": "rbrace",
   "(": "lparen",
   ")": "rparen",
+  "[": "lbracket",
+  "]": "rbracket",
   ",": "comma",
   "=": "equals",
   "/": "slash",
@@ -24,7 +26,7 @@ const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\"
 
 /**
  * Splits `.netfig` text into tokens. Line breaks are statements' ends, except inside
- * parentheses and after a token that needs a continuation (`->`, `,`, operators).
+ * parentheses or brackets (a literal tensor spans lines) and after a token that needs a continuation (`->`, `,`, operators).
  * `224x224x3` and `3×3` are single `dims` tokens so shapes read the way papers write them.
  */
 export function tokenize(text: string, file: string, diagnostics: DiagnosticBag): Token[] {
@@ -136,8 +138,8 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
     const kind = PUNCTUATION[ch];
     if (kind) {
       pos++;
-      if (kind === "lparen") parenDepth++;
-      if (kind === "rparen") parenDepth = Math.max(0, parenDepth - 1);
+      if (kind === "lparen" || kind === "lbracket") parenDepth++;
+      if (kind === "rparen" || kind === "rbracket") parenDepth = Math.max(0, parenDepth - 1);
       if (kind === "newline") {
         if (lastKind() !== "newline" && tokens.length > 0) push("newline", start, pos);
       } else {

@@ -369,6 +369,17 @@ class Parser {
         }
         return { type: "dims", dims, loc: token.loc };
       }
+      case "lbracket": {
+        this.advance();
+        const items: Expr[] = [];
+        while (!this.at("rbracket")) {
+          items.push(this.expression());
+          if (!this.at("rbracket")) this.expect("comma", "',' or ']'", "separate the values of a list with commas: [1, 0, -1]");
+        }
+        this.advance();
+        if (items.length === 0) this.fail("an empty list", token.loc, "a literal tensor needs at least one value");
+        return { type: "list", items, loc: token.loc };
+      }
       case "lparen": {
         this.advance();
         const inner = this.expression();

@@ -11,6 +11,8 @@ export type TokenKind =
   | "rbrace"
   | "lparen"
   | "rparen"
+  | "lbracket"
+  | "rbracket"
   | "comma"
   | "equals"
   | "slash"

@@ -9,6 +9,7 @@ import {
 import type { Point } from "../scene/types.js";
 import { fontOf, getTheme, THEME_NAMES, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
+import { layoutArithmeticFigure } from "./arithmetic.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
 import { directLayout } from "./direct.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
@@ -77,6 +78,10 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     ? resolveOptions(analyzed, network, request)
     : resolveOptions({ file: "", networks: [network], figure: {} }, network, request);
   const header = { network: { name: network.network.name, title: network.network.title }, options };
+  if (options.style === "arithmetic") {
+    const { figure, width, height } = await layoutArithmeticFigure(network, options, request.customTheme ?? getTheme(options.theme));
+    return { ...header, width, height, nodes: [], edges: [], frames: [], arithmetic: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
+  }
   if (drawsNeurons(network, options)) {
     const { figure, width, height } = layoutNeuronFigure(network, options);
     return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure };

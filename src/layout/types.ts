@@ -3,6 +3,7 @@ import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../render/options.js";
 import type { Theme } from "../themes/types.js";
 import type { Point } from "../scene/types.js";
+import type { ArithmeticFigure } from "./arithmetic.js";
 import type { Band } from "./drawn.js";
 import type { NeuronFigure } from "./neurons.js";
 import type { SequenceFigure } from "./sequence.js";
@@ -88,4 +89,6 @@ export interface LaidOutGraph {
   neurons?: NeuronFigure;
   /** Set when a recurrent network is drawn folded and unrolled over time; nodes, edges and frames are then empty. */
   sequence?: SequenceFigure;
+  /** Set for `style: arithmetic` (one conv with its numbers); nodes, edges and frames are then empty. */
+  arithmetic?: ArithmeticFigure;
 }

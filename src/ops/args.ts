@@ -11,6 +11,8 @@ function describe(value: ArgValue): string {
       return String(value.value);
     case "dims":
       return value.dims.join("x") + (value.stride ? `/${value.stride.join("x")}` : "");
+    case "tensor":
+      return `${value.shape.join("×")} values`;
     default:
       return value.value;
   }

@@ -23,7 +23,9 @@ export type ArgValue =
   | { kind: "number"; value: number }
   | { kind: "word"; value: string }
   | { kind: "string"; value: string }
-  | { kind: "dims"; dims: number[]; stride?: number[] };
+  | { kind: "dims"; dims: number[]; stride?: number[] }
+  /** A literal tensor (`[[1, 0, -1], …]`): its nested shape and its values, row-major. */
+  | { kind: "tensor"; shape: number[]; data: number[] };
 
 /** The arguments of one layer: positional values in order, `key=value` pairs, bare flag words. */
 export interface OpArgs {

@@ -7,9 +7,13 @@ export const LABEL_KINDS: readonly LabelKind[] = ["shape", "name", "channels", "
 
 export type ScaleKind = "log" | "linear" | "sqrt";
 export type Direction = "right" | "down";
-/** How layers are drawn: tensor blocks, or neurons as circles (`auto` picks neurons for networks of vectors and dense layers only). */
-export type FigureStyle = "auto" | "blocks" | "neurons";
-export const FIGURE_STYLES: readonly FigureStyle[] = ["auto", "blocks", "neurons"];
+/**
+ * How layers are drawn: tensor blocks, or neurons as circles (`auto` picks neurons for networks
+ * of vectors and dense layers only); `arithmetic` draws one conv as input ∗ filter = output with
+ * the engine's numbers in the cells, `receptive` each layer's receptive field on the input grid.
+ */
+export type FigureStyle = "auto" | "blocks" | "neurons" | "arithmetic" | "receptive";
+export const FIGURE_STYLES: readonly FigureStyle[] = ["auto", "blocks", "neurons", "arithmetic", "receptive"];
 
 /** How 3D blocks are projected onto the page. */
 export interface CameraOptions {

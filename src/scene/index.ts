@@ -4,6 +4,7 @@ import type { OpCategory } from "../ops/types.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { activationThumbnail, type Activations } from "./thumbnails.js";
+import { drawArithmetic } from "./arithmetic.js";
 import { convexHull, drawCuboid, type Segment } from "./cuboid.js";
 import { attachEnds, roundedPath, simplify, type Outline } from "./edges.js";
 import { drawLegend } from "./legend.js";
@@ -93,7 +94,13 @@ export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {
   const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
   const titleHeight = titleMetrics ? titleMetrics.ascent + titleMetrics.descent + 10 : 0;
 
-  const primitives: Primitive[] = laidOut.neurons ? drawNeurons(laidOut.neurons, theme) : laidOut.sequence ? drawSequence(laidOut.sequence, theme) : [];
+  const primitives: Primitive[] = laidOut.neurons
+    ? drawNeurons(laidOut.neurons, theme)
+    : laidOut.sequence
+      ? drawSequence(laidOut.sequence, theme)
+      : laidOut.arithmetic
+        ? drawArithmetic(laidOut.arithmetic, theme)
+        : [];
   for (const frame of laidOut.frames) {
     primitives.push({
       type: "path",

@@ -1,0 +1,205 @@
+/**
+ * The arithmetic of one convolution with its numbers, as lectures draw it (Andrew Ng's
+ * edge-detection example, CS231n): the input grid with a value in every cell, `∗`, the
+ * filter with its weights, `=`, and the output grid. The numbers are the engine's: the
+ * network runs forward (with the file's `values=` and `weights=` where it gives them) and
+ * the figure shows the tensors that run used. The first window and the output cell it
+ * makes are highlighted, and the sum that makes that cell is written out underneath.
+ */
+
+import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
+import type { Tensor } from "../engine/tensor.js";
+import { NetfigError } from "../lang/diagnostics.js";
+import type { RenderOptions } from "../render/options.js";
+import type { Point } from "../scene/types.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import type { LabelStyle, PlacedLabel } from "./types.js";
+
+export interface ArithmeticGrid {
+  /** The layer the grid shows; the filter is `<conv>.weight`. */
+  id: string;
+  role: "input" | "filter" | "output";
+  /** Top-left corner of the top-left cell. */
+  origin: Point;
+  cell: number;
+  rows: number;
+  cols: number;
+  /** One centred number per cell, row by row. */
+  values: PlacedLabel[];
+  /** Cells drawn highlighted: the first window on the input, the cell it makes on the output. */
+  highlight?: { row: number; col: number; rows: number; cols: number };
+  /** Name and size under the grid. */
+  labels: PlacedLabel[];
+}
+
+export interface ArithmeticFigure {
+  kind: "arithmetic";
+  grids: ArithmeticGrid[];
+  /** `∗` and `=` between the grids. */
+  operators: PlacedLabel[];
+  /** The highlighted output cell written out as its sum of products. */
+  formula?: PlacedLabel;
+}
+
+/** Columns of cells between grids, for `∗` and `=`. */
+const OPERATOR_GAP = 34;
+const LABEL_GAP = 8;
+/** A sum of more products than this is too long for one line: the grids say it already. */
+const MAX_FORMULA_TERMS = 16;
+
+/** The input and the conv this style draws, or why it cannot draw the network. */
+function arithmeticLayers(network: AnalyzedNetwork): { input: LayerAnalysis; conv: LayerAnalysis } | string {
+  const [input, conv, ...rest] = network.layers;
+  if (!input || input.node.op !== "input" || input.shape.length !== 3 || input.shape[2] !== 1) return "it does not start with one single-channel image input (input HxWx1)";
+  if (!conv || conv.node.op !== "conv" || conv.shape[2] !== 1) return "its second layer is not a conv with one filter";
+  if (rest.length > 0) return `${rest[0]!.node.id} follows the conv (the style draws one conv: input ∗ filter = output)`;
+  const { padding, dilation, groups } = conv.node.attrs;
+  const unpadded = padding === "valid" || (Array.isArray(padding) && padding.every((p) => p === 0));
+  if (!unpadded || !Array.isArray(dilation) || dilation.some((d) => d !== 1) || groups !== 1) {
+    return `conv ${conv.node.id} is padded or dilated (the figure draws the plain sliding window)`;
+  }
+  return { input, conv };
+}
+
+/** Whether a network fits the arithmetic style; an error naming the reason when it does not. */
+function requireLayers(network: AnalyzedNetwork): { input: LayerAnalysis; conv: LayerAnalysis } {
+  const layers = arithmeticLayers(network);
+  if (typeof layers === "string") {
+    throw new NetfigError([{ severity: "error", message: `figure: style arithmetic cannot draw ${network.network.name}: ${layers}`, hint: "use style: blocks" }]);
+  }
+  return layers;
+}
+
+/** As a slide prints it: whole numbers as they are, others to two decimals, a true minus sign. */
+function formatValue(v: number): string {
+  const text = Number.isInteger(v) ? String(v === 0 ? 0 : v) : v.toFixed(2);
+  return text.replace("-", "−");
+}
+
+function measured(theme: Theme, role: string, style: LabelStyle, text: string, anchor: PlacedLabel["anchor"] = "middle"): PlacedLabel {
+  const m = measureText(text, fontOf(theme, theme.text[style]));
+  return { role, text, at: [0, 0], anchor, style, width: m.width, ascent: m.ascent, descent: m.descent };
+}
+
+/** Runs the network once and returns the input, the filter and the output as the engine had them. */
+async function compute(network: AnalyzedNetwork, input: LayerAnalysis, conv: LayerAnalysis): Promise<{ image: Tensor; filter: Tensor; output: Tensor }> {
+  // Loaded here, not at the top: only this style runs the engine while laying out.
+  const [{ ComputePool }, { runNetwork }, { LiteralWeights, literalInputs }, { SeededWeights }] = await Promise.all([
+    import("../engine/pool.js"),
+    import("../engine/run.js"),
+    import("../engine/literal.js"),
+    import("../engine/weights.js"),
+  ]);
+  const weights = new LiteralWeights(network, new SeededWeights(0));
+  const pool = new ComputePool(1);
+  try {
+    const outputs = await runNetwork(network, { weights, pool, seed: 0, inputs: literalInputs(network), keepAll: true });
+    const [kh, kw] = conv.node.attrs["kernel"] as number[];
+    // The same source the conv read its weight from, so the filter drawn is the filter used.
+    const filter = weights.get(`${conv.node.id}.weight`, [1, 1, kh!, kw!], { kind: "he", fanIn: kh! * kw! });
+    return { image: outputs.get(input.node.id)!, filter, output: outputs.get(conv.node.id)! };
+  } finally {
+    await pool.close();
+  }
+}
+
+function grid(
+  id: string,
+  role: ArithmeticGrid["role"],
+  tensor: Tensor,
+  rows: number,
+  cols: number,
+  caption: string[],
+  theme: Theme,
+): ArithmeticGrid {
+  const values = Array.from(tensor.data, (v) => measured(theme, "label-cell", "shape", formatValue(v)));
+  return { id, role, origin: [0, 0], cell: 0, rows, cols, values, labels: caption.map((text, i) => measured(theme, i === 0 ? "label-name" : "label-shape", i === 0 ? "name" : "shape", text)) };
+}
+
+/** The grid's written label (first line names it), or what a slide calls it. */
+function captionOf(layer: LayerAnalysis | undefined, fallback: string, size: string): string[] {
+  const written = layer?.node.label?.trim().split("\n");
+  return written && written.length > 0 ? written : [fallback, size];
+}
+
+/**
+ * Lays out input ∗ filter = output on one row, centred vertically, with every grid's
+ * cells the same size so the window on the input matches the filter cell for cell.
+ */
+export async function layoutArithmeticFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): Promise<{ figure: ArithmeticFigure; width: number; height: number }> {
+  const { input, conv } = requireLayers(network);
+  const { image, filter, output } = await compute(network, input, conv);
+  const [h, w] = [input.shape[0]!, input.shape[1]!];
+  const [kh, kw] = [filter.shape[2]!, filter.shape[3]!];
+  const [oh, ow] = [conv.shape[0]!, conv.shape[1]!];
+  const size = (r: number, c: number) => `${r}×${c}`;
+  const showLabels = options.labels.length > 0;
+  const grids = [
+    grid(input.node.id, "input", image, h, w, showLabels ? captionOf(input, "input", size(h, w)) : [], theme),
+    grid(`${conv.node.id}.weight`, "filter", filter, kh, kw, showLabels ? ["filter", size(kh, kw)] : [], theme),
+    grid(conv.node.id, "output", output, oh, ow, showLabels ? captionOf(conv, "output", size(oh, ow)) : [], theme),
+  ];
+  grids[0]!.highlight = { row: 0, col: 0, rows: kh, cols: kw };
+  grids[2]!.highlight = { row: 0, col: 0, rows: 1, cols: 1 };
+
+  // A cell holds its widest number with room to spare, and is square.
+  const widest = Math.max(...grids.flatMap((g) => g.values.map((v) => v.width)));
+  const valueHeight = Math.max(...grids.flatMap((g) => g.values.map((v) => v.ascent + v.descent)));
+  const cell = Math.max(widest + 8, valueHeight * 2.2);
+  const tallest = Math.max(...grids.map((g) => g.rows)) * cell;
+  const operators = ["∗", "="].map((t) => measured(theme, "label-operator", "merge", t));
+
+  let x = 0;
+  grids.forEach((g, i) => {
+    const top = (tallest - g.rows * cell) / 2;
+    g.origin = [x, top];
+    g.cell = cell;
+    g.values.forEach((v, k) => {
+      const [r, c] = [Math.floor(k / g.cols), k % g.cols];
+      v.at = [x + (c + 0.5) * cell, top + (r + 0.5) * cell + (v.ascent - v.descent) / 2];
+    });
+    let y = tallest + LABEL_GAP;
+    for (const l of g.labels) {
+      l.at = [x + (g.cols * cell) / 2, y + l.ascent];
+      y += l.ascent + l.descent + 2;
+    }
+    x += g.cols * cell;
+    const op = operators[i];
+    if (op) {
+      op.at = [x + OPERATOR_GAP / 2, tallest / 2 + (op.ascent - op.descent) / 2];
+      x += OPERATOR_GAP;
+    }
+  });
+  const width = x;
+  let height = Math.max(tallest, ...grids.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
+
+  // The sum behind the highlighted cell, products in reading order, with the engine's result.
+  let formula: PlacedLabel | undefined;
+  if (kh * kw <= MAX_FORMULA_TERMS) {
+    const terms: string[] = [];
+    for (let r = 0; r < kh; r++) {
+      for (let c = 0; c < kw; c++) {
+        const wv = formatValue(filter.data[r * kw + c]!);
+        terms.push(`${formatValue(image.data[r * w + c]!)}·${wv.startsWith("−") ? `(${wv})` : wv}`);
+      }
+    }
+    formula = measured(theme, "label-formula", "shape", `${terms.join(" + ")} = ${formatValue(output.data[0]!)}`);
+    formula.at = [width / 2, height + LABEL_GAP * 1.5 + formula.ascent];
+    height = formula.at[1] + formula.descent;
+  }
+  const figureWidth = Math.max(width, formula?.width ?? 0);
+  const dx = (figureWidth - width) / 2;
+  const figure: ArithmeticFigure = {
+    kind: "arithmetic",
+    grids: grids.map((g) => ({
+      ...g,
+      origin: [g.origin[0] + dx, g.origin[1]],
+      values: g.values.map((v) => ({ ...v, at: [v.at[0] + dx, v.at[1]] })),
+      labels: g.labels.map((l) => ({ ...l, at: [l.at[0] + dx, l.at[1]] })),
+    })),
+    operators: operators.map((o) => ({ ...o, at: [o.at[0] + dx, o.at[1]] })),
+    ...(formula ? { formula: { ...formula, at: [figureWidth / 2, formula.at[1]] } } : {}),
+  };
+  return { figure, width: figureWidth, height };
+}

@@ -1,0 +1,71 @@
+/**
+ * Primitives of the convolution-arithmetic figure: each grid's cells (the highlighted
+ * window and output cell in the convolution colour), a heavier outline around the
+ * highlighted cells, the numbers, the operators, the captions and the written-out sum.
+ */
+
+import type { ArithmeticFigure, ArithmeticGrid } from "../layout/arithmetic.js";
+import type { PlacedLabel } from "../layout/types.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import type { Point, Primitive, TextPrimitive } from "./types.js";
+
+function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
+  const style = theme.text[l.style];
+  return { type: "text", role: l.role, owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width };
+}
+
+function rect(x: number, y: number, w: number, h: number): Point[] {
+  return [
+    [x, y],
+    [x + w, y],
+    [x + w, y + h],
+    [x, y + h],
+  ];
+}
+
+/** The input reads as data (the input colour), the filter and what it touches as the convolution. */
+function fillOf(grid: ArithmeticGrid, theme: Theme, highlighted: boolean): string {
+  if (highlighted || grid.role === "filter") return theme.categories.conv.fill;
+  return grid.role === "input" ? theme.categories.input.fill : theme.background === "none" ? "#ffffff" : theme.background;
+}
+
+function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
+  const out: Primitive[] = [];
+  const { origin, cell, highlight } = grid;
+  const inHighlight = (r: number, c: number) =>
+    highlight !== undefined && r >= highlight.row && r < highlight.row + highlight.rows && c >= highlight.col && c < highlight.col + highlight.cols;
+  const stroke = { color: theme.outline.color, width: theme.outline.width };
+  for (let r = 0; r < grid.rows; r++) {
+    for (let c = 0; c < grid.cols; c++) {
+      out.push({
+        type: "polygon",
+        role: "grid-cell",
+        owner: grid.id,
+        points: rect(origin[0] + c * cell, origin[1] + r * cell, cell, cell),
+        paint: { fill: fillOf(grid, theme, inHighlight(r, c)), stroke },
+      });
+    }
+  }
+  if (highlight) {
+    const [x, y] = [origin[0] + highlight.col * cell, origin[1] + highlight.row * cell];
+    const [first, ...rest] = rect(x, y, highlight.cols * cell, highlight.rows * cell);
+    out.push({
+      type: "path",
+      role: "grid-highlight",
+      owner: grid.id,
+      commands: [{ op: "M", to: first! }, ...rest.map((to) => ({ op: "L" as const, to })), { op: "Z" }],
+      paint: { stroke: { color: theme.outline.color, width: theme.outline.width * 3.5, join: "miter" } },
+    });
+  }
+  for (const v of grid.values) out.push(text(v, theme, grid.id));
+  for (const l of grid.labels) out.push(text(l, theme, grid.id));
+  return out;
+}
+
+export function drawArithmetic(figure: ArithmeticFigure, theme: Theme): Primitive[] {
+  return [
+    ...figure.grids.flatMap((g) => drawGrid(g, theme)),
+    ...figure.operators.map((o) => text(o, theme, "operator")),
+    ...(figure.formula ? [text(figure.formula, theme, "formula")] : []),
+  ];
+}

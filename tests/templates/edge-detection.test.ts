@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { layout } from "../../src/layout/index.js";
+import { buildScene } from "../../src/scene/index.js";
+import { checkScene } from "../../src/scene/check.js";
+import { analyzeSource } from "../../src/pipeline.js";
+import { diagnosticsOf, readProjectFile } from "../helpers/netfig.js";
+
+const source = readProjectFile("templates/edge-detection.netfig");
+
+describe("literal tensors: values= on an input, weights= on a conv", () => {
+  it("compile to flat values with their written shape", () => {
+    const [image, edges] = analyzeSource(source, "edge-detection.netfig").networks[0]!.layers;
+    expect(image!.node.attrs["valuesShape"]).toEqual([6, 6]);
+    expect((image!.node.attrs["values"] as number[]).slice(0, 6)).toEqual([3, 0, 1, 2, 7, 4]);
+    expect(edges!.node.attrs["weights"]).toEqual([1, 0, -1, 1, 0, -1, 1, 0, -1]);
+  });
+
+  it("report rows of different lengths, misplaced literals and values that do not fit the input", () => {
+    expect(diagnosticsOf("input 2x2x1 values=[[1, 2], [3]]\n")[0]!.message).toBe("row 2 of the list is not like row 1 (2 values)");
+    expect(diagnosticsOf("input 2x2x1\nrelu weights=[1]\n")[0]!.message).toBe("relu has no setting 'weights'");
+    expect(diagnosticsOf("input 2x2x1 values=[1, 2, 3]\n")[0]!.message).toBe("values= is 3, the input is 1×2×2 (C×H×W)");
+    expect(diagnosticsOf("input 2x2x1 values=3\n")[0]!.message).toBe("values= needs a list of numbers");
+  });
+});
+
+describe("the 6×6 edge-detection figure (Andrew Ng's example)", () => {
+  it("shows the output the engine computes: -5 -4 0 8 / -10 -2 2 3 / 0 -2 -4 -7 / -3 -2 -3 -16", async () => {
+    const laidOut = await layout(analyzeSource(source, "edge-detection.netfig"));
+    const output = laidOut.arithmetic!.grids.find((g) => g.role === "output")!;
+    expect(output.values.map((v) => v.text.replace("−", "-")).map(Number)).toEqual([-5, -4, 0, 8, -10, -2, 2, 3, 0, -2, -4, -7, -3, -2, -3, -16]);
+    expect(laidOut.arithmetic!.formula!.text).toBe("3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) = −5");
+    expect(checkScene(buildScene(laidOut))).toEqual([]);
+  });
+
+  it("says which networks the style cannot draw", async () => {
+    const analyzed = analyzeSource("figure {\n  style: arithmetic\n}\ninput 6x6x3\nconv 1 3x3\n", "t.netfig");
+    await expect(layout(analyzed)).rejects.toThrow(/style arithmetic cannot draw t: it does not start with one single-channel image input/);
+  });
+});
