@@ -15,6 +15,7 @@ import { directLayout } from "./direct.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
 import { drawsNeurons, layoutNeuronFigure } from "./neurons.js";
+import { layoutReceptiveFigure } from "./receptive.js";
 import { layoutSequenceFigure, sequenceRows } from "./sequence.js";
 import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
 import type { LaidOutFrame, LaidOutGraph, LaidOutNode, PlacedLabel } from "./types.js";
@@ -81,6 +82,10 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
   if (options.style === "arithmetic") {
     const { figure, width, height } = await layoutArithmeticFigure(network, options, request.customTheme ?? getTheme(options.theme));
     return { ...header, width, height, nodes: [], edges: [], frames: [], arithmetic: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
+  }
+  if (options.style === "receptive") {
+    const { figure, width, height } = layoutReceptiveFigure(network, options, request.customTheme ?? getTheme(options.theme));
+    return { ...header, width, height, nodes: [], edges: [], frames: [], receptive: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
   }
   if (drawsNeurons(network, options)) {
     const { figure, width, height } = layoutNeuronFigure(network, options);

@@ -6,6 +6,7 @@ import type { Point } from "../scene/types.js";
 import type { ArithmeticFigure } from "./arithmetic.js";
 import type { Band } from "./drawn.js";
 import type { NeuronFigure } from "./neurons.js";
+import type { ReceptiveFigure } from "./receptive.js";
 import type { SequenceFigure } from "./sequence.js";
 import type { Extent } from "./scale.js";
 
@@ -91,4 +92,6 @@ export interface LaidOutGraph {
   sequence?: SequenceFigure;
   /** Set for `style: arithmetic` (one conv with its numbers); nodes, edges and frames are then empty. */
   arithmetic?: ArithmeticFigure;
+  /** Set for `style: receptive` (each layer's receptive field on the input grid); nodes, edges and frames are then empty. */
+  receptive?: ReceptiveFigure;
 }

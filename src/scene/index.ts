@@ -5,6 +5,7 @@ import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { activationThumbnail, type Activations } from "./thumbnails.js";
 import { drawArithmetic } from "./arithmetic.js";
+import { drawReceptive } from "./receptive.js";
 import { convexHull, drawCuboid, type Segment } from "./cuboid.js";
 import { attachEnds, roundedPath, simplify, type Outline } from "./edges.js";
 import { drawLegend } from "./legend.js";
@@ -100,7 +101,9 @@ export function buildScene(laidOut: LaidOutGraph, sceneOptions: SceneOptions = {
       ? drawSequence(laidOut.sequence, theme)
       : laidOut.arithmetic
         ? drawArithmetic(laidOut.arithmetic, theme)
-        : [];
+        : laidOut.receptive
+          ? drawReceptive(laidOut.receptive, theme)
+          : [];
   for (const frame of laidOut.frames) {
     primitives.push({
       type: "path",
