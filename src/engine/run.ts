@@ -25,7 +25,7 @@ export interface RunOptions {
  * A weight source whose failures (a missing or mis-shaped tensor in a weights file)
  * become diagnostics pointing at the layer that asked for the tensor.
  */
-class LayerWeights implements WeightSource {
+export class LayerWeights implements WeightSource {
   constructor(
     private readonly source: WeightSource,
     private readonly layer: LayerAnalysis,
@@ -61,14 +61,23 @@ function laneChannels(t: Tensor, index: number, count: number): Tensor {
 }
 
 /**
- * Runs an analysed network forward, layer by layer in topological order, and checks
- * every actual output shape against the analysed one. Returns the outputs it keeps, by
- * layer id. Outputs no later layer reads are freed as soon as possible.
+ * Who reads what in a network: each layer's reads (its inputs, and for a channel-mixing
+ * layer in towers its sibling lanes' inputs too), each layer's readers, the lanes of each
+ * tower, and which layers only ReLUs read (they initialise with He). `netfig export`
+ * plans with the same rules, so it fetches exactly the weights a run uses.
  */
-export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
+export interface ReadPlan {
+  lanes: Map<string, string[]>;
+  inputsOf: Map<string, string[]>;
+  reads: Map<string, string[]>;
+  consumers: Map<string, string[]>;
+  reluFollows(id: string): boolean;
+}
+
+/** The read plan of an analysed network (see ReadPlan). */
+export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
   const lanes = towerLanes(analyzed);
   const inputsOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.inputs]));
-  // What each layer reads: its inputs, and for a channel-mixing layer in towers its sibling lanes' inputs too.
   const reads = new Map<string, string[]>();
   for (const { node } of analyzed.layers) {
     const siblings = node.tower && getOp(node.op).mixesChannels ? lanes.get(node.tower.base)!.filter((id) => id !== node.id) : [];
@@ -79,6 +88,20 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
     for (const input of inputs) consumers.set(input, [...(consumers.get(input) ?? []), id]);
   }
   const opOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.op]));
+  const reluFollows = (id: string) => {
+    const users = consumers.get(id) ?? [];
+    return users.length > 0 && users.every((user) => opOf.get(user) === "relu" || opOf.get(user) === "leakyrelu");
+  };
+  return { lanes, inputsOf, reads, consumers, reluFollows };
+}
+
+/**
+ * Runs an analysed network forward, layer by layer in topological order, and checks
+ * every actual output shape against the analysed one. Returns the outputs it keeps, by
+ * layer id. Outputs no later layer reads are freed as soon as possible.
+ */
+export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
+  const { lanes, inputsOf, reads, consumers, reluFollows } = readPlan(analyzed);
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
   const live = new Map<string, Tensor>();
   const kept = new Map<string, Tensor>();
@@ -109,15 +132,13 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       let inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
       const mixesLanes = node.tower !== undefined && op.mixesChannels === true;
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
-      const users = consumers.get(node.id) ?? [];
-      const reluFollows = users.length > 0 && users.every((id) => opOf.get(id) === "relu" || opOf.get(id) === "leakyrelu");
       output = await op.forward(inputs, node.attrs, {
         layer: node.id,
         weights: new LayerWeights(options.weights, layer),
         pool: options.pool,
         inputShapes: layer.inputShapes,
         out: layer.shape,
-        reluFollows,
+        reluFollows: reluFollows(node.id),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {

@@ -1,8 +1,8 @@
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { channels, requireImage } from "./shape.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import { conv2dParams } from "../engine/kernels/conv.js";
-import { convWeights } from "../engine/params.js";
+import { convWeights, type ConvWeights } from "../engine/params.js";
 import { describeWindow, readWindow, resolvePadding, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
 
 export type ConvAttrs = {
@@ -33,6 +33,11 @@ export function checkGroups(op: string, layerInput: number, groups: number): voi
   if (layerInput % groups !== 0) {
     throw new ShapeError(`${op}: ${layerInput} input channels do not split into ${groups} groups`, "groups must divide both the input channels and the filters");
   }
+}
+
+/** conv's weight `[M, C/groups, kh, kw]` and bias, as its forward and `netfig export` read them. */
+export function convParameters(attrs: ConvAttrs, ctx: ParameterContext): ConvWeights {
+  return convWeights(ctx.weights, ctx.layer, channels(ctx.inputShapes[0]!), attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
 }
 
 /** 2-D convolution (PyTorch `nn.Conv2d`): cross-correlation with stride, padding, dilation, groups. */
@@ -68,8 +73,8 @@ export const conv: OpDef<ConvAttrs> = {
     return describeWindow(windowFromAttrs(attrs)) + (attrs.groups > 1 ? ` g${attrs.groups}` : "");
   },
   forward([x], attrs, ctx) {
-    const [h, w, c] = ctx.inputShapes[0]!;
-    const { weight, bias } = convWeights(ctx.weights, ctx.layer, c!, attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
+    const [h, w] = ctx.inputShapes[0]!;
+    const { weight, bias } = convParameters(attrs, ctx);
     const padding = resolvePadding(windowFromAttrs(attrs), h!, w!);
     const stride: [number, number] = [attrs.stride[0]!, attrs.stride[1]!];
     const dilation: [number, number] = [attrs.dilation[0]!, attrs.dilation[1]!];

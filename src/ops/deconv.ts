@@ -1,9 +1,9 @@
 import { asNonNegativeInt, asPair, ArgReader } from "./args.js";
 import { checkGroups, readConvArgs, type ConvAttrs } from "./conv.js";
 import { channels, requireImage } from "./shape.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import { convTranspose2dParams } from "../engine/kernels/conv.js";
-import { convTransposeWeights } from "../engine/params.js";
+import { convTransposeWeights, type ConvWeights } from "../engine/params.js";
 import { describeWindow, effectiveKernel, windowFromAttrs } from "./window.js";
 
 export type DeconvAttrs = ConvAttrs & { outputPadding: number[] };
@@ -26,6 +26,11 @@ export function deconvPadding(attrs: DeconvAttrs): { padding: [number, number]; 
   const [ph, oh] = split(kh, attrs.stride[0]!);
   const [pw, ow] = split(kw, attrs.stride[1]!);
   return { padding: [ph, pw], outputPadding: [oh, ow] };
+}
+
+/** deconv's weight `[C, M/groups, kh, kw]` and bias, as its forward and `netfig export` read them. */
+export function deconvParameters(attrs: DeconvAttrs, ctx: ParameterContext): ConvWeights {
+  return convTransposeWeights(ctx.weights, ctx.layer, channels(ctx.inputShapes[0]!), attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
 }
 
 /** Transposed 2-D convolution (PyTorch `nn.ConvTranspose2d`), the upsampling layer of DCGAN and U-Net. */
@@ -80,8 +85,7 @@ export const deconv: OpDef<DeconvAttrs> = {
     return describeWindow(windowFromAttrs(attrs)).replace("/", "↑");
   },
   forward([x], attrs, ctx) {
-    const c = ctx.inputShapes[0]![2]!;
-    const { weight, bias } = convTransposeWeights(ctx.weights, ctx.layer, c, attrs.filters, [attrs.kernel[0]!, attrs.kernel[1]!], attrs.groups, attrs.bias);
+    const { weight, bias } = deconvParameters(attrs, ctx);
     const { padding, outputPadding } = deconvPadding(attrs);
     const params = convTranspose2dParams({
       stride: [attrs.stride[0]!, attrs.stride[1]!],

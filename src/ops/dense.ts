@@ -1,11 +1,11 @@
 import { flatten as flattenKernel } from "../engine/kernels/shape.js";
-import { linearWeights } from "../engine/params.js";
+import { linearWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { elements, formatShape } from "./shape.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import type { Shape } from "../graph/types.js";
 
-type DenseAttrs = { units: number; bias: boolean };
+export type DenseAttrs = { units: number; bias: boolean };
 
 /**
  * The features an fc layer reads: a vector, a 1x1xC map (after global pooling, as in
@@ -17,6 +17,12 @@ function denseInput(input: Shape): { features: number; rows: number } {
   if (input.length === 2) return { features: input[1]!, rows: input[0]! };
   if (input[0] === 1 && input[1] === 1) return { features: input[2]!, rows: 1 };
   throw new ShapeError(`fc needs a vector, got ${formatShape(input)}`, `insert flatten before it (gives ${elements(input)}), or globalavgpool (gives ${input[2]})`);
+}
+
+/** fc's weight `[out, in]` and bias, as its forward and `netfig export` read them: He when only ReLUs read it. */
+export function fcParameters(attrs: DenseAttrs, ctx: ParameterContext): ConvWeights {
+  const { features } = denseInput(ctx.inputShapes[0]!);
+  return linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
 }
 
 /** Fully-connected layer (PyTorch `nn.Linear`), applied per step on sequences. */
@@ -47,8 +53,7 @@ export const fc: OpDef<DenseAttrs> = {
     return rows * features * attrs.units;
   },
   forward([x], attrs, ctx) {
-    const { features } = denseInput(ctx.inputShapes[0]!);
-    const { weight, bias } = linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
+    const { weight, bias } = fcParameters(attrs, ctx);
     return ctx.pool.linear(x!, weight, bias);
   },
 };

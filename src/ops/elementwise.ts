@@ -1,10 +1,10 @@
 import { leakyRelu as leakyReluKernel, relu as reluKernel, sigmoid as sigmoidKernel, softmax as softmaxKernel, tanh as tanhKernel } from "../engine/kernels/activation.js";
-import { batchNorm, localResponseNorm } from "../engine/kernels/norm.js";
+import { batchNorm, localResponseNorm, type BatchNormParams } from "../engine/kernels/norm.js";
 import { batchNormWeights } from "../engine/params.js";
 import type { Tensor } from "../engine/tensor.js";
 import { asNumber, ArgReader } from "./args.js";
 import { channels } from "./shape.js";
-import { ArgError, type OpCategory, type OpDef } from "./types.js";
+import { ArgError, type OpCategory, type OpDef, type ParameterContext } from "./types.js";
 
 /**
  * Layers that keep their input's shape and have no parameters: activations, dropout,
@@ -65,7 +65,13 @@ export const lrn: OpDef<{ size: number; alpha: number; beta: number; k: number }
 ], (x, a) => localResponseNorm(x, { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k }));
 lrn.mixesChannels = true;
 
-type BatchNormAttrs = { eps: number; affine: boolean };
+export type BatchNormAttrs = { eps: number; affine: boolean };
+
+/** bn's γ, β and running statistics, as its forward and `netfig export` read them. */
+export function bnParameters(attrs: BatchNormAttrs, ctx: ParameterContext): BatchNormParams {
+  // Channels are the first dimension of an engine tensor and the last of a shape.
+  return batchNormWeights(ctx.weights, ctx.layer, channels(ctx.inputShapes[0]!), attrs.eps, attrs.affine);
+}
 
 /** Batch normalisation: gamma and beta per channel are parameters, running statistics are not. */
 export const bn: OpDef<BatchNormAttrs> = {
@@ -84,7 +90,6 @@ export const bn: OpDef<BatchNormAttrs> = {
   outShape: ([input]) => [...input!],
   params: ([input], _out, attrs) => (attrs.affine ? 2 * channels(input!) : 0),
   macs: () => 0,
-  // Channels are the first dimension of an engine tensor and the last of a shape.
-  forward: ([x], attrs, ctx) => batchNorm(x!, batchNormWeights(ctx.weights, ctx.layer, channels(ctx.inputShapes[0]!), attrs.eps, attrs.affine)),
+  forward: ([x], attrs, ctx) => batchNorm(x!, bnParameters(attrs, ctx)),
 };
 

@@ -1,9 +1,9 @@
 import { conv2dParams } from "../engine/kernels/conv.js";
 import { shortcutZeroPad } from "../engine/kernels/shape.js";
-import { convWeights } from "../engine/params.js";
+import { convWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, ArgReader } from "./args.js";
 import { formatShape, requireImage } from "./shape.js";
-import { ShapeError, type OpDef } from "./types.js";
+import { ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import type { Shape } from "../graph/types.js";
 
 /**
@@ -22,10 +22,17 @@ export function shortcutStride(n: number, t: number, layer: string): number {
   return s;
 }
 
-function strides(input: Shape, target: Shape, layer: string): [number, number] {
+/** The stride along H and W with which a shortcut maps its input onto its target's size. */
+export function shortcutStrides(input: Shape, target: Shape, layer: string): [number, number] {
   const [h, w] = requireImage(input, layer);
   const [th, tw] = requireImage(target, layer);
   return [shortcutStride(h, th, layer), shortcutStride(w, tw, layer)];
+}
+
+/** proj's 1x1 weight `[M, C, 1, 1]` and bias, as its forward and `netfig export` read them. */
+export function projParameters(attrs: ShortcutAttrs, ctx: ParameterContext): ConvWeights {
+  const [input, target] = ctx.inputShapes as [Shape, Shape];
+  return convWeights(ctx.weights, ctx.layer, input[2]!, target[2]!, [1, 1], 1, attrs.bias);
 }
 
 /** ResNet option B: a 1x1 convolution with the stride and channels of the main branch. */
@@ -42,7 +49,7 @@ export const proj: OpDef<ShortcutAttrs> = {
     return { target: "", bias: bias ? asBool(bias, "bias") : false };
   },
   outShape([input, target]) {
-    strides(input!, target!, "proj");
+    shortcutStrides(input!, target!, "proj");
     return [...target!];
   },
   params([input], out, attrs) {
@@ -53,14 +60,14 @@ export const proj: OpDef<ShortcutAttrs> = {
     return out[0]! * out[1]! * out[2]! * input![2]!;
   },
   receptive([input, target]) {
-    const s = strides(input!, target!, "proj");
+    const s = shortcutStrides(input!, target!, "proj");
     return { kernel: [1, 1], stride: s };
   },
   describe: () => "1×1",
   forward([x], attrs, ctx) {
     const [input, target] = ctx.inputShapes as [Shape, Shape];
-    const { weight, bias } = convWeights(ctx.weights, ctx.layer, input[2]!, target[2]!, [1, 1], 1, attrs.bias);
-    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: strides(input, target, "proj") }));
+    const { weight, bias } = projParameters(attrs, ctx);
+    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: shortcutStrides(input, target, "proj") }));
   },
 };
 
@@ -75,7 +82,7 @@ export const chanpad: OpDef<ShortcutAttrs> = {
     return { target: "", bias: false };
   },
   outShape([input, target]) {
-    strides(input!, target!, "zeropad shortcut");
+    shortcutStrides(input!, target!, "zeropad shortcut");
     if (target![2]! < input![2]!) {
       throw new ShapeError(`zeropad shortcut: cannot shrink ${formatShape(input!)} to ${formatShape(target!)} channels`, "use proj instead");
     }
@@ -84,11 +91,11 @@ export const chanpad: OpDef<ShortcutAttrs> = {
   params: () => 0,
   macs: () => 0,
   receptive([input, target]) {
-    return { kernel: [1, 1], stride: strides(input!, target!, "zeropad shortcut") };
+    return { kernel: [1, 1], stride: shortcutStrides(input!, target!, "zeropad shortcut") };
   },
   // The paper's option A: the extra channels are zeros appended after the input's.
   forward([x], _attrs, ctx) {
     const [input, target] = ctx.inputShapes as [Shape, Shape];
-    return shortcutZeroPad(x!, strides(input, target, "zeropad shortcut"), target[2]!, 0);
+    return shortcutZeroPad(x!, shortcutStrides(input, target, "zeropad shortcut"), target[2]!, 0);
   },
 };

@@ -72,6 +72,13 @@ export interface ForwardContext {
 }
 
 /**
+ * What a layer's parameters depend on besides its attributes. The ops that have
+ * parameters export a `…Parameters(attrs, ctx)` beside their forward, which both the
+ * forward and `netfig export` call, so both read the same names, shapes and inits.
+ */
+export type ParameterContext = Pick<ForwardContext, "layer" | "weights" | "inputShapes" | "reluFollows">;
+
+/**
  * A layer kind, defined once: how its arguments read, its shape rule, its counts and
  * its receptive-field step. Everything else (analysis, layout, engine) looks it up.
  */
