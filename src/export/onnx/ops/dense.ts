@@ -1,0 +1,32 @@
+import { fcParameters, type DenseAttrs } from "../../../ops/dense.js";
+import { part, type OpExport } from "../builder.js";
+
+/**
+ * fc. A vector (or a 1x1xC map, flattened first) is a Gemm with `transB=1` on PyTorch's
+ * `[out, in]` weight. A sequence `[batch, T, N]` is a MatMul by the weight stored
+ * transposed, `[in, out]` (Gemm takes only matrices), then an Add of the bias: how
+ * PyTorch itself exports a Linear on sequences.
+ */
+export const fc: OpExport = (g, l) => {
+  const attrs = l.layer.node.attrs as DenseAttrs;
+  const { weight, bias } = fcParameters(attrs, l.params);
+  const input = l.layer.inputShapes[0]!;
+  const biasTensor = bias ? { shape: [bias.length], data: bias } : undefined;
+  if (input.length === 2) {
+    const [units, features] = weight.shape as [number, number];
+    const transposed = new Float32Array(weight.data.length);
+    for (let o = 0; o < units; o++) for (let i = 0; i < features; i++) transposed[i * units + o] = weight.data[o * features + i]!;
+    const w = g.weight(`${l.output}.weight`, { shape: [features, units], data: transposed });
+    if (!biasTensor) {
+      g.node("MatMul", [l.inputs[0]!, w], l.output);
+      return;
+    }
+    const product = g.node("MatMul", [l.inputs[0]!, w], part(l, "matmul"));
+    g.node("Add", [product, g.weight(`${l.output}.bias`, biasTensor)], l.output);
+    return;
+  }
+  const x = input.length === 3 ? g.node("Flatten", [l.inputs[0]!], part(l, "flatten"), { axis: 1 }) : l.inputs[0]!;
+  const inputs = [x, g.weight(`${l.output}.weight`, weight)];
+  if (biasTensor) inputs.push(g.weight(`${l.output}.bias`, biasTensor));
+  g.node("Gemm", inputs, l.output, { transB: 1 });
+};
