@@ -43,7 +43,7 @@ function numberList(text: string, flag: string): number[] {
   return values;
 }
 
-function positiveInt(text: string | undefined, flag: string, fallback: number): number {
+export function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
@@ -79,7 +79,7 @@ function inputTensor(network: AnalyzedNetwork, flags: ExecutionFlags): Map<strin
 }
 
 /** `--weights` first; then an ONNX model's own initializers; seeded He/Xavier for the rest. */
-function weightSource(flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
+export function weightSource(flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
   if (!flags.weights && onnx) {
     const weights = new OnnxWeights(onnx, new SeededWeights(seed), onnx.graph.file);
     if (!weights.hasData) process.stderr.write(`netfig: ${onnx.graph.file} holds no weight values (a graph-only export); using seeded weights (--seed ${seed})\n`);

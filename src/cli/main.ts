@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
+import { registerExport } from "./commands/export.js";
 import { registerRender } from "./commands/render.js";
 import { registerRun } from "./commands/run.js";
 import { registerSummary } from "./commands/summary.js";
@@ -12,7 +13,7 @@ export interface CommandContext {
   exitCode: number;
 }
 
-function version(): string {
+export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRender(program, context);
   registerRun(program, context);
   registerTemplates(program, context);
+  registerExport(program, context);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: "user" });
