@@ -14,6 +14,11 @@ import { attribute, floatScalar, floatTensor, int64Tensor, type AttrValue, type 
 export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
+  /**
+   * Shapes (netfig's convention) of helper tensors that are not a layer's output, declared
+   * in the model so Netron shows them and an importer can size an op it does not know.
+   */
+  readonly shapes = new Map<string, Shape>();
   private readonly names = new Set<string>();
 
   private claim(name: string): string {
@@ -22,9 +27,14 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Adds a node writing `output` (also its name, so Netron and our importer show the layer id); returns `output`. */
-  node(opType: string, inputs: string[], output: string, attrs: Record<string, AttrValue> = {}): string {
-    this.nodes.push({ name: output, opType, input: inputs, output: [this.claim(output)], attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+  /**
+   * Adds a node writing `output` (also its name, so Netron and our importer show the
+   * layer id); returns `output`. `shape` declares a helper tensor's shape; `name` names
+   * a node whose output is a helper tensor after its layer all the same.
+   */
+  node(opType: string, inputs: string[], output: string, attrs: Record<string, AttrValue> = {}, extra: { shape?: Shape; name?: string } = {}): string {
+    if (extra.shape) this.shapes.set(output, extra.shape);
+    this.nodes.push({ name: extra.name ?? output, opType, input: inputs, output: [this.claim(output)], attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
     return output;
   }
 

@@ -52,7 +52,7 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
   const joined = new Map<string, string>();
   const join = (ids: string[], name: string, shape: Shape) => {
     const key = ids.join("\n");
-    if (!joined.has(key)) joined.set(key, g.node("Concat", ids, name, { axis: channelAxis(shape) }));
+    if (!joined.has(key)) joined.set(key, g.node("Concat", ids, name, { axis: channelAxis(shape) }, { shape }));
     return joined.get(key)!;
   };
   /** Channel-mixing layers in towers, run once over all lanes: tower base → that output. */
@@ -76,10 +76,11 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
       const { base, index, count } = node.tower;
       if (!mixed.has(base)) {
         const lanes = plan.lanes.get(base)!;
-        const all = join(lanes.map((id) => plan.inputsOf.get(id)![0]!), `${base}/lanes`, layer.inputShapes[0]!);
         const whole: Shape = [...layer.shape.slice(0, -1), layer.shape[layer.shape.length - 1]! * count];
+        const all = join(lanes.map((id) => plan.inputsOf.get(id)![0]!), `${base}/lanes`, whole);
         const shared: LayerExport = { layer: { ...layer, inputShapes: [whole], shape: whole }, inputs: [all], output: `${base}/all`, params };
         write(g, shared);
+        g.shapes.set(shared.output, whole);
         mixed.set(base, shared.output);
       }
       const c = layer.shape[layer.shape.length - 1]!;
@@ -92,6 +93,7 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
     (plan.consumers.has(node.id) ? infos : outputs).push(valueInfo(node.id, dims));
   }
 
+  for (const [name, shape] of g.shapes) infos.push(valueInfo(name, onnxDims(shape, batch)));
   const { network } = analyzed;
   return encodeModel({
     irVersion: IR_VERSION,

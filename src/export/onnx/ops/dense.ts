@@ -21,11 +21,12 @@ export const fc: OpExport = (g, l) => {
       g.node("MatMul", [l.inputs[0]!, w], l.output);
       return;
     }
-    const product = g.node("MatMul", [l.inputs[0]!, w], part(l, "matmul"));
-    g.node("Add", [product, g.weight(`${l.output}.bias`, biasTensor)], l.output);
+    // The MatMul carries the layer's name (the Add is its bias), as in PyTorch's exports.
+    const product = g.node("MatMul", [l.inputs[0]!, w], part(l, "matmul"), {}, { shape: l.layer.shape, name: l.output });
+    g.node("Add", [product, g.weight(`${l.output}.bias`, biasTensor)], l.output, {}, { name: part(l, "bias") });
     return;
   }
-  const x = input.length === 3 ? g.node("Flatten", [l.inputs[0]!], part(l, "flatten"), { axis: 1 }) : l.inputs[0]!;
+  const x = input.length === 3 ? g.node("Flatten", [l.inputs[0]!], part(l, "flatten"), { axis: 1 }, { shape: [input[2]!] }) : l.inputs[0]!;
   const inputs = [x, g.weight(`${l.output}.weight`, weight)];
   if (biasTensor) inputs.push(g.weight(`${l.output}.bias`, biasTensor));
   g.node("Gemm", inputs, l.output, { transB: 1 });

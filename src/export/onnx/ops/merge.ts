@@ -13,7 +13,7 @@ function chain(opType: "Add" | "Mul"): OpExport {
   return (g: GraphBuilder, l: LayerExport) => {
     let acc = l.inputs[0]!;
     for (let i = 1; i < l.inputs.length; i++) {
-      acc = g.node(opType, [acc, l.inputs[i]!], i === l.inputs.length - 1 ? l.output : part(l, `partial${i}`));
+      acc = g.node(opType, [acc, l.inputs[i]!], i === l.inputs.length - 1 ? l.output : part(l, `partial${i}`), {}, { shape: l.layer.shape });
     }
     if (l.inputs.length === 1) g.node("Identity", [acc], l.output);
   };

@@ -52,7 +52,7 @@ export const chanpad: OpExport = (g, l) => {
   let x = l.inputs[0]!;
   if (sh !== 1 || sw !== 1) {
     const inputs = [x, g.ints(part(l, "starts"), [0, 0]), g.ints(part(l, "ends"), [h!, w!]), g.ints(part(l, "axes"), [2, 3]), g.ints(part(l, "steps"), [sh, sw])];
-    x = g.node("Slice", inputs, extra > 0 ? part(l, "subsampled") : l.output);
+    x = g.node("Slice", inputs, extra > 0 ? part(l, "subsampled") : l.output, {}, { shape: [target![0]!, target![1]!, c!] });
   }
   if (extra > 0) g.node("Pad", [x, g.ints(part(l, "pads"), [0, 0, 0, 0, 0, extra, 0, 0])], l.output, { mode: "constant" });
   else if (x === l.inputs[0]) g.node("Identity", [x], l.output);
