@@ -31,7 +31,8 @@ function fontSizes(pdf: string): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
-describe("printed size through the command line", () => {
+// Each test runs the real command a few times; on a busy 2-core machine that takes seconds.
+describe("printed size through the command line", { timeout: 60_000 }, () => {
   const dir = tempDir();
 
   it("--width 85mm makes the page 85 mm wide with shape labels at --font-size, other text in proportion", () => {

@@ -110,5 +110,5 @@ describe("precomputed font metrics", () => {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     expect(JSON.parse(r.stderr)).toEqual({ status: 0, loaded: [] });
     expect(r.stdout).toContain("<svg");
-  });
+  }, 30_000);
 });
