@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/analyze/analyze.js";
+import { SeededWeights } from "../../src/engine/weights.js";
+import { exportOnnx } from "../../src/export/onnx/export.js";
+import { importOnnx } from "../../src/import/onnx/import.js";
+import { OnnxWeights } from "../../src/import/onnx/weights.js";
+import onnxProto from "onnx-proto";
+import { main, version } from "../../src/cli/main.js";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NetfigError } from "../../src/lang/diagnostics.js";
+import { analyzeText } from "../helpers/netfig.js";
+import { engineOutputs, network } from "./onnx-networks.js";
+
+/**
+ * The whole loop without onnxruntime: a network exported to ONNX and read back by
+ * netfig's own importer has the same layers, counts and (with the file's initializers
+ * as its weights) the same outputs.
+ */
+
+const SEED = 1;
+
+function reimport(name: string) {
+  const source = network(name);
+  const onnx = importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), `${name}.onnx`);
+  return { source, onnx, imported: analyze(onnx.graph).networks[0]! };
+}
+
+describe("an exported network re-imported", () => {
+  it.each(["lenet5", "alexnet", "resnet18", "resnet20-cifar", "inception-naive", "googlenet", "zoo"])("%s has the source's layer shapes, parameters and MACs", (name) => {
+    const { source, imported } = reimport(name);
+    expect(imported.totals.params).toBe(source.totals.params);
+    expect(imported.totals.macs).toBe(source.totals.macs);
+    const byId = new Map(imported.layers.map((l) => [l.node.id, l]));
+    // Identity layers vanish on import (ONNX Identity is an alias), everything else keeps its id.
+    for (const layer of source.layers.filter((l) => l.node.op !== "identity")) {
+      const copy = byId.get(layer.node.id);
+      expect(copy, layer.node.id).toBeDefined();
+      expect([copy!.shape, copy!.params, copy!.macs], layer.node.id).toEqual([layer.shape, layer.params, layer.macs]);
+    }
+  });
+
+  // Networks whose every exported op our importer maps to a runnable layer (no Slice, Resize, LpPool).
+  it.each(["lenet5", "resnet18", "inception-naive"])("%s runs on its initializers to the source's outputs", async (name) => {
+    const { source, onnx, imported } = reimport(name);
+    const expected = await engineOutputs(source, new SeededWeights(SEED), SEED);
+    // A different fallback seed: a parameter missing from the file would change the outputs.
+    const actual = await engineOutputs(imported, new OnnxWeights(onnx, new SeededWeights(SEED + 1), `${name}.onnx`), SEED);
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [id, tensor] of expected) expect(actual.get(id)!.data, id).toEqual(tensor.data);
+  }, 60_000);
+});
+
+describe("netfig export", () => {
+  it("writes the same bytes for the same network and seed, other bytes for another seed", () => {
+    const source = network("resnet18");
+    const a = exportOnnx(source, { weights: new SeededWeights(SEED) });
+    expect(Buffer.compare(a, exportOnnx(source, { weights: new SeededWeights(SEED) }))).toBe(0);
+    expect(Buffer.compare(a, exportOnnx(source, { weights: new SeededWeights(SEED + 1) }))).not.toBe(0);
+  });
+
+  it("declares a symbolic batch dimension when asked, NCHW input, opset 14", () => {
+    const model = onnxProto.onnx.ModelProto.decode(exportOnnx(network("lenet5"), { weights: new SeededWeights(SEED), batch: "batch" }));
+    const dims = model.graph!.input![0]!.type!.tensorType!.shape!.dim!;
+    expect(dims.map((d) => d.dimParam || Number(d.dimValue))).toEqual(["batch", 1, 32, 32]);
+    expect(Number(model.opsetImport![0]!.version)).toBe(14);
+    expect(model.graph!.initializer!.map((t) => t.name)).toContain("c1.weight");
+  });
+
+  it.each([
+    ["input 8x3\nr: rnn 8", "recurrent"],
+    ["input 7x7x3\na: adaptiveavgpool 2x2", "does not divide"],
+    ["input 8x8x4\nlrn 4", "even window"],
+  ])("refuses what ONNX cannot express, pointing at the layer: %s", (text, reason) => {
+    const source = analyzeText(text);
+    let error: unknown;
+    try {
+      exportOnnx(source, { weights: new SeededWeights(SEED) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NetfigError);
+    const [diagnostic] = (error as NetfigError).diagnostics;
+    expect(diagnostic!.message).toMatch(/^cannot export/);
+    expect(diagnostic!.message).toContain(reason);
+    expect(diagnostic!.location!.line).toBeGreaterThan(1);
+  });
+
+  it("is a CLI verb: -o model.onnx, exit 2 for another extension, exit 1 for an unexportable layer", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netfig-export-"));
+    const out = join(dir, "lenet5.onnx");
+    expect(await main(["export", "lenet5", "-o", out, "--seed", "3"])).toBe(0);
+    expect(Buffer.compare(readFileSync(out), exportOnnx(network("lenet5"), { weights: new SeededWeights(3), version: version() }))).toBe(0);
+    const imported = analyze(importOnnx(readFileSync(out), out).graph).networks[0]!;
+    expect(imported.totals.params).toBe(61706);
+    expect(await main(["export", "lenet5", "-o", join(dir, "lenet5.pb")])).toBe(2);
+    expect(await main(["export", "rnn", "-o", join(dir, "rnn.onnx")])).toBe(1);
+  });
+});
