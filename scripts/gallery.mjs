@@ -34,7 +34,8 @@ const ORDER = [
   "lenet5", "lenet5-original", "alexnet", "alexnet-single", "zfnet", "vgg16", "vgg19",
   "googlenet", "inception-naive", "inception-bottleneck",
   "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-  "rnn", "gan", "receptive-field",
+  "plain20-cifar", "resnet20-cifar", "resnet56-cifar",
+  "rnn", "gan", "edge-detection", "receptive-field",
 ];
 
 /**
