@@ -54,6 +54,10 @@ function evaluateList(items: Expr[], bindings: ReadonlyMap<string, Binding>): Ar
   const values = items.map((item) => evaluate(item, bindings));
   if (values.every((v) => v.kind === "number")) return { kind: "tensor", shape: [values.length], data: values.map((v) => v.value) };
   const first = values[0]!;
+  if (first.kind === "number") {
+    const i = values.findIndex((v) => v.kind !== "number");
+    throw new EvalError("the list mixes numbers and lists", items[i]!.loc, "every row of a literal tensor has the same length");
+  }
   if (first.kind !== "tensor") throw new EvalError(`a list holds numbers or lists of numbers, not '${describe(first)}'`, items[0]!.loc);
   const data: number[] = [];
   values.forEach((v, i) => {

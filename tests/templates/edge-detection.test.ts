@@ -1,4 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { LiteralWeights, literalInputs } from "../../src/engine/literal.js";
+import { ComputePool } from "../../src/engine/pool.js";
+import { runNetwork } from "../../src/engine/run.js";
+import { SeededWeights } from "../../src/engine/weights.js";
+import { NetfigError } from "../../src/lang/diagnostics.js";
 import { layout } from "../../src/layout/index.js";
 import { buildScene } from "../../src/scene/index.js";
 import { checkScene } from "../../src/scene/check.js";
@@ -17,9 +22,31 @@ describe("literal tensors: values= on an input, weights= on a conv", () => {
 
   it("report rows of different lengths, misplaced literals and values that do not fit the input", () => {
     expect(diagnosticsOf("input 2x2x1 values=[[1, 2], [3]]\n")[0]!.message).toBe("row 2 of the list is not like row 1 (2 values)");
+    expect(diagnosticsOf("input 2x2x1 values=[1, [2]]\n")[0]!.message).toBe("the list mixes numbers and lists");
+    expect(diagnosticsOf("input 2x2x1 values=[[1, 2], same]\n")[0]!.message).toBe("row 2 of the list is not like row 1 (2 values)");
     expect(diagnosticsOf("input 2x2x1\nrelu weights=[1]\n")[0]!.message).toBe("relu has no setting 'weights'");
     expect(diagnosticsOf("input 2x2x1 values=[1, 2, 3]\n")[0]!.message).toBe("values= is 3, the input is 1×2×2 (C×H×W)");
     expect(diagnosticsOf("input 2x2x1 values=3\n")[0]!.message).toBe("values= needs a list of numbers");
+  });
+});
+
+describe("the engine reads literal tensors", () => {
+  const pool = new ComputePool(1);
+  afterAll(() => pool.close());
+  const run = (text: string) => {
+    const network = analyzeSource(text, "t.netfig").networks[0]!;
+    return runNetwork(network, { weights: new LiteralWeights(network, new SeededWeights(0)), pool, seed: 0, inputs: literalInputs(network) });
+  };
+
+  it("an fc's weight is PyTorch's [out, in]", async () => {
+    const outputs = await run("input 4 values=[1, 2, 3, 4]\nout: fc 2 bias=false weights=[[1, 0, 0, 0], [0, 0, 0, 1]]\n");
+    expect(Array.from(outputs.get("out")!.data)).toEqual([1, 4]);
+  });
+
+  it("a weight of the wrong shape is an error at the layer", async () => {
+    const error = await run("input 6x6x1\nc: conv 1 3x3 weights=[1, 2]\n").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetfigError);
+    expect((error as NetfigError).diagnostics[0]!.message).toBe("conv c: weights= is 2, the layer's weight is 1×1×3×3");
   });
 });
 
