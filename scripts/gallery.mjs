@@ -34,7 +34,7 @@ const ORDER = [
   "lenet5", "lenet5-original", "alexnet", "alexnet-single", "zfnet", "vgg16", "vgg19",
   "googlenet", "inception-naive", "inception-bottleneck",
   "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-  "plain20-cifar", "resnet20-cifar", "resnet56-cifar",
+  "plain20-cifar", "plain56-cifar", "resnet20-cifar", "resnet56-cifar",
   "rnn", "gan", "edge-detection", "receptive-field",
 ];
 

@@ -37,11 +37,16 @@ describe("the CIFAR-10 ResNets of He et al. (2016), Table 6", () => {
     expect(summaryOf("templates/plain20-cifar.netfig").totals.params).toBe(269_722);
   });
 
+  it("the plain 56-layer net of Fig. 1 has ResNet-56's parameters", () => {
+    expect(summaryOf("templates/plain56-cifar.netfig").totals.params).toBe(853_018);
+  });
+
   it("the networks have 6n+2 weighted layers and end on 8×8×64 before pooling", () => {
     for (const [path, layers] of [
       ["templates/resnet20-cifar.netfig", 20],
       ["templates/resnet56-cifar.netfig", 56],
       ["templates/plain20-cifar.netfig", 20],
+      ["templates/plain56-cifar.netfig", 56],
     ] as const) {
       const summary = summaryOf(path);
       expect(summary.layers.filter((l) => l.op === "conv" || l.op === "fc").length, path).toBe(layers);
