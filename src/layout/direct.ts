@@ -107,19 +107,26 @@ function decompose(nodes: ElkInputNode[], edges: DrawnEdge[]): Item[] {
   const reaching = new Map<string, Set<string>>();
   const pred = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
   for (const e of edges) pred.get(e.to)!.push(e.from);
-  /** Everything with a path to `target`, the target included. */
-  const reaches = (target: string): Set<string> => {
-    let set = reaching.get(target);
+  /**
+   * Everything from the `floor`-th node on with a path to `target`, the target included.
+   * Only nodes after a walk's start matter to it, so the search stops there: each residual
+   * block searches itself, not the whole network before it, and the layout stays linear.
+   */
+  const reaches = (target: string, floor: number): Set<string> => {
+    const key = `${target}\u0000${floor}`;
+    let set = reaching.get(key);
     if (set) return set;
     set = new Set([target]);
     const stack = [target];
-    while (stack.length > 0) for (const p of pred.get(stack.pop()!)!) if (!set.has(p)) (set.add(p), stack.push(p));
-    reaching.set(target, set);
+    while (stack.length > 0) {
+      for (const p of pred.get(stack.pop()!)!) if (!set.has(p) && index.get(p)! >= floor) (set.add(p), stack.push(p));
+    }
+    reaching.set(key, set);
     return set;
   };
   /** The output a side chain ends in: the last declared one it reaches. */
   const sinkOf = (start: string): string => {
-    const found = sinks.filter((s) => reaches(s.id).has(start));
+    const found = sinks.filter((s) => reaches(s.id, index.get(start)!).has(start));
     return found[found.length - 1]!.id;
   };
   /**
@@ -147,7 +154,7 @@ function decompose(nodes: ElkInputNode[], edges: DrawnEdge[]): Item[] {
   /** The chain from `start` up to `stop` (exclusive), or to the output `toward` when `stop` is undefined. */
   const walk = (start: string, stop: string | undefined, toward: string): Item[] => {
     const items: Item[] = [];
-    const within = reaches(toward);
+    const within = reaches(toward, index.get(start)!);
     let v = start;
     for (;;) {
       if (placed.has(v)) fail(`${v} reached twice`);
@@ -235,7 +242,12 @@ function groupFrames(chain: Item[], pathOf: (id: string) => string[]): Item[] {
   };
   const group = (items: Item[], depth: number): Item[] => {
     const out: Item[] = [];
-    const paths = items.map((item, i) => pathOfItem(item, i > 0 ? lastNode(items.slice(0, i)) : undefined));
+    let before: string | undefined;
+    const paths = items.map((item) => {
+      const path = pathOfItem(item, before);
+      before = lastNode([item]) ?? before;
+      return path;
+    });
     for (let i = 0; i < items.length; ) {
       const frame = paths[i]![depth];
       if (frame === undefined) {
