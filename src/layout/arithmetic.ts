@@ -42,9 +42,12 @@ export interface ArithmeticFigure {
   formula?: PlacedLabel;
 }
 
-/** Columns of cells between grids, for `∗` and `=`. */
-const OPERATOR_GAP = 34;
-const LABEL_GAP = 8;
+/**
+ * Every length is a multiple of the cell, and the cell follows the numbers' font: the figure
+ * keeps its proportions at any print size (`--width`, `--font-size` scale the theme's text).
+ */
+const OPERATOR_GAP = 1.5;
+const LABEL_GAP = 0.35;
 /** A sum of more products than this is too long for one line: the grids say it already. */
 const MAX_FORMULA_TERMS = 16;
 
@@ -159,7 +162,7 @@ export async function layoutArithmeticFigure(network: AnalyzedNetwork, options: 
       const [r, c] = [Math.floor(k / g.cols), k % g.cols];
       v.at = [x + (c + 0.5) * cell, top + (r + 0.5) * cell + (v.ascent - v.descent) / 2];
     });
-    let y = tallest + LABEL_GAP;
+    let y = tallest + LABEL_GAP * cell;
     for (const l of g.labels) {
       l.at = [x + (g.cols * cell) / 2, y + l.ascent];
       y += l.ascent + l.descent + 2;
@@ -167,8 +170,8 @@ export async function layoutArithmeticFigure(network: AnalyzedNetwork, options: 
     x += g.cols * cell;
     const op = operators[i];
     if (op) {
-      op.at = [x + OPERATOR_GAP / 2, tallest / 2 + (op.ascent - op.descent) / 2];
-      x += OPERATOR_GAP;
+      op.at = [x + (OPERATOR_GAP * cell) / 2, tallest / 2 + (op.ascent - op.descent) / 2];
+      x += OPERATOR_GAP * cell;
     }
   });
   const width = x;
@@ -185,7 +188,7 @@ export async function layoutArithmeticFigure(network: AnalyzedNetwork, options: 
       }
     }
     formula = measured(theme, "label-formula", "shape", `${terms.join(" + ")} = ${formatValue(output.data[0]!)}`);
-    formula.at = [width / 2, height + LABEL_GAP * 1.5 + formula.ascent];
+    formula.at = [width / 2, height + LABEL_GAP * 1.5 * cell + formula.ascent];
     height = formula.at[1] + formula.descent;
   }
   const figureWidth = Math.max(width, formula?.width ?? 0);

@@ -49,15 +49,18 @@ export interface ReceptiveFigure {
   legend: { shade: number; swatch: Point; size: number; label: PlacedLabel }[];
 }
 
-const CELL = 14;
-const GAP = 30;
-const LABEL_GAP = 8;
-const LEGEND_GAP = 16;
-const SWATCH = 9;
+/**
+ * Every length follows the theme's text and strokes (which print sizing scales), the cell
+ * too: shrinking the cells alone to fit `--width` would leave the grids specks beside
+ * full-size captions, so the figure keeps its proportions and scales as a whole.
+ */
+const CELL = 1.75;
 /** Grids wider than this many cells would not fit a page at a readable cell size. */
 const MAX_CELLS = 32;
-/** Sides of squares that coincide are pulled inwards by this much per larger square on them, so each stays visible. */
-const NEST_INSET = 2.2;
+/** Stroke of a field's square, in outline widths. */
+export const FIELD_STROKE = 3;
+/** Sides of squares that coincide are pulled inwards by this many strokes per larger square on them, so each stays visible. */
+const NEST_INSET = 1.2;
 
 interface Spec {
   layer: LayerAnalysis;
@@ -100,6 +103,9 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
     throw new NetfigError([{ severity: "error", message: `figure: style receptive cannot draw ${network.network.name}: ${found}`, hint: "use style: blocks" }]);
   }
   const { input, layers } = found;
+  const em = theme.text.shape.size;
+  const [cell, labelGap, legendGap, swatchSize] = [CELL * em, em, 2 * em, 1.1 * theme.text.legend.size];
+  const nestInset = NEST_INSET * FIELD_STROKE * theme.outline.width;
   const shows = new Set(options.labels);
   const caption = (layer: LayerAnalysis, fallback: string): PlacedLabel[] => [
     ...(shows.has("name") ? [measured(theme, "label-name", "name", layer.node.label?.trim().split("\n")[0] ?? fallback)] : []),
@@ -126,17 +132,17 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
   for (const f of fields) {
     const larger = fields.filter((g) => g.size > f.size);
     const sides = (g: ReceptiveField) => [g.row, g.col + g.size, g.row + g.size, g.col];
-    f.inset = sides(f).map((v, k) => larger.filter((g) => sides(g)[k] === v).length * NEST_INSET) as ReceptiveField["inset"];
+    f.inset = sides(f).map((v, k) => larger.filter((g) => sides(g)[k] === v).length * nestInset) as ReceptiveField["inset"];
   }
 
-  const tallest = Math.max(...grids.map((g) => g.rows)) * CELL;
+  const tallest = Math.max(...grids.map((g) => g.rows)) * cell;
   const arrows: PlacedLabel[] = [];
   let x = 0;
   grids.forEach((g, i) => {
-    g.origin = [x, (tallest - g.rows * CELL) / 2];
-    const width = Math.max(g.cols * CELL, ...g.labels.map((l) => l.width));
-    g.origin[0] = x + (width - g.cols * CELL) / 2;
-    let y = tallest + LABEL_GAP;
+    g.origin = [x, (tallest - g.rows * cell) / 2];
+    const width = Math.max(g.cols * cell, ...g.labels.map((l) => l.width));
+    g.origin[0] = x + (width - g.cols * cell) / 2;
+    let y = tallest + labelGap;
     for (const l of g.labels) {
       l.at = [x + width / 2, y + l.ascent];
       y += l.ascent + l.descent + 2;
@@ -144,26 +150,27 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
     x += width;
     if (i < grids.length - 1) {
       const arrow = measured(theme, "label-arrow", "merge", "→");
-      arrow.at = [x + GAP / 2, tallest / 2 + (arrow.ascent - arrow.descent) / 2];
+      const gap = arrow.width + 2 * em;
+      arrow.at = [x + gap / 2, tallest / 2 + (arrow.ascent - arrow.descent) / 2];
       arrows.push(arrow);
-      x += GAP;
+      x += gap;
     }
   });
   const width = x;
   let height = Math.max(tallest, ...grids.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
 
   const legendItems = layers.map((s, i) => ({ shade: i, label: measured(theme, "legend", "legend", `${s.layer.node.label?.trim().split("\n")[0] ?? s.layer.node.id}: ${size(s.rf)}`, "start") }));
-  const itemWidth = (l: PlacedLabel) => SWATCH + 4 + l.width;
-  const legendWidth = legendItems.reduce((sum, it) => sum + itemWidth(it.label), 0) + (legendItems.length - 1) * LEGEND_GAP;
+  const itemWidth = (l: PlacedLabel) => swatchSize + em / 2 + l.width;
+  const legendWidth = legendItems.reduce((sum, it) => sum + itemWidth(it.label), 0) + (legendItems.length - 1) * legendGap;
   const figureWidth = Math.max(width, legendWidth);
-  const lineHeight = Math.max(SWATCH, ...legendItems.map((it) => it.label.ascent + it.label.descent));
-  const top = height + LEGEND_GAP;
+  const lineHeight = Math.max(swatchSize, ...legendItems.map((it) => it.label.ascent + it.label.descent));
+  const top = height + legendGap;
   let lx = (figureWidth - legendWidth) / 2;
   const legend = legendItems.map((it) => {
-    const swatch: Point = [lx, top + (lineHeight - SWATCH) / 2];
-    it.label.at = [lx + SWATCH + 4, top + (lineHeight + it.label.ascent - it.label.descent) / 2];
-    lx += itemWidth(it.label) + LEGEND_GAP;
-    return { shade: it.shade, swatch, size: SWATCH, label: it.label };
+    const swatch: Point = [lx, top + (lineHeight - swatchSize) / 2];
+    it.label.at = [lx + swatchSize + em / 2, top + (lineHeight + it.label.ascent - it.label.descent) / 2];
+    lx += itemWidth(it.label) + legendGap;
+    return { shade: it.shade, swatch, size: swatchSize, label: it.label };
   });
   height = top + lineHeight;
 
@@ -171,7 +178,7 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
   const move = (l: PlacedLabel): PlacedLabel => ({ ...l, at: [l.at[0] + dx, l.at[1]] });
   const figure: ReceptiveFigure = {
     kind: "receptive",
-    cell: CELL,
+    cell,
     grids: grids.map((g) => ({ ...g, origin: [g.origin[0] + dx, g.origin[1]], labels: g.labels.map(move) })),
     fields,
     arrows: arrows.map(move),

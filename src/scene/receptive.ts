@@ -3,7 +3,7 @@
  * nested squares on the input grid, arrows, captions and the legend of field sizes.
  */
 
-import type { ReceptiveFigure, ReceptiveGrid } from "../layout/receptive.js";
+import { FIELD_STROKE, type ReceptiveFigure, type ReceptiveGrid } from "../layout/receptive.js";
 import type { PlacedLabel } from "../layout/types.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import type { PathCommand, Point, Primitive, TextPrimitive } from "./types.js";
@@ -14,7 +14,6 @@ import type { PathCommand, Point, Primitive, TextPrimitive } from "./types.js";
  */
 const PALETTE = ["#0072b2", "#009e73", "#e69f00", "#d55e00", "#cc79a7", "#56b4e9"];
 const shadeOf = (i: number): string => PALETTE[i % PALETTE.length]!;
-const FIELD_WIDTH = 1.8;
 
 function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
   const style = theme.text[l.style];
@@ -60,8 +59,9 @@ export function drawReceptive(figure: ReceptiveFigure, theme: Theme): Primitive[
   const input = figure.grids[0]!;
   const out: Primitive[] = figure.grids.flatMap((g) => drawGrid(g, cell, theme));
   // Largest first, so the smaller squares inside stay on top.
+  const width = FIELD_STROKE * theme.outline.width;
   for (const f of [...figure.fields].sort((a, b) => b.size - a.size)) {
-    const [top, right, bottom, left] = f.inset.map((d) => d + FIELD_WIDTH / 2);
+    const [top, right, bottom, left] = f.inset.map((d) => d + width / 2);
     const x = input.origin[0] + f.col * cell + left!;
     const y = input.origin[1] + f.row * cell + top!;
     out.push({
@@ -69,7 +69,7 @@ export function drawReceptive(figure: ReceptiveFigure, theme: Theme): Primitive[
       role: "receptive-field",
       owner: f.id,
       commands: closed(rect(x, y, f.size * cell - left! - right!, f.size * cell - top! - bottom!)),
-      paint: { stroke: { color: shadeOf(f.shade), width: FIELD_WIDTH, join: "miter" } },
+      paint: { stroke: { color: shadeOf(f.shade), width, join: "miter" } },
     });
   }
   for (const a of figure.arrows) out.push(text(a, theme, "arrow"));
