@@ -6,10 +6,8 @@
  */
 
 import type { PathCommand, Point, TextPrimitive } from "../scene/types.js";
-import type { Font } from "fontkit";
-import { fontFile } from "./fonts.js";
 import { openFont } from "./measure.js";
-import { shapeText, type ShapedRun } from "./shaping.js";
+import { shapeText } from "./shaping.js";
 
 /** One command of fontkit's glyph path, in font units with y up. */
 interface GlyphCommand {
@@ -29,24 +27,6 @@ export function anchorOffset(t: Pick<TextPrimitive, "anchor" | "width">): number
   }
 }
 
-type PlacedGlyph = { glyph: ShapedRun["glyphs"][number]; pos: ShapedRun["positions"][number] };
-const shaped = new Map<string, PlacedGlyph[]>();
-
-/**
- * The glyphs of `t`'s text with their positions, shaped once per font file and text: a
- * figure repeats its labels (`conv`, `3×3`), and shaping each of ResNet-152's thousand
- * labels anew took half a second of its PNG.
- */
-function shapedGlyphs(face: Font, t: TextPrimitive): PlacedGlyph[] {
-  const key = `${fontFile(t.font)}\u0000${t.text}`;
-  let glyphs = shaped.get(key);
-  if (!glyphs) {
-    glyphs = shapeText(face, t.text).flatMap((run) => run.glyphs.map((glyph, i) => ({ glyph, pos: run.positions[i]! })));
-    shaped.set(key, glyphs);
-  }
-  return glyphs;
-}
-
 /**
  * The outline of `t` as absolute path commands in scene coordinates (points, y down):
  * positioned by anchor (using the measured `width`, as every renderer does), on the
@@ -56,7 +36,7 @@ function shapedGlyphs(face: Font, t: TextPrimitive): PlacedGlyph[] {
  */
 export function textOutline(t: TextPrimitive): PathCommand[] {
   const face = openFont(t.font);
-  const glyphs = shapedGlyphs(face, t);
+  const glyphs = shapeText(face, t.text).flatMap((run) => run.glyphs.map((glyph, i) => ({ glyph, pos: run.positions[i]! })));
   const unit = t.font.size / face.unitsPerEm;
   const angle = ((t.rotate ?? 0) * Math.PI) / 180;
   const cos = Math.cos(angle);

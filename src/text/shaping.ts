@@ -61,12 +61,29 @@ export interface ShapedRun {
   advanceWidth: number;
 }
 
-/** Shapes `text` run by run; fontkit picks each run's script from its first letter. */
-export function shapeText(face: fontkit.Font, text: string): ShapedRun[] {
-  return scriptRuns(text).map((run) => {
-    const { glyphs, positions, advanceWidth } = face.layout(run);
-    return { text: run, glyphs, positions, advanceWidth };
-  });
+const shaped = new WeakMap<fontkit.Font, Map<string, ShapedRun[]>>();
+
+/**
+ * Shapes `text` run by run; fontkit picks each run's script from its first letter. Each
+ * text is shaped once per font: a figure repeats its labels (`conv`, `3×3`), and shaping
+ * ResNet-152's thousand labels anew took half a second of its PDF and of its PNG. The
+ * result is shared, so callers must not change it.
+ */
+export function shapeText(face: fontkit.Font, text: string): readonly ShapedRun[] {
+  let cache = shaped.get(face);
+  if (!cache) {
+    cache = new Map();
+    shaped.set(face, cache);
+  }
+  let runs = cache.get(text);
+  if (!runs) {
+    runs = scriptRuns(text).map((run) => {
+      const { glyphs, positions, advanceWidth } = face.layout(run);
+      return { text: run, glyphs, positions, advanceWidth };
+    });
+    cache.set(text, runs);
+  }
+  return runs;
 }
 
 /** Advance width of `text` in font units, shaped as `shapeText` does. */
