@@ -11,6 +11,7 @@ import { chwFromShape, type Tensor } from "../engine/tensor.js";
 import { SafetensorsWeights, SeededWeights, type WeightSource } from "../engine/weights.js";
 import type { OnnxImport } from "../import/onnx/import.js";
 import { OnnxWeights } from "../import/onnx/weights.js";
+import { LiteralWeights, literalInputs } from "../engine/literal.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
@@ -62,6 +63,9 @@ function inputTensor(network: AnalyzedNetwork, flags: ExecutionFlags): Map<strin
     const unbatched = tensor.shape.length === expected.length + 1 && tensor.shape[0] === 1 ? { shape: tensor.shape.slice(1), data: tensor.data } : tensor;
     return new Map([[input.node.id, unbatched]]);
   }
+  // Values written in the file (`input 6x6x1 values=[…]`) unless --input replaces them.
+  const written = literalInputs(network);
+  if (!path && written.size > 0) return written;
   if (!path && !isImage) return new Map();
   if (!isImage) throw invalid(`${path}: input ${input.node.id} is ${shape.join("x")}, not an image`, "give a .npy tensor instead");
   const bytes = path ? readBytes(path, "image") : new Uint8Array(readFileSync(fileURLToPath(SAMPLE_IMAGE_URL)));
@@ -78,8 +82,15 @@ function inputTensor(network: AnalyzedNetwork, flags: ExecutionFlags): Map<strin
   }
 }
 
-/** `--weights` first; then an ONNX model's own initializers; seeded He/Xavier for the rest. */
-export function weightSource(flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
+/**
+ * Weights written in the file (`weights=`) first; then `--weights`, or an ONNX model's own
+ * initializers; seeded He/Xavier for the rest.
+ */
+export function weightSource(network: AnalyzedNetwork, flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
+  return new LiteralWeights(network, loadedWeights(flags, seed, onnx));
+}
+
+function loadedWeights(flags: ExecutionFlags, seed: number, onnx: OnnxImport | undefined): WeightSource {
   if (!flags.weights && onnx) {
     const weights = new OnnxWeights(onnx, new SeededWeights(seed), onnx.graph.file);
     if (!weights.hasData) process.stderr.write(`netfig: ${onnx.graph.file} holds no weight values (a graph-only export); using seeded weights (--seed ${seed})\n`);
@@ -111,7 +122,7 @@ export async function execute(
   let done = 0;
   try {
     return await runNetwork(network, {
-      weights: weightSource(flags, seed, options.onnx),
+      weights: weightSource(network, flags, seed, options.onnx),
       pool,
       seed,
       inputs: inputTensor(network, flags),

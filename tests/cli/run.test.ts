@@ -30,6 +30,16 @@ describe("netfig run", () => {
     }
   });
 
+  it("uses the input values and filter weights written in the file (the 6x6 edge example: -5 first)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netfig-run-"));
+    expect(netfig(["run", "edge-detection", "--dump", dir]).status).toBe(0);
+    const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8"));
+    const last = Object.keys(index).at(-1)!;
+    const output = decodeNpy(new Uint8Array(readFileSync(join(dir, index[last].file))));
+    expect(output.shape).toEqual([1, 1, 4, 4]);
+    expect(Array.from(output.data.subarray(0, 4))).toEqual([-5, -4, 0, 8]);
+  });
+
   it("prints the top classes of a vector output", () => {
     const run = netfig(["run", "lenet5", "--seed", "3"]);
     expect(run.status).toBe(0);

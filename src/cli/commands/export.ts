@@ -41,7 +41,7 @@ export function registerExport(program: Command, context: CommandContext): void 
         const seed = positiveInt(flags.seed, "--seed", 1);
         const { analyzed, onnx } = await loadModel(file);
         const network = chooseNetwork(analyzed, flags.network);
-        const bytes = exportOnnx(network, { weights: weightSource(flags, seed, onnx), batch, version: version() });
+        const bytes = exportOnnx(network, { weights: weightSource(network, flags, seed, onnx), batch, version: version() });
         writeOutput(output, bytes);
         if (output !== "-") process.stderr.write(`netfig: wrote ${output} (${network.layers.length} layers, ${network.totals.params.toLocaleString("en-US")} parameters)\n`);
       });
