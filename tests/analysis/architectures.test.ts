@@ -24,6 +24,22 @@ describe("classic architectures", () => {
     expect(towers).toEqual(groups);
   });
 
+  it("AlexNet's single-tower variant matches torchvision's alexnet: 61,100,840 params, 714,188,480 MACs (tests/fixtures/onnx/alexnet.json)", () => {
+    const { totals } = summaryOf("templates/alexnet-single.netfig");
+    expect([totals.params, totals.macs]).toEqual([61_100_840, 714_188_480]);
+  });
+
+  it("ZFNet has the map sizes of Zeiler & Fergus 2014, Fig. 3, with CS231n's 512/1024/512 filters in conv3-5", () => {
+    const layers = summaryOf("templates/zfnet.netfig").layers;
+    const shape = (name: string) => layers.find((l) => l.name === name)!.shape;
+    expect(shape("conv1")).toEqual([110, 110, 96]);
+    expect(shape("maxpool_1")).toEqual([55, 55, 96]);
+    expect(shape("conv2")).toEqual([26, 26, 256]);
+    expect(shape("maxpool_2")).toEqual([13, 13, 256]);
+    expect([shape("conv3"), shape("conv4"), shape("conv5")]).toEqual([[13, 13, 512], [13, 13, 1024], [13, 13, 512]]);
+    expect(shape("maxpool_3")).toEqual([6, 6, 512]);
+  });
+
   it("VGG-16 has 138,357,544 params and 15,470,264,320 MACs", () => {
     const { totals } = summaryOf("templates/vgg16.netfig");
     expect([totals.params, totals.macs]).toEqual([138_357_544, 15_470_264_320]);
