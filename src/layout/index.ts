@@ -88,12 +88,12 @@ export async function layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request:
     return { ...header, width, height, nodes: [], edges: [], frames: [], receptive: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
   }
   if (drawsNeurons(network, options)) {
-    const { figure, width, height } = layoutNeuronFigure(network, options);
-    return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure };
+    const { figure, width, height } = layoutNeuronFigure(network, options, request.customTheme ?? getTheme(options.theme));
+    return { ...header, width, height, nodes: [], edges: [], frames: [], neurons: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
   }
   if (options.style === "auto" && sequenceRows(network)) {
-    const { figure, width, height } = layoutSequenceFigure(network, options);
-    return { ...header, width, height, nodes: [], edges: [], frames: [], sequence: figure };
+    const { figure, width, height } = layoutSequenceFigure(network, options, request.customTheme ?? getTheme(options.theme));
+    return { ...header, width, height, nodes: [], edges: [], frames: [], sequence: figure, ...(request.customTheme ? { theme: request.customTheme } : {}) };
   }
   const theme = request.customTheme ?? getTheme(options.theme);
   const drawn = drawnGraph(network, options);

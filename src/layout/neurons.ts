@@ -142,10 +142,9 @@ function slots(n: number): (number | null)[] {
  * one row under the tallest column so that they read as a table. Returns the figure in
  * absolute points with its size.
  */
-export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOptions): { figure: NeuronFigure; width: number; height: number } {
+export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme = getTheme(options.theme)): { figure: NeuronFigure; width: number; height: number } {
   const specs = neuronColumns(network);
   if (typeof specs === "string") throw new Error(`neuron layout of ${network.network.name}: ${specs}`);
-  const theme = getTheme(options.theme);
   const hiddenCount = specs.length - 2;
   const undirected = options.edges === "undirected";
 

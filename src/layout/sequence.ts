@@ -86,10 +86,9 @@ function steps(t: number): (number | null)[] {
   return t <= 4 ? Array.from({ length: t }, (_, i) => i + 1) : [1, 2, 3, null, t];
 }
 
-export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOptions): { figure: SequenceFigure; width: number; height: number } {
+export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme = getTheme(options.theme)): { figure: SequenceFigure; width: number; height: number } {
   const rows = sequenceRows(network);
   if (!rows) throw new Error(`sequence layout of ${network.network.name}: not a recurrent chain`);
-  const theme = getTheme(options.theme);
   const T = rows[0]!.layer.shape[0]!;
   const recurrentCount = rows.filter((r) => RECURRENT.has(r.layer.node.op)).length;
   let recurrentIndex = 0;

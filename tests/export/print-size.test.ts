@@ -59,7 +59,14 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     expect(ratio).toBeLessThan(178 / 85 - 0.1);
   });
 
-  it("warns when the labels alone are wider than the page, and says what size they print at", () => {
+  it("re-lays neuron-style figures out for the width too, not only block figures", () => {
+    const out = join(dir, "mlp.pdf");
+    expect(netfig("render", join(root, "examples/mlp.netfig"), "--width", "140mm", "-o", out).status).toBe(0);
+    expect(pageSize(out)[0]).toBeCloseTo(mm(140), 2);
+    expect(fontSizes(out)).toContain(8);
+  });
+
+    it("warns when the labels alone are wider than the page, and says what size they print at", () => {
     const out = join(dir, "tight.pdf");
     const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "85mm", "-o", out);
     expect(r.status).toBe(0);
