@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { AnalyzedGraph } from "../analyze/types.js";
 import { COLORMAPS, valueRange, type Activations, type Colormap } from "../scene/thumbnails.js";
 import type { OnnxImport } from "../import/onnx/import.js";
-import { execute, type ExecutionFlags } from "./execute.js";
+import type { ExecutionFlags } from "./execute.js";
 import { chooseNetwork } from "./io.js";
 import { UsageError } from "./report.js";
 
@@ -47,6 +47,8 @@ export async function activationsFor(graph: AnalyzedGraph, network: string | und
   const channel = wholeNumber(flags.channel, "--channel", 0);
   const grid = wholeNumber(flags.grid, "--grid", 1) ?? 1;
   const input = typeof flags.activations === "string" ? flags.activations : undefined;
+  // The engine loads only when a figure asks for activations: plain renders start faster.
+  const { execute } = await import("./execute.js");
   const outputs = await execute(chooseNetwork(graph, network), { ...flags, input }, { keepAll: true, onnx });
   let range: Activations["options"]["range"] = "layer";
   if (scope === "global") {

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rm
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { analyze } from "../analyze/analyze.js";
 import type { AnalyzedGraph, AnalyzedNetwork } from "../analyze/types.js";
-import { importOnnx, type OnnxImport } from "../import/onnx/import.js";
+import type { OnnxImport } from "../import/onnx/import.js";
 import { formatDiagnostic, NetfigError } from "../lang/diagnostics.js";
 import { analyzeSource } from "../pipeline.js";
 import { UsageError } from "./report.js";
@@ -50,8 +50,10 @@ function isOnnx(file: string): boolean {
 }
 
 /** Imports an ONNX model (warnings go to stderr, as a compiler's do) and analyses it. */
-function loadOnnx(file: string): LoadedModel {
+async function loadOnnx(file: string): Promise<LoadedModel> {
   if (!existsSync(file)) throw new NetfigError([{ severity: "error", message: `${file}: no such file` }]);
+  // protobufjs loads only for ONNX files.
+  const { importOnnx } = await import("../import/onnx/import.js");
   const onnx = importOnnx(readFileSync(file), file);
   for (const warning of onnx.warnings) process.stderr.write(formatDiagnostic(warning) + "\n");
   return { analyzed: analyze(onnx.graph), onnx };

@@ -1,8 +1,8 @@
-import { PNG } from "pngjs";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
 import { signedArea } from "./cuboid.js";
+import { encodeRgbPng } from "./png.js";
 import type { ImagePrimitive, Point } from "./types.js";
 
 export type Colormap = "grey" | "viridis" | "diverging";
@@ -94,16 +94,14 @@ function resample(map: Float32Array, h: number, w: number, th: number, tw: numbe
 }
 
 function encode(values: Float32Array, width: number, height: number, range: { min: number; max: number }, map: Colormap): Uint8Array {
-  const png = new PNG({ width, height, colorType: 2, inputHasAlpha: false });
-  const pixels = Buffer.alloc(width * height * 3);
+  const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     const [r, g, b] = colour(values[i]!, range.min, range.max, map);
     pixels[i * 3] = r;
     pixels[i * 3 + 1] = g;
     pixels[i * 3 + 2] = b;
   }
-  png.data = pixels;
-  return new Uint8Array(PNG.sync.write(png, { colorType: 2, inputHasAlpha: false }));
+  return encodeRgbPng(pixels, width, height);
 }
 
 /**
