@@ -31,10 +31,12 @@ export function nameLines(node: DrawnNode): string[] {
   if (layer.autoNamed) return [layer.op];
   // Lanes of `towers` share their written name; the lane shows by its place in the figure.
   const id = layer.tower ? layer.tower.base : layer.id;
-  // The last part of a scoped id, or the last two when the last is an index (`downsample.0`).
+  // The last part of a scoped id, back to the last named part when the last are indices
+  // (`downsample.0`, and `conv.0.0` for a conv nested in Sequentials, as ONNX imports have).
   const parts = id.split(".");
-  const tail = parts.length > 1 && /^\d+$/.test(parts[parts.length - 1]!) ? parts.slice(-2) : parts.slice(-1);
-  return [tail.join(".")];
+  let from = parts.length - 1;
+  while (from > 0 && /^\d+$/.test(parts[from]!)) from--;
+  return [parts.slice(from).join(".")];
 }
 
 /** The op's own short description (`11×11/4`), unless the written label already says it all. */

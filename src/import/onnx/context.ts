@@ -4,7 +4,7 @@ import { getOp } from "../../ops/index.js";
 import { formatShape } from "../../ops/shape.js";
 import { ArgError, ShapeError, type ArgValue, type OpArgs } from "../../ops/types.js";
 import type { NodeProto } from "./decode.js";
-import { LayerNamer } from "./naming.js";
+import { LayerNamer, modulePath } from "./naming.js";
 import type { DataValue, Value } from "./values.js";
 
 /** Argument builders, so imported layers go through the same `compile` as written ones. */
@@ -30,6 +30,10 @@ export class ImportContext {
   readonly weights = new Map<string, LayerWeights>();
   /** ONNX tensor name of each layer's output. */
   readonly tensorNames = new Map<string, string>();
+  /** PyTorch module path of each layer (`layer1.0.conv1`; empty outside any module): frames follow it. */
+  readonly modules = new Map<string, string>();
+  /** Output shape of each layer, to tell repeated blocks from merely similar ones. */
+  readonly shapes = new Map<string, Shape | undefined>();
   readonly namer: LayerNamer;
   readonly loc: SourceLocation;
 
@@ -85,7 +89,14 @@ export class ImportContext {
       const unknown = inputs.find((i) => i.shape === undefined)!;
       this.fail(node, `cannot size this layer: the shape of its input '${unknown.node}' is unknown`, "netfig does not know the op that produced it and the file declares no shape for its output (run onnx.shape_inference.infer_shapes on the model first)");
     }
-    this.nodes.push({ id, op, attrs, inputs: inputs.map((i) => i.node), label: extra.label, autoNamed: false, loc: this.loc, frames: [] });
+    const scoped = node.name?.startsWith("/") === true;
+    const module = scoped ? modulePath(node.name!).path : "";
+    // A scoped op outside every module (`/GlobalAveragePool` from a functional call in
+    // `forward`) has an id made from its op type, as an unnamed written layer has.
+    const autoNamed = scoped && module === "";
+    this.nodes.push({ id, op, attrs, inputs: inputs.map((i) => i.node), label: extra.label, autoNamed, loc: this.loc, frames: [] });
+    this.modules.set(id, module);
+    this.shapes.set(id, shape);
     const output = node.output?.[0];
     if (output) this.tensorNames.set(id, output);
     if (extra.weights) this.weights.set(id, extra.weights);

@@ -6,6 +6,7 @@ import { ImportContext, type LayerWeights } from "./context.js";
 import { decodeModel, elementCount, int, readTensor, tensorValues, DataType, type NodeProto, type OnnxTensor, type ValueInfoProto } from "./decode.js";
 import { foldNode } from "./fold.js";
 import { MAPPERS, unknown } from "./map.js";
+import { moduleFrames } from "./frames.js";
 import { trimCommonPrefix } from "./naming.js";
 import { netfigShape, type Value } from "./values.js";
 
@@ -111,13 +112,20 @@ function buildGraph(ctx: ImportContext, file: string): Graph {
     node.id = rename(node.id);
     node.inputs = node.inputs.map(rename);
   }
-  for (const map of [ctx.weights, ctx.tensorNames] as Map<string, unknown>[]) {
+  for (const map of [ctx.weights, ctx.tensorNames, ctx.modules, ctx.shapes] as Map<string, unknown>[]) {
     for (const [id, value] of [...map]) {
       if (!renamed.has(id)) continue;
       map.delete(id);
       map.set(rename(id), value);
     }
   }
+  // Module paths lose the prefix the ids lost: `model.layer1` frames as `layer1`.
+  const [original, trimmed] = [...renamed][0] ?? ["", ""];
+  const prefix = original.slice(0, original.length - trimmed.length);
+  for (const [id, path] of ctx.modules) {
+    if (prefix !== "" && (path === prefix.slice(0, -1) || path.startsWith(prefix))) ctx.modules.set(id, path.slice(prefix.length));
+  }
+  const frames = moduleFrames(ctx.nodes, ctx.modules, ctx.shapes, ctx.loc);
   const name = basename(file, extname(file));
-  return { file, networks: [{ name, nodes: ctx.nodes, frames: [], figure: {}, loc: ctx.loc }], figure: {} };
+  return { file, networks: [{ name, nodes: ctx.nodes, frames, figure: {}, loc: ctx.loc }], figure: {} };
 }
