@@ -2,7 +2,8 @@
 /**
  * Regenerates the examples gallery: for every bundled template, examples/NAME.netfig (a
  * copy of the template) with its SVG, PDF and PNG, and examples/README.md showing each
- * PNG with the exact command that made it. Every figure is made by running that command
+ * PNG with the exact command that made it; likewise models imported from ONNX (the
+ * torchvision exports of tests/fixtures/onnx, copied in as NAME.onnx). Every figure is made by running that command
  * in examples/, so what the README says is what ran. A file of several networks gives one
  * figure per network (NAME-NETWORK.*).
  *
@@ -22,6 +23,7 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TEMPLATES = join(ROOT, "templates");
+const ONNX_FIXTURES = join(ROOT, "tests", "fixtures", "onnx");
 const EXAMPLES = join(ROOT, "examples");
 // Inside the project, so the build still resolves node_modules (fonts, resvg, pdfkit).
 const BUILD = join(ROOT, ".gallery-build");
@@ -43,6 +45,25 @@ const ORDER = [
  * out of the gallery (and listed in its README) until the drawing is fixed.
  */
 const HELD_BACK = {};
+
+/**
+ * Models drawn from ONNX as PyTorch exported them (graph only, so the files stay small):
+ * example name → fixture, the flags it is drawn with, and what it shows.
+ */
+const ONNX = [
+  {
+    name: "resnet50-onnx",
+    fixture: "resnet50",
+    flags: ["--fold-repeats"],
+    description: "ResNet-50 as torchvision exports it to ONNX: stages and blocks from the module names, each stage's equal bottlenecks drawn once with ×N",
+  },
+  {
+    name: "mobilenet_v2-onnx",
+    fixture: "mobilenet_v2",
+    flags: ["--fold-repeats"],
+    description: "MobileNet-V2 as torchvision exports it to ONNX: inverted residual blocks (features.N), equal neighbours drawn once with ×N",
+  },
+];
 
 /** Network names of a file of several `network NAME { }` blocks; empty for a single network. */
 function networksOf(text) {
@@ -82,13 +103,17 @@ for (const name of ordered) {
   copyFileSync(join(TEMPLATES, `${name}.netfig`), join(EXAMPLES, `${name}.netfig`));
   const networks = networksOf(text);
   for (const network of networks.length > 0 ? networks : [undefined]) {
-    figures.push({ name, network, out: network ? `${name}-${network}` : name, description: describe(text) });
+    figures.push({ source: `${name}.netfig`, network, flags: [], out: network ? `${name}-${network}` : name, description: describe(text) });
   }
+}
+for (const model of ONNX) {
+  copyFileSync(join(ONNX_FIXTURES, `${model.fixture}.onnx`), join(EXAMPLES, `${model.name}.onnx`));
+  figures.push({ source: `${model.name}.onnx`, flags: model.flags, out: model.name, description: model.description });
 }
 
 const commands = figures.flatMap((f) =>
   ["svg", "pdf", "png"].map((format) => {
-    const args = ["render", `${f.name}.netfig`, ...(f.network ? ["--network", f.network] : []), "-o", `${f.out}.${format}`, ...(format === "png" ? ["--dpi", DPI] : [])];
+    const args = ["render", f.source, ...(f.network ? ["--network", f.network] : []), ...f.flags, "-o", `${f.out}.${format}`, ...(format === "png" ? ["--dpi", DPI] : [])];
     return { figure: f, format, args };
   }),
 );
@@ -102,9 +127,10 @@ await pooled(
 
 rmSync(BUILD, { recursive: true, force: true });
 
-const rows = commands
-  .filter((c) => c.format === "png")
-  .map((c) => `| ![${c.figure.out}](${c.figure.out}.png) | ${c.figure.description}${c.figure.network ? ` (${c.figure.network})` : ""}<br>\`netfig ${c.args.join(" ")}\` |`);
+const row = (c) => `| ![${c.figure.out}](${c.figure.out}.png) | ${c.figure.description}${c.figure.network ? ` (${c.figure.network})` : ""}<br>\`netfig ${c.args.join(" ")}\` |`;
+const pngs = commands.filter((c) => c.format === "png");
+const rows = pngs.filter((c) => c.figure.source.endsWith(".netfig")).map(row);
+const imported = pngs.filter((c) => c.figure.source.endsWith(".onnx")).map(row);
 const held = Object.entries(HELD_BACK).map(([name, why]) => `- \`${name}\`: ${why}.`);
 writeFileSync(
   join(EXAMPLES, "README.md"),
@@ -118,5 +144,15 @@ is older than the code that draws it.
 | figure | source and command |
 |---|---|
 ${rows.join("\n")}
-${held.length > 0 ? `\nNot shown yet, because the figure is not good enough:\n\n${held.join("\n")}\n` : ""}`,
+${held.length > 0 ? `\nNot shown yet, because the figure is not good enough:\n\n${held.join("\n")}\n` : ""}
+## Imported from ONNX
+
+torchvision's models as \`torch.onnx.export\` writes them (graph only, no weights; see
+tests/fixtures/onnx/generate.py), drawn straight from the \`.onnx\` file beside each figure.
+Stages and blocks come from the module names in the file; shapes and counts equal PyTorch's.
+
+| figure | source and command |
+|---|---|
+${imported.join("\n")}
+`,
 );

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadModel } from "../../src/cli/io.js";
 import { layout } from "../../src/layout/index.js";
-import { analyzeSource } from "../../src/pipeline.js";
 import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
 import { renderSvg } from "../../src/render/svg.js";
@@ -14,25 +14,30 @@ import { buildScene } from "../../src/scene/index.js";
  */
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
 const TEMPLATES = new URL("../../templates/", import.meta.url).pathname;
+const ONNX_FIXTURES = new URL("../../tests/fixtures/onnx/", import.meta.url).pathname;
 const README = readFileSync(`${EXAMPLES}README.md`, "utf8");
 
 interface Entry {
   source: string;
   network?: string;
+  /** Render flags between the source and `-o`; the gallery uses only `--fold-repeats`. */
+  foldRepeats: boolean;
   out: string;
   dpi: number;
 }
 
-const entries: Entry[] = [...README.matchAll(/`netfig render (\S+)(?: --network (\S+))? -o (\S+)\.png --dpi (\d+)`/g)].map((m) => ({
+const entries: Entry[] = [...README.matchAll(/`netfig render (\S+)(?: --network (\S+))?( --fold-repeats)? -o (\S+)\.png --dpi (\d+)`/g)].map((m) => ({
   source: m[1]!,
   ...(m[2] !== undefined ? { network: m[2] } : {}),
-  out: m[3]!,
-  dpi: Number(m[4]),
+  foldRepeats: m[3] !== undefined,
+  out: m[4]!,
+  dpi: Number(m[5]),
 }));
 
 async function sceneOf(entry: Entry) {
-  const file = `${EXAMPLES}${entry.source}`;
-  return buildScene(await layout(analyzeSource(readFileSync(file, "utf8"), file), { network: entry.network }));
+  // As the CLI loads it: a .netfig source or an ONNX model.
+  const { analyzed } = await loadModel(`${EXAMPLES}${entry.source}`);
+  return buildScene(await layout(analyzed, { network: entry.network, ...(entry.foldRepeats ? { foldRepeats: true } : {}) }));
 }
 
 describe("the examples gallery", () => {
@@ -43,11 +48,22 @@ describe("the examples gallery", () => {
     }
   });
 
+  it("shows ResNet-50 and MobileNet-V2 imported from ONNX, each stage's repeats folded", () => {
+    const imported = entries.filter((e) => e.source.endsWith(".onnx"));
+    expect(imported.map((e) => [e.source, e.foldRepeats])).toEqual([
+      ["resnet50-onnx.onnx", true],
+      ["mobilenet_v2-onnx.onnx", true],
+    ]);
+  });
+
   for (const entry of entries) {
     describe(entry.out, () => {
-      it("has the template's current source", () => {
+      it("has the current copy of its template or ONNX fixture", () => {
         const template = `${TEMPLATES}${entry.source}`;
         if (existsSync(template)) expect(readFileSync(`${EXAMPLES}${entry.source}`, "utf8")).toBe(readFileSync(template, "utf8"));
+        // An imported model is a copy of its test fixture (`resnet50-onnx.onnx` of `resnet50.onnx`).
+        const fixture = `${ONNX_FIXTURES}${entry.source.replace(/-onnx\.onnx$/, ".onnx")}`;
+        if (entry.source.endsWith(".onnx")) expect(readFileSync(`${EXAMPLES}${entry.source}`).equals(readFileSync(fixture))).toBe(true);
       });
 
       it("has an up-to-date SVG, PDF and PNG (run `npm run gallery` when the drawing changed)", async () => {
