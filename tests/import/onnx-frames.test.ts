@@ -8,6 +8,7 @@ import { drawnGraph } from "../../src/layout/drawn.js";
 import { nameLines } from "../../src/layout/labels.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { readProjectFile, root } from "../helpers/netfig.js";
+import { encodeModel } from "./onnx-build.js";
 
 const FIXTURES = join(root, "tests/fixtures/onnx");
 
@@ -94,6 +95,23 @@ describe("frames from PyTorch module paths", () => {
     const net = imported("squeezenet1_1");
     expect(net.frames.map((f) => f.label)).toEqual(["3", "4", "6", "7", "9", "10", "11", "12"].map((i) => `features.${i}`));
     expect(net.frames.some((f) => f.repeat)).toBe(false);
+  });
+
+  it("frames follow the ids when a wrapper's prefix is trimmed, and a lone container (`blocks`) gets no frame", () => {
+    const block = (i: number, from: string) => [
+      { op: "Relu", name: `/model/blocks/blocks.${i}/a/Relu`, inputs: [from], outputs: [`r${i}`] },
+      { op: "Sigmoid", name: `/model/blocks/blocks.${i}/b/Sigmoid`, inputs: [`r${i}`], outputs: [`s${i}`] },
+    ];
+    const net = importOnnx(encodeModel({ input: [1, 3, 8, 8], nodes: [...block(0, "x"), ...block(1, "s0"), ...block(2, "s1"), { op: "Tanh", name: "/model/head/Tanh", inputs: ["s2"], outputs: ["y"] }] }), "wrapped.onnx").graph.networks[0]!;
+    expect(net.nodes.map((n) => n.id)).toContain("blocks.1.a");
+    expect(net.frames.map((f) => [f.id, f.kind, f.label, f.parent])).toEqual([
+      ["blocks.repeat", "repeat", "×3", undefined],
+      ["blocks.0", "block", "blocks.0", "blocks.repeat"],
+      ["blocks.1", "block", "blocks.1", "blocks.repeat"],
+      ["blocks.2", "block", "blocks.2", "blocks.repeat"],
+    ]);
+    expect(node(net, "blocks.1.a").frames).toEqual(["blocks.repeat", "blocks.1"]);
+    expect(node(net, "head").frames).toEqual([]);
   });
 
   it("VGG-16 and AlexNet, Sequentials of single layers, get no frames", () => {
