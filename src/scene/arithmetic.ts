@@ -5,23 +5,9 @@
  */
 
 import type { ArithmeticFigure, ArithmeticGrid } from "../layout/arithmetic.js";
-import type { PlacedLabel } from "../layout/types.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import type { Point, Primitive, TextPrimitive } from "./types.js";
-
-function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
-  const style = theme.text[l.style];
-  return { type: "text", role: l.role, owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width };
-}
-
-function rect(x: number, y: number, w: number, h: number): Point[] {
-  return [
-    [x, y],
-    [x + w, y],
-    [x + w, y + h],
-    [x, y + h],
-  ];
-}
+import type { Theme } from "../themes/index.js";
+import type { Primitive } from "./types.js";
+import { labelText, rectangle } from "./label.js";
 
 /** The input reads as data (the input colour), the filter and what it touches as the convolution. */
 function fillOf(grid: ArithmeticGrid, theme: Theme, highlighted: boolean): string {
@@ -41,14 +27,14 @@ function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
         type: "polygon",
         role: "grid-cell",
         owner: grid.id,
-        points: rect(origin[0] + c * cell, origin[1] + r * cell, cell, cell),
+        points: rectangle(origin[0] + c * cell, origin[1] + r * cell, cell, cell),
         paint: { fill: fillOf(grid, theme, inHighlight(r, c)), stroke },
       });
     }
   }
   if (highlight) {
     const [x, y] = [origin[0] + highlight.col * cell, origin[1] + highlight.row * cell];
-    const [first, ...rest] = rect(x, y, highlight.cols * cell, highlight.rows * cell);
+    const [first, ...rest] = rectangle(x, y, highlight.cols * cell, highlight.rows * cell);
     out.push({
       type: "path",
       role: "grid-highlight",
@@ -57,15 +43,15 @@ function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
       paint: { stroke: { color: theme.outline.color, width: theme.outline.width * 3.5, join: "miter" } },
     });
   }
-  for (const v of grid.values) out.push(text(v, theme, grid.id));
-  for (const l of grid.labels) out.push(text(l, theme, grid.id));
+  for (const v of grid.values) out.push(labelText(v, theme, grid.id));
+  for (const l of grid.labels) out.push(labelText(l, theme, grid.id));
   return out;
 }
 
 export function drawArithmetic(figure: ArithmeticFigure, theme: Theme): Primitive[] {
   return [
     ...figure.grids.flatMap((g) => drawGrid(g, theme)),
-    ...figure.operators.map((o) => text(o, theme, "operator")),
-    ...(figure.formula ? [text(figure.formula, theme, "formula")] : []),
+    ...figure.operators.map((o) => labelText(o, theme, "operator")),
+    ...(figure.formula ? [labelText(figure.formula, theme, "formula")] : []),
   ];
 }

@@ -1,5 +1,5 @@
 import { projector } from "../layout/camera.js";
-import type { LaidOutGraph, LaidOutNode, PlacedLabel } from "../layout/types.js";
+import type { LaidOutGraph, LaidOutNode } from "../layout/types.js";
 import type { OpCategory } from "../ops/types.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
@@ -13,7 +13,8 @@ import { drawNeurons } from "./neurons.js";
 import { drawSequence } from "./sequence.js";
 import { drawPyramids } from "./pyramids.js";
 import { frameOutline, translate } from "./shapes.js";
-import type { Point, Primitive, Scene, TextPrimitive } from "./types.js";
+import type { Point, Primitive, Scene } from "./types.js";
+import { labelText } from "./label.js";
 
 export type { Scene, Primitive } from "./types.js";
 
@@ -27,22 +28,6 @@ export interface SceneOptions {
 }
 
 const PAD = 12;
-
-function labelText(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
-  const style = theme.text[l.style];
-  return {
-    type: "text",
-    role: l.role,
-    owner,
-    text: l.text,
-    at: l.at,
-    anchor: l.anchor,
-    font: fontOf(theme, style),
-    color: style.color,
-    width: l.width,
-    ...(l.rotate !== undefined ? { rotate: l.rotate } : {}),
-  };
-}
 
 /** Folded bands sit at the far end of the block along the flow, as PlotNeuralNet draws ReLU. */
 function segments(node: LaidOutNode, theme: Theme, length: number): Segment[] {

@@ -6,10 +6,10 @@
  */
 
 import type { NeuronColumn, NeuronFigure } from "../layout/neurons.js";
-import type { PlacedLabel } from "../layout/types.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
-import type { Point, Primitive, TextPrimitive } from "./types.js";
+import type { Point, Primitive } from "./types.js";
+import { labelText } from "./label.js";
 
 /** Dense connections are many: thinner and lighter than block edges so neurons stay the subject. */
 const LINK_WIDTH = 0.5;
@@ -19,11 +19,6 @@ const LINK_COLOR = "#8c8c8c";
  * per gap they pile into a blot at every target, and the columns' order says it instead.
  */
 const MAX_ARROWED_LINKS = 24;
-
-function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
-  const style = theme.text[l.style];
-  return { type: "text", role: l.role, owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width };
-}
 
 const neuronId = (column: string, index: number | "bias"): string => `${column}#${index}`;
 
@@ -71,7 +66,7 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
       for (const [center, id] of sources) links.push(link(center, target.center, radius, [id, targetId], arrowed && !figure.undirected));
       for (const [center, id] of bias) links.push(link(center, target.center, radius, [id, targetId], arrowed));
     }
-    if (gap.label) shapes.push(text(gap.label, theme, `${gap.from}->${gap.to}`));
+    if (gap.label) shapes.push(labelText(gap.label, theme, `${gap.from}->${gap.to}`));
   }
 
   const stroke = { color: theme.outline.color, width: theme.outline.width * 1.3 };
@@ -94,7 +89,7 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
       // Centred on the circle: the baseline sits half the glyph height below the centre.
       shapes.push({ type: "text", role: "label-bias", owner, text: "+1", at: [column.bias[0], column.bias[1] + (m.ascent - m.descent) / 2], anchor: "middle", font, color: theme.text.detail.color, width: m.width });
     }
-    for (const l of column.labels) shapes.push(text(l, theme, column.id));
+    for (const l of column.labels) shapes.push(labelText(l, theme, column.id));
   }
   return [...links, ...shapes];
 }

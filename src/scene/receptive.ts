@@ -4,9 +4,9 @@
  */
 
 import { FIELD_STROKE, type ReceptiveFigure, type ReceptiveGrid } from "../layout/receptive.js";
-import type { PlacedLabel } from "../layout/types.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import type { PathCommand, Point, Primitive, TextPrimitive } from "./types.js";
+import type { Theme } from "../themes/index.js";
+import type { PathCommand, Point, Primitive } from "./types.js";
+import { labelText, rectangle } from "./label.js";
 
 /**
  * One colour per layer, Okabe and Ito's palette for colour-blind readers, in an order whose
@@ -14,20 +14,6 @@ import type { PathCommand, Point, Primitive, TextPrimitive } from "./types.js";
  */
 const PALETTE = ["#0072b2", "#009e73", "#e69f00", "#d55e00", "#cc79a7", "#56b4e9"];
 const shadeOf = (i: number): string => PALETTE[i % PALETTE.length]!;
-
-function text(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {
-  const style = theme.text[l.style];
-  return { type: "text", role: l.role, owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width };
-}
-
-function rect(x: number, y: number, w: number, h: number): Point[] {
-  return [
-    [x, y],
-    [x + w, y],
-    [x + w, y + h],
-    [x, y + h],
-  ];
-}
 
 function closed(points: Point[]): PathCommand[] {
   const [first, ...rest] = points;
@@ -45,12 +31,12 @@ function drawGrid(grid: ReceptiveGrid, cell: number, theme: Theme): Primitive[] 
         type: "polygon",
         role: "grid-cell",
         owner: grid.id,
-        points: rect(grid.origin[0] + c * cell, grid.origin[1] + r * cell, cell, cell),
+        points: rectangle(grid.origin[0] + c * cell, grid.origin[1] + r * cell, cell, cell),
         paint: { fill: unit ? shadeOf(grid.unit!.shade) : fill, stroke },
       });
     }
   }
-  for (const l of grid.labels) out.push(text(l, theme, grid.id));
+  for (const l of grid.labels) out.push(labelText(l, theme, grid.id));
   return out;
 }
 
@@ -68,20 +54,20 @@ export function drawReceptive(figure: ReceptiveFigure, theme: Theme): Primitive[
       type: "path",
       role: "receptive-field",
       owner: f.id,
-      commands: closed(rect(x, y, f.size * cell - left! - right!, f.size * cell - top! - bottom!)),
+      commands: closed(rectangle(x, y, f.size * cell - left! - right!, f.size * cell - top! - bottom!)),
       paint: { stroke: { color: shadeOf(f.shade), width, join: "miter" } },
     });
   }
-  for (const a of figure.arrows) out.push(text(a, theme, "arrow"));
+  for (const a of figure.arrows) out.push(labelText(a, theme, "arrow"));
   for (const item of figure.legend) {
     out.push({
       type: "polygon",
       role: "legend-swatch",
       owner: `legend:${item.label.text}`,
-      points: rect(item.swatch[0], item.swatch[1], item.size, item.size),
+      points: rectangle(item.swatch[0], item.swatch[1], item.size, item.size),
       paint: { fill: shadeOf(item.shade), stroke: { color: theme.outline.color, width: theme.outline.width } },
     });
-    out.push(text(item.label, theme, `legend:${item.label.text}`));
+    out.push(labelText(item.label, theme, `legend:${item.label.text}`));
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { SequenceFigure, SequenceNode } from "../layout/sequence.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import type { PathCommand, Point, Primitive } from "./types.js";
+import { labelText } from "./label.js";
 
 function fillOf(node: SequenceNode, theme: Theme): string {
   return theme.categories[node.role === "input" ? "input" : node.role === "recurrent" ? "recurrent" : "dense"].fill;
@@ -64,9 +65,6 @@ export function drawSequence(figure: SequenceFigure, theme: Theme): Primitive[] 
   for (const e of figure.ellipses) {
     for (const dx of [-5, 0, 5]) shapes.push({ type: "circle", role: "ellipsis", center: [e[0] + dx, e[1]], radius: 1.3, paint: { fill: theme.outline.color } });
   }
-  for (const l of figure.labels) {
-    const style = theme.text[l.style];
-    shapes.push({ type: "text", role: l.role, owner: l.owner, text: l.text, at: l.at, anchor: l.anchor, font: fontOf(theme, style), color: style.color, width: l.width });
-  }
+  for (const l of figure.labels) shapes.push(labelText(l, theme, l.owner));
   return [...links, ...shapes];
 }
