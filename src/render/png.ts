@@ -4,7 +4,7 @@
  * so LaTeX and word processors place it at the size it was made for.
  */
 
-import { crc32 } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk } from "../scene/png.js";
 import { Resvg } from "@resvg/resvg-js";
 import { allFontFiles } from "../text/fonts.js";
 
@@ -22,18 +22,6 @@ export interface PngOptions {
 /** Pixel budget (about 16k × 16k): beyond it resvg would take gigabytes for one figure. */
 const MAX_PIXELS = 268_435_456;
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** One PNG chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, "latin1");
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
 /**
  * `png` with a pHYs chunk saying `dpi`, placed after IHDR as the PNG specification requires
  * (before any IDAT). resvg writes none.
@@ -48,7 +36,7 @@ function withResolution(png: Buffer, dpi: number): Buffer {
   phys.writeUInt32BE(perMetre, 0);
   phys.writeUInt32BE(perMetre, 4);
   phys[8] = 1; // unit: metre
-  return Buffer.concat([png.subarray(0, ihdrEnd), chunk("pHYs", phys), png.subarray(ihdrEnd)]);
+  return Buffer.concat([png.subarray(0, ihdrEnd), pngChunk("pHYs", phys), png.subarray(ihdrEnd)]);
 }
 
 /** Renders an SVG (as `renderSvg` makes it, sized in points) to PNG bytes. */
