@@ -17,7 +17,7 @@ export type { LaidOutGraph, LaidOutNode, LaidOutEdge, LaidOutFrame } from "./lay
 export { buildScene, type SceneOptions } from "./scene/index.js";
 export { checkScene, type SceneProblem } from "./scene/check.js";
 export { renderSvg, type SvgOptions } from "./render/svg.js";
-export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./render/options.js";
+export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./options/figure.js";
 export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";
 export { importOnnx, type OnnxImport } from "./import/onnx/import.js";
 export { floatData, type OnnxTensor } from "./import/onnx/decode.js";

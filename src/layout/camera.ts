@@ -1,5 +1,4 @@
-import type { CameraOptions } from "../render/options.js";
-import type { Point } from "../scene/types.js";
+import type { Bounds, CameraOptions, Point } from "../geometry/types.js";
 import type { Extent } from "./scale.js";
 
 /** Maps a point of a block (page x, page y, receding z) to the page. */
@@ -36,13 +35,6 @@ export function projector(camera: CameraOptions, origin: Point, extent: Extent, 
   };
 }
 
-/** Bounds of a box in local coordinates (front-face top-left at 0,0). */
-export interface Bounds {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
 
 /**
  * The page area a block may cover, before its position (and so its direction to the

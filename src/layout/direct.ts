@@ -11,8 +11,8 @@
  * Graphs that do not decompose (AlexNet's cross-tower connections, several inputs, frames
  * that cut across a fan) get `undefined`, and the caller falls back to ELK.
  */
-import type { Direction } from "../render/options.js";
-import type { Point } from "../scene/types.js";
+import type { Direction } from "../options/figure.js";
+import type { Point } from "../geometry/types.js";
 import type { DrawnEdge } from "./drawn.js";
 import type { ElkFrameInput, ElkInputNode, ElkResult } from "./elk.js";
 import type { Rect } from "./types.js";

@@ -1,7 +1,7 @@
 import ELKModule from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode, ElkPort, LayoutOptions } from "elkjs/lib/elk-api.js";
-import type { Direction } from "../render/options.js";
-import type { Point } from "../scene/types.js";
+import type { Direction } from "../options/figure.js";
+import type { Point } from "../geometry/types.js";
 import type { DrawnEdge, DrawnFrame } from "./drawn.js";
 import type { NodeGeometry } from "./node-geometry.js";
 import type { Rect } from "./types.js";

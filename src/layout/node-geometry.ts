@@ -1,8 +1,9 @@
-import type { RenderOptions } from "../render/options.js";
-import type { Point } from "../scene/types.js";
+import type { RenderOptions } from "../options/figure.js";
+import type { Point } from "../geometry/types.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
-import { footprint, obliqueStep, type Bounds } from "./camera.js";
+import type { Bounds } from "../geometry/types.js";
+import { footprint, obliqueStep } from "./camera.js";
 import type { DrawnNode } from "./drawn.js";
 import { detailLine, formatCount, formatShape, nameLines } from "./labels.js";
 import { blockExtent, type Extent } from "./scale.js";

@@ -1,5 +1,5 @@
 import type { Shape } from "../graph/types.js";
-import type { Direction, ScaleKind } from "../render/options.js";
+import type { Direction, ScaleKind } from "../options/figure.js";
 
 /** Extents of a block in points: x and y on the page, z along the receding axis. */
 export interface Extent {

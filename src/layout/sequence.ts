@@ -6,8 +6,8 @@
  */
 
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
-import type { RenderOptions } from "../render/options.js";
-import type { Point } from "../scene/types.js";
+import type { RenderOptions } from "../options/figure.js";
+import type { Point } from "../geometry/types.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import type { LabelStyle, PlacedLabel } from "./types.js";

@@ -1,8 +1,8 @@
 import type { Shape } from "../graph/types.js";
 import type { OpCategory } from "../ops/types.js";
-import type { RenderOptions } from "../render/options.js";
+import type { RenderOptions } from "../options/figure.js";
 import type { Theme } from "../themes/types.js";
-import type { Point } from "../scene/types.js";
+import type { Point, Rect } from "../geometry/types.js";
 import type { ArithmeticFigure } from "./arithmetic.js";
 import type { Band } from "./drawn.js";
 import type { NeuronFigure } from "./neurons.js";
@@ -10,12 +10,7 @@ import type { ReceptiveFigure } from "./receptive.js";
 import type { SequenceFigure } from "./sequence.js";
 import type { Extent } from "./scale.js";
 
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Rect } from "../geometry/types.js";
 
 /** Which text style of the theme a label uses. */
 export type LabelStyle = keyof Theme["text"];

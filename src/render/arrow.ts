@@ -5,7 +5,7 @@
  * thick line's square end never shows past the tip.
  */
 
-import type { PathCommand, Point } from "../scene/types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
 
 export interface ArrowHead {
   /** The tip and the two barbs: a closed triangle in scene coordinates. */

@@ -9,7 +9,8 @@
  */
 
 import PDFDocument from "pdfkit";
-import type { Color, PathCommand, Point, Primitive, Scene, Stroke, TextPrimitive } from "../scene/types.js";
+import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
+import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
 import { openFont } from "../text/measure.js";
 import { anchorOffset } from "../text/outline.js";

@@ -31,7 +31,8 @@
 import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type * as Fontkit from "fontkit";
-import type { Point, Primitive, Scene } from "../scene/types.js";
+import type { Point } from "../geometry/types.js";
+import type { Primitive, Scene } from "../scene/types.js";
 import type { Theme } from "../themes/types.js";
 import { bundledFontNames } from "../text/fonts.js";
 import { fontkit } from "../text/measure.js";

@@ -1,4 +1,5 @@
-import type { PathCommand, Primitive, Scene, Stroke, TextPrimitive } from "../scene/types.js";
+import type { PathCommand, Stroke } from "../geometry/types.js";
+import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { openFont, tabledFace } from "../text/measure.js";
 import { textOutline } from "../text/outline.js";
 import { arrowHead } from "./arrow.js";

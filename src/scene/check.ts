@@ -1,5 +1,6 @@
 import { measureText } from "../text/measure.js";
-import type { Point, Primitive, Scene, TextPrimitive } from "./types.js";
+import type { Point } from "../geometry/types.js";
+import type { Primitive, Scene, TextPrimitive } from "./types.js";
 
 /** A defect a reviewer would circle on a figure. */
 export interface SceneProblem {

@@ -1,4 +1,4 @@
-import type { Color } from "./types.js";
+import type { Color } from "../geometry/types.js";
 
 function clamp(v: number): number {
   return Math.max(0, Math.min(255, Math.round(v)));

@@ -2,7 +2,8 @@ import type { Projector } from "../layout/camera.js";
 import type { Extent } from "../layout/scale.js";
 import type { Theme } from "../themes/types.js";
 import { shade } from "./color.js";
-import type { Color, Point, Primitive } from "./types.js";
+import type { Color, Point } from "../geometry/types.js";
+import type { Primitive } from "./types.js";
 
 /** One slab of a block along the flow axis: the block itself, or a folded activation band. */
 export interface Segment {

@@ -1,4 +1,4 @@
-import type { PathCommand, Point } from "./types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
 
 /** The outline an edge attaches to: a block's convex silhouette, or the ⊕ circle. */
 export type Outline = { kind: "polygon"; points: Point[] } | { kind: "circle"; center: Point; radius: number };

@@ -1,6 +1,7 @@
 import type { PlacedLabel } from "../layout/types.js";
 import { fontOf, type Theme } from "../themes/index.js";
-import type { Point, TextPrimitive } from "./types.js";
+import type { Point } from "../geometry/types.js";
+import type { TextPrimitive } from "./types.js";
 
 /** A label the layout placed, as a text primitive in the theme's style for it. */
 export function labelText(l: PlacedLabel, theme: Theme, owner: string): TextPrimitive {

@@ -1,6 +1,6 @@
 import type { OpCategory } from "../ops/types.js";
 import { obliqueStep } from "../layout/camera.js";
-import type { CameraOptions } from "../render/options.js";
+import type { CameraOptions } from "../options/figure.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawCuboid } from "./cuboid.js";

@@ -8,7 +8,8 @@
 import type { NeuronColumn, NeuronFigure } from "../layout/neurons.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
-import type { Point, Primitive } from "./types.js";
+import type { Point } from "../geometry/types.js";
+import type { Primitive } from "./types.js";
 import { labelText } from "./label.js";
 
 /** Dense connections are many: thinner and lighter than block edges so neurons stay the subject. */

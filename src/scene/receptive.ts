@@ -5,7 +5,8 @@
 
 import { FIELD_STROKE, type ReceptiveFigure, type ReceptiveGrid } from "../layout/receptive.js";
 import type { Theme } from "../themes/index.js";
-import type { PathCommand, Point, Primitive } from "./types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
+import type { Primitive } from "./types.js";
 import { labelText, rectangle } from "./label.js";
 
 /**

@@ -7,7 +7,8 @@
 import type { SequenceFigure, SequenceNode } from "../layout/sequence.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
-import type { PathCommand, Point, Primitive } from "./types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
+import type { Primitive } from "./types.js";
 import { labelText } from "./label.js";
 
 function fillOf(node: SequenceNode, theme: Theme): string {

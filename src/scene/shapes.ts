@@ -1,5 +1,6 @@
 import type { Rect } from "../layout/types.js";
-import type { PathCommand, Point, Primitive } from "./types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
+import type { Primitive } from "./types.js";
 
 /** A rectangle with rounded corners, as path commands (frames around blocks). */
 export function frameOutline(box: Rect, radius: number): PathCommand[] {

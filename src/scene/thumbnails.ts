@@ -3,7 +3,8 @@ import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
 import { signedArea } from "./cuboid.js";
 import { encodeRgbPng } from "./png.js";
-import type { ImagePrimitive, Point } from "./types.js";
+import type { Point } from "../geometry/types.js";
+import type { ImagePrimitive } from "./types.js";
 
 export type Colormap = "grey" | "viridis" | "diverging";
 export const COLORMAPS: readonly Colormap[] = ["grey", "viridis", "diverging"];

@@ -4,38 +4,9 @@
  * never needs to know what a layer or a camera is.
  */
 
-/** `#rrggbb`, or "none". */
-export type Color = string;
+import type { Color, FontSpec, Paint, PathCommand, Point } from "../geometry/types.js";
 
-export interface Stroke {
-  color: Color;
-  width: number;
-  dash?: number[];
-  join?: "miter" | "round" | "bevel";
-  cap?: "butt" | "round" | "square";
-}
-
-export interface Paint {
-  fill?: Color;
-  fillOpacity?: number;
-  stroke?: Stroke;
-}
-
-export type Point = [number, number];
-
-export type PathCommand =
-  | { op: "M"; to: Point }
-  | { op: "L"; to: Point }
-  | { op: "C"; c1: Point; c2: Point; to: Point }
-  | { op: "Z" };
-
-/** The font of a text primitive; `family` is a key of the font registry (`src/text/fonts.ts`). */
-export interface FontSpec {
-  family: string;
-  weight: "normal" | "bold";
-  style: "normal" | "italic";
-  size: number;
-}
+export type { Color, FontSpec, Paint, PathCommand, Point, Stroke } from "../geometry/types.js";
 
 interface PrimitiveBase {
   /** Node, edge or frame id this primitive draws; used by geometric checks and ids. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import type { FontSpec } from "../scene/types.js";
+import type { FontSpec } from "../geometry/types.js";
 
 const require = createRequire(import.meta.url);
 

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { basename } from "node:path";
 import type * as Fontkit from "fontkit";
-import type { FontSpec } from "../scene/types.js";
+import type { FontSpec } from "../geometry/types.js";
 import { fontFile } from "./fonts.js";
 import { FACES, PAIR, type ContextMetrics, type FaceMetrics } from "./metrics-data.js";
 import { shapedAdvance } from "./shaping.js";

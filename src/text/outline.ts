@@ -5,7 +5,8 @@
  * outline lines up with the `<text>` element it replaces and with the PDF.
  */
 
-import type { PathCommand, Point, TextPrimitive } from "../scene/types.js";
+import type { PathCommand, Point } from "../geometry/types.js";
+import type { TextPrimitive } from "../scene/types.js";
 import { openFont } from "./measure.js";
 import { shapeText } from "./shaping.js";
 

@@ -1,7 +1,7 @@
 import { mono } from "./mono.js";
 import { paper } from "./paper.js";
 import type { Theme, TextStyle } from "./types.js";
-import type { FontSpec } from "../scene/types.js";
+import type { FontSpec } from "../geometry/types.js";
 import { visio } from "./visio.js";
 
 export type { Theme, TextStyle, CategoryStyle } from "./types.js";

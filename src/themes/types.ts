@@ -1,5 +1,5 @@
 import type { OpCategory } from "../ops/types.js";
-import type { Color } from "../scene/types.js";
+import type { Color } from "../geometry/types.js";
 
 /** Fill and outline of one layer kind; the top and side faces are shaded from `fill`. */
 export interface CategoryStyle {

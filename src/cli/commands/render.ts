@@ -5,7 +5,7 @@ import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
 import type { AnalyzedGraph } from "../../analyze/types.js";
 import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
-import { figureOverrides } from "../../render/options.js";
+import { figureOverrides } from "../../graph/figure-settings.js";
 import { renderSvg } from "../../render/svg.js";
 import {
   fitToWidth,

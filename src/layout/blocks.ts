@@ -1,0 +1,95 @@
+import type { AnalyzedNetwork } from "../analyze/types.js";
+import type { Point } from "../geometry/types.js";
+import type { RenderOptions } from "../options/figure.js";
+import { fontOf, type Theme } from "../themes/index.js";
+import { measureText } from "../text/measure.js";
+import { drawnGraph, type DrawnNode } from "./drawn.js";
+import { directLayout } from "./direct.js";
+import type { ElkFrameInput, ElkInputNode } from "./elk.js";
+import { nodeParams } from "./labels.js";
+import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
+import type { LaidOutEdge, LaidOutFrame, LaidOutNode, PlacedLabel } from "./types.js";
+
+/** The blocks figure: every tensor a block, placed by the direct layout or by ELK. */
+export interface BlocksLayout {
+  width: number;
+  height: number;
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+  frames: LaidOutFrame[];
+}
+
+function place(labels: PlacedLabel[], dx: number, dy: number): PlacedLabel[] {
+  return labels.map((l) => ({ ...l, at: [l.at[0] + dx, l.at[1] + dy] as Point }));
+}
+
+function kernelOf(node: DrawnNode): [number, number] | undefined {
+  const k = node.layer.node.attrs["kernel"];
+  return Array.isArray(k) && k.length === 2 ? [k[0]!, k[1]!] : undefined;
+}
+
+/** Positions every block, merge, frame and edge of one network drawn as tensor blocks. */
+export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): Promise<BlocksLayout> {
+  const drawn = drawnGraph(network, options);
+  const params = new Map(network.layers.map((l) => [l.node.id, l.params]));
+  const paramsOf = (id: string): number => params.get(id) ?? 0;
+
+  const geometry = new Map<string, NodeGeometry>();
+  for (const n of drawn.nodes) {
+    geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockGeometry(n, theme, options, nodeParams(n, paramsOf)));
+  }
+  const frameFont = fontOf(theme, theme.text.frame);
+  const frameLabels = new Map<string, PlacedLabel>();
+  const elkFrames: ElkFrameInput[] = drawn.frames.map((f) => {
+    const text = f.repeat !== undefined ? `${f.label}  ×${f.repeat}` : f.label;
+    const m = measureText(text, frameFont);
+    frameLabels.set(f.id, { role: "label-frame", text, at: [0, 0], anchor: "start", style: "frame", width: m.width, ascent: m.ascent, descent: m.descent });
+    return { ...f, labelHeight: m.ascent + m.descent, labelWidth: m.width };
+  });
+  const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame }));
+  // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
+  // half second it takes to load, only for the rest (cross-connected towers, several inputs).
+  const elk =
+    directLayout(elkNodes, drawn.edges, elkFrames, options.direction) ??
+    (await (await import("./elk.js")).runElk(elkNodes, drawn.edges, elkFrames, options.direction));
+
+  const byId = new Map(network.layers.map((l) => [l.node.id, l]));
+  const nodes: LaidOutNode[] = drawn.nodes.map((n) => {
+    const g = geometry.get(n.id)!;
+    const box = elk.nodes.get(n.id)!;
+    // ELK placed the box; the block's front face sits at the box corner minus the local bounds.
+    const dx = box.x - g.bounds.left;
+    const dy = box.y - g.bounds.top;
+    const first = byId.get(n.layer.node.inputs[0] ?? "")?.shape;
+    return {
+      id: n.id,
+      kind: n.kind,
+      op: n.layer.node.op,
+      category: n.category,
+      members: n.members,
+      bands: n.bands,
+      shape: n.layer.shape,
+      kernel: kernelOf(n),
+      inputSpatial: first && first.length === 3 ? [first[0]!, first[1]!] : undefined,
+      repeat: n.repeat,
+      box,
+      origin: [dx, dy],
+      extent: g.extent,
+      labels: place(g.labels, dx, dy),
+      frame: n.frame,
+    };
+  });
+  const depthOf = new Map<string, number>();
+  const frames: LaidOutFrame[] = drawn.frames.map((f) => {
+    const depth = f.parent === undefined ? 0 : (depthOf.get(f.parent) ?? 0) + 1;
+    depthOf.set(f.id, depth);
+    const box = elk.frames.get(f.id)!;
+    const label = frameLabels.get(f.id)!;
+    // Shortcuts run along the left when the figure flows down, so the label moves right.
+    const right = options.direction === "down";
+    const at: Point = [right ? box.x + box.width - 6 : box.x + 6, box.y + 4 + label.ascent];
+    return { id: f.id, box, depth, repeat: f.repeat, label: { ...label, anchor: right ? "end" : "start", at } };
+  });
+  const edges = drawn.edges.map((e) => ({ ...e, points: elk.edges.get(e.id) ?? [] }));
+  return { width: elk.width, height: elk.height, nodes, edges, frames };
+}

@@ -1,0 +1,79 @@
+/**
+ * The figure options every stage may read: what a `figure { }` block and the command line
+ * can set, their defaults, and how layers of overrides merge. Imports only geometry.
+ */
+import type { CameraOptions } from "../geometry/types.js";
+
+export type { CameraOptions } from "../geometry/types.js";
+
+/** Which labels a figure shows. */
+export type LabelKind = "shape" | "name" | "channels" | "params";
+export const LABEL_KINDS: readonly LabelKind[] = ["shape", "name", "channels", "params"];
+
+export type ScaleKind = "log" | "linear" | "sqrt";
+export type Direction = "right" | "down";
+/**
+ * How layers are drawn: tensor blocks, or neurons as circles (`auto` picks neurons for networks
+ * of vectors and dense layers only); `arithmetic` draws one conv as input ∗ filter = output with
+ * the engine's numbers in the cells, `receptive` each layer's receptive field on the input grid.
+ */
+export type FigureStyle = "auto" | "blocks" | "neurons" | "arithmetic" | "receptive";
+export const FIGURE_STYLES: readonly FigureStyle[] = ["auto", "blocks", "neurons", "arithmetic", "receptive"];
+
+/** Every setting that shapes a figure, after merging defaults, `figure { }` blocks and flags. */
+export interface RenderOptions {
+  theme: string;
+  direction: Direction;
+  camera: CameraOptions;
+  scale: ScaleKind;
+  labels: LabelKind[];
+  legend: boolean;
+  /** Figure title; empty means none. */
+  title: string;
+  /** Fold activations, normalisation and dropout into the block they follow. */
+  fold: boolean;
+  /** Draw each `repeat` once with a `×N` badge. */
+  foldRepeats: boolean;
+  /** Draw kernel pyramids between blocks (the AlexNet figure). */
+  pyramids: boolean;
+  style: FigureStyle;
+  /** Neuron style: draw a bias unit (+1) feeding each dense layer. */
+  bias: boolean;
+  /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
+  edges: "directed" | "undirected";
+}
+
+/** A partial set of options, as written in a `figure { }` block or given as flags. */
+export type RenderOverrides = Partial<Omit<RenderOptions, "camera">> & { camera?: Partial<CameraOptions> };
+
+export const DEFAULT_OPTIONS: RenderOptions = {
+  theme: "paper",
+  direction: "right",
+  camera: { kind: "oblique", angle: 40, depth: 0.45, vanish: [0.5, -0.8] },
+  scale: "log",
+  labels: ["shape", "name"],
+  legend: true,
+  title: "",
+  fold: true,
+  foldRepeats: false,
+  pyramids: false,
+  style: "auto",
+  bias: false,
+  edges: "directed",
+};
+
+/** Applies overrides in order: later ones win, camera fields merge one by one. */
+export function mergeOptions(base: RenderOptions, ...layers: RenderOverrides[]): RenderOptions {
+  let merged: RenderOptions = { ...base, camera: { ...base.camera }, labels: [...base.labels] };
+  for (const layer of layers) {
+    const { camera, ...rest } = layer;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<RenderOptions>;
+    merged = { ...merged, ...defined, camera: { ...merged.camera } };
+    if (camera) {
+      for (const [k, v] of Object.entries(camera)) {
+        if (v !== undefined) (merged.camera as unknown as Record<string, unknown>)[k] = v;
+      }
+    }
+  }
+  return merged;
+}
