@@ -1,6 +1,6 @@
 import type { AttrValue, FigureSettings } from "./types.js";
 import { NetfigError } from "../lang/diagnostics.js";
-import { FIGURE_STYLES, LABEL_KINDS, type CameraOptions, type LabelKind, type RenderOverrides } from "../options/figure.js";
+import { FIGURE_STYLES, LABEL_KINDS, LAYOUT_ENGINES, MAX_ROWS, type CameraOptions, type LabelKind, type RenderOverrides } from "../options/figure.js";
 
 /**
  * Reads a `figure { }` block's raw settings into typed figure options; a bad value is an
@@ -99,6 +99,12 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         break;
       case "bias":
         out.bias = bool(key, value);
+        break;
+      case "rows":
+        out.rows = Math.round(num(key, value, 1, MAX_ROWS));
+        break;
+      case "layout":
+        out.layout = oneOf(key, value, LAYOUT_ENGINES);
         break;
       case "edges":
         out.edges = oneOf(key, value, ["directed", "undirected"] as const);

@@ -1,10 +1,11 @@
 import type { AnalyzedNetwork } from "../analyze/types.js";
+import { NetfigError } from "../lang/diagnostics.js";
 import type { Point } from "../geometry/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
-import { directLayout } from "./direct.js";
+import { directLayout } from "./direct/index.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
 import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
@@ -17,6 +18,8 @@ export interface BlocksLayout {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   frames: LaidOutFrame[];
+  /** Rows (columns when flowing down) the chain was broken into. */
+  rows: number;
 }
 
 function place(labels: PlacedLabel[], dx: number, dy: number): PlacedLabel[] {
@@ -49,9 +52,18 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
   const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame }));
   // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
   // half second it takes to load, only for the rest (cross-connected towers, several inputs).
-  const elk =
-    directLayout(elkNodes, drawn.edges, elkFrames, options.direction) ??
-    (await (await import("./elk.js")).runElk(elkNodes, drawn.edges, elkFrames, options.direction));
+  const direct = options.layout === "elk" ? undefined : directLayout(elkNodes, drawn.edges, elkFrames, { direction: options.direction, rows: options.rows });
+  if (options.layout === "direct" && direct === undefined) {
+    throw new NetfigError([
+      {
+        severity: "error",
+        message: `layout: ${network.network.name} is not a chain of series and parallel parts (cross connections or several inputs), so the direct layout cannot draw it`,
+        hint: "use layout auto or elk",
+      },
+    ]);
+  }
+  const elk = direct ?? (await (await import("./elk.js")).runElk(elkNodes, drawn.edges, elkFrames, options.direction));
+  const parts = direct?.parts ?? [];
 
   const byId = new Map(network.layers.map((l) => [l.node.id, l]));
   const nodes: LaidOutNode[] = drawn.nodes.map((n) => {
@@ -80,16 +92,21 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
     };
   });
   const depthOf = new Map<string, number>();
-  const frames: LaidOutFrame[] = drawn.frames.map((f) => {
+  // A frame cut by row breaks is drawn once per row, each part with the frame's label.
+  const pieces = [
+    ...drawn.frames.map((f) => ({ id: f.id, frame: f })),
+    ...parts.map((p) => ({ id: p.id, frame: drawn.frames.find((f) => f.id === p.of)! })),
+  ];
+  const frames: LaidOutFrame[] = pieces.map(({ id, frame: f }) => {
     const depth = f.parent === undefined ? 0 : (depthOf.get(f.parent) ?? 0) + 1;
     depthOf.set(f.id, depth);
-    const box = elk.frames.get(f.id)!;
+    const box = elk.frames.get(id)!;
     const label = frameLabels.get(f.id)!;
     // Shortcuts run along the left when the figure flows down, so the label moves right.
     const right = options.direction === "down";
     const at: Point = [right ? box.x + box.width - 6 : box.x + 6, box.y + 4 + label.ascent];
-    return { id: f.id, box, depth, repeat: f.repeat, label: { ...label, anchor: right ? "end" : "start", at } };
+    return { id, box, depth, repeat: f.repeat, label: { ...label, anchor: right ? "end" : "start", at } };
   });
   const edges = drawn.edges.map((e) => ({ ...e, points: elk.edges.get(e.id) ?? [] }));
-  return { width: elk.width, height: elk.height, nodes, edges, frames };
+  return { width: elk.width, height: elk.height, rows: direct?.rows ?? 1, nodes, edges, frames };
 }

@@ -41,7 +41,16 @@ export interface RenderOptions {
   bias: boolean;
   /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
   edges: "directed" | "undirected";
+  /** Blocks: break the chain into this many rows (columns when flowing down). */
+  rows: number;
+  /** Blocks: which layout places them; `auto` is the direct layout where it applies, ELK elsewhere. */
+  layout: LayoutEngine;
 }
+
+export type LayoutEngine = "auto" | "direct" | "elk";
+export const LAYOUT_ENGINES: readonly LayoutEngine[] = ["auto", "direct", "elk"];
+/** More rows than this is never what a figure wants (and keeps `rows 1e9` from costing anything). */
+export const MAX_ROWS = 24;
 
 /** A partial set of options, as written in a `figure { }` block or given as flags. */
 export type RenderOverrides = Partial<Omit<RenderOptions, "camera">> & { camera?: Partial<CameraOptions> };
@@ -60,6 +69,8 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   style: "auto",
   bias: false,
   edges: "directed",
+  rows: 1,
+  layout: "auto",
 };
 
 /** Applies overrides in order: later ones win, camera fields merge one by one. */

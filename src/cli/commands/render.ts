@@ -38,6 +38,8 @@ interface RenderFlags extends ActivationFlags {
   fold?: boolean;
   foldRepeats?: boolean;
   pyramids?: boolean;
+  rows?: string;
+  layout?: string;
   network?: string;
   textAsPaths?: boolean;
   watch?: boolean;
@@ -53,7 +55,7 @@ const FORMATS = [".svg", ".pdf", ".png"];
 /** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
 function flagOverrides(flags: RenderFlags): LayoutRequest {
   const settings: FigureSettings = {};
-  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids"] as const;
+  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout"] as const;
   for (const key of keys) {
     const value = flags[key];
     // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
@@ -192,6 +194,8 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
     .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block)")
     .option("--pyramids", "draw kernel pyramids from each block to the next")
+    .option("--rows <n>", "break a long network into N rows (columns when flowing down), at stage boundaries first; --width chooses by itself")
+    .option("--layout <engine>", "what places the blocks: auto (default: the direct layout where it applies, ELK elsewhere), direct or elk")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
     .option("--width <length>", "printed width, e.g. 85mm (one column), 178mm (two), 3.5in or 240pt; the figure is laid out again for it, not shrunk")

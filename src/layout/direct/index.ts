@@ -8,14 +8,31 @@
  * they skip into the ⊕, side outputs hang below the path where they branch off, and
  * frames are the bounding boxes of contiguous runs with room for their labels.
  *
+ * A long chain can be broken into rows (columns when it flows down; see wrap.ts): each
+ * row is laid out as a chain of its own, the rows stack across the flow, and the
+ * hand-over from one row's end to the next row's start is one routed return line.
+ *
  * Graphs that do not decompose (AlexNet's cross-tower connections, several inputs, frames
  * that cut across a fan) get `undefined`, and the caller falls back to ELK.
  */
-import type { Direction } from "../options/figure.js";
-import type { Point } from "../geometry/types.js";
-import type { DrawnEdge } from "./drawn.js";
-import type { ElkFrameInput, ElkInputNode, ElkResult } from "./elk.js";
-import type { Rect } from "./types.js";
+import type { Direction } from "../../options/figure.js";
+import type { Point, Rect } from "../../geometry/types.js";
+import type { DrawnEdge } from "../drawn.js";
+import type { ElkFrameInput, ElkInputNode, ElkResult } from "../elk.js";
+import {
+  decompose,
+  fail,
+  groupFrames,
+  lastNode,
+  nodesOf,
+  NotSeriesParallel,
+  type Flow,
+  type Item,
+  type ParallelItem,
+  type SideItem,
+  type Size,
+} from "./structure.js";
+import { atomsOf, breakRows, rowChain } from "./wrap.js";
 
 // The same spacing ELK is given (elk.ts), so both layouts draw alike.
 /** Between consecutive blocks along the flow. */
@@ -29,245 +46,30 @@ const LEAD = 7;
 /** Room inside a fan before and after its branches, where the edges split and meet. */
 const FAN = 8;
 const FRAME_PAD = 9;
+/** Between one row and the next; the return line runs along its middle. */
+const ROW_GAP = 22;
+/** How far the return line runs past a row's end and before the next row's start. */
+const RETURN = 10;
 
-type Item = NodeItem | ParallelItem | SideItem | GroupItem;
-
-interface NodeItem {
-  kind: "node";
-  id: string;
+export interface DirectOptions {
+  direction: Direction;
+  /** Break the chain into this many rows (columns when flowing down); 1 by default. */
+  rows?: number;
 }
 
-interface Branch {
-  items: Item[];
-  /** Its edge enters the join from the side (a residual shortcut). */
-  shortcut: boolean;
-  /** Placed: the branch's axis, across the flow. */
-  axis: number;
-  /** Placed: where the branch starts along the flow. */
-  start: number;
+/** The positions, and for a wrapped figure how many rows it came to and the frames it cut. */
+export interface DirectResult extends ElkResult {
+  rows: number;
+  /** Frames cut by a row break: each later part's id and the frame it continues. */
+  parts: { id: string; of: string }[];
 }
 
-/** Branches from `fork` that meet again at `join` (a fan, a residual block). */
-interface ParallelItem {
-  kind: "parallel";
-  fork: string;
-  join: string;
-  branches: Branch[];
-  start: number;
-  end: number;
-  axis: number;
-}
-
-/** A chain that leaves the path at `fork` and ends in an output of its own. */
-interface SideItem {
-  kind: "side";
-  fork: string;
-  items: Item[];
-  start: number;
-  axis: number;
-}
-
-/** A drawn frame around a contiguous run of a chain. */
-interface GroupItem {
-  kind: "group";
-  frame: string;
-  items: Item[];
-}
-
-/** A measured piece: its length along the flow, its reach on both sides of its axis. */
-interface Size {
-  len: number;
-  lo: number;
-  hi: number;
-}
-
-/** Flow coordinates: u along the flow, v across it (negative v is where shortcuts run). */
-type Flow = [number, number];
-
-class NotSeriesParallel extends Error {}
-
-function fail(why: string): never {
-  throw new NotSeriesParallel(why);
-}
-
-/** Splits the graph into series and parallel parts, or says it cannot. */
-function decompose(nodes: ElkInputNode[], edges: DrawnEdge[]): Item[] {
-  const index = new Map(nodes.map((n, i) => [n.id, i]));
-  const succ = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
-  const indegree = new Map<string, number>(nodes.map((n) => [n.id, 0]));
-  for (const e of edges) {
-    if ((index.get(e.from) ?? Infinity) >= (index.get(e.to) ?? -Infinity)) fail("edges against declaration order");
-    succ.get(e.from)!.push(e.to);
-    indegree.set(e.to, indegree.get(e.to)! + 1);
-  }
-  const sources = nodes.filter((n) => indegree.get(n.id) === 0);
-  if (sources.length !== 1) fail("not exactly one input");
-  const sinks = nodes.filter((n) => succ.get(n.id)!.length === 0);
-
-  const reaching = new Map<string, Set<string>>();
-  const pred = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
-  for (const e of edges) pred.get(e.to)!.push(e.from);
-  /**
-   * Everything from the `floor`-th node on with a path to `target`, the target included.
-   * Only nodes after a walk's start matter to it, so the search stops there: each residual
-   * block searches itself, not the whole network before it, and the layout stays linear.
-   */
-  const reaches = (target: string, floor: number): Set<string> => {
-    const key = `${target}\u0000${floor}`;
-    let set = reaching.get(key);
-    if (set) return set;
-    set = new Set([target]);
-    const stack = [target];
-    while (stack.length > 0) {
-      for (const p of pred.get(stack.pop()!)!) if (!set.has(p) && index.get(p)! >= floor) (set.add(p), stack.push(p));
-    }
-    reaching.set(key, set);
-    return set;
-  };
-  /** The output a side chain ends in: the last declared one it reaches. */
-  const sinkOf = (start: string): string => {
-    const found = sinks.filter((s) => reaches(s.id, index.get(start)!).has(start));
-    return found[found.length - 1]!.id;
-  };
-  /**
-   * Where the branches out of `fork` meet again: scanning in topological order, the first
-   * node that every pending edge enters.
-   */
-  const joinOf = (fork: string, outs: string[], within: Set<string>): string => {
-    const pending = new Map<string, number>();
-    let open = 0;
-    for (const s of outs) (pending.set(s, (pending.get(s) ?? 0) + 1), open++);
-    for (let i = index.get(fork)! + 1; i < nodes.length; i++) {
-      const u = nodes[i]!.id;
-      const count = pending.get(u);
-      if (count === undefined) continue;
-      pending.delete(u);
-      open -= count;
-      if (open === 0) return u;
-      for (const w of succ.get(u)!) if (within.has(w)) (pending.set(w, (pending.get(w) ?? 0) + 1), open++);
-    }
-    return fail("branches never meet");
-  };
-
-  const placed = new Set<string>();
-  let used = 0;
-  /** The chain from `start` up to `stop` (exclusive), or to the output `toward` when `stop` is undefined. */
-  const walk = (start: string, stop: string | undefined, toward: string): Item[] => {
-    const items: Item[] = [];
-    const within = reaches(toward, index.get(start)!);
-    let v = start;
-    for (;;) {
-      if (placed.has(v)) fail(`${v} reached twice`);
-      placed.add(v);
-      items.push({ kind: "node", id: v });
-      const outs = succ.get(v)!;
-      const onward = outs.filter((s) => within.has(s));
-      for (const s of outs.filter((s) => !within.has(s))) {
-        used++;
-        items.push({ kind: "side", fork: v, items: walk(s, undefined, sinkOf(s)), start: 0, axis: 0 });
-      }
-      if (onward.length === 0) {
-        if (stop !== undefined) fail(`${v} ends before ${stop}`);
-        return items;
-      }
-      let next: string;
-      if (onward.length === 1) {
-        next = onward[0]!;
-        used++;
-      } else {
-        next = joinOf(v, onward, within);
-        const fork = v;
-        const join = next;
-        const branches = onward.map((s): Branch => {
-          used++;
-          if (s === join) return { items: [], shortcut: false, axis: 0, start: 0 };
-          // The walk counts the branch's edge into the join as its last step.
-          return { items: walk(s, join, join), shortcut: false, axis: 0, start: 0 };
-        });
-        items.push({ kind: "parallel", fork, join, branches, start: 0, end: 0, axis: 0 });
-      }
-      if (next === stop) return items;
-      v = next;
-    }
-  };
-  const chain = walk(sources[0]!.id, undefined, sinks[sinks.length - 1]!.id);
-  if (placed.size !== nodes.length || used !== edges.length) fail("edges outside the series-parallel structure");
-  return chain;
-}
-
-/** The last node of a branch: the one whose edge enters the join. */
-function lastNode(items: Item[]): string | undefined {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i]!;
-    if (item.kind === "node") return item.id;
-    if (item.kind === "parallel") return item.join;
-    if (item.kind === "group") return lastNode(item.items);
-  }
-  return undefined;
-}
-
-function nodesOf(items: Item[], out: string[] = []): string[] {
-  for (const item of items) {
-    if (item.kind === "node") out.push(item.id);
-    else if (item.kind === "parallel") for (const b of item.branches) nodesOf(b.items, out);
-    else nodesOf(item.items, out);
-  }
-  return out;
-}
-
-function commonPrefix(paths: string[][]): string[] {
-  if (paths.length === 0) return [];
-  const first = paths[0]!;
-  let n = first.length;
-  for (const p of paths) {
-    let i = 0;
-    while (i < n && p[i] === first[i]) i++;
-    n = i;
-  }
-  return first.slice(0, n);
-}
-
-/**
- * Wraps contiguous runs of a chain that share a frame into groups, outermost first. A
- * frame must come out as exactly one group, or it cuts across the structure.
- */
-function groupFrames(chain: Item[], pathOf: (id: string) => string[]): Item[] {
-  const seen = new Set<string>();
-  const pathOfItem = (item: Item, before: string | undefined): string[] => {
-    if (item.kind === "node") return pathOf(item.id);
-    const paths = nodesOf(item.kind === "parallel" ? item.branches.flatMap((b) => b.items) : item.items).map(pathOf);
-    // A side chain sits beside the node it leaves from: no deeper than that node's frames.
-    if (item.kind === "side" && before !== undefined) paths.push(pathOf(before));
-    return commonPrefix(paths);
-  };
-  const group = (items: Item[], depth: number): Item[] => {
-    const out: Item[] = [];
-    let before: string | undefined;
-    const paths = items.map((item) => {
-      const path = pathOfItem(item, before);
-      before = lastNode([item]) ?? before;
-      return path;
-    });
-    for (let i = 0; i < items.length; ) {
-      const frame = paths[i]![depth];
-      if (frame === undefined) {
-        const item = items[i]!;
-        if (item.kind === "parallel") for (const b of item.branches) b.items = group(b.items, depth);
-        else if (item.kind === "side") item.items = group(item.items, depth);
-        out.push(item);
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < items.length && paths[j]![depth] === frame) j++;
-      if (seen.has(frame)) fail(`frame ${frame} is not contiguous`);
-      seen.add(frame);
-      out.push({ kind: "group", frame, items: group(items.slice(i, j), depth + 1) });
-      i = j;
-    }
-    return out;
-  };
-  return group(chain, 0);
+/** The chain with the fan it opens with (if any, inside frames too) leaving from `fork` instead. */
+function forkAt(items: Item[], fork: string): Item[] {
+  const [first, ...rest] = items;
+  if (first?.kind === "parallel") return [{ ...first, fork }, ...rest];
+  if (first?.kind === "group") return [{ ...first, items: forkAt(first.items, fork) }, ...rest];
+  return items;
 }
 
 /**
@@ -278,8 +80,8 @@ export function directLayout(
   nodes: ElkInputNode[],
   edges: DrawnEdge[],
   frames: ElkFrameInput[],
-  direction: Direction,
-): ElkResult | undefined {
+  { direction, rows: rowsAsked = 1 }: DirectOptions,
+): DirectResult | undefined {
   if (nodes.length === 0) return undefined;
   const right = direction === "right";
   let chain: Item[];
@@ -412,7 +214,52 @@ export function directLayout(
     }
     return { len, lo, hi };
   };
-  const total = measureChain(chain);
+  // Rows: the chain broken at its best break points, each row a chain of its own. A row
+  // after the first opens with a stand-in for the previous row's last node, so that the
+  // edges leaving it (a fan's, a shortcut's) start where the return line arrives.
+  const parts: { id: string; of: string }[] = [];
+  const standIn = new Map<string, string>();
+  let rowChains: Item[][] = [chain];
+  if (rowsAsked > 1) {
+    const atoms = atomsOf(chain, rowsAsked, { gap: GAP, measure: (items) => measureChain(items) });
+    const starts = breakRows(atoms, rowsAsked, GAP);
+    const seen = new Map<string, number>();
+    const partId = (frame: string): string => {
+      const n = (seen.get(frame) ?? 0) + 1;
+      seen.set(frame, n);
+      if (n === 1) return frame;
+      const id = `${frame}#${n}`;
+      frameById.set(id, { ...frameById.get(frame)!, id });
+      parts.push({ id, of: frame });
+      return id;
+    };
+    rowChains = starts.map((start, r) => {
+      const row = rowChain(atoms.slice(start, starts[r + 1] ?? atoms.length), partId);
+      if (r === 0) return row;
+      const id = `\u0000row${r}`;
+      local.set(id, { size: { len: 0, lo: 0, hi: 0 }, side: [0, 0] });
+      return [{ kind: "node", id }, ...forkAt(row, id)];
+    });
+    // Each stand-in takes the place of the last node of the row before it.
+    rowChains.forEach((_, r) => {
+      if (r > 0) standIn.set(`\u0000row${r}`, lastNode(rowChains[r - 1]!) ?? fail("empty row"));
+    });
+  }
+  const wrapped = rowChains.length > 1;
+  const lead = wrapped ? RETURN : 0;
+  const rowAxes: number[] = [];
+  const rowSizes: Size[] = rowChains.map((row) => measureChain(row));
+  let bottom = 0;
+  rowSizes.forEach((size, r) => {
+    const axis = r === 0 ? 0 : bottom + ROW_GAP - size.lo;
+    rowAxes.push(axis);
+    bottom = axis + size.hi;
+  });
+  const total: Size = {
+    len: Math.max(...rowSizes.map((s) => s.len)) + (wrapped ? lead + RETURN : 0),
+    lo: rowSizes[0]!.lo,
+    hi: bottom,
+  };
 
   // Placing, top down, in flow coordinates.
   const boxes = new Map<string, { u: number; axis: number }>();
@@ -451,7 +298,7 @@ export function directLayout(
       }
     }
   };
-  placeChain(chain, 0, 0);
+  rowChains.forEach((row, r) => placeChain(row, lead, rowAxes[r]!));
 
   // Edges, in flow coordinates, from the out port to the in (or side) port.
   const routes = new Map<string, Flow[]>();
@@ -475,8 +322,20 @@ export function directLayout(
     if (item.kind === "group") return entryNode(item.items[0]!);
     return undefined;
   };
+  /** The return line from the end of the row before into a stand-in's place at a row's start. */
+  const handOver = (id: string): Flow[] => {
+    const r = Number(id.slice("\u0000row".length));
+    const [ue, ve] = outPort(standIn.get(id)!);
+    // Past everything in the row before, frames included, before turning back.
+    const turn = Math.max(ue, lead + rowSizes[r - 1]!.len) + RETURN;
+    const middle = rowAxes[r - 1]! + rowSizes[r - 1]!.hi + ROW_GAP / 2;
+    const [us, vs] = inPort(id);
+    return [[ue, ve], [turn, ve], [turn, middle], [us - lead, middle], [us - lead, vs]];
+  };
   const route = (from: string, to: string, points: Flow[]): void => {
-    routes.set(edgeId.get(`${from}\u0000${to}`)!.id, points);
+    const source = standIn.get(from);
+    if (source === undefined) routes.set(edgeId.get(`${from}\u0000${to}`)!.id, points);
+    else routes.set(edgeId.get(`${source}\u0000${to}`)!.id, [...handOver(from), ...points]);
   };
   const routeChain = (items: Item[]): void => {
     let previous: string | undefined;
@@ -528,14 +387,16 @@ export function directLayout(
       route(from, item.join, into);
     }
   };
-  routeChain(chain);
+  for (const row of rowChains) routeChain(row);
 
   // To the page: u and v become x and y (or y and x), shifted so nothing is negative.
   const top = -total.lo;
   const page = ([u, v]: Flow): Point => (right ? [u, v + top] : [v + top, u]);
   const rect = (u: number, v: number, len: number, breadth: number): Rect =>
     right ? { x: u, y: v + top, width: len, height: breadth } : { x: v + top, y: u, width: breadth, height: len };
-  const result: ElkResult = {
+  const result: DirectResult = {
+    rows: rowChains.length,
+    parts,
     nodes: new Map(),
     frames: new Map(),
     edges: new Map(),
@@ -547,10 +408,7 @@ export function directLayout(
     const { size } = local.get(n.id)!;
     result.nodes.set(n.id, rect(u, axis + size.lo, size.len, size.hi - size.lo));
   }
-  for (const f of frames) {
-    const b = frameBoxes.get(f.id);
-    if (b) result.frames.set(f.id, rect(b.u, b.v, b.len, b.breadth));
-  }
+  for (const [id, b] of frameBoxes) result.frames.set(id, rect(b.u, b.v, b.len, b.breadth));
   for (const e of edges) result.edges.set(e.id, (routes.get(e.id) ?? []).map(page));
   return result;
 }
