@@ -1,6 +1,7 @@
 /**
  * The PDF as a journal's checker and a LaTeX paper see it, checked with the real tools:
- * qpdf, poppler (pdffonts, pdfinfo, pdftotext, pdftoppm) and pdflatex.
+ * qpdf, poppler (pdffonts, pdfinfo, pdftotext, pdftoppm) and pdflatex. Each test skips,
+ * saying what to install, where its tool is missing, and fails under CI (tools.ts).
  */
 
 import { readFileSync } from "node:fs";
@@ -8,11 +9,12 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
-import { fitToWidth, parseLength, scaleScene } from "../../src/render/sizing.js";
+import { parseLength } from "../../src/options/print.js";
+import { fitToWidth, scaleScene } from "../../src/render/sizing.js";
 import type { Scene } from "../../src/scene/types.js";
 import { layoutFixture } from "./fixture.js";
 import { sceneToSvg } from "./svg.js";
-import { compareImages, decodePng, run, tempDir, uncompressedPdf, writeTemp } from "./tools.js";
+import { compareImages, decodePng, needTools, run, tempDir, uncompressedPdf, writeTemp } from "./tools.js";
 
 const FONT_SIZE = 8;
 const width = parseLength("85mm");
@@ -34,14 +36,16 @@ beforeAll(async () => {
 });
 
 describe("renderPdf", () => {
-  it("passes qpdf --check", () => {
+  it("passes qpdf --check", (ctx) => {
+    needTools(ctx, "qpdf");
     const r = run("qpdf", ["--check", pdfPath]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("No syntax or stream encoding errors found");
   });
 
-  it("embeds and subsets every font (pdffonts)", () => {
+  it("embeds and subsets every font (pdffonts)", (ctx) => {
+    needTools(ctx, "pdffonts", "qpdf");
     const r = run("pdffonts", [pdfPath]);
     expect(r.status).toBe(0);
     const rows = r.stdout.trim().split("\n").slice(2);
@@ -56,7 +60,8 @@ describe("renderPdf", () => {
     expect(uncompressedPdf(pdfPath)).not.toMatch(/\/BaseFont \/(Helvetica|Times|Courier)/);
   });
 
-  it("makes the page the requested width and the scene's height", () => {
+  it("makes the page the requested width and the scene's height", (ctx) => {
+    needTools(ctx, "pdfinfo");
     const r = run("pdfinfo", [pdfPath]);
     const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(r.stdout);
     expect(size, r.stdout).not.toBeNull();
@@ -65,7 +70,8 @@ describe("renderPdf", () => {
     expect(r.stdout).toMatch(/Title:\s+netfig export test/);
   });
 
-  it("sets the labels at the requested font size", () => {
+  it("sets the labels at the requested font size", (ctx) => {
+    needTools(ctx, "qpdf");
     const content = uncompressedPdf(pdfPath);
     const sizes = [...content.matchAll(/\/F\d+ ([\d.]+) Tf/g)].map((m) => Number(m[1]));
     // One Tf per script run of each label; the title is 1.25× the label size, all else exactly 8 pt.
@@ -76,7 +82,8 @@ describe("renderPdf", () => {
     expect(content).not.toMatch(/^(?!1 0 0 1 )[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ Tm$/m);
   });
 
-  it("keeps text real and selectable, including × and Greek", () => {
+  it("keeps text real and selectable, including × and Greek", (ctx) => {
+    needTools(ctx, "pdftotext");
     const r = run("pdftotext", ["-layout", pdfPath, "-"]);
     expect(r.status).toBe(0);
     for (const label of ["224×224×3", "112×112×64", "conv1 α=0.5", "fc β·λ μ", "ResNet block", "C=64"]) {
@@ -84,7 +91,8 @@ describe("renderPdf", () => {
     }
   });
 
-  it("puts text where the scene says: baseline at `at`, anchored by the measured width", () => {
+  it("puts text where the scene says: baseline at `at`, anchored by the measured width", (ctx) => {
+    needTools(ctx, "pdftotext");
     const r = run("pdftotext", ["-bbox", pdfPath, "-"]);
     const words = [...r.stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
       x0: Number(m[1]),
@@ -107,7 +115,8 @@ describe("renderPdf", () => {
     }
   });
 
-  it("renders with pdftoppm", () => {
+  it("renders with pdftoppm", (ctx) => {
+    needTools(ctx, "pdftoppm");
     const r = run("pdftoppm", ["-png", "-r", "144", "-singlefile", pdfPath, join(dir, "page")]);
     expect(r.status, r.stderr).toBe(0);
     const page = decodePng(readFileSync(join(dir, "page.png")));
@@ -115,7 +124,8 @@ describe("renderPdf", () => {
     expect(Math.abs(page.height - (scene.height * 144) / 72)).toBeLessThanOrEqual(1);
   });
 
-  it("looks like the SVG rendered by resvg, up to anti-aliasing", () => {
+  it("looks like the SVG rendered by resvg, up to anti-aliasing", (ctx) => {
+    needTools(ctx, "pdftoppm");
     // 300 dpi: fine enough that anti-aliasing differences stay small, coarse enough that a
     // label moved by half a point, an unrotated label or doubled strokes exceed the bounds
     // (measured: correct 2.6 / 21; text moved 0.5 pt 4.8 / 43; unrotated 3.0 / 62; strokes ×2 6.0 / 28).
@@ -137,7 +147,8 @@ describe("renderPdf", () => {
     expect(Buffer.from(again).equals(Buffer.from(pdf))).toBe(true);
   });
 
-  it("drops into a LaTeX paper at its printed width (pdflatex)", () => {
+  it("drops into a LaTeX paper at its printed width (pdflatex)", (ctx) => {
+    needTools(ctx, "pdflatex");
     writeTemp(
       dir,
       "paper.tex",
@@ -160,7 +171,8 @@ describe("renderPdf", () => {
     expect(readFileSync(join(dir, "paper.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
 
-  it("compiles as a standalone LaTeX figure of the same size (standalone.cls)", () => {
+  it("compiles as a standalone LaTeX figure of the same size (standalone.cls)", (ctx) => {
+    needTools(ctx, "pdflatex", "standalone.cls", "pdfinfo");
     writeTemp(dir, "alone.tex", String.raw`\documentclass{standalone}\usepackage{graphicx}\begin{document}\includegraphics{fig.pdf}\end{document}`);
     const r = run("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "alone.tex"], dir);
     expect(r.status, r.stdout.slice(-2000)).toBe(0);

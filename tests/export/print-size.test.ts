@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodePng, run, tempDir, uncompressedPdf } from "./tools.js";
+import { decodePng, needTools, run, tempDir, uncompressedPdf } from "./tools.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const INCEPTION = join(root, "examples/inception-naive.netfig");
@@ -35,7 +35,8 @@ function fontSizes(pdf: string): number[] {
 describe("printed size through the command line", { timeout: 60_000 }, () => {
   const dir = tempDir();
 
-  it("--width 85mm makes the page 85 mm wide with shape labels at --font-size, other text in proportion", () => {
+  it("--width 85mm makes the page 85 mm wide with shape labels at --font-size, other text in proportion", (ctx) => {
+    needTools(ctx, "pdfinfo", "qpdf");
     const out = join(dir, "col.pdf");
     expect(netfig("render", INCEPTION, "--width", "85mm", "--font-size", "9", "-o", out).status).toBe(0);
     expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
@@ -45,7 +46,8 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     [7.5, 8, 8.5].forEach((s, i) => expect(sizes[i]!).toBeCloseTo((s * 9) / 8, 2));
   });
 
-  it("re-lays the figure out for a wider column instead of scaling it: the text stays 8 pt", () => {
+  it("re-lays the figure out for a wider column instead of scaling it: the text stays 8 pt", (ctx) => {
+    needTools(ctx, "pdfinfo", "qpdf");
     const narrow = join(dir, "narrow.pdf");
     const wide = join(dir, "wide.pdf");
     expect(netfig("render", INCEPTION, "--width", "85mm", "-o", narrow).status).toBe(0);
@@ -59,14 +61,16 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     expect(ratio).toBeLessThan(178 / 85 - 0.1);
   });
 
-  it("re-lays neuron-style figures out for the width too, not only block figures", () => {
+  it("re-lays neuron-style figures out for the width too, not only block figures", (ctx) => {
+    needTools(ctx, "pdfinfo", "qpdf");
     const out = join(dir, "mlp.pdf");
     expect(netfig("render", join(root, "examples/mlp.netfig"), "--width", "140mm", "-o", out).status).toBe(0);
     expect(pageSize(out)[0]).toBeCloseTo(mm(140), 2);
     expect(fontSizes(out)).toContain(8);
   });
 
-    it("warns when the labels alone are wider than the page, and says what size they print at", () => {
+    it("warns when the labels alone are wider than the page, and says what size they print at", (ctx) => {
+    needTools(ctx, "pdfinfo");
     const out = join(dir, "tight.pdf");
     const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "85mm", "-o", out);
     expect(r.status).toBe(0);
@@ -74,7 +78,8 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
   });
 
-  it("--font serif embeds Computer Modern and nothing else", () => {
+  it("--font serif embeds Computer Modern and nothing else", (ctx) => {
+    needTools(ctx, "pdffonts");
     const out = join(dir, "serif.pdf");
     expect(netfig("render", INCEPTION, "--font", "serif", "--width", "120mm", "-o", out).status).toBe(0);
     const fonts = run("pdffonts", [out]).stdout.split("\n").slice(2).filter((l) => l.trim() !== "");

@@ -10,18 +10,18 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze/analyze.js";
 import { compile } from "../../src/graph/compile.js";
 import { parse } from "../../src/lang/parser.js";
-import { layout } from "../../src/layout/index.js";
+import { layout, buildScene } from "../../src/styles/index.js";
 import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
 import { renderSvg } from "../../src/render/svg.js";
-import { buildScene } from "../../src/scene/index.js";
-import { compareImages, decodePng, run, tempDir, writeTemp } from "./tools.js";
+import { compareImages, decodePng, needTools, run, tempDir, writeTemp } from "./tools.js";
 
 const TEMPLATES = readdirSync("templates").filter((f) => f.endsWith(".netfig")).sort();
 const COMPARED = new Set(["lenet5.netfig", "alexnet.netfig", "inception-naive.netfig"]);
 
 describe.each(TEMPLATES)("%s", (file) => {
-  it("exports a PDF that qpdf and poppler accept, with every font embedded", async () => {
+  it("exports a PDF that qpdf and poppler accept, with every font embedded", async (ctx) => {
+    needTools(ctx, "qpdf", "pdffonts", ...(COMPARED.has(file) ? ["pdftoppm"] : []));
     const source = readFileSync(join("templates", file), "utf8");
     const scene = buildScene(await layout(analyze(compile(parse(source, file)))));
     const dir = tempDir();

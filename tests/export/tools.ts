@@ -1,6 +1,8 @@
 /**
- * Runs the external checkers (poppler, qpdf, pdflatex). A missing tool fails the test with
- * a message naming the package, never skips it: CI installs them in `.ci/run`.
+ * Runs the external checkers (poppler, qpdf, pdflatex). A test that needs one calls
+ * `needTools(ctx, ...)` first: where a tool is missing the test is skipped with one line
+ * saying how to install it — except under CI (the CI environment variable set), where every
+ * tool must be there (`.ci/run` installs them) and a missing one fails the test.
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
@@ -9,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 
+/** The Debian/Ubuntu package of each tool (or TeX file) the tests use. */
 const PACKAGE: Record<string, string> = {
   qpdf: "qpdf",
   pdffonts: "poppler-utils",
@@ -16,13 +19,60 @@ const PACKAGE: Record<string, string> = {
   pdftoppm: "poppler-utils",
   pdftotext: "poppler-utils",
   pdflatex: "texlive-latex-base",
+  kpsewhich: "texlive-latex-base",
+  "standalone.cls": "texlive-latex-extra",
 };
 
-export function requireTool(name: string): void {
-  const found = spawnSync("/bin/sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-  if (found.status !== 0) {
-    throw new Error(`${name} is not installed: apt-get install ${PACKAGE[name] ?? name} (.ci/run installs it)`);
+/** Under CI nothing may be skipped for want of a tool. CI=false or CI=0 is not CI. */
+export function inCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
+}
+
+const found = new Map<string, boolean>();
+
+/** Whether a command is on the PATH, or, for a name ending in `.cls`/`.sty`, whether TeX finds the file. */
+export function hasTool(name: string): boolean {
+  let ok = found.get(name);
+  if (ok === undefined) {
+    ok = /\.(cls|sty)$/.test(name)
+      ? hasTool("kpsewhich") && spawnSync("kpsewhich", [name], { encoding: "utf8" }).stdout.trim() !== ""
+      : spawnSync("/bin/sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
+    found.set(name, ok);
   }
+  return ok;
+}
+
+function installHint(names: string[]): string {
+  return `apt-get install ${[...new Set(names.map((n) => PACKAGE[n] ?? n))].join(" ")}`;
+}
+
+export function requireTool(name: string): void {
+  if (!hasTool(name)) throw new Error(`${name} is not installed: ${installHint([name])} (.ci/run installs it)`);
+}
+
+/** What `needTools` needs of vitest's test context. */
+interface Skippable {
+  skip(note?: string): never;
+}
+
+const warned = new Set<string>();
+
+/**
+ * Skips the running test, with one line saying what to install, when any of `names` is
+ * missing; under CI throws instead, so the test fails. Call it first thing in the test.
+ */
+export function needTools(ctx: Skippable, ...names: string[]): void {
+  const missing = names.filter((n) => !hasTool(n));
+  if (missing.length === 0) return;
+  const hint = installHint(missing);
+  if (inCi()) throw new Error(`${missing.join(", ")} missing, and under CI no test may skip: ${hint} (.ci/run installs it)`);
+  const note = `skipped: needs ${missing.join(", ")} — ${hint}`;
+  if (!warned.has(note)) {
+    warned.add(note);
+    process.stderr.write(`${note}\n`);
+  }
+  ctx.skip(note);
 }
 
 export interface RunResult {
