@@ -19,7 +19,7 @@ const RUNS = 7;
 execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
 
 const { analyzeSource } = await import(join(root, "dist", "pipeline.js"));
-const { layout } = await import(join(root, "dist", "layout", "index.js"));
+const { layout } = await import(join(root, "dist", "styles", "index.js"));
 
 const out = mkdtempSync(join(tmpdir(), "netfig-bench-"));
 const cases = [];
@@ -28,7 +28,7 @@ for (const depth of [18, 50, 152]) {
     const file = join(root, "templates", `resnet${depth}.netfig`);
     const args = ["render", file, "--no-fold-repeats", ...(fold ? [] : ["--no-fold"]), "-o", join(out, `r${depth}.svg`)];
     const laid = await layout(analyzeSource(readFileSync(file, "utf8"), file), { fold, foldRepeats: false });
-    cases.push({ name: `ResNet-${depth} ${fold ? "folded" : "unfolded"}`, depth, fold, args, nodes: laid.nodes.length });
+    cases.push({ name: `ResNet-${depth} ${fold ? "folded" : "unfolded"}`, depth, fold, args, nodes: laid.figure.nodes.length });
   }
 }
 

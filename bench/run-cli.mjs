@@ -1,5 +1,5 @@
 // The engine as users meet it: ResNet-18/50 at 224x224 through the op registry's
-// forward functions (src/ops, src/engine/run.ts), not a hand-built layer list.
+// forward functions (src/ops, src/execute/run.ts), not a hand-built layer list.
 //  1. Forward time in-process, best of several runs, 1 thread and 2 threads (target,
 //     issue 5: ResNet-50 under 1 s using both cores).
 //  2. Whole-process `netfig run` and `netfig render --activations -o fig.pdf`, each a

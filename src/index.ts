@@ -12,9 +12,30 @@ export type { Summary, SummaryNetwork, SummaryLayer } from "./analyze/summary.js
 export type { OpDef } from "./ops/types.js";
 export type { Scene, Primitive } from "./scene/types.js";
 export { analyzeSource } from "./pipeline.js";
-export { layout, pickNetwork, resolveOptions, type LayoutRequest } from "./layout/index.js";
-export type { LaidOutGraph, LaidOutNode, LaidOutEdge, LaidOutFrame } from "./layout/types.js";
-export { buildScene, type SceneOptions } from "./scene/index.js";
+export {
+  layout,
+  buildScene,
+  pickNetwork,
+  resolveOptions,
+  styleRegistry,
+  figureOf,
+  STYLES,
+  FIGURE_STYLES,
+  type LayoutRequest,
+  type LaidOutGraph,
+  type SceneOptions,
+  type FigureStyleModule,
+  type LaidOut,
+  type StyleRegistry,
+  type FigureOfStyle,
+} from "./styles/index.js";
+export type { LaidOutBlocks, LaidOutNode, LaidOutEdge, LaidOutFrame } from "./layout/types.js";
+export { executeNetwork, type Execution } from "./execute/numbers.js";
+export { execute, inputTensors, weightSource, type ExecutionSetup, type ExecuteOptions } from "./execute/setup.js";
+export { loadModel, readModel, analyzeModel, type LoadedModel, type ModelSource } from "./load/model.js";
+export { findTemplate, listTemplates, type TemplateInfo } from "./load/templates.js";
+export { selectNetworks } from "./analyze/network.js";
+export { OptionError } from "./options/errors.js";
 export { checkScene, type SceneProblem } from "./scene/check.js";
 export { renderSvg, type SvgOptions } from "./render/svg.js";
 export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./options/figure.js";

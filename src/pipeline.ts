@@ -1,18 +1,5 @@
-import { analyzeInto } from "./analyze/analyze.js";
-import type { AnalyzedGraph } from "./analyze/types.js";
-import { compileInto } from "./graph/compile.js";
-import { DiagnosticBag } from "./lang/diagnostics.js";
-import { parse } from "./lang/parser.js";
-
 /**
- * Text to analysed graph: parse → compile → analyze. Compile and shape errors are
- * reported together, so one run shows every problem; throws NetfigError.
+ * The library's façade for whole runs of the stages. Text to analysed graph lives in the
+ * analyze stage (analyze/source.ts), so the loaders after it can use it too.
  */
-export function analyzeSource(text: string, file = "<input>"): AnalyzedGraph {
-  const source = parse(text, file);
-  const diagnostics = new DiagnosticBag();
-  const graph = compileInto(source, diagnostics);
-  const analyzed = analyzeInto(graph, diagnostics);
-  diagnostics.throwIfErrors();
-  return analyzed;
-}
+export { analyzeSource } from "./analyze/source.js";

@@ -1,4 +1,4 @@
-import type { Shape } from "../graph/types.js";
+import { formatShape } from "../ops/shape.js";
 import type { Summary, SummaryNetwork } from "./summary.js";
 
 /** `1,814,073,344` */
@@ -23,10 +23,6 @@ export function formatBytes(bytes: number): string {
     if (bytes >= scale) return `${(bytes / scale).toFixed(1)} ${unit}`;
   }
   return `${bytes} B`;
-}
-
-export function shapeText(shape: Shape): string {
-  return shape.join("×");
 }
 
 /** Shortens text to `width` characters with an ellipsis in the middle, keeping both ends readable. */
@@ -71,7 +67,7 @@ export function formatNetworkTable(network: SummaryNetwork): string {
   lines.push("-".repeat(ruleWidth));
   for (const layer of network.layers) {
     const kind = [layer.op, layer.detail].filter(Boolean).join(" ") + (layer.towers ? ` ×${layer.towers}` : "");
-    lines.push(row([layer.name, kind, shapeText(layer.shape), groupDigits(layer.params), compactNumber(layer.macs), layer.rf === undefined ? "-" : String(layer.rf)]));
+    lines.push(row([layer.name, kind, formatShape(layer.shape), groupDigits(layer.params), compactNumber(layer.macs), layer.rf === undefined ? "-" : String(layer.rf)]));
   }
   lines.push("=".repeat(ruleWidth));
   const { params, macs, memory } = network.totals;

@@ -78,7 +78,7 @@ function summarizeNetwork(analyzed: AnalyzedNetwork): SummaryNetwork {
   const network = analyzed.network;
   const summary: SummaryNetwork = {
     name: network.name,
-    inputs: analyzed.layers.filter((l) => l.node.op === "input").map((l) => [...l.shape]),
+    inputs: analyzed.layers.filter((l) => getOp(l.node.op).category === "input").map((l) => [...l.shape]),
     layers: rows,
     totals: { ...analyzed.totals },
   };

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import type { AnalyzedGraph } from "../analyze/types.js";
+import type { AnalyzedNetwork } from "../analyze/types.js";
 import { COLORMAPS, valueRange, type Activations, type Colormap } from "../scene/thumbnails.js";
 import type { OnnxImport } from "../import/onnx/import.js";
-import type { ExecutionFlags } from "./execute.js";
-import { chooseNetwork } from "./io.js";
+import { executeWithFlags, type ExecutionFlags } from "./execution.js";
 import { UsageError } from "./report.js";
 
 /** `render`'s flags for drawing real activation maps on the blocks. */
@@ -37,8 +36,11 @@ function wholeNumber(text: string | undefined, flag: string, minimum: number): n
   return n;
 }
 
-/** Runs the drawn network when `--activations` asks for it; the outputs feed the thumbnails. */
-export async function activationsFor(graph: AnalyzedGraph, network: string | undefined, flags: ActivationFlags, onnx?: OnnxImport): Promise<Activations | undefined> {
+/**
+ * Runs the drawn network when `--activations` asks for it (the library's execute stage);
+ * the outputs and the flags' colour settings feed the scene's thumbnails.
+ */
+export async function activationsFor(network: AnalyzedNetwork, flags: ActivationFlags, onnx?: OnnxImport): Promise<Activations | undefined> {
   if (flags.activations === undefined || flags.activations === false) return undefined;
   const colormap = (flags.colormap ?? "viridis") as Colormap;
   if (!COLORMAPS.includes(colormap)) throw new UsageError(`--colormap: '${flags.colormap}' is not one of ${COLORMAPS.join(", ")}`);
@@ -47,9 +49,7 @@ export async function activationsFor(graph: AnalyzedGraph, network: string | und
   const channel = wholeNumber(flags.channel, "--channel", 0);
   const grid = wholeNumber(flags.grid, "--grid", 1) ?? 1;
   const input = typeof flags.activations === "string" ? flags.activations : undefined;
-  // The engine loads only when a figure asks for activations: plain renders start faster.
-  const { execute } = await import("./execute.js");
-  const outputs = await execute(chooseNetwork(graph, network), { ...flags, input }, { keepAll: true, onnx });
+  const outputs = await executeWithFlags(network, { ...flags, input }, { keepAll: true, onnx });
   let range: Activations["options"]["range"] = "layer";
   if (scope === "global") {
     const ranges = [...outputs.values()].map(valueRange);

@@ -1,4 +1,5 @@
 import { formatDiagnostic, isNetfigError, type Diagnostic } from "../lang/diagnostics.js";
+import { OptionError } from "../options/errors.js";
 import { sources } from "./io.js";
 
 /** Exit statuses: 1 for invalid input, 2 for usage errors (as mermaid-cli and d2 do). */
@@ -35,6 +36,11 @@ export async function runCommand(body: () => Promise<number | void> | number | v
     }
     if (error instanceof UsageError) {
       process.stderr.write(`netfig: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof OptionError) {
+      // The library names options as its requests do (`foldRepeats`); the flag is `--fold-repeats`.
+      process.stderr.write(`netfig: --${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${error.message}\n`);
       return EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -12,7 +12,8 @@ import type {
 } from "../lang/ast.js";
 import { DiagnosticBag, type SourceLocation } from "../lang/diagnostics.js";
 import { didYouMean } from "../lang/suggest.js";
-import { findOp, opNames } from "../ops/index.js";
+import { findOp, getOp, opNames, ops } from "../ops/index.js";
+import { formatShape } from "../ops/shape.js";
 import { ArgError, type OpArgs } from "../ops/types.js";
 import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
 import { literalFits } from "./literal.js";
@@ -21,8 +22,9 @@ import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from
 /** Block calls nested deeper than this are taken to be a block calling itself. */
 const MAX_CALL_DEPTH = 64;
 
-/** Branch heads that make a residual shortcut inside `add { }`. */
-const SHORTCUT_HEADS = new Set(["shortcut", "proj", "projection", "zeropad"]);
+/** Branch heads that make a residual shortcut inside `add { }`: the identity `shortcut`, and each shortcut op's words (`OpDef.shortcutHeads`). */
+const IDENTITY_SHORTCUT = "shortcut";
+const SHORTCUT_OPS = new Map(ops.flatMap((op) => (op.shortcutHeads ?? []).map((head) => [head, op.name] as const)));
 
 /** What a statement is compiled in: name prefix, frames, parameters, defaults. */
 interface Scope {
@@ -56,12 +58,13 @@ class NetworkBuilder {
 
   constructor(readonly diagnostics: DiagnosticBag) {}
 
-  autoName(prefix: string, kind: string): string {
+  /** A fresh name `kind_N`; `bare` (an input layer) takes plain `kind` while it is free. */
+  autoName(prefix: string, kind: string, bare = false): string {
     // A network's only input reads best as plain `input`.
-    if (kind === "input" && !this.ids.has(`${prefix}input`) && !this.counters.has(`${prefix}input`)) {
-      this.counters.set(`${prefix}input`, 1);
-      this.autoNamed.add(`${prefix}input`);
-      return "input";
+    if (bare && !this.ids.has(`${prefix}${kind}`) && !this.counters.has(`${prefix}${kind}`)) {
+      this.counters.set(`${prefix}${kind}`, 1);
+      this.autoNamed.add(`${prefix}${kind}`);
+      return kind;
     }
     for (;;) {
       const key = `${prefix}${kind}`;
@@ -193,7 +196,7 @@ function compileNetwork(
     depth: 0,
   };
   compileBody(body, [], scope, builder);
-  if (builder.nodes.length > 0 && !builder.nodes.some((n) => n.op === "input")) {
+  if (builder.nodes.length > 0 && !builder.nodes.some((n) => getOp(n.op).category === "input")) {
     diagnostics.error(`network '${name}' has no input`, loc, "start it with an input line, e.g. input 224x224x3");
   }
   return {
@@ -316,7 +319,7 @@ function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor
     for (const written of inner.elements) {
       // An unnamed layer gets one name for all its lanes (`flatten_1/1`, `flatten_1/2`).
       const op = written.type === "layer" && !written.name ? findOp(written.op) : undefined;
-      const sharedName = op ? builder.autoName(scope.prefix, op.name) : undefined;
+      const sharedName = op ? builder.autoName(scope.prefix, op.name, op.category === "input") : undefined;
       const element = sharedName && written.type === "layer" ? { ...written, name: sharedName } : written;
       const next: Cursor[] = [];
       for (let index = 0; index < count; index++) {
@@ -376,8 +379,8 @@ function resolveRef(name: string, scope: Scope, builder: NetworkBuilder): string
   return undefined;
 }
 
-/** Layer kinds whose `weights=` the engine reads as `<layer>.weight` (conv `[M, C, kh, kw]`, fc `[out, in]`). */
-const LITERAL_WEIGHTS = new Set(["conv", "fc"]);
+/** Layer kinds whose `weights=` the engine reads as `<layer>.weight` (`OpDef.literalWeights`: conv, fc). */
+const LITERAL_WEIGHTS = ops.filter((op) => op.literalWeights).map((op) => op.name);
 
 /**
  * Takes `values=` (an input's data) and `weights=` (a conv's or fc's weight) out of a
@@ -401,9 +404,9 @@ function takeLiterals(
     if (value === undefined) continue;
     delete args.named[key];
     const loc = locations.get(key) ?? element.opLoc;
-    const allowed = key === "values" ? isInput : LITERAL_WEIGHTS.has(op);
+    const allowed = key === "values" ? isInput : LITERAL_WEIGHTS.includes(op);
     if (!allowed) {
-      diagnostics.error(`${op} has no setting '${key}'`, loc, key === "values" ? "values= gives an input's data" : `weights= is for ${[...LITERAL_WEIGHTS].join(" and ")} layers`);
+      diagnostics.error(`${op} has no setting '${key}'`, loc, key === "values" ? "values= gives an input's data" : `weights= is for ${LITERAL_WEIGHTS.join(" and ")} layers`);
       return undefined;
     }
     if (value.kind !== "tensor") {
@@ -467,7 +470,7 @@ function compileLayer(
     // The engine's tensors are PyTorch's [C, H, W] (or [N], [T, N]), the order a literal is written in.
     const chw = attrs["shape"].length === 3 ? [c!, h!, w!] : attrs["shape"];
     if (!literalFits(attrs["valuesShape"], chw)) {
-      diagnostics.error(`values= is ${attrs["valuesShape"].join("×")}, the input is ${chw.join("×")} (C×H×W)`, locations.get("values") ?? element.opLoc, "write one row of numbers per image row");
+      diagnostics.error(`values= is ${formatShape(attrs["valuesShape"])}, the input is ${formatShape(chw)} (C×H×W)`, locations.get("values") ?? element.opLoc, "write one row of numbers per image row");
       return undefined;
     }
   }
@@ -490,7 +493,7 @@ function compileLayer(
     return undefined;
   }
   const autoNamed = nameGenerated || element.name === undefined;
-  const name = element.name ?? builder.autoName(scope.prefix, op.name);
+  const name = element.name ?? builder.autoName(scope.prefix, op.name, op.category === "input");
   const base = scope.prefix + name;
   const id = scope.tower ? `${base}/${scope.tower.index + 1}` : base;
   if (!builder.claim(id, element.loc)) return undefined;
@@ -576,10 +579,14 @@ function compileMerge(element: MergeElement, cursor: Cursor, scope: Scope, build
   }
   const shortcutKind = (branch: Statement[]): string | undefined => {
     const first = branch.length === 1 && branch[0]!.type === "chain" ? branch[0].elements[0] : undefined;
-    if (!first || first.type !== "layer" || !SHORTCUT_HEADS.has(first.op)) return undefined;
+    if (!first || first.type !== "layer") return undefined;
+    if (first.op === IDENTITY_SHORTCUT) return IDENTITY_SHORTCUT;
+    const shortcut = SHORTCUT_OPS.get(first.op);
+    if (shortcut === undefined) return undefined;
     // `zeropad 1` inside a branch is ordinary spatial padding; bare `zeropad` is the option-A shortcut.
-    if (first.op === "zeropad" && first.args.length > 0) return undefined;
-    return first.op;
+    const other = findOp(first.op);
+    if (other !== undefined && other.name !== shortcut && first.args.length > 0) return undefined;
+    return shortcut;
   };
   const outputs: (Cursor | undefined)[] = element.branches.map(() => undefined);
   let main: string | undefined;
@@ -597,7 +604,7 @@ function compileMerge(element: MergeElement, cursor: Cursor, scope: Scope, build
       diagnostics.error(`'${head.op}' is a residual shortcut and belongs in add { }`, head.opLoc, "in concat, write the branch as identity");
       return;
     }
-    if (kind === "shortcut") {
+    if (kind === IDENTITY_SHORTCUT) {
       if (head.args.length > 0) diagnostics.error("an identity shortcut takes no arguments", head.args[0]!.loc, "use proj for a projection");
       outputs[i] = compileChain({ ...chain, elements: chain.elements.slice(1) }, cursor, scope, builder);
       return;
@@ -606,7 +613,7 @@ function compileMerge(element: MergeElement, cursor: Cursor, scope: Scope, build
       diagnostics.error(`${head.op} needs a main branch to match`, head.opLoc, "add { } needs at least one branch of layers besides the shortcut");
       return;
     }
-    const shortcutOp: LayerElement = { ...head, op: kind === "zeropad" ? "chanpad" : "proj" };
+    const shortcutOp: LayerElement = { ...head, op: kind };
     const id = compileLayer(shortcutOp, cursor, scope, builder, { target: main });
     if (!id) return;
     outputs[i] = compileChain({ ...chain, elements: chain.elements.slice(1) }, [id], scope, builder);

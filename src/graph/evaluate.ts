@@ -1,5 +1,6 @@
 import type { Arg, Expr } from "../lang/ast.js";
 import type { SourceLocation } from "../lang/diagnostics.js";
+import { formatShape } from "../ops/shape.js";
 import type { ArgValue, OpArgs } from "../ops/types.js";
 
 /** A block parameter's value: a number, or a word such as `same` passed through. */
@@ -82,7 +83,7 @@ function evaluateNumber(expr: Expr, bindings: ReadonlyMap<string, Binding>, wher
 }
 
 function describe(value: ArgValue): string {
-  if (value.kind === "tensor") return `${value.shape.join("×")} values`;
+  if (value.kind === "tensor") return `${formatShape(value.shape)} values`;
   return value.kind === "dims" ? value.dims.join("x") : String(value.value);
 }
 

@@ -1,6 +1,6 @@
 import type { AttrValue, FigureSettings } from "./types.js";
 import { NetfigError } from "../lang/diagnostics.js";
-import { FIGURE_STYLES, LABEL_KINDS, LAYOUT_ENGINES, MAX_ROWS, type CameraOptions, type LabelKind, type RenderOverrides } from "../options/figure.js";
+import { LABEL_KINDS, LAYOUT_ENGINES, MAX_ROWS, type CameraOptions, type LabelKind, type RenderOverrides } from "../options/figure.js";
 
 /**
  * Reads a `figure { }` block's raw settings into typed figure options; a bad value is an
@@ -95,7 +95,8 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         out.pyramids = bool(key, value);
         break;
       case "style":
-        out.style = oneOf(key, value, FIGURE_STYLES);
+        // Any word: the registered figure styles (src/styles/, a later stage) check the name.
+        out.style = typeof value === "string" ? value : fail(`figure: style must be a style's name, not ${JSON.stringify(value)}`);
         break;
       case "bias":
         out.bias = bool(key, value);

@@ -1,14 +1,8 @@
 import type { SourceLocation } from "../lang/diagnostics.js";
+import type { AttrValue, Attrs } from "../ops/types.js";
 
-/**
- * A tensor shape without the batch dimension, written the way papers write it:
- * `[H, W, C]` for images, `[N]` for vectors, `[T, N]` for sequences.
- */
-export type Shape = number[];
-
-/** Attribute values after compilation: plain JSON, so a graph can be serialised. */
-export type AttrValue = number | string | boolean | number[] | null;
-export type Attrs = Record<string, AttrValue>;
+/** Shapes and attribute values are the ops' vocabulary (ops come before the graph); the graph re-exports them. */
+export type { AttrValue, Attrs, Shape } from "../ops/types.js";
 
 /** One layer of the network: a node of the layer graph. */
 export interface LayerNode {

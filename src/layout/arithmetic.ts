@@ -2,14 +2,16 @@
  * The arithmetic of one convolution with its numbers, as lectures draw it (Andrew Ng's
  * edge-detection example, CS231n): the input grid with a value in every cell, `∗`, the
  * filter with its weights, `=`, and the output grid. The numbers are the engine's: the
- * network runs forward (with the file's `values=` and `weights=` where it gives them) and
- * the figure shows the tensors that run used. The first window and the output cell it
- * makes are highlighted, and the sum that makes that cell is written out underneath.
+ * execute stage (execute/numbers.ts) runs the network forward (with the file's `values=`
+ * and `weights=` where it gives them) before layout, and the figure shows the tensors that
+ * run made and used. The first window and the output cell it makes are highlighted, and
+ * the sum that makes that cell is written out underneath.
  */
 
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import type { Tensor } from "../engine/tensor.js";
-import { NetfigError } from "../lang/diagnostics.js";
+import type { Execution } from "../execute/numbers.js";
+import { getOp } from "../ops/index.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
 import { fontOf, type Theme } from "../themes/index.js";
@@ -52,10 +54,10 @@ const LABEL_GAP = 0.35;
 const MAX_FORMULA_TERMS = 16;
 
 /** The input and the conv this style draws, or why it cannot draw the network. */
-function arithmeticLayers(network: AnalyzedNetwork): { input: LayerAnalysis; conv: LayerAnalysis } | string {
+export function arithmeticLayers(network: AnalyzedNetwork): { input: LayerAnalysis; conv: LayerAnalysis } | string {
   const [input, conv, ...rest] = network.layers;
-  if (!input || input.node.op !== "input" || input.shape.length !== 3 || input.shape[2] !== 1) return "it does not start with one single-channel image input (input HxWx1)";
-  if (!conv || conv.node.op !== "conv" || conv.shape[2] !== 1) return "its second layer is not a conv with one filter";
+  if (!input || getOp(input.node.op).category !== "input" || input.shape.length !== 3 || input.shape[2] !== 1) return "it does not start with one single-channel image input (input HxWx1)";
+  if (!conv || getOp(conv.node.op).category !== "conv" || conv.shape[2] !== 1) return "its second layer is not a conv with one filter";
   if (rest.length > 0) return `${rest[0]!.node.id} follows the conv (the style draws one conv: input ∗ filter = output)`;
   const { padding, dilation, groups } = conv.node.attrs;
   const unpadded = padding === "valid" || (Array.isArray(padding) && padding.every((p) => p === 0));
@@ -63,15 +65,6 @@ function arithmeticLayers(network: AnalyzedNetwork): { input: LayerAnalysis; con
     return `conv ${conv.node.id} is padded or dilated (the figure draws the plain sliding window)`;
   }
   return { input, conv };
-}
-
-/** Whether a network fits the arithmetic style; an error naming the reason when it does not. */
-function requireLayers(network: AnalyzedNetwork): { input: LayerAnalysis; conv: LayerAnalysis } {
-  const layers = arithmeticLayers(network);
-  if (typeof layers === "string") {
-    throw new NetfigError([{ severity: "error", message: `figure: style arithmetic cannot draw ${network.network.name}: ${layers}`, hint: "use style: blocks" }]);
-  }
-  return layers;
 }
 
 /** As a slide prints it: whole numbers as they are, others to two decimals, a true minus sign. */
@@ -85,26 +78,17 @@ function measured(theme: Theme, role: string, style: LabelStyle, text: string, a
   return { role, text, at: [0, 0], anchor, style, width: m.width, ascent: m.ascent, descent: m.descent };
 }
 
-/** Runs the network once and returns the input, the filter and the output as the engine had them. */
-async function compute(network: AnalyzedNetwork, input: LayerAnalysis, conv: LayerAnalysis): Promise<{ image: Tensor; filter: Tensor; output: Tensor }> {
-  // Loaded here, not at the top: only this style runs the engine while laying out.
-  const [{ ComputePool }, { runNetwork }, { LiteralWeights, literalInputs }, { SeededWeights }] = await Promise.all([
-    import("../engine/pool.js"),
-    import("../engine/run.js"),
-    import("../engine/literal.js"),
-    import("../engine/weights.js"),
-  ]);
-  const weights = new LiteralWeights(network, new SeededWeights(0));
-  const pool = new ComputePool(1);
-  try {
-    const outputs = await runNetwork(network, { weights, pool, seed: 0, inputs: literalInputs(network), keepAll: true });
-    const [kh, kw] = conv.node.attrs["kernel"] as number[];
-    // The same source the conv read its weight from, so the filter drawn is the filter used.
-    const filter = weights.get(`${conv.node.id}.weight`, [1, 1, kh!, kw!], { kind: "he", fanIn: kh! * kw! });
-    return { image: outputs.get(input.node.id)!, filter, output: outputs.get(conv.node.id)! };
-  } finally {
-    await pool.close();
-  }
+/** The input, the filter and the output as the run made and used them. */
+function tensorsOf(execution: Execution, input: LayerAnalysis, conv: LayerAnalysis): { image: Tensor; filter: Tensor; output: Tensor } {
+  const found = (tensor: Tensor | undefined, what: string): Tensor => {
+    if (!tensor) throw new Error(`arithmetic layout: the execution has no ${what}`);
+    return tensor;
+  };
+  return {
+    image: found(execution.outputs.get(input.node.id), `output of ${input.node.id}`),
+    filter: found(execution.parameters.get(`${conv.node.id}.weight`), `parameter ${conv.node.id}.weight`),
+    output: found(execution.outputs.get(conv.node.id), `output of ${conv.node.id}`),
+  };
 }
 
 function grid(
@@ -128,11 +112,14 @@ function captionOf(layer: LayerAnalysis | undefined, fallback: string, size: str
 
 /**
  * Lays out input ∗ filter = output on one row, centred vertically, with every grid's
- * cells the same size so the window on the input matches the filter cell for cell.
+ * cells the same size so the window on the input matches the filter cell for cell. The
+ * numbers come from `execution`, the run of the execute stage.
  */
-export async function layoutArithmeticFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): Promise<{ figure: ArithmeticFigure; width: number; height: number }> {
-  const { input, conv } = requireLayers(network);
-  const { image, filter, output } = await compute(network, input, conv);
+export function layoutArithmeticFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme, execution: Execution): { figure: ArithmeticFigure; width: number; height: number } {
+  const layers = arithmeticLayers(network);
+  if (typeof layers === "string") throw new Error(`arithmetic layout of ${network.network.name}: ${layers}`);
+  const { input, conv } = layers;
+  const { image, filter, output } = tensorsOf(execution, input, conv);
   const [h, w] = [input.shape[0]!, input.shape[1]!];
   const [kh, kw] = [filter.shape[2]!, filter.shape[3]!];
   const [oh, ow] = [conv.shape[0]!, conv.shape[1]!];

@@ -55,7 +55,7 @@ export interface DrawOptions {
 
 const BAND_CATEGORIES: ReadonlySet<OpCategory> = new Set(["activation", "norm", "regularization"]);
 /** Reshapes that change nothing a reader needs to see: the arrow stands for them. */
-const PASS_THROUGH: ReadonlySet<string> = new Set(["flatten", "identity"]);
+const PASS_THROUGH = { has: (op: string): boolean => getOp(op).passThrough === true };
 
 function categoryOf(op: string): OpCategory {
   return getOp(op).category;

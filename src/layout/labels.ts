@@ -1,11 +1,9 @@
-import type { Shape } from "../graph/types.js";
 import { getOp } from "../ops/index.js";
+import { formatShape } from "../ops/shape.js";
 import type { DrawnNode } from "./drawn.js";
 
-/** `55×55×96`, `4096`, `T×N`: a shape the way papers write it. */
-export function formatShape(shape: Shape): string {
-  return shape.join("×");
-}
+/** `55×55×96`, `4096`, `T×N`: a shape the way papers write it (one helper, in ops/shape.ts). */
+export { formatShape } from "../ops/shape.js";
 
 /** `23.3K`, `61.1M`: counts short enough for a figure. */
 export function formatCount(n: number): string {
@@ -46,7 +44,7 @@ export function detailLine(node: DrawnNode): string | undefined {
   const describe = getOp(layer.op).describe;
   const text = describe ? describe(layer.attrs) : "";
   // An fc's `4096` already stands above the bar as its shape.
-  return text !== "" && text !== layer.op && text !== node.layer.shape.join("×") ? text : undefined;
+  return text !== "" && text !== layer.op && text !== formatShape(node.layer.shape) ? text : undefined;
 }
 
 /** Parameters of a node and everything folded into it (a conv's BatchNorm counts with it). */

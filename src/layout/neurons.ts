@@ -6,9 +6,9 @@
  */
 
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
-import { NetfigError } from "../lang/diagnostics.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
+import { getOp } from "../ops/index.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { formatCount } from "./labels.js";
@@ -44,9 +44,6 @@ export interface NeuronFigure {
   gaps: NeuronGap[];
 }
 
-/** Layers that change no neuron count: drawn as words under the column they follow. */
-const NOTES = new Set(["relu", "tanh", "sigmoid", "softmax", "leakyrelu", "identity", "dropout"]);
-
 const RADIUS = 8;
 /** Centre-to-centre distance of neighbouring neurons: room for arrow heads between them. */
 const PITCH = 2 * RADIUS + 9;
@@ -65,42 +62,25 @@ interface ColumnSpec {
 
 /**
  * The columns of a network that neuron style can draw, or the reason it cannot: one vector
- * input, then a chain of `fc` layers, each followed by activations or dropout.
+ * input, then a chain of dense layers, each followed by layers its op writes as a note
+ * (activations, dropout: `OpDef.note`).
  */
 export function neuronColumns(network: AnalyzedNetwork): ColumnSpec[] | string {
   const [first, ...rest] = network.layers;
-  if (!first || first.node.op !== "input" || first.shape.length !== 1) return "it does not start with one vector input (input N)";
+  if (!first || getOp(first.node.op).category !== "input" || first.shape.length !== 1) return "it does not start with one vector input (input N)";
   const columns: ColumnSpec[] = [{ layer: first, notes: [] }];
   let previous = first.node.id;
   for (const layer of rest) {
-    const { op, inputs, id } = layer.node;
+    const { op, inputs, id, attrs } = layer.node;
+    const def = getOp(op);
     if (inputs.length !== 1 || inputs[0] !== previous) return `${id} does not read the layer above it (neuron style draws a chain)`;
-    if (op === "fc" && layer.shape.length === 1) columns.push({ layer, notes: [] });
-    else if (NOTES.has(op)) columns[columns.length - 1]!.notes.push(noteOf(layer));
+    if (def.category === "dense" && layer.shape.length === 1) columns.push({ layer, notes: [] });
+    else if (def.note) columns[columns.length - 1]!.notes.push(def.note(attrs));
     else return `${id} is a ${op} layer (neuron style draws input N, fc and activations)`;
     previous = id;
   }
   if (columns.length < 2) return "it has no fc layer";
   return columns;
-}
-
-/** Whether to draw this network as neurons: asked for, or `auto` and the network fits. */
-export function drawsNeurons(network: AnalyzedNetwork, options: RenderOptions): boolean {
-  if (options.style === "blocks") return false;
-  const columns = neuronColumns(network);
-  if (options.style === "auto") return typeof columns !== "string";
-  if (typeof columns === "string") {
-    throw new NetfigError([{ severity: "error", message: `figure: style neurons cannot draw ${network.network.name}: ${columns}`, hint: "use style: blocks" }]);
-  }
-  return true;
-}
-
-function noteOf(layer: LayerAnalysis): string {
-  const { op, attrs } = layer.node;
-  if (op === "identity") return "linear";
-  if (op === "dropout") return `dropout ${String(attrs["p"] ?? "")}`.trim();
-  if (op === "leakyrelu") return `leaky ReLU ${String(attrs["slope"] ?? "")}`.trim();
-  return op === "relu" ? "ReLU" : op;
 }
 
 const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";

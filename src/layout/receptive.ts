@@ -6,7 +6,6 @@
  */
 
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
-import { NetfigError } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../options/figure.js";
@@ -69,9 +68,9 @@ interface Spec {
 }
 
 /** The input and the windowed layers (convs and pools) this style draws, or why it cannot draw the network. */
-function receptiveLayers(network: AnalyzedNetwork): { input: LayerAnalysis; layers: Spec[] } | string {
+export function receptiveLayers(network: AnalyzedNetwork): { input: LayerAnalysis; layers: Spec[] } | string {
   const [input, ...rest] = network.layers;
-  if (!input || input.node.op !== "input" || input.shape.length !== 3) return "it does not start with an image input (input HxWxC)";
+  if (!input || getOp(input.node.op).category !== "input" || input.shape.length !== 3) return "it does not start with an image input (input HxWxC)";
   if (Math.max(input.shape[0]!, input.shape[1]!) > MAX_CELLS) return `its ${input.shape[0]}×${input.shape[1]} input is too large to draw cell by cell (at most ${MAX_CELLS}×${MAX_CELLS})`;
   const layers: Spec[] = [];
   for (const layer of rest) {
@@ -99,9 +98,7 @@ const size = (n: number, m = n) => `${n}×${m}`;
 /** Grids left to right, centred on one axis; captions under each; the legend under everything. */
 export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): { figure: ReceptiveFigure; width: number; height: number } {
   const found = receptiveLayers(network);
-  if (typeof found === "string") {
-    throw new NetfigError([{ severity: "error", message: `figure: style receptive cannot draw ${network.network.name}: ${found}`, hint: "use style: blocks" }]);
-  }
+  if (typeof found === "string") throw new Error(`receptive layout of ${network.network.name}: ${found}`);
   const { input, layers } = found;
   const em = theme.text.shape.size;
   const [cell, labelGap, legendGap, swatchSize] = [CELL * em, em, 2 * em, 1.1 * theme.text.legend.size];

@@ -8,6 +8,7 @@
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
+import { getOp } from "../ops/index.js";
 import { fontOf, getTheme, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import type { LabelStyle, PlacedLabel } from "./types.js";
@@ -44,8 +45,8 @@ export interface SequenceFigure {
   labels: (PlacedLabel & { owner: string })[];
 }
 
-const RECURRENT = new Set(["rnn", "lstm", "gru"]);
-const NOTES = new Set(["relu", "tanh", "sigmoid", "softmax", "leakyrelu", "identity", "dropout"]);
+/** A recurrent layer (rnn, lstm, gru): the row with the loop. */
+const recurrent = (layer: LayerAnalysis): boolean => getOp(layer.node.op).category === "recurrent";
 const RADIUS = 13;
 const ROW = 62;
 const STEP = 58;
@@ -59,21 +60,27 @@ interface RowSpec {
   notes: string[];
 }
 
-/** The rows a sequence figure draws, or undefined when the network is not input T×N, recurrent layers and per-step fc. */
-export function sequenceRows(network: AnalyzedNetwork): RowSpec[] | undefined {
+/**
+ * The rows a sequence figure draws, or the reason it cannot draw the network: input T×N,
+ * then a chain of recurrent and per-step dense layers, each followed by layers its op writes
+ * as a note (activations, dropout: `OpDef.note`).
+ */
+export function sequenceRows(network: AnalyzedNetwork): RowSpec[] | string {
   const [first, ...rest] = network.layers;
-  if (!first || first.node.op !== "input" || first.shape.length !== 2) return undefined;
+  if (!first || getOp(first.node.op).category !== "input" || first.shape.length !== 2) return "it does not start with one sequence input (input TxN)";
   const rows: RowSpec[] = [{ layer: first, notes: [] }];
   let previous = first.node.id;
   for (const layer of rest) {
-    const { op, inputs, id } = layer.node;
-    if (inputs.length !== 1 || inputs[0] !== previous || layer.shape.length !== 2) return undefined;
-    if (RECURRENT.has(op) || op === "fc") rows.push({ layer, notes: [] });
-    else if (NOTES.has(op)) rows[rows.length - 1]!.notes.push(op === "identity" ? "linear" : op);
-    else return undefined;
+    const { op, inputs, id, attrs } = layer.node;
+    const def = getOp(op);
+    if (inputs.length !== 1 || inputs[0] !== previous) return `${id} does not read the layer above it (the style draws a chain)`;
+    if (layer.shape.length !== 2) return `${id} is not a sequence (TxN)`;
+    if (def.category === "recurrent" || def.category === "dense") rows.push({ layer, notes: [] });
+    else if (def.note) rows[rows.length - 1]!.notes.push(def.note(attrs));
+    else return `${id} is a ${op} layer (the style draws recurrent layers, fc and activations)`;
     previous = id;
   }
-  return rows.some((r) => RECURRENT.has(r.layer.node.op)) ? rows : undefined;
+  return rows.some((r) => recurrent(r.layer)) ? rows : "it has no recurrent layer";
 }
 
 function measured(theme: Theme, role: string, style: LabelStyle, text: string, owner: string): PlacedLabel & { owner: string } {
@@ -88,13 +95,13 @@ function steps(t: number): (number | null)[] {
 
 export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme = getTheme(options.theme)): { figure: SequenceFigure; width: number; height: number } {
   const rows = sequenceRows(network);
-  if (!rows) throw new Error(`sequence layout of ${network.network.name}: not a recurrent chain`);
+  if (typeof rows === "string") throw new Error(`sequence layout of ${network.network.name}: ${rows}`);
   const T = rows[0]!.layer.shape[0]!;
-  const recurrentCount = rows.filter((r) => RECURRENT.has(r.layer.node.op)).length;
+  const recurrentCount = rows.filter((r) => recurrent(r.layer)).length;
   let recurrentIndex = 0;
   const symbols = rows.map((r, i) => {
     if (i === 0) return "x";
-    if (RECURRENT.has(r.layer.node.op)) return recurrentCount > 1 ? `h${sup(++recurrentIndex)}` : "h";
+    if (recurrent(r.layer)) return recurrentCount > 1 ? `h${sup(++recurrentIndex)}` : "h";
     return "y";
   });
 
@@ -102,7 +109,7 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
   const labels: SequenceFigure["labels"] = [];
   const rowLabels = rows.map((r, i) => {
     const { op, attrs, id } = r.layer.node;
-    const kind = i === 0 ? "input" : RECURRENT.has(op) ? `${op.toUpperCase()}${attrs["bidirectional"] === true ? " (bi)" : ""}` : "fc";
+    const kind = i === 0 ? "input" : recurrent(r.layer) ? `${op.toUpperCase()}${attrs["bidirectional"] === true ? " (bi)" : ""}` : "fc";
     const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${sup(r.layer.shape[1]!)}`, id)];
     if (r.notes.length > 0) lines.push(measured(theme, "label-detail", "detail", r.notes.join(" → "), id));
     return lines;
@@ -124,7 +131,7 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
   const nodes: SequenceNode[] = [];
   const links: SequenceLink[] = [];
   const ellipses: Point[] = [];
-  const role = (row: number): SequenceNode["role"] => (row === 0 ? "input" : RECURRENT.has(rows[row]!.layer.node.op) ? "recurrent" : "output");
+  const role = (row: number): SequenceNode["role"] => (row === 0 ? "input" : recurrent(rows[row]!.layer) ? "recurrent" : "output");
   const column = (x: number, step: number | null, suffix: string, ids: string[]): void => {
     rows.forEach((r, row) => {
       const id = `${r.layer.node.id}${suffix}`;

@@ -3,11 +3,7 @@ import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Theme } from "../themes/types.js";
 import type { Point, Rect } from "../geometry/types.js";
-import type { ArithmeticFigure } from "./arithmetic.js";
 import type { Band } from "./drawn.js";
-import type { NeuronFigure } from "./neurons.js";
-import type { ReceptiveFigure } from "./receptive.js";
-import type { SequenceFigure } from "./sequence.js";
 import type { Extent } from "./scale.js";
 
 export type { Rect } from "../geometry/types.js";
@@ -70,8 +66,13 @@ export interface LaidOutFrame {
   repeat?: number;
 }
 
-/** The positioned figure: plain data, serialisable, the scene's only input. */
-export interface LaidOutGraph {
+/**
+ * A blocks figure positioned, with the network it shows and the options it was laid out
+ * with: what scene/blocks.ts draws. Plain data, serialisable. The laid-out figure of any
+ * style, tagged by style, is styles/index.ts's `LaidOutGraph`; its blocks member carries
+ * the nodes, edges and frames below as its `figure`.
+ */
+export interface LaidOutBlocks {
   network: { name: string; title?: string };
   options: RenderOptions;
   width: number;
@@ -81,12 +82,7 @@ export interface LaidOutGraph {
   frames: LaidOutFrame[];
   /** The theme laid out with, when the request gave one instead of a name (print sizing, another font). */
   theme?: Theme;
-  /** Set when the figure is drawn as neurons (`style: neurons`); nodes, edges and frames are then empty. */
-  neurons?: NeuronFigure;
-  /** Set when a recurrent network is drawn folded and unrolled over time; nodes, edges and frames are then empty. */
-  sequence?: SequenceFigure;
-  /** Set for `style: arithmetic` (one conv with its numbers); nodes, edges and frames are then empty. */
-  arithmetic?: ArithmeticFigure;
-  /** Set for `style: receptive` (each layer's receptive field on the input grid); nodes, edges and frames are then empty. */
-  receptive?: ReceptiveFigure;
 }
+
+/** The blocks figure under its former name, which scene/blocks.ts still reads it by. */
+export type LaidOutGraph = LaidOutBlocks;

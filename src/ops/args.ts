@@ -1,3 +1,4 @@
+import { formatShape } from "./shape.js";
 import { ArgError, type ArgValue, type OpArgs } from "./types.js";
 
 /**
@@ -12,7 +13,7 @@ function describe(value: ArgValue): string {
     case "dims":
       return value.dims.join("x") + (value.stride ? `/${value.stride.join("x")}` : "");
     case "tensor":
-      return `${value.shape.join("×")} values`;
+      return `${formatShape(value.shape)} values`;
     default:
       return value.value;
   }

@@ -47,6 +47,7 @@ export const conv: OpDef<ConvAttrs> = {
   category: "conv",
   description: "2-D convolution: FILTERS KxK[/S] pad= dilation= groups= bias=",
   inputs: "one",
+  literalWeights: true,
   compile(args) {
     const reader = new ArgReader(args, "conv");
     const attrs = readConvArgs(reader, "conv");

@@ -1,9 +1,9 @@
 import { flatten as flattenKernel } from "../engine/kernels/shape.js";
 import { linearWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
-import { elements, formatShape } from "./shape.js";
+import { elements, writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 
 export type DenseAttrs = { units: number; bias: boolean };
 
@@ -16,7 +16,7 @@ function denseInput(input: Shape): { features: number; rows: number } {
   if (input.length === 1) return { features: input[0]!, rows: 1 };
   if (input.length === 2) return { features: input[1]!, rows: input[0]! };
   if (input[0] === 1 && input[1] === 1) return { features: input[2]!, rows: 1 };
-  throw new ShapeError(`fc needs a vector, got ${formatShape(input)}`, `insert flatten before it (gives ${elements(input)}), or globalavgpool (gives ${input[2]})`);
+  throw new ShapeError(`fc needs a vector, got ${writtenShape(input)}`, `insert flatten before it (gives ${elements(input)}), or globalavgpool (gives ${input[2]})`);
 }
 
 /** fc's weight `[out, in]` and bias, as its forward and `netfig export` read them: He when only ReLUs read it. */
@@ -32,6 +32,7 @@ export const fc: OpDef<DenseAttrs> = {
   category: "dense",
   description: "fully-connected layer: UNITS bias=",
   inputs: "one",
+  literalWeights: true,
   compile(args) {
     const reader = new ArgReader(args, "fc");
     const units = reader.positional("number") ?? reader.named("units", "out");
@@ -64,6 +65,7 @@ export const flatten: OpDef<Record<string, never>> = {
   category: "reshape",
   description: "flattens an image or sequence into a vector",
   inputs: "one",
+  passThrough: true,
   compile(args) {
     new ArgReader(args, "flatten").finish();
     return {};

@@ -47,14 +47,24 @@ function shapeKeeping<A extends Record<string, number>>(
 const unchanged = (x: Tensor): Tensor => x;
 
 export const relu = shapeKeeping("relu", "activation", "rectified linear unit max(0, x)", [], reluKernel);
+relu.note = () => "ReLU";
+relu.rectifies = true;
 export const leakyrelu = shapeKeeping("leakyrelu", "activation", "leaky ReLU: [SLOPE] (default 0.01)", [{ key: "slope", aliases: ["alpha", "negative_slope"], positional: true, fallback: 0.01 }], (x, a) => leakyReluKernel(x, a.slope));
+leakyrelu.note = (attrs) => `leaky ReLU ${attrs.slope}`;
+leakyrelu.rectifies = true;
 export const tanh = shapeKeeping("tanh", "activation", "hyperbolic tangent", [], tanhKernel);
+tanh.note = () => "tanh";
 export const sigmoid = shapeKeeping("sigmoid", "activation", "logistic sigmoid", [], sigmoidKernel);
+sigmoid.note = () => "sigmoid";
 export const softmax = shapeKeeping("softmax", "activation", "softmax over channels (the last dimension)", [], softmaxKernel);
+softmax.note = () => "softmax";
 export const identity = shapeKeeping("identity", "reshape", "passes its input through unchanged", [], unchanged, ["linear"]);
+identity.note = () => "linear";
+identity.passThrough = true;
 export const dropout = shapeKeeping("dropout", "regularization", "dropout: [P] (default 0.5); identity at inference", [
   { key: "p", positional: true, fallback: 0.5, check: (p) => (p < 0 || p >= 1 ? "must be in [0, 1)" : undefined) },
 ], unchanged);
+dropout.note = (attrs) => `dropout ${attrs.p}`;
 
 /** Local response normalisation (AlexNet), PyTorch `nn.LocalResponseNorm` semantics. */
 export const lrn: OpDef<{ size: number; alpha: number; beta: number; k: number }> = shapeKeeping("lrn", "norm", "local response normalisation: size= alpha= beta= k= (PyTorch defaults 5, 1e-4, 0.75, 1)", [

@@ -1,9 +1,9 @@
 import { add as addKernel, concat as concatKernel } from "../engine/kernels/shape.js";
 import type { Tensor } from "../engine/tensor.js";
 import { ArgReader } from "./args.js";
-import { formatShape } from "./shape.js";
+import { writtenShape } from "./shape.js";
 import { ShapeError, type OpDef } from "./types.js";
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 
 /** Joins engine tensors along channels: axis 0 of `[C, H, W]` and `[N]`, axis 1 of `[T, N]`. */
 export function concatChannels(xs: Tensor[]): Tensor {
@@ -18,7 +18,7 @@ export function concatShapes(inputs: Shape[], layer: string): Shape {
     if (!sameRank || shape.slice(0, -1).some((d, i) => d !== first[i])) {
       const what = first.length === 3 ? "spatial sizes" : "shapes";
       throw new ShapeError(
-        `${layer}: cannot concatenate ${formatShape(first)} and ${formatShape(shape)}: ${what} differ`,
+        `${layer}: cannot concatenate ${writtenShape(first)} and ${writtenShape(shape)}: ${what} differ`,
         first.length === 3 ? "pad or pool the branches to the same HxW (pad=same keeps it)" : undefined,
       );
     }
@@ -57,7 +57,7 @@ export const add: OpDef<Record<string, never>> = {
     for (const shape of inputs.slice(1)) {
       if (shape.length !== first.length || shape.some((d, i) => d !== first[i])) {
         throw new ShapeError(
-          `add: branch shapes ${formatShape(first)} and ${formatShape(shape)} differ — use proj`,
+          `add: branch shapes ${writtenShape(first)} and ${writtenShape(shape)} differ — use proj`,
           "make the shortcut branch `proj` (1x1 conv, ResNet option B) or `zeropad` (option A)",
         );
       }

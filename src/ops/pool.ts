@@ -3,7 +3,7 @@ import { channels, requireImage } from "./shape.js";
 import { ArgError, type OpDef } from "./types.js";
 import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, globalMaxPool, lpPool2d, maxPool2d, pool2dParams } from "../engine/kernels/pooling.js";
 import type { Tensor } from "../engine/tensor.js";
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 import { describeWindow, effectiveKernel, readWindow, resolvePadding, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
 
 export type PoolAttrs = {

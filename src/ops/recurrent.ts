@@ -1,5 +1,5 @@
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
-import { formatShape } from "./shape.js";
+import { writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
 
 type RecurrentAttrs = { hidden: number; layers: number; bidirectional: boolean; last: boolean; bias: boolean };
@@ -36,7 +36,7 @@ function recurrentOp(name: keyof typeof GATES, description: string): OpDef<Recur
     },
     outShape([input], attrs) {
       if (input!.length !== 2) {
-        throw new ShapeError(`${name} needs a TxN sequence, got ${formatShape(input!)}`, "write the input as steps x features, e.g. input 35x128");
+        throw new ShapeError(`${name} needs a TxN sequence, got ${writtenShape(input!)}`, "write the input as steps x features, e.g. input 35x128");
       }
       const features = attrs.hidden * directions(attrs);
       return attrs.last ? [features] : [input![0]!, features];

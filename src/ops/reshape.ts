@@ -1,7 +1,7 @@
 import { reshape as reshapeKernel } from "../engine/kernels/shape.js";
 import { chwFromShape } from "../engine/tensor.js";
 import { asPositiveInt, ArgReader } from "./args.js";
-import { elements, formatShape } from "./shape.js";
+import { elements, formatShape, writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef } from "./types.js";
 
 type ReshapeAttrs = { shape: number[] };
@@ -29,13 +29,13 @@ export const reshape: OpDef<ReshapeAttrs> = {
   },
   outShape([input], attrs) {
     if (elements(input!) !== elements(attrs.shape)) {
-      throw new ShapeError(`reshape: ${formatShape(input!)} has ${elements(input!)} elements, ${formatShape(attrs.shape)} needs ${elements(attrs.shape)}`);
+      throw new ShapeError(`reshape: ${writtenShape(input!)} has ${elements(input!)} elements, ${writtenShape(attrs.shape)} needs ${elements(attrs.shape)}`);
     }
     return [...attrs.shape];
   },
   params: () => 0,
   macs: () => 0,
-  describe: (attrs) => `→${attrs.shape.join("×")}`,
+  describe: (attrs) => `→${formatShape(attrs.shape)}`,
   // Engine tensors are in PyTorch's order already: only the written shape is converted.
   forward: ([x], attrs) => reshapeKernel(x!, chwFromShape(attrs.shape)),
 };

@@ -1,8 +1,8 @@
 import { mul } from "../engine/kernels/shape.js";
 import { ArgReader } from "./args.js";
-import { formatShape } from "./shape.js";
+import { writtenShape } from "./shape.js";
 import { ShapeError, type OpDef } from "./types.js";
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 
 /**
  * Elementwise product of its inputs, broadcasting dimensions of size 1: squeeze-and-excitation
@@ -24,7 +24,7 @@ export const scale: OpDef<Record<string, never>> = {
     for (const shape of inputs.slice(1)) {
       const mismatch = shape.length !== rank || shape.some((d, i) => d !== out[i] && d !== 1 && out[i] !== 1);
       if (mismatch) {
-        throw new ShapeError(`scale: cannot multiply ${formatShape(inputs[0]!)} by ${formatShape(shape)}`, "each dimension must agree or be 1 (a 1x1xC gate scales an HxWxC map)");
+        throw new ShapeError(`scale: cannot multiply ${writtenShape(inputs[0]!)} by ${writtenShape(shape)}`, "each dimension must agree or be 1 (a 1x1xC gate scales an HxWxC map)");
       }
       shape.forEach((d, i) => (out[i] = Math.max(out[i]!, d)));
     }

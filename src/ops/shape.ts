@@ -1,9 +1,14 @@
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 import { ShapeError } from "./types.js";
 
-/** `56x56x64`, `4096`, `35x128`: shapes in messages read the way they are written. */
-export function formatShape(shape: Shape): string {
+/** `56x56x64`, `4096`, `35x128`: shapes in messages read the way they are written in a `.netfig` file. */
+export function writtenShape(shape: readonly number[]): string {
   return shape.join("x");
+}
+
+/** `55×55×96`, `4096`, `T×N`: a shape the way papers write it (figure labels, the summary table). */
+export function formatShape(shape: readonly number[]): string {
+  return shape.join("×");
 }
 
 export function isImage(shape: Shape): shape is [number, number, number] {
@@ -18,7 +23,7 @@ export function elements(shape: Shape): number {
 export function requireImage(shape: Shape, layer: string): [number, number, number] {
   if (!isImage(shape)) {
     throw new ShapeError(
-      `${layer} needs an HxWxC input, got ${formatShape(shape)}`,
+      `${layer} needs an HxWxC input, got ${writtenShape(shape)}`,
       shape.length === 1 ? "a vector has no spatial extent; move this layer before flatten/fc" : undefined,
     );
   }

@@ -2,9 +2,9 @@ import { conv2dParams } from "../engine/kernels/conv.js";
 import { shortcutZeroPad } from "../engine/kernels/shape.js";
 import { convWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, ArgReader } from "./args.js";
-import { formatShape, requireImage } from "./shape.js";
+import { writtenShape, requireImage } from "./shape.js";
 import { ShapeError, type OpDef, type ParameterContext } from "./types.js";
-import type { Shape } from "../graph/types.js";
+import type { Shape } from "./types.js";
 
 /**
  * Residual shortcuts that must match the main branch of their `add`. The compiler
@@ -40,6 +40,7 @@ export const proj: OpDef<ShortcutAttrs> = {
   name: "proj",
   aliases: ["projection"],
   category: "shortcut",
+  shortcutHeads: ["proj", "projection"],
   description: "projection shortcut (ResNet option B): a 1x1 conv matching the main branch; bias= (default false)",
   inputs: "one",
   compile(args) {
@@ -75,6 +76,7 @@ export const proj: OpDef<ShortcutAttrs> = {
 export const chanpad: OpDef<ShortcutAttrs> = {
   name: "chanpad",
   category: "shortcut",
+  shortcutHeads: ["zeropad"],
   description: "zero-padding shortcut (ResNet option A): subsample and add zero channels",
   inputs: "one",
   compile(args) {
@@ -84,7 +86,7 @@ export const chanpad: OpDef<ShortcutAttrs> = {
   outShape([input, target]) {
     shortcutStrides(input!, target!, "zeropad shortcut");
     if (target![2]! < input![2]!) {
-      throw new ShapeError(`zeropad shortcut: cannot shrink ${formatShape(input!)} to ${formatShape(target!)} channels`, "use proj instead");
+      throw new ShapeError(`zeropad shortcut: cannot shrink ${writtenShape(input!)} to ${writtenShape(target!)} channels`, "use proj instead");
     }
     return [...target!];
   },

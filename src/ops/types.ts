@@ -1,7 +1,16 @@
 import type { ComputePool } from "../engine/pool.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
-import type { Attrs, Shape } from "../graph/types.js";
+
+/**
+ * A tensor shape without the batch dimension, written the way papers write it:
+ * `[H, W, C]` for images, `[N]` for vectors, `[T, N]` for sequences.
+ */
+export type Shape = number[];
+
+/** Attribute values after compilation: plain JSON, so a graph can be serialised. */
+export type AttrValue = number | string | boolean | number[] | null;
+export type Attrs = Record<string, AttrValue>;
 
 /** Where a layer kind sits in the figure: picks its colour and its legend entry. */
 export type OpCategory =
@@ -108,6 +117,35 @@ export interface OpDef<A extends Attrs = Attrs> {
    * lanes' channels together and keeps its lane's share, as Caffe's grouped AlexNet does.
    */
   mixesChannels?: boolean;
+  /**
+   * A rectifier (ReLU, leaky ReLU): a layer whose output only rectifiers read initialises
+   * its weights with He (`ForwardContext.reluFollows`), any other with Xavier.
+   */
+  rectifies?: boolean;
+  /**
+   * `weights=` may give the layer's weight in the file (`conv 1 3x3 weights=[[1, 0, -1], …]`),
+   * PyTorch's layout (conv `[M, C, kh, kw]`, fc `[out, in]`); the engine serves it as
+   * `<layer>.weight` in place of an initialised one. Other layers refuse `weights=`.
+   */
+  literalWeights?: boolean;
+  /**
+   * A residual shortcut written as the head of an `add { }` branch: these words make this
+   * op there (`proj`, `zeropad`), with the main branch's last layer as its target. A word
+   * that is also another op's name (`zeropad 1`, spatial padding) is that op when it has arguments.
+   */
+  shortcutHeads?: string[];
+  /**
+   * Changes nothing a reader of the figure needs to see (flatten, identity): with folding on,
+   * block figures draw no block for it and the arrow from the block before stands for it.
+   */
+  passThrough?: boolean;
+  /**
+   * The layer changes no unit's count and acts on each unit's value (activations, dropout,
+   * identity). Figures that draw single units (the neuron and sequence styles) write it as
+   * this word under the layer it follows (`ReLU`, `dropout 0.5`) instead of drawing it;
+   * omitted, the layer is drawn as a layer of its own (and those styles cannot draw it).
+   */
+  note?(attrs: A): string;
   /**
    * Runs the layer on tensors in PyTorch layout without the batch (`[C, H, W]`, `[N]`,
    * `[T, N]`), fetching its parameters from `ctx.weights`. Omitted: not executable yet.

@@ -1,5 +1,6 @@
+import { windowOutput } from "../engine/kernels/pooling.js";
 import { asNonNegativeInt, asPair, asPositiveInt, type ArgReader } from "./args.js";
-import { formatShape } from "./shape.js";
+import { writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type ReceptiveStep } from "./types.js";
 
 /**
@@ -80,15 +81,10 @@ export function resolvePadding(w: Window, h: number, width: number): [number, nu
 
 /**
  * Output size of a sliding window: `floor((n + 2p - f) / s) + 1`, or PyTorch's ceil mode,
- * which drops a last window that would start entirely in the padding.
+ * which drops a last window that would start entirely in the padding. One rule for the
+ * analysis and the engine's pooling kernels, written in the engine.
  */
-export function windowOutput(n: number, k: number, s: number, padBefore: number, padAfter: number, ceil: boolean): number {
-  const span = n + padBefore + padAfter - k;
-  if (!ceil) return Math.floor(span / s) + 1;
-  let out = Math.ceil(span / s) + 1;
-  if ((out - 1) * s >= n + padBefore) out--;
-  return out;
-}
+export { windowOutput };
 
 /** Output `[h, w]` of a window over an `h x w x c` input, or a ShapeError pointing at the cause. */
 export function windowShape(w: Window, input: [number, number, number], layer: string, ceil = false): [number, number] {
@@ -98,7 +94,7 @@ export function windowShape(w: Window, input: [number, number, number], layer: s
   if (kh > h + pt + pb || kw > width + pl + pr) {
     const padText = w.padding === "same" ? "same" : pt === pb && pl === pr && pt === pl ? String(pt) : `${pt},${pl},${pb},${pr}`;
     throw new ShapeError(
-      `${layer}: ${w.kernel.join("x")}${w.dilation[0] > 1 || w.dilation[1] > 1 ? ` (dilated to ${kh}x${kw})` : ""} kernel is larger than its ${formatShape(input)} input (pad ${padText})`,
+      `${layer}: ${w.kernel.join("x")}${w.dilation[0] > 1 || w.dilation[1] > 1 ? ` (dilated to ${kh}x${kw})` : ""} kernel is larger than its ${writtenShape(input)} input (pad ${padText})`,
       "use a smaller kernel, add padding (pad=same), or remove a pooling layer before it",
     );
   }

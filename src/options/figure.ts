@@ -13,12 +13,13 @@ export const LABEL_KINDS: readonly LabelKind[] = ["shape", "name", "channels", "
 export type ScaleKind = "log" | "linear" | "sqrt";
 export type Direction = "right" | "down";
 /**
- * How layers are drawn: tensor blocks, or neurons as circles (`auto` picks neurons for networks
- * of vectors and dense layers only); `arithmetic` draws one conv as input ∗ filter = output with
- * the engine's numbers in the cells, `receptive` each layer's receptive field on the input grid.
+ * How layers are drawn: `auto`, or the name of a registered figure style (src/styles/index.ts
+ * `STYLES`, whose names `FIGURE_STYLES` there lists): tensor blocks, neurons as circles,
+ * a recurrent network unrolled, one conv's arithmetic, receptive fields. `auto` takes the
+ * first style in registry order that may be picked automatically and fits the network.
+ * The figure styles check the name, since only they know the registered ones.
  */
-export type FigureStyle = "auto" | "blocks" | "neurons" | "arithmetic" | "receptive";
-export const FIGURE_STYLES: readonly FigureStyle[] = ["auto", "blocks", "neurons", "arithmetic", "receptive"];
+export type FigureStyle = string;
 
 /** Every setting that shapes a figure, after merging defaults, `figure { }` blocks and flags. */
 export interface RenderOptions {

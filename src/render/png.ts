@@ -4,7 +4,7 @@
  * so LaTeX and word processors place it at the size it was made for.
  */
 
-import { PNG_SIGNATURE, pngChunk } from "../scene/png.js";
+import { PNG_SIGNATURE, pngChunk } from "../image/png.js";
 import { Resvg } from "@resvg/resvg-js";
 import { allFontFiles } from "../text/fonts.js";
 

@@ -1,7 +1,6 @@
 /**
- * Print sizing: the command-line values that decide how big a figure prints, parsed into
- * points with messages a user can act on, and the fit that makes `--font-size 8` print at
- * exactly 8 pt when the figure is set to `--width 85mm`.
+ * Print sizing: the fit that makes `--font-size 8` print at exactly 8 pt when the figure
+ * is set to `--width 85mm` (the values themselves are parsed by options/print.ts).
  *
  * How the render command (`sizedScene` in cli/commands/render.ts) uses `fitToWidth` (why:
  * the figure is re-laid-out, not shrunk):
@@ -28,153 +27,9 @@
  *   wider than the target), `converged` is false and `printedFontRatio` says how far off.
  */
 
-import { existsSync, statSync } from "node:fs";
-import { extname, resolve } from "node:path";
-import type * as Fontkit from "fontkit";
 import type { Point } from "../geometry/types.js";
 import type { Primitive, Scene } from "../scene/types.js";
 import type { Theme } from "../themes/types.js";
-import { bundledFontNames } from "../text/fonts.js";
-import { fontkit } from "../text/measure.js";
-
-/** A parsed command-line value, or the message to print instead of a stack trace. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
-
-/** Points per unit: PostScript points, so 1 in = 72 pt exactly, and CSS px = 1/96 in. */
-const POINTS_PER_UNIT: Record<string, number> = {
-  pt: 1,
-  in: 72,
-  mm: 72 / 25.4,
-  cm: 72 / 2.54,
-  px: 72 / 96,
-};
-
-/** Journal column widths people ask for by name. */
-export const COLUMN_WIDTHS_MM = { single: 85, double: 178 } as const;
-
-/** Limits that keep a typo (`--width 85m`, `--dpi 30000`) from producing a useless or huge file. */
-const WIDTH_RANGE_PT: [number, number] = [36, 72 * 100];
-const FONT_SIZE_RANGE_PT: [number, number] = [2, 144];
-const DPI_RANGE: [number, number] = [10, 2400];
-const SCALE_RANGE: [number, number] = [0.1, 40];
-
-/** Renders a user value inside an error message without letting control characters through. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
-
-function parseNumber(text: string): number | undefined {
-  if (!/^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
-}
-
-function inRange(value: number, [lo, hi]: [number, number]): boolean {
-  return value >= lo && value <= hi;
-}
-
-/**
- * Parses a printed length such as `85mm`, `3.5in`, `240pt`, `8.5cm` or `320px` (CSS px,
- * 1/96 in) into points. A bare number is refused: `--width 85` could mean millimetres or
- * points, and guessing wrong prints a figure three times too big.
- */
-export function parseLength(text: string, flag = "--width"): Parsed<number> {
-  const trimmed = text.trim().toLowerCase();
-  const match = /^(.*?)\s*(pt|mm|cm|in|px)?$/.exec(trimmed);
-  const value = match ? parseNumber(match[1] ?? "") : undefined;
-  if (!match || value === undefined) {
-    return fail(`${flag}: ${quote(text)} is not a length; write a number with a unit, e.g. 85mm, 3.5in or 240pt`);
-  }
-  const unit = match[2];
-  if (!unit) {
-    return fail(`${flag}: ${quote(text)} has no unit; write ${value}mm, ${value}in or ${value}pt`);
-  }
-  const points = value * (POINTS_PER_UNIT[unit] ?? 1);
-  if (!inRange(points, WIDTH_RANGE_PT)) {
-    return fail(`${flag}: ${quote(text)} is outside 0.5in–100in (12.7mm–2540mm)`);
-  }
-  return ok(points);
-}
-
-/** Parses `--font-size 8` or `8pt` into points. */
-export function parseFontSize(text: string): Parsed<number> {
-  const value = parseNumber(text.trim().toLowerCase().replace(/\s*pt$/, ""));
-  if (value === undefined) return fail(`--font-size: ${quote(text)} is not a size in points, e.g. 8 or 9.5`);
-  if (!inRange(value, FONT_SIZE_RANGE_PT)) {
-    return fail(`--font-size: ${value} pt is outside ${FONT_SIZE_RANGE_PT[0]}–${FONT_SIZE_RANGE_PT[1]} pt`);
-  }
-  return ok(value);
-}
-
-/** Parses `--dpi 300`. */
-export function parseDpi(text: string): Parsed<number> {
-  const value = parseNumber(text.trim().toLowerCase().replace(/\s*dpi$/, ""));
-  if (value === undefined) return fail(`--dpi: ${quote(text)} is not a number of dots per inch, e.g. 300`);
-  if (!inRange(value, DPI_RANGE)) return fail(`--dpi: ${value} is outside ${DPI_RANGE[0]}–${DPI_RANGE[1]}`);
-  return ok(value);
-}
-
-/** Parses `--scale 2` (PNG pixels per point; 1 is 72 dpi). */
-export function parseScale(text: string): Parsed<number> {
-  const value = parseNumber(text.trim().toLowerCase().replace(/\s*x$/, ""));
-  if (value === undefined) return fail(`--scale: ${quote(text)} is not a number, e.g. 2`);
-  if (!inRange(value, SCALE_RANGE)) return fail(`--scale: ${value} is outside ${SCALE_RANGE[0]}–${SCALE_RANGE[1]}`);
-  return ok(value);
-}
-
-export type Background = "white" | "transparent";
-
-/** Parses `--background white|transparent`. */
-export function parseBackground(text: string): Parsed<Background> {
-  const value = text.trim().toLowerCase();
-  if (value === "white" || value === "transparent") return ok(value);
-  return fail(`--background: ${quote(text)} is not one of white, transparent`);
-}
-
-/** Font formats that every renderer reads: pdfkit embeds them and resvg draws them (not WOFF/WOFF2). */
-const FONT_EXTENSIONS = new Set([".ttf", ".otf"]);
-
-/**
- * Validates `--font NAME|path.ttf` and returns the family to put in the scene's FontSpecs:
- * a bundled name as given, or the absolute path of a font file that fontkit can read and
- * that has glyphs for ordinary labels.
- */
-export function parseFont(text: string): Parsed<string> {
-  const names = bundledFontNames();
-  if (names.includes(text)) return ok(text);
-  const extension = extname(text).toLowerCase();
-  if (!FONT_EXTENSIONS.has(extension)) {
-    return fail(`--font: ${quote(text)} is neither a bundled font (${names.join(", ")}) nor a .ttf or .otf file`);
-  }
-  const path = resolve(text);
-  if (!existsSync(path) || !statSync(path).isFile()) return fail(`--font: no font file at ${quote(path)}`);
-  let face: Fontkit.Font;
-  try {
-    face = fontkit().openSync(path);
-  } catch (error) {
-    return fail(`--font: ${quote(path)} is not a readable font (${(error as Error).message})`);
-  }
-  // A font without Latin digits or `x` cannot write shapes like 56×56×64.
-  const missing = [..."0123456789x"].filter((c) => !hasGlyph(face, c));
-  if (missing.length > 0) return fail(`--font: ${quote(path)} has no glyphs for ${quote(missing.join(""))}`);
-  return ok(path);
-}
-
-/** Whether the font maps this character to a real glyph (glyph 0 is `.notdef`, drawn as a box). */
-function hasGlyph(face: Fontkit.Font, char: string): boolean {
-  const run = face.layout(char);
-  return run.glyphs.length > 0 && run.glyphs.every((g) => (g as unknown as { id: number }).id !== 0);
-}
-
-/** Characters of `text` that `face` would draw as `.notdef` boxes, for a warning before printing. */
-export function missingGlyphs(face: Fontkit.Font, text: string): string[] {
-  const missing = new Set<string>();
-  for (const char of text) if (/\S/.test(char) && !hasGlyph(face, char)) missing.add(char);
-  return [...missing];
-}
 
 /** The factor that scales a figure `sceneWidthPt` wide to print `targetWidthPt` wide. */
 export function fitScale(sceneWidthPt: number, targetWidthPt: number): number {

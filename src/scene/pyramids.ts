@@ -1,5 +1,5 @@
 import type { Projector } from "../layout/camera.js";
-import type { LaidOutGraph } from "../layout/types.js";
+import type { LaidOutBlocks } from "../layout/types.js";
 import type { Theme } from "../themes/types.js";
 import type { Outline } from "./edges.js";
 import type { Primitive } from "./types.js";
@@ -13,7 +13,7 @@ import type { Primitive } from "./types.js";
  * hidden edges are, and the lines run to the centre of the next block's top face.
  */
 export function drawPyramids(
-  laidOut: LaidOutGraph,
+  laidOut: LaidOutBlocks,
   projectors: Map<string, Projector>,
   outlines: Map<string, Outline>,
   theme: Theme,

@@ -2,7 +2,7 @@ import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
 import { signedArea } from "./cuboid.js";
-import { encodeRgbPng } from "./png.js";
+import { encodeRgbPng } from "../image/png.js";
 import type { Point } from "../geometry/types.js";
 import type { ImagePrimitive } from "./types.js";
 

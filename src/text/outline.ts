@@ -5,10 +5,22 @@
  * outline lines up with the `<text>` element it replaces and with the PDF.
  */
 
-import type { PathCommand, Point } from "../geometry/types.js";
-import type { TextPrimitive } from "../scene/types.js";
+import type { FontSpec, PathCommand, Point } from "../geometry/types.js";
 import { openFont } from "./measure.js";
 import { shapeText } from "./shaping.js";
+
+/** A placed line of text, as the scene's text primitive holds it (text comes before the scene). */
+export interface PlacedText {
+  text: string;
+  /** Anchor point: x per `anchor`, y on the alphabetic baseline. */
+  at: Point;
+  anchor: "start" | "middle" | "end";
+  font: FontSpec;
+  /** Rotation in degrees about `at`, counter-clockwise positive as on paper. */
+  rotate?: number;
+  /** Measured advance width in points. */
+  width: number;
+}
 
 /** One command of fontkit's glyph path, in font units with y up. */
 interface GlyphCommand {
@@ -17,7 +29,7 @@ interface GlyphCommand {
 }
 
 /** Where the anchor puts the start of the text, relative to `at`, in points. */
-export function anchorOffset(t: Pick<TextPrimitive, "anchor" | "width">): number {
+export function anchorOffset(t: Pick<PlacedText, "anchor" | "width">): number {
   switch (t.anchor) {
     case "start":
       return 0;
@@ -35,7 +47,7 @@ export function anchorOffset(t: Pick<TextPrimitive, "anchor" | "width">): number
  * TrueType quadratic curves become the equivalent cubics. Fill it with the text colour
  * using the nonzero rule.
  */
-export function textOutline(t: TextPrimitive): PathCommand[] {
+export function textOutline(t: PlacedText): PathCommand[] {
   const face = openFont(t.font);
   const glyphs = shapeText(face, t.text).flatMap((run) => run.glyphs.map((glyph, i) => ({ glyph, pos: run.positions[i]! })));
   const unit = t.font.size / face.unitsPerEm;

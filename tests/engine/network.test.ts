@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeSource } from "../../src/pipeline.js";
 import { ComputePool } from "../../src/engine/pool.js";
-import { runNetwork } from "../../src/engine/run.js";
+import { runNetwork } from "../../src/execute/run.js";
 import { SafetensorsFile } from "../../src/engine/io/safetensors.js";
 import { SafetensorsWeights } from "../../src/engine/weights.js";
 import { decodeNpy } from "../../src/engine/io/npy.js";

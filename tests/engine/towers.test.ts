@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { analyzeSource } from "../../src/pipeline.js";
 import { ComputePool } from "../../src/engine/pool.js";
-import { runNetwork } from "../../src/engine/run.js";
+import { runNetwork } from "../../src/execute/run.js";
 import { concat } from "../../src/engine/kernels/shape.js";
 import { seededInput } from "../../src/engine/init.js";
 import { SeededWeights, type WeightSource } from "../../src/engine/weights.js";

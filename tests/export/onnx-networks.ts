@@ -1,6 +1,6 @@
 import type { AnalyzedNetwork } from "../../src/analyze/types.js";
 import { ComputePool } from "../../src/engine/pool.js";
-import { runNetwork } from "../../src/engine/run.js";
+import { runNetwork } from "../../src/execute/run.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import type { WeightSource } from "../../src/engine/weights.js";
 import { analyzeSource } from "../../src/pipeline.js";

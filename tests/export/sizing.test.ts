@@ -3,19 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  fitScale,
-  fitToWidth,
-  parseBackground,
-  parseDpi,
-  parseFont,
-  parseFontSize,
-  parseLength,
-  parseScale,
-  pixelSize,
-  printTheme,
-  scaleScene,
-} from "../../src/render/sizing.js";
+import { parseBackground, parseDpi, parseFontSize, parseLength, parseScale } from "../../src/options/print.js";
+import { fitScale, fitToWidth, pixelSize, printTheme, scaleScene } from "../../src/render/sizing.js";
+import { parseFont } from "../../src/text/font-file.js";
 import { paper } from "../../src/themes/paper.js";
 import { fontFile } from "../../src/text/fonts.js";
 import { layoutFixture } from "./fixture.js";

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze/analyze.js";
 import { ComputePool } from "../../src/engine/pool.js";
-import { runNetwork } from "../../src/engine/run.js";
+import { runNetwork } from "../../src/execute/run.js";
 import { decodeNpy } from "../../src/engine/io/npy.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { importOnnx } from "../../src/import/onnx/import.js";

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeSource } from "../../src/pipeline.js";
-import { layout } from "../../src/layout/index.js";
+import { figureOf, layout } from "../../src/styles/index.js";
 import { blockExtent } from "../../src/layout/scale.js";
-import type { LaidOutGraph } from "../../src/layout/types.js";
 import type { Point } from "../../src/scene/types.js";
 
-const laid = (text: string, options = {}): Promise<LaidOutGraph> => layout(analyzeSource(text, "t.netfig"), options);
+/** The blocks figure of a network: its positioned nodes, edges and frames. */
+const blocksOf = async (laidOut: ReturnType<typeof layout>) => figureOf(await laidOut, "blocks")!;
+const laid = (text: string, options = {}) => blocksOf(layout(analyzeSource(text, "t.netfig"), options));
 
 const CHAIN = `
 input 32x32x1
@@ -119,7 +120,7 @@ fc 10
   });
 
   it("runs GoogLeNet's main path straight, fans symmetric about it, aux classifiers below", async () => {
-    const g = await layout(analyzeSource(readFileSync(new URL("../../templates/googlenet.netfig", import.meta.url), "utf8"), "googlenet.netfig"));
+    const g = await blocksOf(layout(analyzeSource(readFileSync(new URL("../../templates/googlenet.netfig", import.meta.url), "utf8"), "googlenet.netfig")));
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
     const axisOf = (id: string): number => {
       const e = g.edges.find((x) => x.to === id && !x.shortcut) ?? g.edges.find((x) => x.from === id)!;
@@ -145,13 +146,14 @@ fc 10
 
   it("lets the network's figure block set options and the request override them", async () => {
     const src = `figure {\n  theme: mono\n  direction: down\n}\ninput 8x8x3\nconv 4 3x3\n`;
-    expect((await laid(src)).options.theme).toBe("mono");
-    expect((await laid(src)).options.direction).toBe("down");
-    expect((await laid(src, { theme: "visio" })).options.theme).toBe("visio");
+    const options = async (request = {}) => (await layout(analyzeSource(src, "t.netfig"), request)).options;
+    expect((await options()).theme).toBe("mono");
+    expect((await options()).direction).toBe("down");
+    expect((await options({ theme: "visio" })).theme).toBe("visio");
   });
 
   it("returns plain data that survives JSON", async () => {
-    const g = await laid(RESIDUAL);
+    const g = await layout(analyzeSource(RESIDUAL, "t.netfig"));
     expect(JSON.parse(JSON.stringify(g))).toEqual(g);
   });
 });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { analyzeSource } from "../../src/pipeline.js";
-import { layout, type LayoutRequest } from "../../src/layout/index.js";
-import { buildScene } from "../../src/scene/index.js";
+import { layout, type LayoutRequest, buildScene } from "../../src/styles/index.js";
 import type { Scene } from "../../src/scene/types.js";
 
 /** The figures the snapshot and geometry tests draw: a source file and the options it is drawn with. */

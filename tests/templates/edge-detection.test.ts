@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { LiteralWeights, literalInputs } from "../../src/engine/literal.js";
+import { LiteralWeights, literalInputs } from "../../src/execute/literal.js";
 import { ComputePool } from "../../src/engine/pool.js";
-import { runNetwork } from "../../src/engine/run.js";
+import { runNetwork } from "../../src/execute/run.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { NetfigError } from "../../src/lang/diagnostics.js";
-import { layout } from "../../src/layout/index.js";
-import { buildScene } from "../../src/scene/index.js";
+import { buildScene, figureOf, layout } from "../../src/styles/index.js";
 import { checkScene } from "../../src/scene/check.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { diagnosticsOf, readProjectFile } from "../helpers/netfig.js";
@@ -53,9 +52,10 @@ describe("the engine reads literal tensors", () => {
 describe("the 6×6 edge-detection figure (Andrew Ng's example)", () => {
   it("shows the output the engine computes: -5 -4 0 8 / -10 -2 2 3 / 0 -2 -4 -7 / -3 -2 -3 -16", async () => {
     const laidOut = await layout(analyzeSource(source, "edge-detection.netfig"));
-    const output = laidOut.arithmetic!.grids.find((g) => g.role === "output")!;
+    const figure = figureOf(laidOut, "arithmetic")!;
+    const output = figure.grids.find((g) => g.role === "output")!;
     expect(output.values.map((v) => v.text.replace("−", "-")).map(Number)).toEqual([-5, -4, 0, 8, -10, -2, 2, 3, 0, -2, -4, -7, -3, -2, -3, -16]);
-    expect(laidOut.arithmetic!.formula!.text).toBe("3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) = −5");
+    expect(figure.formula!.text).toBe("3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) = −5");
     expect(checkScene(buildScene(laidOut))).toEqual([]);
   });
 

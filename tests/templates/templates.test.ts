@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { layout } from "../../src/layout/index.js";
+import { figureOf, layout } from "../../src/styles/index.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { summaryOf } from "../helpers/netfig.js";
 
@@ -92,13 +92,13 @@ describe("figure style", () => {
   const laidOut = (text: string) => layout(analyzeSource(text, "test.netfig"));
 
   it("draws networks of vectors and dense layers as neurons, others as blocks", async () => {
-    expect((await laidOut("input 4\nfc 3 -> relu\nfc 2")).neurons?.columns.map((c) => c.size)).toEqual([4, 3, 2]);
-    expect((await laidOut("input 8x8x1\nconv 2 3x3\nflatten\nfc 2")).neurons).toBeUndefined();
-    expect((await laidOut('figure { style: blocks }\ninput 4\nfc 3')).neurons).toBeUndefined();
+    expect(figureOf(await laidOut("input 4\nfc 3 -> relu\nfc 2"), "neurons")?.columns.map((c) => c.size)).toEqual([4, 3, 2]);
+    expect((await laidOut("input 8x8x1\nconv 2 3x3\nflatten\nfc 2")).style).toBe("blocks");
+    expect((await laidOut('figure { style: blocks }\ninput 4\nfc 3')).style).toBe("blocks");
   });
 
   it("leaves out the middle of a tall column behind an ellipsis, and adds bias units on request", async () => {
-    const figure = (await laidOut("figure { bias: true }\ninput 784\nfc 10")).neurons!;
+    const figure = figureOf(await laidOut("figure { bias: true }\ninput 784\nfc 10"), "neurons")!;
     const [input, output] = figure.columns;
     expect(input!.neurons.map((n) => n.index)).toEqual([0, 1, 2, 3, 4, 782, 783]);
     expect(input!.ellipsis).toBeDefined();
@@ -139,7 +139,7 @@ describe("the RNN", () => {
   });
 
   it("is drawn folded with its loop, and unrolled over steps 1, 2, 3, …, 20", async () => {
-    const figure = (await layout(analyzeSource(readFileSync(`${TEMPLATES}rnn.netfig`, "utf8"), "rnn.netfig"))).sequence!;
+    const figure = figureOf(await layout(analyzeSource(readFileSync(`${TEMPLATES}rnn.netfig`, "utf8"), "rnn.netfig")), "sequence")!;
     expect(figure.links.filter((l) => l.loop).map((l) => l.from)).toEqual(["h"]);
     expect(figure.nodes.filter((n) => n.role === "recurrent").map((n) => n.symbol)).toEqual(["h", "h₁", "h₂", "h₃", "h₂₀"]);
   });

@@ -1,8 +1,10 @@
 import { extname } from "node:path";
 import type { Command } from "commander";
 import { exportOnnx, OPSET } from "../../export/onnx/export.js";
-import { positiveInt, weightSource } from "../execute.js";
-import { chooseNetwork, loadModel, writeOutput } from "../io.js";
+import { pickNetwork } from "../../analyze/network.js";
+import { weightSource } from "../../execute/setup.js";
+import { positiveInt } from "../execution.js";
+import { loadModel, writeOutput } from "../io.js";
 import { version, type CommandContext } from "../main.js";
 import { runCommand, UsageError } from "../report.js";
 
@@ -40,8 +42,10 @@ export function registerExport(program: Command, context: CommandContext): void 
         const batch = batchDimension(flags.batch);
         const seed = positiveInt(flags.seed, "--seed", 1);
         const { analyzed, onnx } = await loadModel(file);
-        const network = chooseNetwork(analyzed, flags.network);
-        const bytes = exportOnnx(network, { weights: weightSource(network, flags, seed, onnx), batch, version: version() });
+        const network = pickNetwork(analyzed, flags.network);
+        const { weights, warnings } = weightSource(network, { weights: flags.weights, seed }, onnx);
+        for (const warning of warnings) process.stderr.write(`netfig: ${warning}\n`);
+        const bytes = exportOnnx(network, { weights, batch, version: version() });
         writeOutput(output, bytes);
         if (output !== "-") process.stderr.write(`netfig: wrote ${output} (${network.layers.length} layers, ${network.totals.params.toLocaleString("en-US")} parameters)\n`);
       });

@@ -4,22 +4,13 @@ import type { Command } from "commander";
 import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
 import type { AnalyzedGraph } from "../../analyze/types.js";
-import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
+import { buildScene, layout, pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../../styles/index.js";
 import { figureOverrides } from "../../graph/figure-settings.js";
 import { renderSvg } from "../../render/svg.js";
-import {
-  fitToWidth,
-  parseBackground,
-  parseDpi,
-  parseFont,
-  parseFontSize,
-  parseLength,
-  parseScale,
-  printTheme,
-  scaleScene,
-  type Parsed,
-} from "../../render/sizing.js";
-import { buildScene, type Scene, type SceneOptions } from "../../scene/index.js";
+import { parseBackground, parseDpi, parseFontSize, parseLength, parseScale, type Parsed } from "../../options/print.js";
+import { fitToWidth, printTheme, scaleScene } from "../../render/sizing.js";
+import { parseFont } from "../../text/font-file.js";
+import type { Scene } from "../../scene/types.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadModel, writeOutput } from "../io.js";
@@ -136,7 +127,8 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   if (dpi !== undefined && scale !== undefined) throw new UsageError("give --dpi or a numeric --scale for a PNG, not both");
   const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
   const { analyzed, onnx } = await loadModel(file);
-  const activations = await activationsFor(analyzed, flags.network, flags, onnx);
+  // An unknown --network is a usage error before anything runs.
+  const activations = await activationsFor(pickNetwork(analyzed, flags.network), flags, onnx);
   const scene = await sizedScene(analyzed, request, flags, { activations });
   if (background === "transparent") scene.background = "none";
   // pdfkit and resvg load only when asked for: an SVG render starts faster without them.

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { encodeNpy } from "../../engine/io/npy.js";
 import type { Tensor } from "../../engine/tensor.js";
-import { execute, type ExecutionFlags } from "../execute.js";
-import { chooseNetwork, loadModel, writeOutput } from "../io.js";
+import { pickNetwork } from "../../analyze/network.js";
+import { executeWithFlags, type ExecutionFlags } from "../execution.js";
+import { loadModel, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { runCommand } from "../report.js";
 
@@ -42,10 +43,10 @@ export function registerRun(program: Command, context: CommandContext): void {
     .action(async (file: string, flags: RunFlags) => {
       context.exitCode = await runCommand(async () => {
         const { analyzed, onnx } = await loadModel(file);
-        const network = chooseNetwork(analyzed, flags.network);
+        const network = pickNetwork(analyzed, flags.network);
         const index: Record<string, { file: string; shape: number[] }> = {};
         if (flags.dump) mkdirSync(flags.dump, { recursive: true });
-        const outputs = await execute(network, flags, {
+        const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
           onLayer(id, output) {

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { selectNetworks } from "../../analyze/network.js";
 import { summarize, summaryJson } from "../../analyze/summary.js";
 import { formatSummary } from "../../analyze/format.js";
-import { loadAnalyzed } from "../io.js";
+import { loadModel } from "../io.js";
 import { runCommand } from "../report.js";
 import type { CommandContext } from "../main.js";
 
@@ -11,9 +12,11 @@ export function registerSummary(program: Command, context: CommandContext): void
     .description("print the per-layer table: output shape, parameters, MACs, receptive field")
     .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
     .option("--json", "print the analysis as JSON instead of a table")
-    .action(async (file: string, options: { json?: boolean }) => {
+    .option("--network <name>", "only this network of the file (default: all)")
+    .action(async (file: string, options: { json?: boolean; network?: string }) => {
       context.exitCode = await runCommand(async () => {
-        const summary = summarize(await loadAnalyzed(file));
+        const { analyzed } = await loadModel(file);
+        const summary = summarize(selectNetworks(analyzed, options.network));
         process.stdout.write(options.json ? summaryJson(summary) : formatSummary(summary));
       });
     });

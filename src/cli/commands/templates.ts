@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync } from "node:fs";
 import type { Command } from "commander";
-import { findTemplate, listTemplates } from "../templates.js";
+import { findTemplate, listTemplates } from "../../load/templates.js";
 import { runCommand, UsageError } from "../report.js";
 import type { CommandContext } from "../main.js";
 

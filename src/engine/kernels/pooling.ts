@@ -30,12 +30,18 @@ export function pool2dParams(o: {
   return { kernel, stride: o.stride === undefined ? kernel : pair(o.stride), padding, dilation: pair(o.dilation ?? 1), ceilMode: o.ceilMode ?? false };
 }
 
-/** One spatial output size, as PyTorch's `pooling_output_shape` computes it. */
-function outSize(n: number, k: number, s: number, p0: number, p1: number, d: number, ceil: boolean): number {
-  const span = n + p0 + p1 - d * (k - 1) - 1;
-  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+/**
+ * One spatial output size of a sliding window `k` wide (dilation included) over `n` with
+ * `padBefore` and `padAfter`: `floor((n + p0 + p1 - k) / s) + 1`, or in ceil mode rounded up
+ * but without a last window that would start entirely in the trailing padding, as PyTorch's
+ * `pooling_output_shape` computes it. The analysis (ops/window.ts) uses the same rule.
+ */
+export function windowOutput(n: number, k: number, s: number, padBefore: number, padAfter: number, ceil: boolean): number {
+  const span = n + padBefore + padAfter - k;
+  if (!ceil) return Math.floor(span / s) + 1;
+  let out = Math.ceil(span / s) + 1;
   // PyTorch: in ceil mode the last window must start inside the input or the leading padding.
-  if (ceil && (out - 1) * s >= n + p0) out--;
+  if ((out - 1) * s >= n + padBefore) out--;
   return out;
 }
 
@@ -53,8 +59,8 @@ export function pool2dOutputShape(input: readonly number[], p: Pool2dParams, wha
     // PyTorch's rule: padding at most half the (dilated) kernel, so no window lies wholly in the padding.
     throw new RangeError(`${what}: padding ${p.padding.join(",")} exceeds half the ${ekh}x${ekw} kernel`);
   }
-  const Ho = outSize(H, kh, p.stride[0], p.padding[0], p.padding[2], p.dilation[0], p.ceilMode);
-  const Wo = outSize(W, kw, p.stride[1], p.padding[1], p.padding[3], p.dilation[1], p.ceilMode);
+  const Ho = windowOutput(H, ekh, p.stride[0], pt, pb, p.ceilMode);
+  const Wo = windowOutput(W, ekw, p.stride[1], pl, pr, p.ceilMode);
   if (Ho < 1 || Wo < 1) throw new RangeError(`${what}: ${kh}x${kw} window does not fit a ${H}x${W} input`);
   return [C, Ho, Wo];
 }

@@ -1,5 +1,5 @@
 import type { AnalyzedNetwork, LayerAnalysis } from "../../analyze/types.js";
-import { LayerWeights, readPlan } from "../../engine/run.js";
+import { LayerWeights, readPlan } from "../../execute/run.js";
 import type { WeightSource } from "../../engine/weights.js";
 import type { Shape } from "../../graph/types.js";
 import { getOp } from "../../ops/index.js";

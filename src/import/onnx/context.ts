@@ -1,7 +1,7 @@
 import type { LayerNode, Shape } from "../../graph/types.js";
 import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/diagnostics.js";
 import { getOp } from "../../ops/index.js";
-import { formatShape } from "../../ops/shape.js";
+import { writtenShape } from "../../ops/shape.js";
 import { ArgError, ShapeError, type ArgValue, type OpArgs } from "../../ops/types.js";
 import type { NodeProto } from "./decode.js";
 import { LayerNamer, modulePath } from "./naming.js";
@@ -83,7 +83,7 @@ export class ImportContext {
         shape = getOp(op).outShape(known, attrs);
       } catch (error) {
         if (!(error instanceof ShapeError)) throw error;
-        if (op !== "opaque") this.fail(node, `${error.message} (inputs ${known.map(formatShape).join(", ")})`, error.hint);
+        if (op !== "opaque") this.fail(node, `${error.message} (inputs ${known.map(writtenShape).join(", ")})`, error.hint);
       }
     } else if (op !== "opaque") {
       const unknown = inputs.find((i) => i.shape === undefined)!;

@@ -1,9 +1,10 @@
 import type { AnalyzedNetwork } from "../analyze/types.js";
-import type { AttrValue, Attrs } from "../graph/types.js";
+import type { InitSpec } from "../engine/init.js";
+import { chwFromShape, numel, sharedFloat32, type Tensor } from "../engine/tensor.js";
+import type { WeightSource } from "../engine/weights.js";
 import { literalFits } from "../graph/literal.js";
-import type { InitSpec } from "./init.js";
-import { chwFromShape, numel, sharedFloat32, type Tensor } from "./tensor.js";
-import type { WeightSource } from "./weights.js";
+import { formatShape } from "../ops/shape.js";
+import type { AttrValue, Attrs } from "../graph/types.js";
 
 /** A literal attribute and its written shape, or undefined when the layer has none. */
 function literalOf(attrs: Attrs, key: "values" | "weights"): { data: number[]; shape: number[] } | undefined {
@@ -40,7 +41,7 @@ export class LiteralWeights implements WeightSource {
     const literal = this.literals.get(name);
     if (!literal) return this.fallback.get(name, shape, init);
     if (!literalFits(literal.shape, shape)) {
-      throw new Error(`weights= is ${literal.shape.join("×")}, the layer's weight is ${shape.join("×")}`);
+      throw new Error(`weights= is ${formatShape(literal.shape)}, the layer's weight is ${formatShape(shape)}`);
     }
     return tensorOf(literal.data, shape);
   }

@@ -1,13 +1,19 @@
+/**
+ * The execute stage's core: an analysed network run forward by its ops' `forward`
+ * functions, which call the engine's kernels. The engine itself knows neither the graph nor
+ * the analysis; this module is where the two meet, after analyze.
+ */
+
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import { displayName } from "../analyze/analyze.js";
+import type { InitSpec } from "../engine/init.js";
+import { seededInput } from "../engine/init.js";
+import type { ComputePool } from "../engine/pool.js";
+import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
+import type { WeightSource } from "../engine/weights.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { concatChannels } from "../ops/merge.js";
-import type { InitSpec } from "./init.js";
-import { seededInput } from "./init.js";
-import type { ComputePool } from "./pool.js";
-import { chwFromShape, sameShape, type Tensor } from "./tensor.js";
-import type { WeightSource } from "./weights.js";
 
 export interface RunOptions {
   weights: WeightSource;
@@ -63,7 +69,7 @@ function laneChannels(t: Tensor, index: number, count: number): Tensor {
 /**
  * Who reads what in a network: each layer's reads (its inputs, and for a channel-mixing
  * layer in towers its sibling lanes' inputs too), each layer's readers, the lanes of each
- * tower, and which layers only ReLUs read (they initialise with He). `netfig export`
+ * tower, and which layers only rectifiers read (`OpDef.rectifies`: they initialise with He). `netfig export`
  * plans with the same rules, so it fetches exactly the weights a run uses.
  */
 export interface ReadPlan {
@@ -87,10 +93,10 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
   for (const [id, inputs] of reads) {
     for (const input of inputs) consumers.set(input, [...(consumers.get(input) ?? []), id]);
   }
-  const opOf = new Map(analyzed.layers.map((l) => [l.node.id, l.node.op]));
+  const opOf = new Map(analyzed.layers.map((l) => [l.node.id, getOp(l.node.op)]));
   const reluFollows = (id: string) => {
     const users = consumers.get(id) ?? [];
-    return users.length > 0 && users.every((user) => opOf.get(user) === "relu" || opOf.get(user) === "leakyrelu");
+    return users.length > 0 && users.every((user) => opOf.get(user)!.rectifies === true);
   };
   return { lanes, inputsOf, reads, consumers, reluFollows };
 }

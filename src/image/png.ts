@@ -1,7 +1,12 @@
+/**
+ * PNG bytes, at the bottom of the stages: the scene's activation thumbnails are encoded
+ * here, and render/png.ts stamps resvg's output with a pHYs chunk written by `pngChunk`.
+ */
+
 import { crc32, deflateSync } from "node:zlib";
 
 /**
- * A minimal PNG writer for 8-bit RGB pixels (thumbnails): signature, IHDR, one IDAT
+ * A minimal PNG writer for 8-bit RGB pixels (activation thumbnails): signature, IHDR, one IDAT
  * with every row filtered "none", IEND. zlib is built in, so drawing a figure does not
  * load a PNG library; fixed settings keep the bytes the same on every run.
  */

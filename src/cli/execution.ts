@@ -1,0 +1,72 @@
+import type { AnalyzedNetwork } from "../analyze/types.js";
+import type { Tensor } from "../engine/tensor.js";
+import type { ExecutionSetup } from "../execute/setup.js";
+import type { OnnxImport } from "../import/onnx/import.js";
+import { Progress } from "./progress.js";
+import { UsageError } from "./report.js";
+
+/** The flags `run`, `render --activations` and `export` share: where the input and weights come from. */
+export interface ExecutionFlags {
+  input?: string;
+  weights?: string;
+  seed?: string;
+  threads?: string;
+  mean?: string;
+  std?: string;
+}
+
+function numberList(text: string, flag: string): number[] {
+  const values = text.split(",").map((v) => Number(v.trim()));
+  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag}: write comma-separated numbers, e.g. 0.485,0.456,0.406`);
+  return values;
+}
+
+export function positiveInt(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
+  return n;
+}
+
+/** The flags as the library's execution setup. */
+export function executionSetup(flags: ExecutionFlags): ExecutionSetup {
+  return {
+    input: flags.input,
+    weights: flags.weights,
+    seed: positiveInt(flags.seed, "--seed", 1),
+    threads: positiveInt(flags.threads, "--threads", 0),
+    mean: flags.mean === undefined ? undefined : numberList(flags.mean, "--mean"),
+    std: flags.std === undefined ? undefined : numberList(flags.std, "--std"),
+  };
+}
+
+/**
+ * Runs one analysed network as the flags say, with a progress line on a terminal and the
+ * library's warnings on stderr; `onLayer` sees each output as it is made (dumps write there).
+ */
+export async function executeWithFlags(
+  network: AnalyzedNetwork,
+  flags: ExecutionFlags,
+  options: { keepAll: boolean; onnx?: OnnxImport; onLayer?: (id: string, output: Tensor) => void | Promise<void> },
+): Promise<Map<string, Tensor>> {
+  const setup = executionSetup(flags);
+  // The engine loads only when a command runs the network: plain renders start faster.
+  const { execute } = await import("../execute/setup.js");
+  const progress = new Progress(network.layers.length);
+  let done = 0;
+  let result: Awaited<ReturnType<typeof execute>>;
+  try {
+    result = await execute(network, setup, {
+      keepAll: options.keepAll,
+      onnx: options.onnx,
+      async onLayer(layer, output) {
+        progress.update(++done, layer.node.id);
+        await options.onLayer?.(layer.node.id, output);
+      },
+    });
+  } finally {
+    progress.finish();
+  }
+  for (const warning of result.warnings) process.stderr.write(`netfig: ${warning}\n`);
+  return result.outputs;
+}
