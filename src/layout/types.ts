@@ -79,6 +79,8 @@ export interface LaidOutGraph {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   frames: LaidOutFrame[];
+  /** Rows (columns when flowing down) a blocks figure was broken into. */
+  rows?: number;
   /** The theme laid out with, when the request gave one instead of a name (print sizing, another font). */
   theme?: Theme;
   /** Set when the figure is drawn as neurons (`style: neurons`); nodes, edges and frames are then empty. */

@@ -4,22 +4,20 @@ import type { Command } from "commander";
 import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
 import type { AnalyzedGraph } from "../../analyze/types.js";
-import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
+import { pickNetwork, resolveOptions, type LayoutRequest } from "../../layout/index.js";
 import { figureOverrides } from "../../graph/figure-settings.js";
 import { renderSvg } from "../../render/svg.js";
 import {
-  fitToWidth,
   parseBackground,
   parseDpi,
   parseFont,
   parseFontSize,
   parseLength,
   parseScale,
-  printTheme,
-  scaleScene,
   type Parsed,
 } from "../../render/sizing.js";
-import { buildScene, type Scene, type SceneOptions } from "../../scene/index.js";
+import { describeChoice, DEFAULT_MAX_HEIGHT_PT, printFigure } from "../../fit/print.js";
+import type { Scene, SceneOptions } from "../../scene/index.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadModel, writeOutput } from "../io.js";
@@ -46,6 +44,7 @@ interface RenderFlags extends ActivationFlags {
   dpi?: string;
   background?: string;
   width?: string;
+  maxHeight?: string;
   fontSize?: string;
   font?: string;
 }
@@ -101,30 +100,21 @@ function usable<T>(parsed: Parsed<T>): T {
 const DEFAULT_FONT_SIZE = 8;
 
 /**
- * The scene at its printed size. `--width` re-lays the figure out until, scaled to that
- * width, its shape labels print at `--font-size` (see render/sizing.ts); `--font-size` or
- * `--font` alone lay it out once with those labels at natural size.
+ * The scene at its printed size. `--width` tries the arrangements the user left open and
+ * keeps the one that prints best at that width (fit/print.ts), saying in one line what it
+ * chose; without `--width` the figure keeps its natural size and wraps only when it would
+ * grow without bound.
  */
 async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags: RenderFlags, sceneOptions: SceneOptions): Promise<Scene> {
   const width = flags.width === undefined ? undefined : usable(parseLength(flags.width));
+  const maxHeight = flags.maxHeight === undefined ? DEFAULT_MAX_HEIGHT_PT : usable(parseLength(flags.maxHeight, "--max-height"));
   const fontSize = flags.fontSize === undefined ? undefined : usable(parseFontSize(flags.fontSize));
   const font = flags.font === undefined ? undefined : usable(parseFont(flags.font));
-  if (width === undefined && fontSize === undefined && font === undefined) return buildScene(await layout(analyzed, request), sceneOptions);
   const base = getTheme(resolveOptions(analyzed, pickNetwork(analyzed, request.network), request).theme);
-  if (width === undefined) {
-    const customTheme = printTheme(base, { fontSize: fontSize ?? base.text.shape.size, layoutScale: 1, font });
-    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
-  }
-  const size = fontSize ?? DEFAULT_FONT_SIZE;
-  const fit = await fitToWidth(async (layoutScale) => {
-    const customTheme = printTheme(base, { fontSize: size, layoutScale, font });
-    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
-  }, width);
-  if (!fit.converged) {
-    const printed = (size * fit.printedFontRatio).toFixed(1);
-    process.stderr.write(`netfig: warning: the labels alone are too wide for --width ${flags.width}; they print at ${printed} pt, not ${size} pt\n`);
-  }
-  return scaleScene(fit.laidOut, fit.finalScale);
+  const size = fontSize ?? (width === undefined ? base.text.shape.size : DEFAULT_FONT_SIZE);
+  const printed = await printFigure(analyzed, request, { width, fontSize: size, font, maxHeight }, sceneOptions);
+  if (width !== undefined) process.stderr.write(describeChoice(printed, `--width ${flags.width}`) + "\n");
+  return printed.chosen.scene;
 }
 
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
@@ -199,6 +189,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
     .option("--width <length>", "printed width, e.g. 85mm (one column), 178mm (two), 3.5in or 240pt; the figure is laid out again for it, not shrunk")
+    .option("--max-height <length>", "with --width: the tallest the figure may print (default 9in, a page's text height)")
     .option("--font-size <pt>", "printed size of the shape labels in points; other text keeps its proportion (default 8 with --width)")
     .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")

@@ -40,8 +40,8 @@ export function atomsOf(chain: Item[], rows: number, metrics: WrapMetrics): Atom
           last.len = metrics.measure(last.items).len;
           continue;
         }
-        // A side chain leaving an opened stage's last part: keep it with that part.
-        atoms.push({ items: [item], path, len: metrics.measure([item]).len });
+        // A side chain leaving an opened stage's last part follows that part; no break comes before it.
+        atoms.push({ items: [item], path, len: metrics.measure(item.items).len + metrics.gap });
         continue;
       }
       if (item.kind === "group" && rows > 1 && metrics.measure([item]).len > share && item.items.length > 1) {

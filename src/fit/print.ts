@@ -1,0 +1,184 @@
+/**
+ * Printing a figure at a width: the arrangements worth trying (one row, rows, columns
+ * flowing down), each laid out again for the width (`fitToWidth`), measured as it prints,
+ * and the one that prints its blocks largest while keeping every label at the requested
+ * size, nothing colliding and the page no taller than the limit.
+ */
+import type { AnalyzedGraph } from "../analyze/types.js";
+import type { Direction } from "../options/figure.js";
+import { MAX_ROWS } from "../options/figure.js";
+import { layout, pickNetwork, resolveOptions, type LayoutRequest } from "../layout/index.js";
+import { fitToWidth, printTheme, scaleScene } from "../render/sizing.js";
+import { buildScene, type Scene, type SceneOptions } from "../scene/index.js";
+import { getTheme } from "../themes/index.js";
+import { printMetrics, type PrintMetrics } from "./metrics.js";
+
+/** A page's text height: the tallest a figure may print by default (9 in). */
+export const DEFAULT_MAX_HEIGHT_PT = 9 * 72;
+/** The smallest median block a reader can see the shape of. */
+export const MIN_BLOCK_PT = 18;
+/** Natural-size figures (no `--width`) wrap to stay at most this wide, or at most this many times as wide as tall. */
+export const NATURAL_MAX_WIDTH_PT = 1500;
+export const NATURAL_MAX_ASPECT = 3;
+
+export interface PrintRequest {
+  /** Printed width in points; without it the figure prints at natural size. */
+  width?: number;
+  /** Printed size of the shape labels. */
+  fontSize: number;
+  font?: string;
+  maxHeight: number;
+}
+
+/** One way of arranging the figure. */
+export interface Arrangement {
+  direction: Direction;
+  rows: number;
+}
+
+export interface Candidate {
+  arrangement: Arrangement;
+  scene: Scene;
+  metrics: PrintMetrics;
+  /** Printed label size ÷ requested (1 when the labels print at the size asked). */
+  fontRatio: number;
+  /** What keeps it from fitting; empty when it fits. */
+  faults: string[];
+}
+
+export interface PrintedFigure {
+  chosen: Candidate;
+  fits: boolean;
+  tried: number;
+  /** The user fixed these, so they were not varied. */
+  fixed: { direction: boolean; rows: boolean };
+}
+
+function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
+  const faults: string[] = [];
+  if (c.fontRatio < 1 - 1e-3) faults.push(`labels print at ${(request.fontSize * c.fontRatio).toFixed(1)} pt, not ${request.fontSize} pt`);
+  if (c.metrics.heightPt > request.maxHeight + 0.01) faults.push(`${c.metrics.heightPt.toFixed(0)} pt tall, over ${request.maxHeight.toFixed(0)} pt`);
+  if (c.metrics.collisions > 0) faults.push(`${c.metrics.collisions} label collision${c.metrics.collisions === 1 ? "" : "s"}`);
+  if (c.metrics.blocks > 0 && c.metrics.medianBlockPt < MIN_BLOCK_PT) faults.push(`blocks ${c.metrics.medianBlockPt.toFixed(1)} pt tall (median), under ${MIN_BLOCK_PT} pt`);
+  return faults;
+}
+
+/** How far a candidate is from fitting: 0 when it fits. */
+function shortfall(c: Candidate, request: PrintRequest): number {
+  const m = c.metrics;
+  return (
+    Math.max(0, 1 - c.fontRatio) * 20 +
+    Math.max(0, m.heightPt / request.maxHeight - 1) * 2 +
+    m.collisions * 0.25 +
+    (m.blocks > 0 ? Math.max(0, 1 - m.medianBlockPt / MIN_BLOCK_PT) : 0)
+  );
+}
+
+/** Better first: fitting, then larger blocks, then fewer rows, then flowing right. */
+function better(a: Candidate, b: Candidate, request: PrintRequest): boolean {
+  const fa = a.faults.length === 0;
+  const fb = b.faults.length === 0;
+  if (fa !== fb) return fa;
+  if (!fa) {
+    const d = shortfall(a, request) - shortfall(b, request);
+    if (Math.abs(d) > 1e-9) return d < 0;
+  }
+  if (Math.abs(a.metrics.medianBlockPt - b.metrics.medianBlockPt) > 0.05) return a.metrics.medianBlockPt > b.metrics.medianBlockPt;
+  if (a.arrangement.rows !== b.arrangement.rows) return a.arrangement.rows < b.arrangement.rows;
+  return a.arrangement.direction === "right" && b.arrangement.direction !== "right";
+}
+
+/**
+ * Lays the figure out for the page. With a width, every arrangement the user left open
+ * is tried and the best printed one kept; without one, the figure keeps its natural size
+ * and only wraps into as few rows as keep it from growing without bound.
+ */
+export async function printFigure(
+  analyzed: AnalyzedGraph,
+  request: LayoutRequest,
+  print: PrintRequest,
+  sceneOptions: SceneOptions,
+): Promise<PrintedFigure> {
+  const network = pickNetwork(analyzed, request.network);
+  const resolved = resolveOptions(analyzed, network, request);
+  const figureSets = (key: "direction" | "rows"): boolean =>
+    request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
+  const fixed = { direction: figureSets("direction"), rows: figureSets("rows") };
+  const base = getTheme(resolved.theme);
+  const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
+  const rowCounts = (): Iterable<number> => (fixed.rows ? [resolved.rows] : range(1, MAX_ROWS));
+
+  const candidates: Candidate[] = [];
+  const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number }> => {
+    const arranged: LayoutRequest = { ...request, direction: arrangement.direction, rows: arrangement.rows };
+    let rowsMade = arrangement.rows;
+    const layoutAt = async (layoutScale: number): Promise<Scene> => {
+      const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
+      const laidOut = await layout(analyzed, { ...arranged, customTheme });
+      rowsMade = laidOut.rows ?? 1;
+      return buildScene(laidOut, sceneOptions);
+    };
+    let scene: Scene;
+    let fontRatio = 1;
+    if (print.width === undefined) scene = await layoutAt(1);
+    else {
+      const fit = await fitToWidth(layoutAt, print.width);
+      scene = scaleScene(fit.laidOut, fit.finalScale);
+      fontRatio = fit.printedFontRatio;
+    }
+    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio };
+    return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: rowsMade };
+  };
+
+  if (print.width === undefined) {
+    // Natural size: the fewest rows that keep the figure from growing without bound.
+    let chosen: Candidate | undefined;
+    let tried = 0;
+    for (const rows of rowCounts()) {
+      const { candidate, rows: made } = await evaluate({ direction: resolved.direction, rows });
+      tried++;
+      if (made < rows) break;
+      chosen = candidate;
+      const { widthPt, heightPt } = candidate.metrics;
+      const long = resolved.direction === "right" ? widthPt : heightPt;
+      const across = resolved.direction === "right" ? heightPt : widthPt;
+      if (long <= NATURAL_MAX_WIDTH_PT || long <= NATURAL_MAX_ASPECT * across) break;
+    }
+    return { chosen: chosen!, fits: true, tried, fixed };
+  }
+
+  for (const direction of directions) {
+    let bestHere: Candidate | undefined;
+    for (const rows of rowCounts()) {
+      const { candidate, rows: made } = await evaluate({ direction, rows });
+      if (made < rows) break;
+      candidates.push(candidate);
+      const tall = candidate.metrics.heightPt > print.maxHeight;
+      // Flowing right, more rows make the figure taller: past the page height it only gets worse.
+      if (direction === "right" && tall && candidate.fontRatio >= 1 - 1e-3) break;
+      // Flowing down, more columns make blocks smaller: once one fits, stop.
+      if (direction === "down" && candidate.faults.length === 0) break;
+      if (bestHere && direction === "down" && !tall && candidate.metrics.medianBlockPt < bestHere.metrics.medianBlockPt) break;
+      if (!bestHere || better(candidate, bestHere, print)) bestHere = candidate;
+    }
+  }
+  let chosen = candidates[0]!;
+  for (const c of candidates) if (better(c, chosen, print)) chosen = c;
+  return { chosen, fits: chosen.faults.length === 0, tried: candidates.length, fixed };
+}
+
+function* range(from: number, to: number): Iterable<number> {
+  for (let i = from; i <= to; i++) yield i;
+}
+
+/** One line for the user: what was chosen, how it prints, how to force another. */
+export function describeChoice(printed: PrintedFigure, widthText: string): string {
+  const { arrangement, metrics, faults } = printed.chosen;
+  const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
+  const flow = arrangement.direction === "right" ? "flowing right" : "flowing down";
+  const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
+  const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
+  const force = "force another with --rows N and --direction right|down";
+  if (printed.fits) return `netfig: ${widthText}: ${lines} ${flow}, ${size} (best of ${printed.tried}; ${force})`;
+  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${lines} ${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
+}
