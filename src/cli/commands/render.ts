@@ -31,13 +31,15 @@ interface RenderFlags extends ActivationFlags {
   camera?: string;
   scale?: string;
   labels?: string;
-  legend?: boolean;
+  legend?: boolean | string;
   title?: string;
   fold?: boolean;
   foldRepeats?: boolean;
   pyramids?: boolean;
   rows?: string;
   layout?: string;
+  compact?: boolean;
+  blockSize?: string;
   network?: string;
   textAsPaths?: boolean;
   watch?: boolean;
@@ -54,7 +56,7 @@ const FORMATS = [".svg", ".pdf", ".png"];
 /** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
 function flagOverrides(flags: RenderFlags): LayoutRequest {
   const settings: FigureSettings = {};
-  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout"] as const;
+  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout", "compact", "blockSize"] as const;
   for (const key of keys) {
     const value = flags[key];
     // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
@@ -176,7 +178,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--camera <kind>", "oblique (default) or perspective")
     .option("--scale <kind|n>", "how tensor sizes become block sizes: log (default), sqrt or linear; a number is a PNG's pixels per point instead (2 = 144 dpi)")
     .option("--labels <list>", "labels to show, comma-separated: shape,name,channels,params, or none (default shape,name)")
-    .option("--legend", "draw the legend of the layer kinds present (default)")
+    .option("--legend [where]", "draw the legend of the layer kinds present: bottom (default, wrapped to the figure's width) or right")
     .option("--no-legend", "leave the legend out")
     .option("--title <text>", "a title above the figure")
     .option("--fold", "fold activations, normalisation and dropout into the block before them, as bands (default)")
@@ -184,6 +186,9 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
     .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block)")
     .option("--pyramids", "draw kernel pyramids from each block to the next")
+    .option("--compact", "draw runs of one spatial size as slabs face to face with one label per run (PlotNeuralNet's look); --width uses it when that is what fits")
+    .option("--no-compact", "never draw compact slabs")
+    .option("--block-size <k>", "every block k times its usual size beside the same text (0.25–8; --width chooses by itself)")
     .option("--rows <n>", "break a long network into N rows (columns when flowing down), at stage boundaries first; --width chooses by itself")
     .option("--layout <engine>", "what places the blocks: auto (default: the direct layout where it applies, ELK elsewhere), direct or elk")
     .option("--network <name>", "which network of the file to draw (default: the first)")

@@ -74,12 +74,12 @@ function breakDepth(atoms: Atom[], i: number): number {
 /**
  * Splits the atoms into at most `rows` consecutive runs: first the smallest possible
  * longest row, then, among splits within `SLACK` of it, the one that cuts fewest frames.
- * Returns the index of each row's first atom.
+ * No break comes before an item `joined` to the one before it (slabs face to face). Returns the index of each row's first atom.
  */
-export function breakRows(atoms: Atom[], rows: number, gap: number): number[] {
+export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (item: Item) => boolean): number[] {
   const n = atoms.length;
   const allowed = (i: number): boolean =>
-    i > 0 && i < n && atoms[i]!.items[0]!.kind !== "side" && !endsInFan(atoms[i - 1]!.items);
+    i > 0 && i < n && atoms[i]!.items[0]!.kind !== "side" && !joined(atoms[i]!.items[0]!) && !endsInFan(atoms[i - 1]!.items);
   const prefix = [0];
   for (const a of atoms) prefix.push(prefix[prefix.length - 1]! + a.len);
   const length = (i: number, j: number): number => prefix[j]! - prefix[i]! + gap * (j - i - 1) + (i > 0 ? gap : 0);
