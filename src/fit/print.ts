@@ -38,6 +38,7 @@ export interface Arrangement {
   rows: number;
   compact: boolean;
   blockSize: number;
+  terse: boolean;
 }
 
 export interface Candidate {
@@ -55,7 +56,7 @@ export interface PrintedFigure {
   fits: boolean;
   tried: number;
   /** The user fixed these, so they were not varied. */
-  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean };
+  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean };
 }
 
 function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
@@ -97,6 +98,7 @@ function better(a: Candidate, b: Candidate, request: PrintRequest): boolean {
   if (Math.abs(a.metrics.heightPt - b.metrics.heightPt) > 1) return a.metrics.heightPt < b.metrics.heightPt;
   if (a.arrangement.rows !== b.arrangement.rows) return a.arrangement.rows < b.arrangement.rows;
   if (a.arrangement.compact !== b.arrangement.compact) return !a.arrangement.compact;
+  if (a.arrangement.terse !== b.arrangement.terse) return !a.arrangement.terse;
   if (a.arrangement.blockSize !== b.arrangement.blockSize) return a.arrangement.blockSize < b.arrangement.blockSize;
   return a.arrangement.direction === "right" && b.arrangement.direction !== "right";
 }
@@ -114,9 +116,15 @@ export async function printFigure(
 ): Promise<PrintedFigure> {
   const network = pickNetwork(analyzed, request.network);
   const resolved = resolveOptions(analyzed, network, request);
-  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize"): boolean =>
+  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse"): boolean =>
     request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
-  const fixed = { direction: figureSets("direction"), rows: figureSets("rows"), compact: figureSets("compact"), blockSize: figureSets("blockSize") };
+  const fixed = {
+    direction: figureSets("direction"),
+    rows: figureSets("rows"),
+    compact: figureSets("compact"),
+    blockSize: figureSets("blockSize"),
+    terse: figureSets("terse"),
+  };
   const base = getTheme(resolved.theme);
   let lastScale = 1;
 
@@ -148,7 +156,13 @@ export async function printFigure(
     let tried = 0;
     const counts = fixed.rows ? [resolved.rows] : range(1, MAX_ROWS);
     for (const rows of counts) {
-      const { candidate, rows: made } = await evaluate({ direction: resolved.direction, rows, compact: resolved.compact, blockSize: resolved.blockSize });
+      const { candidate, rows: made } = await evaluate({
+        direction: resolved.direction,
+        rows,
+        compact: resolved.compact,
+        blockSize: resolved.blockSize,
+        terse: resolved.terse,
+      });
       tried++;
       if (made < rows) break;
       chosen = candidate;
@@ -162,9 +176,9 @@ export async function printFigure(
 
   const candidates: Candidate[] = [];
   /** Rows for one direction, style and block size, from `from` up while more rows can still help. */
-  const sweep = async (direction: Direction, compact: boolean, blockSize: number, from: number, to: number): Promise<void> => {
+  const sweep = async (direction: Direction, compact: boolean, terse: boolean, from: number, to: number): Promise<void> => {
     for (let rows = from; rows <= to; rows++) {
-      const { candidate, rows: made } = await evaluate({ direction, rows, compact, blockSize });
+      const { candidate, rows: made } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse });
       if (made < rows) break;
       candidates.push(candidate);
       const tall = candidate.metrics.heightPt > print.maxHeight;
@@ -172,12 +186,19 @@ export async function printFigure(
       if (direction === "right" && tall && candidate.fontRatio >= 1 - 1e-3) break;
       // Flowing down, more columns make blocks smaller: once one fits, stop.
       if (direction === "down" && candidate.faults.length === 0) break;
+      // Flowing right, more rows make blocks larger and the figure taller: stop once they are large enough.
+      if (candidate.faults.length === 0 && candidate.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) break;
     }
   };
   const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
   const compacts = fixed.compact ? [resolved.compact] : [false, true];
   const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
-  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, resolved.blockSize, ...rowRange());
+  const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
+  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, resolved.terse, ...rowRange());
+  // Terse labels only when full ones fit nowhere: they say less.
+  if (!fixed.terse && !resolved.terse && !fitsYet()) {
+    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, true, ...rowRange());
+  }
 
   // Where text takes more room than the blocks, larger blocks cost little width: try them
   // for the best arrangements found, with a row more or less, while they keep fitting.
@@ -191,16 +212,19 @@ export async function printFigure(
       return true;
     }).slice(0, 2);
     for (const leader of leaders) {
-      const { direction, compact, rows } = leader.arrangement;
+      if (leader.faults.length === 0 && leader.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) continue;
+      const { direction, compact, rows, terse } = leader.arrangement;
       for (const blockSize of BLOCK_SIZES) {
         const before = candidates.length;
         const [lo, hi] = fixed.rows ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
         for (let r = lo; r <= hi; r++) {
-          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize });
+          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse });
           if (made < r) break;
           candidates.push(candidate);
         }
-        if (!candidates.slice(before).some((c) => c.faults.length === 0)) break;
+        const tried = candidates.slice(before);
+        if (!tried.some((c) => c.faults.length === 0)) break;
+        if (tried.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT)) break;
       }
     }
   }
@@ -219,12 +243,12 @@ function* range(from: number, to: number): Iterable<number> {
 /** One line for the user: what was chosen, how it prints, how to force another. */
 export function describeChoice(printed: PrintedFigure, widthText: string): string {
   const { arrangement, metrics, faults } = printed.chosen;
-  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
   const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
   const flow = arrangement.direction === "right" ? "flowing right" : "flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
-  const force = "force another with --rows N, --direction right|down, --[no-]compact, --block-size K";
+  const force = "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --block-size K";
   if (printed.fits) return `netfig: ${widthText}: ${style}${lines} ${flow}, ${size} (best of ${printed.tried}; ${force})`;
   return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines} ${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
 }

@@ -108,6 +108,9 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
       case "blockSize":
         out.blockSize = num(key, value, 0.25, 8);
         break;
+      case "terse":
+        out.terse = bool(key, value);
+        break;
       case "compact":
         out.compact = bool(key, value);
         break;

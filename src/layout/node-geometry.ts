@@ -61,15 +61,26 @@ export interface BlockLabels {
   under: PlacedLabel[];
 }
 
+/**
+ * The shape as written on a block. Terse labels write the spatial size only where it
+ * changes: a block of the same height and width as its input shows its channel count.
+ */
+function shapeText(node: DrawnNode, terse: boolean): string {
+  const shape = node.layer.shape;
+  const input = node.layer.inputShapes[0];
+  if (terse && shape.length === 3 && input?.length === 3 && input[0] === shape[0] && input[1] === shape[1]) return String(shape[2]);
+  return formatShape(shape);
+}
+
 export function blockLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): BlockLabels {
   const shows = new Set(options.labels);
-  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", formatShape(node.layer.shape))] : [];
+  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", shapeText(node, options.terse))] : [];
   const c = node.layer.shape.length === 3 ? node.layer.shape[2]! : undefined;
   const channels = shows.has("channels") && c !== undefined ? [line(theme, "label-channels", "channels", String(c))] : [];
   const under: PlacedLabel[] = [];
   if (shows.has("name")) {
     for (const text of nameLines(node)) under.push(line(theme, "label-name", "name", text));
-    const detail = detailLine(node);
+    const detail = options.terse ? undefined : detailLine(node);
     if (detail !== undefined) under.push(line(theme, "label-detail", "detail", detail));
   }
   if (shows.has("params") && params > 0) under.push(line(theme, "label-params", "detail", `${formatCount(params)} params`));

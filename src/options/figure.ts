@@ -43,6 +43,8 @@ export interface RenderOptions {
   bias: boolean;
   /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
   edges: "directed" | "undirected";
+  /** Blocks: the spatial size written only where it changes (channel counts elsewhere), no kernel details. */
+  terse: boolean;
   /** Blocks: every block's size relative to the scale's (1); larger blocks print bigger beside the same text. */
   blockSize: number;
   /** Blocks: runs of one spatial size drawn as slabs face to face, one label per run (PlotNeuralNet's look). */
@@ -77,6 +79,7 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   bias: false,
   edges: "directed",
   blockSize: 1,
+  terse: false,
   compact: false,
   rows: 1,
   layout: "auto",

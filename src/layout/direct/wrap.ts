@@ -22,6 +22,8 @@ export interface WrapMetrics {
 
 /** A row break inside a stage may make rows at most this much longer than the best break anywhere. */
 const SLACK = 1.12;
+/** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray). */
+const MIN_ROW = 0.25;
 
 /**
  * The chain's atoms for `rows` rows: top-level parts, with stages longer than a row's
@@ -103,29 +105,35 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
   let rowsUsed = k;
   while (rowsUsed > 1 && longest[rowsUsed]![n] === Infinity) rowsUsed--;
   const limit = longest[rowsUsed]![n]! * SLACK;
-  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than the limit.
-  const cut: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
-  const from: number[][] = [[]];
-  for (let r = 1; r <= rowsUsed; r++) {
-    const row = new Array<number>(n + 1).fill(Infinity);
-    const back = new Array<number>(n + 1).fill(-1);
-    for (let j = 1; j <= n; j++) {
-      if (j < n && !allowed(j)) continue;
-      for (let i = 0; i < j; i++) {
-        if (i > 0 && !allowed(i)) continue;
-        const before = r === 1 ? (i === 0 ? 0 : Infinity) : cut[r - 1]![i]!;
-        if (before === Infinity || length(i, j) > limit) continue;
-        // Fewer cut frames first; then the break later, so that rows fill from the top.
-        const cost = before + (i > 0 ? breakDepth(atoms, i) : 0);
-        if (cost < row[j]! || (cost === row[j]! && i > back[j]!)) {
-          row[j] = cost;
-          back[j] = i;
+  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than the limit
+  // (and, when that is possible, none shorter than MIN_ROW of it).
+  const split = (shortest: number): number[][] | undefined => {
+    const cut: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
+    const from: number[][] = [[]];
+    for (let r = 1; r <= rowsUsed; r++) {
+      const row = new Array<number>(n + 1).fill(Infinity);
+      const back = new Array<number>(n + 1).fill(-1);
+      for (let j = 1; j <= n; j++) {
+        if (j < n && !allowed(j)) continue;
+        for (let i = 0; i < j; i++) {
+          if (i > 0 && !allowed(i)) continue;
+          const before = r === 1 ? (i === 0 ? 0 : Infinity) : cut[r - 1]![i]!;
+          const len = length(i, j);
+          if (before === Infinity || len > limit || len < shortest) continue;
+          // Fewer cut frames first; then the break later, so that rows fill from the top.
+          const cost = before + (i > 0 ? breakDepth(atoms, i) : 0);
+          if (cost < row[j]! || (cost === row[j]! && i > back[j]!)) {
+            row[j] = cost;
+            back[j] = i;
+          }
         }
       }
+      cut.push(row);
+      from.push(back);
     }
-    cut.push(row);
-    from.push(back);
-  }
+    return cut[rowsUsed]![n] === Infinity ? undefined : from;
+  };
+  const from = (rowsUsed > 1 ? split(limit * MIN_ROW) : undefined) ?? split(0)!;
   const starts: number[] = [];
   let j = n;
   for (let r = rowsUsed; r >= 1; r--) {
