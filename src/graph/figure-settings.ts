@@ -80,7 +80,12 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         out.labels = parseLabels(value);
         break;
       case "legend":
-        out.legend = bool(key, value);
+        // `legend: right` places it; `legend: none` leaves it out, like `legend: false`.
+        if (value === "bottom" || value === "right") {
+          out.legend = true;
+          out.legendAt = value;
+        } else if (value === "none") out.legend = false;
+        else out.legend = bool(key, value);
         break;
       case "title":
         out.title = value === null || value === false ? "" : String(value);
@@ -100,6 +105,15 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         break;
       case "bias":
         out.bias = bool(key, value);
+        break;
+      case "blockSize":
+        out.blockSize = num(key, value, 0.25, 8);
+        break;
+      case "terse":
+        out.terse = bool(key, value);
+        break;
+      case "compact":
+        out.compact = bool(key, value);
         break;
       case "rows":
         out.rows = Math.round(num(key, value, 1, MAX_ROWS));

@@ -8,7 +8,8 @@ import { drawnGraph, type DrawnNode } from "./drawn.js";
 import { directLayout } from "./direct/index.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
-import { blockGeometry, sumGeometry, type NodeGeometry } from "./node-geometry.js";
+import { placeRunLabels, planRuns, runSpan, sharedWidth, type Run } from "./runs.js";
+import { blockGeometry, sumGeometry, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import type { LaidOutEdge, LaidOutFrame, LaidOutNode, PlacedLabel } from "./types.js";
 
 /** The blocks figure: every tensor a block, placed by the direct layout or by ELK. */
@@ -37,9 +38,41 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
   const params = new Map(network.layers.map((l) => [l.node.id, l.params]));
   const paramsOf = (id: string): number => params.get(id) ?? 0;
 
+  const runs = planRuns(drawn, theme, options, options.compact, (n) => nodeParams(n, paramsOf));
+  const runOf = new Map<string, Run>();
+  for (const run of runs) for (const m of run.members) runOf.set(m.id, run);
   const geometry = new Map<string, NodeGeometry>();
-  for (const n of drawn.nodes) {
-    geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockGeometry(n, theme, options, nodeParams(n, paramsOf)));
+  const blockOf = (n: DrawnNode, reserve?: Reserve): NodeGeometry => {
+    const run = runOf.get(n.id);
+    return blockGeometry(n, theme, options, nodeParams(n, paramsOf), run?.own.get(n.id), reserve ?? run?.reserve);
+  };
+  for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockOf(n));
+  // A run's shared label wider than its blocks widens the run's ends, so nothing beside it runs into the label.
+  for (const run of runs) {
+    const wide = sharedWidth(run, options);
+    const span = runSpan(run.members.map((m) => geometry.get(m.id)!), run.compact, options.direction);
+    if (wide <= span) continue;
+    const extra = (wide - span) / 2;
+    const first = run.members[0]!;
+    const last = run.members[run.members.length - 1]!;
+    geometry.set(first.id, blockOf(first, { ...run.reserve, lead: extra }));
+    geometry.set(last.id, blockOf(last, { ...run.reserve, trail: extra }));
+  }
+  // Slabs of a compact run: each box starts where the front face before it ends.
+  const abut = new Map<string, number>();
+  for (const run of runs) {
+    if (!run.compact) continue;
+    run.members.forEach((m, i) => {
+      if (i === 0) return;
+      const before = geometry.get(run.members[i - 1]!.id)!;
+      const here = geometry.get(m.id)!;
+      abut.set(
+        m.id,
+        options.direction === "right"
+          ? -before.bounds.left + before.extent.x + here.bounds.left
+          : -before.bounds.top + before.extent.y + here.bounds.top,
+      );
+    });
   }
   const frameFont = fontOf(theme, theme.text.frame);
   const frameLabels = new Map<string, PlacedLabel>();
@@ -49,7 +82,7 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
     frameLabels.set(f.id, { role: "label-frame", text, at: [0, 0], anchor: "start", style: "frame", width: m.width, ascent: m.ascent, descent: m.descent });
     return { ...f, labelHeight: m.ascent + m.descent, labelWidth: m.width };
   });
-  const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame }));
+  const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame, abut: abut.get(n.id) }));
   // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
   // half second it takes to load, only for the rest (cross-connected towers, several inputs).
   const direct = options.layout === "elk" ? undefined : directLayout(elkNodes, drawn.edges, elkFrames, { direction: options.direction, rows: options.rows });
@@ -91,6 +124,12 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
       frame: n.frame,
     };
   });
+  // Each run's shared labels, placed by where its blocks went; the first block owns them.
+  const laidOutById = new Map(nodes.map((n) => [n.id, n]));
+  for (const run of runs) {
+    const members = run.members.map((m) => laidOutById.get(m.id)!);
+    members[0]!.labels.push(...placeRunLabels(run, members, options));
+  }
   const depthOf = new Map<string, number>();
   // A frame cut by row breaks is drawn once per row, each part with the frame's label.
   const pieces = [

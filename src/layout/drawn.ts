@@ -94,6 +94,18 @@ function repeatMap(network: AnalyzedNetwork["network"]): {
  * and folded repeats collapse onto their first instance.
  */
 export function drawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): DrawnGraph {
+  // `--width` lays one network out dozens of times; what is drawn does not change between them.
+  const key = `${options.fold}/${options.foldRepeats}`;
+  const cached = drawnCache.get(analyzed)?.get(key);
+  if (cached) return cached;
+  const graph = buildDrawnGraph(analyzed, options);
+  drawnCache.set(analyzed, (drawnCache.get(analyzed) ?? new Map()).set(key, graph));
+  return graph;
+}
+
+const drawnCache = new WeakMap<AnalyzedNetwork, Map<string, DrawnGraph>>();
+
+function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): DrawnGraph {
   const { network, layers } = analyzed;
   const byId = new Map(layers.map((l) => [l.node.id, l]));
   const consumers = new Map<string, number>();

@@ -13,6 +13,11 @@ export interface ElkInputNode {
   id: string;
   geometry: NodeGeometry;
   frame?: string;
+  /**
+   * The direct layout only: this node's box starts this far after its predecessor's box
+   * start, instead of a gap after its end (slabs of a compact run, face to face).
+   */
+  abut?: number;
 }
 
 export interface ElkFrameInput extends DrawnFrame {

@@ -54,31 +54,76 @@ function centre(options: RenderOptions, extent: Extent): Point {
   return [extent.x / 2 + (extent.z * rx) / 2, extent.y / 2 + (extent.z * ry) / 2];
 }
 
-function nodeLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): {
+/** A block's labels by where they sit: above it (shape), under its channel axis, under it (name, detail, params). */
+export interface BlockLabels {
   shape: PlacedLabel[];
   channels: PlacedLabel[];
   under: PlacedLabel[];
-} {
+}
+
+/**
+ * The shape as written on a block. Terse labels write the spatial size only where it
+ * changes: a block of the same height and width as its input shows its channel count.
+ */
+function shapeText(node: DrawnNode, terse: boolean): string {
+  const shape = node.layer.shape;
+  const input = node.layer.inputShapes[0];
+  if (terse && shape.length === 3 && input?.length === 3 && input[0] === shape[0] && input[1] === shape[1]) return String(shape[2]);
+  return formatShape(shape);
+}
+
+export function blockLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): BlockLabels {
   const shows = new Set(options.labels);
-  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", formatShape(node.layer.shape))] : [];
+  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", shapeText(node, options.terse))] : [];
   const c = node.layer.shape.length === 3 ? node.layer.shape[2]! : undefined;
   const channels = shows.has("channels") && c !== undefined ? [line(theme, "label-channels", "channels", String(c))] : [];
   const under: PlacedLabel[] = [];
   if (shows.has("name")) {
     for (const text of nameLines(node)) under.push(line(theme, "label-name", "name", text));
-    const detail = detailLine(node);
+    const detail = options.terse ? undefined : detailLine(node);
     if (detail !== undefined) under.push(line(theme, "label-detail", "detail", detail));
   }
   if (shows.has("params") && params > 0) under.push(line(theme, "label-params", "detail", `${formatCount(params)} params`));
   return { shape, channels, under };
 }
 
-/** Sizes a block: its projected cuboid plus labels measured with the theme's real font. */
-export function blockGeometry(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): NodeGeometry {
-  const extent = blockExtent(node.layer.shape, options.direction, options.scale);
+/** A measured label of a theme style, to be placed later. */
+export function measuredLabel(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
+  return line(theme, role, style, text);
+}
+
+/** Height of a stack of lines. */
+export function stackHeight(lines: PlacedLabel[]): number {
+  return lines.reduce((h, l) => h + l.ascent + l.descent, 0);
+}
+
+/**
+ * Room around the block kept free for labels that a run of blocks prints once (see
+ * runs.ts), in points beyond the block: above and below it, or beside it when flowing down.
+ */
+export interface Reserve {
+  above: number;
+  below: number;
+  right: number;
+  left: number;
+  /** Along the flow: extra room before the block and after it (a run's label wider than its blocks). */
+  lead?: number;
+  trail?: number;
+}
+
+/** The label gap between a block and its text. */
+export const LABEL_GAP = GAP;
+
+/**
+ * Sizes a block: its projected cuboid plus labels measured with the theme's real font.
+ * `labels` defaults to all of the block's own; a block in a run passes only those it
+ * prints itself and the room the run's shared labels need.
+ */
+export function blockGeometry(node: DrawnNode, theme: Theme, options: RenderOptions, params: number, own?: BlockLabels, reserve?: Reserve): NodeGeometry {
+  const extent = blockExtent(node.layer.shape, options.direction, options.scale, options.blockSize);
   const block = footprint(options.camera, extent);
   const [cx, cy] = centre(options, extent);
-  const { shape, channels, under } = nodeLabels(node, theme, options, params);
+  const { shape, channels, under } = own ?? blockLabels(node, theme, options, params);
   const labels: PlacedLabel[] = [];
   if (options.direction === "right") {
     // Shape above the top face; channel count under the front edge (the channel axis), then the name.
@@ -105,6 +150,17 @@ export function blockGeometry(node: DrawnNode, theme: Theme, options: RenderOpti
   }
   let bounds = block;
   for (const l of labels) bounds = union(bounds, labelBox(l));
+  if (reserve) {
+    const right = options.direction === "right";
+    const lead = reserve.lead ?? 0;
+    const trail = reserve.trail ?? 0;
+    bounds = union(bounds, {
+      left: block.left - (reserve.left > 0 ? GAP + reserve.left : 0) - (right ? lead : 0),
+      right: block.right + (reserve.right > 0 ? 2 * GAP + reserve.right : 0) + (right ? trail : 0),
+      top: block.top - (reserve.above > 0 ? GAP + reserve.above : 0) - (right ? 0 : lead),
+      bottom: block.bottom + (reserve.below > 0 ? GAP + reserve.below : 0) + (right ? 0 : trail),
+    });
+  }
   bounds = { left: bounds.left - MARGIN, top: bounds.top - MARGIN, right: bounds.right + MARGIN, bottom: bounds.bottom + MARGIN };
   const ports =
     options.direction === "right"

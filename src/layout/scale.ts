@@ -41,9 +41,10 @@ export function scaleLength(value: number, scale: ScaleKind, ramp: Ramp): number
 /**
  * The cuboid of a tensor. Channels run along the flow (so a deep layer is a thick slab,
  * as in PlotNeuralNet), height stands across it and width recedes. Vectors are thin bars
- * standing across the flow; sequences are bars receding by their length.
+ * standing across the flow; sequences are bars receding by their length. `size` scales
+ * the whole block (the figure option `blockSize`), to print blocks larger beside their labels.
  */
-export function blockExtent(shape: Shape, direction: Direction, scale: ScaleKind): Extent {
+export function blockExtent(shape: Shape, direction: Direction, scale: ScaleKind, size = 1): Extent {
   let flow: number;
   let across: number;
   let recede: number;
@@ -63,5 +64,8 @@ export function blockExtent(shape: Shape, direction: Direction, scale: ScaleKind
     across = scaleLength(n, scale, VECTOR);
     recede = BAR;
   }
+  flow *= size;
+  across *= size;
+  recede *= size;
   return direction === "right" ? { x: flow, y: across, z: recede } : { x: across, y: flow, z: recede };
 }

@@ -29,6 +29,8 @@ export interface RenderOptions {
   scale: ScaleKind;
   labels: LabelKind[];
   legend: boolean;
+  /** Where the legend goes: wrapped below the figure, or in a column to its right. */
+  legendAt: "bottom" | "right";
   /** Figure title; empty means none. */
   title: string;
   /** Fold activations, normalisation and dropout into the block they follow. */
@@ -42,6 +44,12 @@ export interface RenderOptions {
   bias: boolean;
   /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
   edges: "directed" | "undirected";
+  /** Blocks: the spatial size written only where it changes (channel counts elsewhere), no kernel details. */
+  terse: boolean;
+  /** Blocks: every block's size relative to the scale's (1); larger blocks print bigger beside the same text. */
+  blockSize: number;
+  /** Blocks: runs of one spatial size drawn as slabs face to face, one label per run (PlotNeuralNet's look). */
+  compact: boolean;
   /** Blocks: break the chain into this many rows (columns when flowing down). */
   rows: number;
   /** Blocks: which layout places them; `auto` is the direct layout where it applies, ELK elsewhere. */
@@ -63,6 +71,7 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   scale: "log",
   labels: ["shape", "name"],
   legend: true,
+  legendAt: "bottom",
   title: "",
   fold: true,
   foldRepeats: false,
@@ -70,6 +79,9 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   style: "auto",
   bias: false,
   edges: "directed",
+  blockSize: 1,
+  terse: false,
+  compact: false,
   rows: 1,
   layout: "auto",
 };

@@ -59,6 +59,8 @@ export interface FitOptions {
   tolerance?: number;
   /** Upper bound on layouts (default 8); each may take a second for a large network. */
   maxLayouts?: number;
+  /** Where to start: a similar layout's scale saves a step or two (default 1). */
+  initialScale?: number;
 }
 
 /** Scales outside this range mean there is no fit (labels wider than the page); stop there. */
@@ -84,7 +86,7 @@ export async function fitToWidth<T extends { width: number }>(
   // to linear in u (fixed geometry plus labels and gaps), so g(u) = W(u) − target·u is too,
   // and secant steps on it land in one or two layouts where steps in s would crawl.
   let previous: { u: number; g: number } | undefined;
-  let u = 1;
+  let u = clamp(1 / (options.initialScale ?? 1));
   for (let layouts = 1; layouts <= maxLayouts; layouts++) {
     const laidOut = await layoutAt(1 / u);
     const finalScale = fitScale(laidOut.width, targetWidthPt);
@@ -115,6 +117,9 @@ export async function fitToWidth<T extends { width: number }>(
   return best!;
 }
 
+/** The smallest text a printed figure shows (6 pt, as journals ask). */
+export const MIN_PRINTED_TEXT_PT = 6;
+
 export interface PrintSize {
   /** `--font-size`: the printed size of the shape labels; every other text style keeps its ratio to them. */
   fontSize: number;
@@ -132,8 +137,11 @@ export interface PrintSize {
 export function printTheme(theme: Theme, { fontSize, layoutScale, font }: PrintSize): Theme {
   const text = fontSize / theme.text.shape.size / layoutScale;
   const line = 1 / layoutScale;
+  // Smaller styles keep their proportion down to the smallest size a printed page can be
+  // read at, and no further (unless the labels themselves were asked for smaller).
+  const floor = Math.min(MIN_PRINTED_TEXT_PT, fontSize) / layoutScale;
   const styles = Object.fromEntries(
-    Object.entries(theme.text).map(([name, style]) => [name, { ...style, size: style.size * text }]),
+    Object.entries(theme.text).map(([name, style]) => [name, { ...style, size: Math.max(floor, style.size * text) }]),
   ) as Theme["text"];
   return {
     ...theme,

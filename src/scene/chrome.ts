@@ -21,19 +21,30 @@ export interface FigureDrawing {
 }
 
 /** The page around a figure: the title above, the legend below, a margin on every side. */
-export function pageOf(drawing: FigureDrawing, options: Pick<RenderOptions, "title" | "legend" | "camera">, theme: Theme): Scene {
+export function pageOf(drawing: FigureDrawing, options: Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">, theme: Theme): Scene {
   const { primitives, present } = drawing;
   const title = options.title;
   const titleFont = fontOf(theme, theme.text.title);
   const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
   const titleHeight = titleMetrics ? titleMetrics.ascent + titleMetrics.descent + 10 : 0;
   let height = drawing.height;
-  const width = drawing.width;
+  let width = drawing.width;
   const all = [...primitives];
   if (options.legend && present.size > 0) {
-    const legend = drawLegend(present, theme, options.camera, 0, height + 16, Math.max(width, 360));
-    all.push(...legend.primitives);
-    height += 16 + legend.height;
+    // Below the figure, wrapped at its width; or in a column beside it, centred on its height.
+    const gap = 16 * (theme.text.legend.size / 8);
+    if (options.legendAt === "right") {
+      const probe = drawLegend(present, theme, options.camera, 0, 0, 0, "column");
+      const legend = drawLegend(present, theme, options.camera, width + gap, Math.max(0, (height - probe.height) / 2), 0, "column");
+      all.push(...legend.primitives);
+      width += gap + legend.width;
+      height = Math.max(height, legend.height);
+    } else {
+      const legend = drawLegend(present, theme, options.camera, 0, height + gap, width);
+      all.push(...legend.primitives);
+      width = Math.max(width, legend.width);
+      height += gap + legend.height;
+    }
   }
   const dx = PAD;
   const dy = PAD + titleHeight;

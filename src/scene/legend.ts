@@ -24,12 +24,15 @@ const ORDER: OpCategory[] = [
 
 export interface LegendDrawing {
   primitives: Primitive[];
+  width: number;
   height: number;
 }
 
 /**
- * A row (wrapping at `width`) of small blocks, one per layer kind present, each with its
- * name and the ops it stands for: `Pooling (maxpool)`.
+ * Small blocks, one per layer kind present, each with its name and the ops it stands for:
+ * `Pooling (maxpool)`. In rows that wrap at `width` (below a figure), or in one column
+ * (beside it). Every length follows the legend's text size, so a figure printed at a
+ * width gets a legend of the same printed size.
  */
 export function drawLegend(
   present: Map<OpCategory, Set<string>>,
@@ -38,16 +41,20 @@ export function drawLegend(
   left: number,
   top: number,
   width: number,
+  layout: "rows" | "column" = "rows",
 ): LegendDrawing {
   const font = fontOf(theme, theme.text.legend);
-  const swatch = { x: 9, y: 9, z: 6 };
+  const unit = font.size / 8;
+  const swatch = { x: 9 * unit, y: 9 * unit, z: 6 * unit };
   // The swatch is always drawn obliquely, so perspective figures keep a tidy legend.
   const [rx, ry] = obliqueStep({ ...camera, kind: "oblique" });
   const rise = -swatch.z * ry;
   const primitives: Primitive[] = [];
-  const rowHeight = Math.max(swatch.y + rise, font.size * 1.25) + 6;
+  const rowHeight = Math.max(swatch.y + rise, font.size * 1.25) + 6 * unit;
+  const gap = 14 * unit;
   let x = left;
   let y = top;
+  let right = left;
   for (const category of ORDER) {
     const ops = present.get(category);
     if (!ops) continue;
@@ -57,8 +64,8 @@ export function drawLegend(
     const name = theme.categories[category].name;
     const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
     const m = measureText(text, font);
-    const itemWidth = swatch.x + swatch.z * rx + 4 + m.width;
-    if (x > left && x + itemWidth > left + width) {
+    const itemWidth = swatch.x + swatch.z * rx + 4 * unit + m.width;
+    if (x > left && (layout === "column" || x + itemWidth > left + width)) {
       x = left;
       y += rowHeight;
     }
@@ -72,13 +79,14 @@ export function drawLegend(
       role: "legend-text",
       owner,
       text,
-      at: [x + swatch.x + swatch.z * rx + 4, oy + swatch.y / 2 + (m.ascent - m.descent) / 2],
+      at: [x + swatch.x + swatch.z * rx + 4 * unit, oy + swatch.y / 2 + (m.ascent - m.descent) / 2],
       anchor: "start",
       font,
       color: theme.text.legend.color,
       width: m.width,
     });
-    x += itemWidth + 14;
+    right = Math.max(right, x + itemWidth);
+    x += itemWidth + gap;
   }
-  return { primitives, height: y + rowHeight - top };
+  return { primitives, width: right - left, height: y + rowHeight - top };
 }

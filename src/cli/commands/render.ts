@@ -4,12 +4,12 @@ import type { Command } from "commander";
 import type { AttrValue, FigureSettings } from "../../graph/types.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
 import type { AnalyzedGraph } from "../../analyze/types.js";
-import { buildScene, layout, pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../../styles/index.js";
+import { pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../../styles/index.js";
 import { figureOverrides } from "../../graph/figure-settings.js";
 import { renderSvg } from "../../render/svg.js";
 import { parseBackground, parseDpi, parseFontSize, parseLength, parseScale, type Parsed } from "../../options/print.js";
-import { fitToWidth, printTheme, scaleScene } from "../../render/sizing.js";
 import { parseFont } from "../../text/font-file.js";
+import { describeChoice, DEFAULT_MAX_HEIGHT_PT, printFigure } from "../../fit/print.js";
 import type { Scene } from "../../scene/types.js";
 import { getTheme, THEME_NAMES } from "../../themes/index.js";
 import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
@@ -24,19 +24,23 @@ interface RenderFlags extends ActivationFlags {
   camera?: string;
   scale?: string;
   labels?: string;
-  legend?: boolean;
+  legend?: boolean | string;
   title?: string;
   fold?: boolean;
   foldRepeats?: boolean;
   pyramids?: boolean;
   rows?: string;
   layout?: string;
+  compact?: boolean;
+  blockSize?: string;
+  terse?: boolean;
   network?: string;
   textAsPaths?: boolean;
   watch?: boolean;
   dpi?: string;
   background?: string;
   width?: string;
+  maxHeight?: string;
   fontSize?: string;
   font?: string;
 }
@@ -46,7 +50,7 @@ const FORMATS = [".svg", ".pdf", ".png"];
 /** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
 function flagOverrides(flags: RenderFlags): LayoutRequest {
   const settings: FigureSettings = {};
-  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout"] as const;
+  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout", "compact", "blockSize", "terse"] as const;
   for (const key of keys) {
     const value = flags[key];
     // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
@@ -92,30 +96,21 @@ function usable<T>(parsed: Parsed<T>): T {
 const DEFAULT_FONT_SIZE = 8;
 
 /**
- * The scene at its printed size. `--width` re-lays the figure out until, scaled to that
- * width, its shape labels print at `--font-size` (see render/sizing.ts); `--font-size` or
- * `--font` alone lay it out once with those labels at natural size.
+ * The scene at its printed size. `--width` tries the arrangements the user left open and
+ * keeps the one that prints best at that width (fit/print.ts), saying in one line what it
+ * chose; without `--width` the figure keeps its natural size and wraps only when it would
+ * grow without bound.
  */
 async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags: RenderFlags, sceneOptions: SceneOptions): Promise<Scene> {
   const width = flags.width === undefined ? undefined : usable(parseLength(flags.width));
+  const maxHeight = flags.maxHeight === undefined ? DEFAULT_MAX_HEIGHT_PT : usable(parseLength(flags.maxHeight, "--max-height"));
   const fontSize = flags.fontSize === undefined ? undefined : usable(parseFontSize(flags.fontSize));
   const font = flags.font === undefined ? undefined : usable(parseFont(flags.font));
-  if (width === undefined && fontSize === undefined && font === undefined) return buildScene(await layout(analyzed, request), sceneOptions);
   const base = getTheme(resolveOptions(analyzed, pickNetwork(analyzed, request.network), request).theme);
-  if (width === undefined) {
-    const customTheme = printTheme(base, { fontSize: fontSize ?? base.text.shape.size, layoutScale: 1, font });
-    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
-  }
-  const size = fontSize ?? DEFAULT_FONT_SIZE;
-  const fit = await fitToWidth(async (layoutScale) => {
-    const customTheme = printTheme(base, { fontSize: size, layoutScale, font });
-    return buildScene(await layout(analyzed, { ...request, customTheme }), sceneOptions);
-  }, width);
-  if (!fit.converged) {
-    const printed = (size * fit.printedFontRatio).toFixed(1);
-    process.stderr.write(`netfig: warning: the labels alone are too wide for --width ${flags.width}; they print at ${printed} pt, not ${size} pt\n`);
-  }
-  return scaleScene(fit.laidOut, fit.finalScale);
+  const size = fontSize ?? (width === undefined ? base.text.shape.size : DEFAULT_FONT_SIZE);
+  const printed = await printFigure(analyzed, request, { width, fontSize: size, font, maxHeight }, sceneOptions);
+  if (width !== undefined) process.stderr.write(describeChoice(printed, `--width ${flags.width}`) + "\n");
+  return printed.chosen.scene;
 }
 
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
@@ -178,7 +173,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--camera <kind>", "oblique (default) or perspective")
     .option("--scale <kind|n>", "how tensor sizes become block sizes: log (default), sqrt or linear; a number is a PNG's pixels per point instead (2 = 144 dpi)")
     .option("--labels <list>", "labels to show, comma-separated: shape,name,channels,params, or none (default shape,name)")
-    .option("--legend", "draw the legend of the layer kinds present (default)")
+    .option("--legend [where]", "draw the legend of the layer kinds present: bottom (default, wrapped to the figure's width) or right")
     .option("--no-legend", "leave the legend out")
     .option("--title <text>", "a title above the figure")
     .option("--fold", "fold activations, normalisation and dropout into the block before them, as bands (default)")
@@ -186,11 +181,17 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
     .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block)")
     .option("--pyramids", "draw kernel pyramids from each block to the next")
+    .option("--compact", "draw runs of one spatial size as slabs face to face with one label per run (PlotNeuralNet's look); --width uses it when that is what fits")
+    .option("--no-compact", "never draw compact slabs")
+    .option("--terse", "labels written once: the spatial size where it changes, channel counts elsewhere, no kernel details (--width uses it when nothing else fits)")
+    .option("--no-terse", "never shorten labels")
+    .option("--block-size <k>", "every block k times its usual size beside the same text (0.25–8; --width chooses by itself)")
     .option("--rows <n>", "break a long network into N rows (columns when flowing down), at stage boundaries first; --width chooses by itself")
     .option("--layout <engine>", "what places the blocks: auto (default: the direct layout where it applies, ELK elsewhere), direct or elk")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")
     .option("--width <length>", "printed width, e.g. 85mm (one column), 178mm (two), 3.5in or 240pt; the figure is laid out again for it, not shrunk")
+    .option("--max-height <length>", "with --width: the tallest the figure may print (default 9in, a page's text height)")
     .option("--font-size <pt>", "printed size of the shape labels in points; other text keeps its proportion (default 8 with --width)")
     .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")

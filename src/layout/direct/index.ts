@@ -36,7 +36,7 @@ import { atomsOf, breakRows, rowChain } from "./wrap.js";
 
 // The same spacing ELK is given (elk.ts), so both layouts draw alike.
 /** Between consecutive blocks along the flow. */
-const GAP = 26;
+export const GAP = 26;
 /** Between blocks side by side across the flow. */
 const SPACE = 18;
 /** Between a shortcut's line and the blocks it passes. */
@@ -46,6 +46,8 @@ const LEAD = 7;
 /** Room inside a fan before and after its branches, where the edges split and meet. */
 const FAN = 8;
 const FRAME_PAD = 9;
+/** The unseen node that several inputs leave from. */
+const ROOT = "\u0000inputs";
 /** Between one row and the next; the return line runs along its middle. */
 const ROW_GAP = 22;
 /** How far the return line runs past a row's end and before the next row's start. */
@@ -97,13 +99,21 @@ export function directLayout(
     return path;
   };
   const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  // Several inputs (a conditional GAN's noise and label) fan out of one unseen root, so
+  // the graph is still one chain; the root and its edges are never drawn.
+  const targets = new Set(edges.map((e) => e.to));
+  const sources = nodes.filter((n) => !targets.has(n.id));
+  const rootEdges: DrawnEdge[] =
+    sources.length > 1 ? sources.map((n) => ({ id: `${ROOT}${n.id}`, from: ROOT, to: n.id, shortcut: false })) : [];
+  const rooted = rootEdges.length > 0 ? [{ id: ROOT, geometry: nodes[0]!.geometry }, ...nodes] : nodes;
   try {
-    chain = groupFrames(decompose(nodes, edges), (id) => pathOfFrame(nodeById.get(id)!.frame));
+    chain = groupFrames(decompose(rooted, [...rootEdges, ...edges]), (id) => pathOfFrame(nodeById.get(id)?.frame));
   } catch (error) {
     if (error instanceof NotSeriesParallel) return undefined;
     throw error;
   }
-  const edgeId = new Map(edges.map((e) => [`${e.from}\u0000${e.to}`, e]));
+  const edgeId = new Map([...rootEdges, ...edges].map((e) => [`${e.from}\u0000${e.to}`, e]));
+  const abutOf = (id: string): number | undefined => nodeById.get(id)?.abut;
 
   // Each node in flow coordinates: its length, its reach about the axis its ports sit on.
   const local = new Map<string, { size: Size; side: Flow }>();
@@ -114,6 +124,7 @@ export function directLayout(
     const [len, hi] = flow([bounds.right, bounds.bottom]);
     local.set(n.id, { size: { len, lo, hi }, side: flow(ports.side) });
   }
+  if (rootEdges.length > 0) local.set(ROOT, { size: { len: 0, lo: 0, hi: 0 }, side: [0, 0] });
   const framePadding = (f: ElkFrameInput) => {
     const label = f.labelHeight;
     // The label sits on the frame's top edge: across the flow when it runs right, ahead of it when down.
@@ -132,14 +143,18 @@ export function directLayout(
     let hi = 0;
     let lastEnd = 0;
     const spans: { from: number; to: number; hi: number }[] = [];
+    let previous: Item | undefined;
     for (const item of items) {
       if (item.kind === "side") continue;
       const s = measure(item);
-      if (at.length > 0) u += GAP;
+      // A slab of a compact run starts where the one before it ends, face to face.
+      const abut = item.kind === "node" && previous?.kind === "node" ? abutOf(item.id) : undefined;
+      if (abut !== undefined) u = at[at.length - 1]! + abut;
+      else if (at.length > 0) u = lastEnd + GAP;
       at.push(u);
       spans.push({ from: u, to: u + s.len, hi: s.hi });
-      u += s.len;
-      lastEnd = u;
+      lastEnd = Math.max(lastEnd, u + s.len);
+      previous = item;
       lo = Math.min(lo, s.lo);
       hi = Math.max(hi, s.hi);
     }
@@ -222,7 +237,7 @@ export function directLayout(
   let rowChains: Item[][] = [chain];
   if (rowsAsked > 1) {
     const atoms = atomsOf(chain, rowsAsked, { gap: GAP, measure: (items) => measureChain(items) });
-    const starts = breakRows(atoms, rowsAsked, GAP);
+    const starts = breakRows(atoms, rowsAsked, GAP, (item) => item.kind === "node" && abutOf(item.id) !== undefined);
     const seen = new Map<string, number>();
     const partId = (frame: string): string => {
       const n = (seen.get(frame) ?? 0) + 1;
@@ -353,7 +368,10 @@ export function directLayout(
       else {
         const entry = entryNode(item);
         // After a fan, its join is entered by the branches' own edges.
-        if (previous !== undefined && entry !== undefined && entry !== previous) route(previous, entry, [outPort(previous), inPort(entry)]);
+        // Slabs face to face need no arrow between them.
+        if (previous !== undefined && entry !== undefined && entry !== previous && abutOf(entry) === undefined) {
+          route(previous, entry, [outPort(previous), inPort(entry)]);
+        }
         if (item.kind === "group") routeChain(item.items);
       }
       previous = lastNode([item]);

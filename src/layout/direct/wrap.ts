@@ -22,6 +22,8 @@ export interface WrapMetrics {
 
 /** A row break inside a stage may make rows at most this much longer than the best break anywhere. */
 const SLACK = 1.12;
+/** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray). */
+const MIN_ROW = 0.25;
 
 /**
  * The chain's atoms for `rows` rows: top-level parts, with stages longer than a row's
@@ -40,8 +42,8 @@ export function atomsOf(chain: Item[], rows: number, metrics: WrapMetrics): Atom
           last.len = metrics.measure(last.items).len;
           continue;
         }
-        // A side chain leaving an opened stage's last part: keep it with that part.
-        atoms.push({ items: [item], path, len: metrics.measure([item]).len });
+        // A side chain leaving an opened stage's last part follows that part; no break comes before it.
+        atoms.push({ items: [item], path, len: metrics.measure(item.items).len + metrics.gap });
         continue;
       }
       if (item.kind === "group" && rows > 1 && metrics.measure([item]).len > share && item.items.length > 1) {
@@ -74,12 +76,12 @@ function breakDepth(atoms: Atom[], i: number): number {
 /**
  * Splits the atoms into at most `rows` consecutive runs: first the smallest possible
  * longest row, then, among splits within `SLACK` of it, the one that cuts fewest frames.
- * Returns the index of each row's first atom.
+ * No break comes before an item `joined` to the one before it (slabs face to face). Returns the index of each row's first atom.
  */
-export function breakRows(atoms: Atom[], rows: number, gap: number): number[] {
+export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (item: Item) => boolean): number[] {
   const n = atoms.length;
   const allowed = (i: number): boolean =>
-    i > 0 && i < n && atoms[i]!.items[0]!.kind !== "side" && !endsInFan(atoms[i - 1]!.items);
+    i > 0 && i < n && atoms[i]!.items[0]!.kind !== "side" && !joined(atoms[i]!.items[0]!) && !endsInFan(atoms[i - 1]!.items);
   const prefix = [0];
   for (const a of atoms) prefix.push(prefix[prefix.length - 1]! + a.len);
   const length = (i: number, j: number): number => prefix[j]! - prefix[i]! + gap * (j - i - 1) + (i > 0 ? gap : 0);
@@ -103,29 +105,35 @@ export function breakRows(atoms: Atom[], rows: number, gap: number): number[] {
   let rowsUsed = k;
   while (rowsUsed > 1 && longest[rowsUsed]![n] === Infinity) rowsUsed--;
   const limit = longest[rowsUsed]![n]! * SLACK;
-  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than the limit.
-  const cut: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
-  const from: number[][] = [[]];
-  for (let r = 1; r <= rowsUsed; r++) {
-    const row = new Array<number>(n + 1).fill(Infinity);
-    const back = new Array<number>(n + 1).fill(-1);
-    for (let j = 1; j <= n; j++) {
-      if (j < n && !allowed(j)) continue;
-      for (let i = 0; i < j; i++) {
-        if (i > 0 && !allowed(i)) continue;
-        const before = r === 1 ? (i === 0 ? 0 : Infinity) : cut[r - 1]![i]!;
-        if (before === Infinity || length(i, j) > limit) continue;
-        // Fewer cut frames first; then the break later, so that rows fill from the top.
-        const cost = before + (i > 0 ? breakDepth(atoms, i) : 0);
-        if (cost < row[j]! || (cost === row[j]! && i > back[j]!)) {
-          row[j] = cost;
-          back[j] = i;
+  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than the limit
+  // (and, when that is possible, none shorter than MIN_ROW of it).
+  const split = (shortest: number): number[][] | undefined => {
+    const cut: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
+    const from: number[][] = [[]];
+    for (let r = 1; r <= rowsUsed; r++) {
+      const row = new Array<number>(n + 1).fill(Infinity);
+      const back = new Array<number>(n + 1).fill(-1);
+      for (let j = 1; j <= n; j++) {
+        if (j < n && !allowed(j)) continue;
+        for (let i = 0; i < j; i++) {
+          if (i > 0 && !allowed(i)) continue;
+          const before = r === 1 ? (i === 0 ? 0 : Infinity) : cut[r - 1]![i]!;
+          const len = length(i, j);
+          if (before === Infinity || len > limit || len < shortest) continue;
+          // Fewer cut frames first; then the break later, so that rows fill from the top.
+          const cost = before + (i > 0 ? breakDepth(atoms, i) : 0);
+          if (cost < row[j]! || (cost === row[j]! && i > back[j]!)) {
+            row[j] = cost;
+            back[j] = i;
+          }
         }
       }
+      cut.push(row);
+      from.push(back);
     }
-    cut.push(row);
-    from.push(back);
-  }
+    return cut[rowsUsed]![n] === Infinity ? undefined : from;
+  };
+  const from = (rowsUsed > 1 ? split(limit * MIN_ROW) : undefined) ?? split(0)!;
   const starts: number[] = [];
   let j = n;
   for (let r = rowsUsed; r >= 1; r--) {

@@ -1,0 +1,254 @@
+/**
+ * Printing a figure at a width: the arrangements worth trying (one row, rows, columns
+ * flowing down), each laid out again for the width (`fitToWidth`), measured as it prints,
+ * and the one that prints its blocks largest while keeping every label at the requested
+ * size, nothing colliding and the page no taller than the limit.
+ */
+import type { AnalyzedGraph } from "../analyze/types.js";
+import type { Direction } from "../options/figure.js";
+import { MAX_ROWS } from "../options/figure.js";
+import { buildScene, layout, pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../styles/index.js";
+import { fitToWidth, MIN_PRINTED_TEXT_PT, printTheme, scaleScene } from "../render/sizing.js";
+import type { Scene } from "../scene/types.js";
+import { getTheme } from "../themes/index.js";
+import { printMetrics, type PrintMetrics } from "./metrics.js";
+
+/** A page's text height: the tallest a figure may print by default (9 in). */
+export const DEFAULT_MAX_HEIGHT_PT = 9 * 72;
+/** The smallest median block a reader can see the shape of. */
+export const MIN_BLOCK_PT = 18;
+/** Blocks larger than this (median) gain a reader little; the shorter figure wins instead. */
+export const COMFORTABLE_BLOCK_PT = 40;
+/** Natural-size figures (no `--width`) wrap to stay at most this wide, or at most this many times as wide as tall. */
+export const NATURAL_MAX_WIDTH_PT = 1500;
+export const NATURAL_MAX_ASPECT = 3;
+
+export interface PrintRequest {
+  /** Printed width in points; without it the figure prints at natural size. */
+  width?: number;
+  /** Printed size of the shape labels. */
+  fontSize: number;
+  font?: string;
+  maxHeight: number;
+}
+
+/** One way of arranging the figure. */
+export interface Arrangement {
+  direction: Direction;
+  rows: number;
+  compact: boolean;
+  blockSize: number;
+  terse: boolean;
+}
+
+export interface Candidate {
+  arrangement: Arrangement;
+  scene: Scene;
+  metrics: PrintMetrics;
+  /** Printed label size ÷ requested (1 when the labels print at the size asked). */
+  fontRatio: number;
+  /** What keeps it from fitting; empty when it fits. */
+  faults: string[];
+}
+
+export interface PrintedFigure {
+  chosen: Candidate;
+  fits: boolean;
+  tried: number;
+  /** The user fixed these, so they were not varied. */
+  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean };
+}
+
+function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
+  const faults: string[] = [];
+  if (c.fontRatio < 1 - 1e-3) faults.push(`labels print at ${(request.fontSize * c.fontRatio).toFixed(1)} pt, not ${request.fontSize} pt`);
+  const floor = Math.min(MIN_PRINTED_TEXT_PT, request.fontSize);
+  if (c.metrics.minFontPt < floor - 0.01) faults.push(`text at ${c.metrics.minFontPt.toFixed(1)} pt, under ${floor} pt`);
+  if (c.metrics.heightPt > request.maxHeight + 0.01) faults.push(`${c.metrics.heightPt.toFixed(0)} pt tall, over ${request.maxHeight.toFixed(0)} pt`);
+  if (c.metrics.collisions > 0) faults.push(`${c.metrics.collisions} label collision${c.metrics.collisions === 1 ? "" : "s"}`);
+  if (c.metrics.blocks > 0 && c.metrics.medianBlockPt < MIN_BLOCK_PT) faults.push(`blocks ${c.metrics.medianBlockPt.toFixed(1)} pt tall (median), under ${MIN_BLOCK_PT} pt`);
+  return faults;
+}
+
+/** How far a candidate is from fitting: 0 when it fits. */
+function shortfall(c: Candidate, request: PrintRequest): number {
+  const m = c.metrics;
+  return (
+    Math.max(0, 1 - c.fontRatio) * 20 +
+    Math.max(0, 1 - m.minFontPt / Math.min(MIN_PRINTED_TEXT_PT, request.fontSize)) * 20 +
+    Math.max(0, m.heightPt / request.maxHeight - 1) * 2 +
+    m.collisions * 0.25 +
+    (m.blocks > 0 ? Math.max(0, 1 - m.medianBlockPt / MIN_BLOCK_PT) : 0)
+  );
+}
+
+/** Better first: fitting, then larger blocks up to a comfortable size, then shorter, fewer rows, flowing right. */
+function better(a: Candidate, b: Candidate, request: PrintRequest): boolean {
+  const fa = a.faults.length === 0;
+  const fb = b.faults.length === 0;
+  if (fa !== fb) return fa;
+  if (!fa) {
+    const d = shortfall(a, request) - shortfall(b, request);
+    if (Math.abs(d) > 1e-9) return d < 0;
+  }
+  // Larger blocks up to a comfortable size; past it, a shorter figure is the better use of the page.
+  const ba = Math.min(a.metrics.medianBlockPt, COMFORTABLE_BLOCK_PT);
+  const bb = Math.min(b.metrics.medianBlockPt, COMFORTABLE_BLOCK_PT);
+  if (Math.abs(ba - bb) > 0.5) return ba > bb;
+  if (Math.abs(a.metrics.heightPt - b.metrics.heightPt) > 1) return a.metrics.heightPt < b.metrics.heightPt;
+  if (a.arrangement.rows !== b.arrangement.rows) return a.arrangement.rows < b.arrangement.rows;
+  if (a.arrangement.compact !== b.arrangement.compact) return !a.arrangement.compact;
+  if (a.arrangement.terse !== b.arrangement.terse) return !a.arrangement.terse;
+  if (a.arrangement.blockSize !== b.arrangement.blockSize) return a.arrangement.blockSize < b.arrangement.blockSize;
+  return a.arrangement.direction === "right" && b.arrangement.direction !== "right";
+}
+
+/**
+ * Lays the figure out for the page. With a width, every arrangement the user left open
+ * is tried and the best printed one kept; without one, the figure keeps its natural size
+ * and only wraps into as few rows as keep it from growing without bound.
+ */
+export async function printFigure(
+  analyzed: AnalyzedGraph,
+  request: LayoutRequest,
+  print: PrintRequest,
+  sceneOptions: SceneOptions,
+): Promise<PrintedFigure> {
+  const network = pickNetwork(analyzed, request.network);
+  const resolved = resolveOptions(analyzed, network, request);
+  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse"): boolean =>
+    request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
+  const fixed = {
+    direction: figureSets("direction"),
+    rows: figureSets("rows"),
+    compact: figureSets("compact"),
+    blockSize: figureSets("blockSize"),
+    terse: figureSets("terse"),
+  };
+  const base = getTheme(resolved.theme);
+  let lastScale = 1;
+
+  const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number }> => {
+    const arranged: LayoutRequest = { ...request, ...arrangement };
+    let rowsMade = arrangement.rows;
+    const layoutAt = async (layoutScale: number): Promise<Scene> => {
+      const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
+      const laidOut = await layout(analyzed, { ...arranged, customTheme });
+      rowsMade = laidOut.style === "blocks" ? laidOut.figure.rows : 1;
+      return buildScene(laidOut, sceneOptions);
+    };
+    let scene: Scene;
+    let fontRatio = 1;
+    if (print.width === undefined) scene = await layoutAt(1);
+    else {
+      const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale });
+      lastScale = fit.layoutScale;
+      scene = scaleScene(fit.laidOut, fit.finalScale);
+      fontRatio = fit.printedFontRatio;
+    }
+    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio };
+    return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: rowsMade };
+  };
+
+  if (print.width === undefined) {
+    // Natural size: the fewest rows that keep the figure from growing without bound.
+    let chosen: Candidate | undefined;
+    let tried = 0;
+    const counts = fixed.rows ? [resolved.rows] : range(1, MAX_ROWS);
+    for (const rows of counts) {
+      const { candidate, rows: made } = await evaluate({
+        direction: resolved.direction,
+        rows,
+        compact: resolved.compact,
+        blockSize: resolved.blockSize,
+        terse: resolved.terse,
+      });
+      tried++;
+      if (made < rows) break;
+      chosen = candidate;
+      const { widthPt, heightPt } = candidate.metrics;
+      const long = resolved.direction === "right" ? widthPt : heightPt;
+      const across = resolved.direction === "right" ? heightPt : widthPt;
+      if (long <= NATURAL_MAX_WIDTH_PT || long <= NATURAL_MAX_ASPECT * across) break;
+    }
+    return { chosen: chosen!, fits: true, tried, fixed };
+  }
+
+  const candidates: Candidate[] = [];
+  /** Rows for one direction, style and block size, from `from` up while more rows can still help. */
+  const sweep = async (direction: Direction, compact: boolean, terse: boolean, from: number, to: number): Promise<void> => {
+    for (let rows = from; rows <= to; rows++) {
+      const { candidate, rows: made } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse });
+      if (made < rows) break;
+      candidates.push(candidate);
+      const tall = candidate.metrics.heightPt > print.maxHeight;
+      // Flowing right, more rows make the figure taller: past the page height it only gets worse.
+      if (direction === "right" && tall && candidate.fontRatio >= 1 - 1e-3) break;
+      // Flowing down, more columns make blocks smaller: once one fits, stop.
+      if (direction === "down" && candidate.faults.length === 0) break;
+      // Flowing right, more rows make blocks larger and the figure taller: stop once they are large enough.
+      if (candidate.faults.length === 0 && candidate.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) break;
+    }
+  };
+  const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
+  const compacts = fixed.compact ? [resolved.compact] : [false, true];
+  const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
+  const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
+  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, resolved.terse, ...rowRange());
+  // Terse labels only when full ones fit nowhere: they say less.
+  if (!fixed.terse && !resolved.terse && !fitsYet()) {
+    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, true, ...rowRange());
+  }
+
+  // Where text takes more room than the blocks, larger blocks cost little width: try them
+  // for the best arrangements found, with a row more or less, while they keep fitting.
+  if (!fixed.blockSize) {
+    const ranked = [...candidates].sort((a, b) => (better(a, b, print) ? -1 : better(b, a, print) ? 1 : 0));
+    const seen = new Set<string>();
+    const leaders = ranked.filter((c) => {
+      const key = `${c.arrangement.direction}/${c.arrangement.compact}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }).slice(0, 2);
+    for (const leader of leaders) {
+      if (leader.faults.length === 0 && leader.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) continue;
+      const { direction, compact, rows, terse } = leader.arrangement;
+      for (const blockSize of BLOCK_SIZES) {
+        const before = candidates.length;
+        const [lo, hi] = fixed.rows ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
+        for (let r = lo; r <= hi; r++) {
+          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse });
+          if (made < r) break;
+          candidates.push(candidate);
+        }
+        const tried = candidates.slice(before);
+        if (!tried.some((c) => c.faults.length === 0)) break;
+        if (tried.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT)) break;
+      }
+    }
+  }
+  let chosen = candidates[0]!;
+  for (const c of candidates) if (better(c, chosen, print)) chosen = c;
+  return { chosen, fits: chosen.faults.length === 0, tried: candidates.length, fixed };
+}
+
+/** Block sizes tried beyond the usual one, when text dominates a narrow figure. */
+const BLOCK_SIZES = [1.5, 2.25, 3.4];
+
+function* range(from: number, to: number): Iterable<number> {
+  for (let i = from; i <= to; i++) yield i;
+}
+
+/** One line for the user: what was chosen, how it prints, how to force another. */
+export function describeChoice(printed: PrintedFigure, widthText: string): string {
+  const { arrangement, metrics, faults } = printed.chosen;
+  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
+  const flow = arrangement.direction === "right" ? "flowing right" : "flowing down";
+  const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
+  const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
+  const force = "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --block-size K";
+  if (printed.fits) return `netfig: ${widthText}: ${style}${lines} ${flow}, ${size} (best of ${printed.tried}; ${force})`;
+  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines} ${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
+}
