@@ -8,7 +8,7 @@ import type { AnalyzedGraph } from "../analyze/types.js";
 import type { Direction } from "../options/figure.js";
 import { MAX_ROWS } from "../options/figure.js";
 import { buildScene, layout, pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../styles/index.js";
-import { fitToWidth, MIN_PRINTED_TEXT_PT, printTheme, scaleScene } from "../render/sizing.js";
+import { fitToWidth, MIN_PRINTED_TEXT_PT, printTheme, scaleScene } from "./width.js";
 import type { Scene } from "../scene/types.js";
 import { getTheme } from "../themes/index.js";
 import { printMetrics, type PrintMetrics } from "./metrics.js";

@@ -2,7 +2,7 @@
  * Print options as people write them on a command line or in a request: lengths with
  * units, font sizes, dpi, PNG scale, background. Pure parsing into points (no files, no
  * fonts; `--font` is checked by text/font-file.ts), with messages a user can act on.
- * render/sizing.ts fits a figure to the parsed width.
+ * fit/width.ts fits a figure to the parsed width.
  */
 
 /** A parsed command-line value, or the message to print instead of a stack trace. */

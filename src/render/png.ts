@@ -72,3 +72,8 @@ export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
   const png = withResolution(resvg.render().asPng(), pixelsPerPoint * 72);
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
+
+/** PNG pixel size of a scene `widthPt × heightPt` at `dpi`, as resvg rounds it. */
+export function pixelSize(widthPt: number, heightPt: number, dpi: number): { width: number; height: number } {
+  return { width: Math.round((widthPt * dpi) / 72), height: Math.round((heightPt * dpi) / 72) };
+}

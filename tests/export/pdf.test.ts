@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
 import { parseLength } from "../../src/options/print.js";
-import { fitToWidth, scaleScene } from "../../src/render/sizing.js";
+import { fitToWidth, scaleScene } from "../../src/fit/width.js";
 import type { Scene } from "../../src/scene/types.js";
 import { layoutFixture } from "./fixture.js";
 import { sceneToSvg } from "./svg.js";

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderPng } from "../../src/render/png.js";
-import { pixelSize } from "../../src/render/sizing.js";
+import { pixelSize } from "../../src/render/png.js";
 import { layoutFixture } from "./fixture.js";
 import { sceneToSvg } from "./svg.js";
 import { decodePng } from "./tools.js";

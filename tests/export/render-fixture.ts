@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
-import { fitToWidth, scaleScene } from "../../src/render/sizing.js";
+import { fitToWidth, scaleScene } from "../../src/fit/width.js";
 import { layoutFixture } from "./fixture.js";
 import { sceneToSvg } from "./svg.js";
 

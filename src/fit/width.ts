@@ -2,8 +2,8 @@
  * Print sizing: the fit that makes `--font-size 8` print at exactly 8 pt when the figure
  * is set to `--width 85mm` (the values themselves are parsed by options/print.ts).
  *
- * How the render command (`sizedScene` in cli/commands/render.ts) uses `fitToWidth` (why:
- * the figure is re-laid-out, not shrunk):
+ * How `printFigure` (print.ts) uses `fitToWidth` for each arrangement it tries (why: the
+ * figure is re-laid-out, not shrunk):
  *
  *   A figure laid out with labels of size F and scaled by s to the printed width prints
  *   its labels at F·s. Shrinking a layout made for 8 pt labels to 85 mm would print them
@@ -196,9 +196,4 @@ function scalePrimitive(p: Primitive, s: number): Primitive {
 export function scaleScene(scene: Scene, s: number): Scene {
   if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`scaleScene: scale must be positive, got ${s}`);
   return { ...scene, width: scene.width * s, height: scene.height * s, primitives: scene.primitives.map((p) => scalePrimitive(p, s)) };
-}
-
-/** PNG pixel size of a scene `widthPt × heightPt` at `dpi`, as resvg rounds it. */
-export function pixelSize(widthPt: number, heightPt: number, dpi: number): { width: number; height: number } {
-  return { width: Math.round((widthPt * dpi) / 72), height: Math.round((heightPt * dpi) / 72) };
 }
