@@ -214,7 +214,9 @@ export async function printFigure(
     for (const leader of leaders) {
       if (leader.faults.length === 0 && leader.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) continue;
       const { direction, compact, rows, terse } = leader.arrangement;
-      for (const blockSize of BLOCK_SIZES) {
+      // A figure only too tall may fit with smaller blocks (a U-Net: its width is its widest level).
+      const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.3;
+      for (const blockSize of tooTall ? SMALLER_BLOCK_SIZES : BLOCK_SIZES) {
         const before = candidates.length;
         const [lo, hi] = fixed.rows ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
         for (let r = lo; r <= hi; r++) {
@@ -223,7 +225,7 @@ export async function printFigure(
           candidates.push(candidate);
         }
         const tried = candidates.slice(before);
-        if (!tried.some((c) => c.faults.length === 0)) break;
+        if (!tooTall && !tried.some((c) => c.faults.length === 0)) break;
         if (tried.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT)) break;
       }
     }
@@ -235,6 +237,7 @@ export async function printFigure(
 
 /** Block sizes tried beyond the usual one, when text dominates a narrow figure. */
 const BLOCK_SIZES = [1.5, 2.25, 3.4];
+const SMALLER_BLOCK_SIZES = [0.8, 0.65];
 
 function* range(from: number, to: number): Iterable<number> {
   for (let i = from; i <= to; i++) yield i;

@@ -6,6 +6,7 @@ import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawnGraph, type DrawnNode } from "./drawn.js";
 import { directLayout } from "./direct/index.js";
+import { uLayout } from "./direct/u-shape.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
 import { placeRunLabels, planRuns, runSpan, sharedWidth, type Run } from "./runs.js";
@@ -85,7 +86,9 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
   const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame, abut: abut.get(n.id) }));
   // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
   // half second it takes to load, only for the rest (cross-connected towers, several inputs).
-  const direct = options.layout === "elk" ? undefined : directLayout(elkNodes, drawn.edges, elkFrames, { direction: options.direction, rows: options.rows });
+  // Encoder–decoders flowing right are drawn as a U; everything else in rows, by ELK where it must.
+  const u = options.layout !== "elk" && options.direction === "right" && options.rows === 1 ? uLayout(elkNodes, drawn.edges, elkFrames) : undefined;
+  const direct = options.layout === "elk" ? undefined : (u ?? directLayout(elkNodes, drawn.edges, elkFrames, { direction: options.direction, rows: options.rows }));
   if (options.layout === "direct" && direct === undefined) {
     throw new NetfigError([
       {

@@ -2,7 +2,8 @@
  * Encoder–decoder networks drawn as a U, the way the U-Net paper draws them: the encoder
  * steps down one level at a time on the left, the bottleneck runs along the bottom, the
  * decoder steps back up on the right, and every skip connection runs straight across its
- * level from the encoder's last block to the decoder's merge.
+ * level from the encoder's last block to the decoder's merge. The figure is as wide as
+ * its widest level, not as long as the network.
  *
  * It applies when the network is one path (each block feeding the next, in the order
  * written) plus at least two skips that nest like brackets; anything else returns
@@ -15,9 +16,11 @@ import type { DirectResult } from "./index.js";
 
 const GAP = 26;
 /** Between one level's row and the next. */
-const LEVEL_GAP = 18;
-/** How far a level's first block starts past the last block of the level it comes from. */
+const LEVEL_GAP = 12;
+/** How far the line between levels runs out of a block before it turns. */
 const STEP = 14;
+/** How much further in each level sits than the one above it. */
+const INDENT = 22;
 const FRAME_PAD = 9;
 
 interface Segment {
@@ -90,27 +93,32 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
   };
 
   const x = new Map<string, number>();
+  const right = (id: string): number => x.get(id)! + size(id).width;
   const placeSegment = (segment: Segment, start: number): void => {
     let at = start;
     segment.ids.forEach((id, i) => {
-      if (i > 0) at += gapBetween(segment.ids[i - 1]!, id);
+      const abut = i > 0 ? byId.get(id)!.abut : undefined;
+      // Slabs of a compact run face to face; other blocks a gap apart.
+      if (abut !== undefined) at = x.get(segment.ids[i - 1]!)! + abut;
+      else if (i > 0) at += gapBetween(segment.ids[i - 1]!, id);
       x.set(id, at);
-      at += size(id).width;
+      at = Math.max(at + size(id).width, i > 0 ? right(segment.ids[i - 1]!) : -Infinity);
     });
   };
-  const right = (id: string): number => x.get(id)! + size(id).width;
   const last = (s: Segment): string => s.ids[s.ids.length - 1]!;
   const opens = (id: string): number => chainOf(id).length * FRAME_PAD;
-  placeSegment(encoder[0]!, opens(encoder[0]!.ids[0]!));
-  for (let l = 1; l < k; l++) placeSegment(encoder[l]!, right(last(encoder[l - 1]!)) + STEP + opens(encoder[l]!.ids[0]!));
-  placeSegment(bottom, right(last(encoder[k - 1]!)) + STEP + opens(bottom.ids[0]!));
-  let below = bottom;
-  for (const segment of decoder) {
-    // The decoder's merge starts past the block below it, and past its own level's encoder, so the skip runs straight.
-    const start = Math.max(right(last(below)) + STEP, right(last(encoder[segment.level]!)) + GAP) + opens(segment.ids[0]!);
-    placeSegment(segment, start);
-    below = segment;
-  }
+  // Each level indented a little more than the one above, the encoder from the left and
+  // the decoder from the right, the bottleneck in the middle: a U as wide as its widest level.
+  const lengthOf = (segment: Segment): number => {
+    placeSegment(segment, 0);
+    return right(last(segment)) - x.get(segment.ids[0]!)! + opens(segment.ids[0]!) + opens(last(segment));
+  };
+  const widths = new Map<Segment, number>([...encoder, bottom, ...decoder].map((seg) => [seg, lengthOf(seg)]));
+  let width = (widths.get(bottom)! + 2 * k * INDENT);
+  for (let l = 0; l < k; l++) width = Math.max(width, widths.get(encoder[l]!)! + widths.get(decoder[k - 1 - l]!)! + GAP * 2 + 2 * l * INDENT);
+  for (const segment of encoder) placeSegment(segment, segment.level * INDENT + opens(segment.ids[0]!));
+  placeSegment(bottom, (width - widths.get(bottom)!) / 2 + opens(bottom.ids[0]!));
+  for (const segment of decoder) placeSegment(segment, width - segment.level * INDENT - widths.get(segment)! + opens(segment.ids[0]!));
 
   // Levels top to bottom: each row as tall as its blocks and frames need.
   const rows = Array.from({ length: k + 1 }, () => ({ lo: 0, hi: 0, axis: 0 }));
@@ -145,16 +153,22 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
     return [r.x, rows[levelOf.get(id)!]!.axis];
   };
   for (const e of edges) {
+    if (byId.get(e.to)!.abut !== undefined && levelOf.get(e.from) === levelOf.get(e.to)) continue;
     const [ax, ay] = portOut(e.from);
     const [bx, by] = portIn(e.to);
-    // Along a row straight; between levels a step: out, down (or up), in.
-    const turn = Math.min(ax + STEP / 2, bx - 4);
-    result.edges.set(e.id, ay === by ? [[ax, ay], [bx, by]] : [[ax, ay], [turn, ay], [turn, by], [bx, by]]);
+    if (ay === by) {
+      result.edges.set(e.id, [[ax, ay], [bx, by]]);
+      continue;
+    }
+    // Between levels: out past the block, along the gap between the two levels, and in from before the next.
+    const upper = Math.min(levelOf.get(e.from)!, levelOf.get(e.to)!);
+    const gap = rows[upper]!.axis + rows[upper]!.hi + LEVEL_GAP / 2;
+    result.edges.set(e.id, [[ax, ay], [ax + STEP / 2, ay], [ax + STEP / 2, gap], [bx - STEP / 2, gap], [bx - STEP / 2, by], [bx, by]]);
   }
 
   // Frames: one box per segment a frame has blocks in, the first with the frame's id.
   const seen = new Map<string, number>();
-  const boxOf = (ids: string[], frame: ElkFrameInput, depthBelow: (id: string) => number): Rect => {
+  const boxOf = (ids: string[], frame: ElkFrameInput): Rect => {
     let left = Infinity;
     let top = Infinity;
     let rightEdge = -Infinity;
@@ -167,7 +181,7 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
       left = Math.min(left, r.x - FRAME_PAD * (depth + 1));
       rightEdge = Math.max(rightEdge, r.x + r.width + FRAME_PAD * (depth + 1));
       top = Math.min(top, r.y - above - FRAME_PAD - frame.labelHeight);
-      bottomEdge = Math.max(bottomEdge, r.y + r.height + FRAME_PAD * (depthBelow(id) - depth));
+      bottomEdge = Math.max(bottomEdge, r.y + r.height + FRAME_PAD * (depth + 1));
     }
     return { x: left, y: top, width: Math.max(rightEdge - left, frame.labelWidth + 2 * FRAME_PAD), height: bottomEdge - top };
   };
@@ -179,7 +193,7 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
       seen.set(frame.id, n);
       const id = n === 1 ? frame.id : `${frame.id}#${n}`;
       if (n > 1) result.parts.push({ id, of: frame.id });
-      result.frames.set(id, boxOf(ids, frame, (node) => chainOf(node).length));
+      result.frames.set(id, boxOf(ids, frame));
     }
   }
   // Shift so nothing is negative, and size the page.
