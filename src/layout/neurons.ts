@@ -9,9 +9,10 @@ import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
 import { getOp } from "../ops/index.js";
-import { fontOf, getTheme, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
+import { getTheme, type Theme } from "../themes/index.js";
+import { superscript } from "../text/digits.js";
 import { formatCount } from "./labels.js";
+import { measuredLabel } from "./measured.js";
 import type { LabelStyle, PlacedLabel } from "./types.js";
 
 export interface NeuronColumn {
@@ -24,8 +25,10 @@ export interface NeuronColumn {
   neurons: { index: number; center: Point }[];
   /** Where the ⋮ stands for the neurons left out. */
   ellipsis?: Point;
-  /** The constant +1 unit whose weights are the next layer's biases. */
+  /** The constant +1 unit whose weights are the next layer's biases (its radius is the figure's `biasRadius`). */
   bias?: Point;
+  /** The `+1` written in the bias unit, centred on it. */
+  biasLabel?: PlacedLabel;
   labels: PlacedLabel[];
 }
 
@@ -39,6 +42,8 @@ export interface NeuronGap {
 
 export interface NeuronFigure {
   radius: number;
+  /** The bias units' radius: the neurons' radius, or more when their `+1` (in the theme's text) needs it. */
+  biasRadius?: number;
   undirected: boolean;
   columns: NeuronColumn[];
   gaps: NeuronGap[];
@@ -54,6 +59,13 @@ const MAX_DRAWN = HEAD + 1 + TAIL;
 /** Shortest distance between column centres: keeps the fan of connections shallow. */
 const MIN_GAP = 120;
 const LABEL_GAP = 10;
+/** Captions wrap to this width: neighbours this wide keep their columns `MIN_GAP` apart. */
+const CAPTION_ROOM = MIN_GAP - 2 * LABEL_GAP;
+/** Half the height of the bias unit's `+1` and the room around it in the circle, in its font size. */
+const BIAS_GLYPH_HALF_HEIGHT = 0.36;
+const BIAS_MARGIN = 0.1;
+/** Room between the bias unit and the top neuron: as between neurons. */
+const BIAS_CLEARANCE = PITCH - 2 * RADIUS;
 
 interface ColumnSpec {
   layer: LayerAnalysis;
@@ -83,16 +95,31 @@ export function neuronColumns(network: AnalyzedNetwork): ColumnSpec[] | string {
   return columns;
 }
 
-const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-
 /** `ℝ²⁰`: the space a layer's activations live in, as NN-SVG and textbooks write it. */
 function space(n: number): string {
-  return `ℝ${[...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join("")}`;
+  return `ℝ${superscript(n)}`;
 }
 
-function measured(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
-  const m = measureText(text, fontOf(theme, theme.text[style]));
-  return { role, text, at: [0, 0], anchor: "middle", style, width: m.width, ascent: m.ascent, descent: m.descent };
+/**
+ * Words, as lines no wider than `room` where the words allow: a caption wider than the
+ * distance between columns would push them apart, and where text dominates the figure
+ * (a narrow `--width`) the captions would then set the width alone, leaving the
+ * neurons no room. A word wider than `room` keeps a line of its own.
+ */
+function wrapped(theme: Theme, role: string, style: LabelStyle, text: string, room: number): PlacedLabel[] {
+  const whole = measuredLabel(theme, role, style, text);
+  if (whole.width <= room) return [whole];
+  const lines: PlacedLabel[] = [];
+  let line: string[] = [];
+  for (const word of text.split(" ").filter((w) => w !== "")) {
+    const longer = [...line, word].join(" ");
+    if (line.length > 0 && measuredLabel(theme, role, style, longer).width > room) {
+      lines.push(measuredLabel(theme, role, style, line.join(" ")));
+      line = [word];
+    } else line.push(word);
+  }
+  if (line.length > 0) lines.push(measuredLabel(theme, role, style, line.join(" ")));
+  return lines;
 }
 
 function columnLabels(spec: ColumnSpec, role: NeuronColumn["role"], hiddenIndex: number, hiddenCount: number, theme: Theme, options: RenderOptions): PlacedLabel[] {
@@ -102,12 +129,12 @@ function columnLabels(spec: ColumnSpec, role: NeuronColumn["role"], hiddenIndex:
   // A written label's first line names the layer; its further lines describe it, like the activation notes.
   const written = node.label?.trim().split("\n") ?? [];
   const title = written[0] ?? (role === "hidden" && hiddenCount > 1 ? `hidden layer ${hiddenIndex}` : `${role} layer`);
-  if (shows.has("name")) lines.push(measured(theme, "label-name", "name", title));
-  if (shows.has("shape")) lines.push(measured(theme, "label-shape", "shape", `∈ ${space(shape[0]!)}`));
+  if (shows.has("name")) lines.push(...wrapped(theme, "label-name", "name", title, CAPTION_ROOM));
+  if (shows.has("shape")) lines.push(measuredLabel(theme, "label-shape", "shape", `∈ ${space(shape[0]!)}`));
   if (shows.has("name")) {
-    for (const text of [...written.slice(1), ...(spec.notes.length > 0 ? [spec.notes.join(" → ")] : [])]) lines.push(measured(theme, "label-detail", "detail", text));
+    for (const text of [...written.slice(1), ...(spec.notes.length > 0 ? [spec.notes.join(" → ")] : [])]) lines.push(...wrapped(theme, "label-detail", "detail", text, CAPTION_ROOM));
   }
-  if (shows.has("params") && params > 0) lines.push(measured(theme, "label-params", "detail", `${formatCount(params)} params`));
+  if (shows.has("params") && params > 0) lines.push(measuredLabel(theme, "label-params", "detail", `${formatCount(params)} params`));
   return lines;
 }
 
@@ -129,10 +156,15 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
   const undirected = options.edges === "undirected";
 
   const slotLists = specs.map((s) => slots(s.layer.shape[0]!));
-  // Bias units sit one pitch above every column but the last, so the tallest column decides the height.
+  // The bias unit's +1 is text: in the theme's size (which print sizing keeps legible), in a
+  // circle as large as it needs, never smaller than a neuron.
+  const biasText = options.bias ? measuredLabel(theme, "label-bias", "detail", "+1") : undefined;
+  const biasSize = theme.text.detail.size;
+  const biasRadius = biasText ? Math.max(RADIUS, Math.hypot(biasText.width / 2, BIAS_GLYPH_HALF_HEIGHT * biasSize) + BIAS_MARGIN * biasSize) : RADIUS;
+  // Bias units sit above every column but the last, so the tallest column decides the height.
   const halfHeight = Math.max(...slotLists.map((s) => ((s.length - 1) * PITCH) / 2));
-  const biasRoom = options.bias ? PITCH : 0;
-  const axis = RADIUS + biasRoom + halfHeight;
+  const biasOffset = RADIUS + BIAS_CLEARANCE + biasRadius;
+  const axis = (biasText ? biasRadius + biasOffset : RADIUS) + halfHeight;
 
   const labelSets = specs.map((spec, i) =>
     columnLabels(spec, i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden", i, hiddenCount, theme, options),
@@ -140,7 +172,7 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
   const widthOf = (labels: PlacedLabel[]): number => Math.max(2 * RADIUS, ...labels.map((l) => l.width));
   // A stack of RBMs numbers them, bottom up, as Hinton et al. do; a lone RBM needs no number.
   const rbm = (i: number): string => (specs.length > 2 ? `RBM ${i + 1}` : "RBM");
-  const gapLabels = specs.slice(1).map((_, i) => (undirected ? measured(theme, "label-gap", "frame", rbm(i)) : undefined));
+  const gapLabels = specs.slice(1).map((_, i) => (undirected ? measuredLabel(theme, "label-gap", "frame", rbm(i)) : undefined));
   const xs: number[] = [widthOf(labelSets[0]!) / 2];
   for (let i = 1; i < specs.length; i++) {
     const need = (widthOf(labelSets[i - 1]!) + widthOf(labelSets[i]!)) / 2 + LABEL_GAP * 2;
@@ -162,13 +194,15 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
       else neurons.push({ index, center });
     });
     const role = i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden";
+    const bias: Point | undefined = biasText && i < specs.length - 1 ? [x, top - biasOffset] : undefined;
     return {
       id: spec.layer.node.id,
       role,
       size: spec.layer.shape[0]!,
       neurons,
       ...(ellipsis ? { ellipsis } : {}),
-      ...(options.bias && i < specs.length - 1 ? { bias: [x, top - PITCH] as Point } : {}),
+      // Centred on the circle: the baseline sits half the glyph height below the centre.
+      ...(bias && biasText ? { bias, biasLabel: { ...biasText, at: [bias[0], bias[1] + (biasText.ascent - biasText.descent) / 2] as Point } } : {}),
       labels: labelSets[i]!,
     };
   });
@@ -193,7 +227,7 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
 
   const left = Math.min(0, ...columns.map((c, i) => xs[i]! - widthOf(c.labels) / 2));
   const right = Math.max(...columns.map((c, i) => xs[i]! + widthOf(c.labels) / 2));
-  const figure = shift({ radius: RADIUS, undirected, columns, gaps }, -left);
+  const figure = shift({ radius: RADIUS, ...(biasText ? { biasRadius } : {}), undirected, columns, gaps }, -left);
   return { figure, width: right - left, height: bottom };
 }
 
@@ -206,6 +240,7 @@ function shift(figure: NeuronFigure, dx: number): NeuronFigure {
       neurons: c.neurons.map((n) => ({ ...n, center: move(n.center) })),
       ...(c.ellipsis ? { ellipsis: move(c.ellipsis) } : {}),
       ...(c.bias ? { bias: move(c.bias) } : {}),
+      ...(c.biasLabel ? { biasLabel: { ...c.biasLabel, at: move(c.biasLabel.at) } } : {}),
       labels: c.labels.map((l) => ({ ...l, at: move(l.at) })),
     })),
     gaps: figure.gaps.map((g) => (g.label ? { ...g, label: { ...g.label, at: move(g.label.at) } } : g)),

@@ -9,8 +9,9 @@ import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
 import { getOp } from "../ops/index.js";
-import { fontOf, getTheme, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
+import { getTheme, type Theme } from "../themes/index.js";
+import { subscript, superscript } from "../text/digits.js";
+import { measuredLabel } from "./measured.js";
 import type { LabelStyle, PlacedLabel } from "./types.js";
 
 export interface SequenceNode {
@@ -50,10 +51,6 @@ const recurrent = (layer: LayerAnalysis): boolean => getOp(layer.node.op).catego
 const RADIUS = 13;
 const ROW = 62;
 const STEP = 58;
-const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
-const sub = (n: number): string => [...String(n)].map((d) => SUBSCRIPT[Number(d)]).join("");
-const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-const sup = (n: number): string => [...String(n)].map((d) => SUPERSCRIPT[Number(d)]).join("");
 
 interface RowSpec {
   layer: LayerAnalysis;
@@ -84,8 +81,7 @@ export function sequenceRows(network: AnalyzedNetwork): RowSpec[] | string {
 }
 
 function measured(theme: Theme, role: string, style: LabelStyle, text: string, owner: string): PlacedLabel & { owner: string } {
-  const m = measureText(text, fontOf(theme, theme.text[style]));
-  return { role, text, at: [0, 0], anchor: "end", style, width: m.width, ascent: m.ascent, descent: m.descent, owner };
+  return { ...measuredLabel(theme, role, style, text, "end"), owner };
 }
 
 /** Steps drawn when unrolling T steps: all of a short sequence, else 1, 2, 3, ⋯, T (`null` is the ⋯). */
@@ -101,7 +97,7 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
   let recurrentIndex = 0;
   const symbols = rows.map((r, i) => {
     if (i === 0) return "x";
-    if (recurrent(r.layer)) return recurrentCount > 1 ? `h${sup(++recurrentIndex)}` : "h";
+    if (recurrent(r.layer)) return recurrentCount > 1 ? `h${superscript(++recurrentIndex)}` : "h";
     return "y";
   });
 
@@ -110,7 +106,7 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
   const rowLabels = rows.map((r, i) => {
     const { op, attrs, id } = r.layer.node;
     const kind = i === 0 ? "input" : recurrent(r.layer) ? `${op.toUpperCase()}${attrs["bidirectional"] === true ? " (bi)" : ""}` : "fc";
-    const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${sup(r.layer.shape[1]!)}`, id)];
+    const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${superscript(r.layer.shape[1]!)}`, id)];
     if (r.notes.length > 0) lines.push(measured(theme, "label-detail", "detail", r.notes.join(" → "), id));
     return lines;
   });
@@ -136,7 +132,7 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
     rows.forEach((r, row) => {
       const id = `${r.layer.node.id}${suffix}`;
       ids.push(id);
-      nodes.push({ id, center: [x, yOf(row)], role: role(row), symbol: `${symbols[row]}${step === null ? "" : sub(step)}` });
+      nodes.push({ id, center: [x, yOf(row)], role: role(row), symbol: `${symbols[row]}${step === null ? "" : subscript(step)}` });
       if (row > 0) links.push({ from: ids[row - 1]!, to: id });
     });
   };

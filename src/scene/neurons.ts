@@ -6,8 +6,7 @@
  */
 
 import type { NeuronColumn, NeuronFigure } from "../layout/neurons.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
+import type { Theme } from "../themes/index.js";
 import type { Point } from "../geometry/types.js";
 import type { Primitive } from "./types.js";
 import { labelText } from "./label.js";
@@ -29,8 +28,8 @@ function fillOf(column: NeuronColumn, theme: Theme, undirected: boolean): string
   return column.role === "output" && !undirected ? theme.categories.activation.fill : theme.categories.dense.fill;
 }
 
-/** A straight connection between two circles, from rim to rim. */
-function link(from: Point, to: Point, radius: number, owners: [string, string], arrow: boolean): Primitive {
+/** A straight connection between two circles, from rim to rim (`radius` of the first, then of the second). */
+function link(from: Point, to: Point, [fromRadius, toRadius]: [number, number], owners: [string, string], arrow: boolean): Primitive {
   const dx = to[0] - from[0];
   const dy = to[1] - from[1];
   const d = Math.hypot(dx, dy);
@@ -42,8 +41,8 @@ function link(from: Point, to: Point, radius: number, owners: [string, string], 
     owner: `${owners[0]}->${owners[1]}`,
     link: { from: owners[0], to: owners[1] },
     commands: [
-      { op: "M", to: [from[0] + ux * radius, from[1] + uy * radius] },
-      { op: "L", to: [to[0] - ux * radius, to[1] - uy * radius] },
+      { op: "M", to: [from[0] + ux * fromRadius, from[1] + uy * fromRadius] },
+      { op: "L", to: [to[0] - ux * toRadius, to[1] - uy * toRadius] },
     ],
     paint: { stroke: { color: LINK_COLOR, width: LINK_WIDTH, cap: "round" } },
     ...(arrow ? { arrow: "end" as const } : {}),
@@ -52,6 +51,7 @@ function link(from: Point, to: Point, radius: number, owners: [string, string], 
 
 export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
   const { radius } = figure;
+  const biasRadius = figure.biasRadius ?? radius;
   const links: Primitive[] = [];
   const shapes: Primitive[] = [];
   const byId = new Map(figure.columns.map((c) => [c.id, c]));
@@ -64,8 +64,8 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
     const arrowed = (sources.length + bias.length) * to.neurons.length <= MAX_ARROWED_LINKS;
     for (const target of to.neurons) {
       const targetId = neuronId(to.id, target.index);
-      for (const [center, id] of sources) links.push(link(center, target.center, radius, [id, targetId], arrowed && !figure.undirected));
-      for (const [center, id] of bias) links.push(link(center, target.center, radius, [id, targetId], arrowed));
+      for (const [center, id] of sources) links.push(link(center, target.center, [radius, radius], [id, targetId], arrowed && !figure.undirected));
+      for (const [center, id] of bias) links.push(link(center, target.center, [biasRadius, radius], [id, targetId], arrowed));
     }
     if (gap.label) shapes.push(labelText(gap.label, theme, `${gap.from}->${gap.to}`));
   }
@@ -84,11 +84,8 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
     }
     if (column.bias) {
       const owner = neuronId(column.id, "bias");
-      shapes.push({ type: "circle", role: "neuron", owner, center: column.bias, radius, paint: { fill: theme.background === "none" ? "#ffffff" : theme.background, stroke: { ...stroke, dash: [2, 1.5] } } });
-      const font = { ...fontOf(theme, theme.text.detail), size: radius * 0.95 };
-      const m = measureText("+1", font);
-      // Centred on the circle: the baseline sits half the glyph height below the centre.
-      shapes.push({ type: "text", role: "label-bias", owner, text: "+1", at: [column.bias[0], column.bias[1] + (m.ascent - m.descent) / 2], anchor: "middle", font, color: theme.text.detail.color, width: m.width });
+      shapes.push({ type: "circle", role: "neuron", owner, center: column.bias, radius: biasRadius, paint: { fill: theme.background === "none" ? "#ffffff" : theme.background, stroke: { ...stroke, dash: [2, 1.5] } } });
+      if (column.biasLabel) shapes.push(labelText(column.biasLabel, theme, owner));
     }
     for (const l of column.labels) shapes.push(labelText(l, theme, column.id));
   }

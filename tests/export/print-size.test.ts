@@ -50,8 +50,10 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     needTools(ctx, "pdfinfo", "qpdf");
     const narrow = join(dir, "narrow.pdf");
     const wide = join(dir, "wide.pdf");
-    expect(netfig("render", INCEPTION, "--width", "85mm", "-o", narrow).status).toBe(0);
-    expect(netfig("render", INCEPTION, "--width", "178mm", "-o", wide).status).toBe(0);
+    // One arrangement at both widths (--width would otherwise pick one per width).
+    const fixed = ["--rows", "1", "--direction", "right", "--no-compact", "--no-terse", "--block-size", "1"];
+    expect(netfig("render", INCEPTION, "--width", "85mm", ...fixed, "-o", narrow).status).toBe(0);
+    expect(netfig("render", INCEPTION, "--width", "178mm", ...fixed, "-o", wide).status).toBe(0);
     expect(pageSize(wide)[0]).toBeCloseTo(mm(178), 2);
     expect(fontSizes(narrow)).toEqual(fontSizes(wide));
     expect(fontSizes(wide)).toContain(8);
@@ -69,13 +71,22 @@ describe("printed size through the command line", { timeout: 60_000 }, () => {
     expect(fontSizes(out)).toContain(8);
   });
 
-    it("warns when the labels alone are wider than the page, and says what size they print at", (ctx) => {
+  it("says what it chose for --width, and how to force another", (ctx) => {
+    needTools(ctx, "pdfinfo");
+    const out = join(dir, "chosen.pdf");
+    const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "85mm", "--font-size", "7", "-o", out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^netfig: --width 85mm: .*\d+ (rows|columns) flowing (right|down), \d+ pt tall, blocks \d+ pt tall \(median\).*force another with --rows N/);
+    expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
+  });
+
+  it("warns when nothing fits the page, says what came closest and why, and still writes it", (ctx) => {
     needTools(ctx, "pdfinfo");
     const out = join(dir, "tight.pdf");
-    const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "85mm", "-o", out);
+    const r = netfig("render", join(root, "templates/resnet18.netfig"), "--width", "25mm", "-o", out);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/too wide for --width 85mm; they print at [\d.]+ pt, not 8 pt/);
-    expect(pageSize(out)[0]).toBeCloseTo(mm(85), 2);
+    expect(r.stderr).toMatch(/warning: nothing tried fits --width 25mm; the closest, .* has .*labels print at [\d.]+ pt, not 8 pt/);
+    expect(pageSize(out)[0]).toBeCloseTo(mm(25), 2);
   });
 
   it("--font serif embeds Computer Modern and nothing else", (ctx) => {
