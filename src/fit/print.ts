@@ -128,15 +128,17 @@ export async function printFigure(
   const base = getTheme(resolved.theme);
   let lastScale = 1;
 
-  const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number; u: boolean }> => {
+  const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number; u: boolean; whole: boolean }> => {
     const arranged: LayoutRequest = { ...request, ...arrangement };
     let rowsMade = arrangement.rows;
     let u = false;
+    let whole = false;
     const layoutAt = async (layoutScale: number): Promise<Scene> => {
       const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
       const laidOut = await layout(analyzed, { ...arranged, customTheme });
       rowsMade = laidOut.style === "blocks" ? laidOut.figure.rows : 1;
       u = laidOut.style === "blocks" && laidOut.figure.shape === "u";
+      whole = laidOut.style !== "blocks" || laidOut.figure.shape !== "line";
       return buildScene(laidOut, sceneOptions);
     };
     let scene: Scene;
@@ -149,8 +151,8 @@ export async function printFigure(
       fontRatio = fit.printedFontRatio;
     }
     const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio };
-    // A U has its own rows (its levels): it is never broken further.
-    return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: u ? 1 : rowsMade, u };
+    // A U has its own rows (its levels), and a graph ELK placed has none: neither is broken into rows.
+    return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: u ? 1 : rowsMade, u, whole };
   };
 
   if (print.width === undefined) {
@@ -180,15 +182,17 @@ export async function printFigure(
   const candidates: Candidate[] = [];
   /** Rows for one direction, style and block size, from `from` up while more rows can still help. */
   let u = false;
+  let whole = false;
   const sweep = async (direction: Direction, compact: boolean, terse: boolean, from: number, to: number): Promise<void> => {
     // An encoder–decoder drawn as a U flows right in one piece; other arrangements of it would only lose the U.
     if (u && direction !== "right") return;
     for (let rows = from; rows <= to; rows++) {
-      const { candidate, rows: made, u: isU } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse });
+      const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse });
       u ||= isU;
+      whole ||= isWhole;
       if (made < rows) break;
       candidates.push(candidate);
-      if (isU) break;
+      if (isWhole) break;
       const tall = candidate.metrics.heightPt > print.maxHeight;
       // Flowing right, more rows make the figure taller: past the page height it only gets worse.
       if (direction === "right" && tall && candidate.fontRatio >= 1 - 1e-3) break;
@@ -226,7 +230,7 @@ export async function printFigure(
       const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.3;
       for (const blockSize of tooTall ? SMALLER_BLOCK_SIZES : BLOCK_SIZES) {
         const before = candidates.length;
-        const [lo, hi] = fixed.rows || u ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
+        const [lo, hi] = fixed.rows || whole ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
         for (let r = lo; r <= hi; r++) {
           const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse });
           if (made < r) break;

@@ -22,8 +22,8 @@ export interface BlocksLayout {
   frames: LaidOutFrame[];
   /** Rows (columns when flowing down) the chain was broken into. */
   rows: number;
-  /** An encoder–decoder drawn as a U (one level a row), or a line broken into `rows`. */
-  shape: "u" | "line";
+  /** An encoder–decoder drawn as a U (one level a row), a line broken into `rows`, or a graph ELK placed (never broken). */
+  shape: "u" | "line" | "graph";
 }
 
 function place(labels: PlacedLabel[], dx: number, dy: number): PlacedLabel[] {
@@ -152,5 +152,5 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
     return { id, box, depth, repeat: f.repeat, label: { ...label, anchor: right ? "end" : "start", at } };
   });
   const edges = drawn.edges.map((e) => ({ ...e, points: elk.edges.get(e.id) ?? [] }));
-  return { width: elk.width, height: elk.height, rows: direct?.rows ?? 1, shape: u ? "u" : "line", nodes, edges, frames };
+  return { width: elk.width, height: elk.height, rows: direct?.rows ?? 1, shape: u ? "u" : direct ? "line" : "graph", nodes, edges, frames };
 }

@@ -63,7 +63,7 @@ const LABEL_GAP = 10;
 const CAPTION_ROOM = MIN_GAP - 2 * LABEL_GAP;
 /** Half the height of the bias unit's `+1` and the room around it in the circle, in its font size. */
 const BIAS_GLYPH_HALF_HEIGHT = 0.36;
-const BIAS_MARGIN = 0.1;
+const BIAS_MARGIN = 0.24;
 /** Room between the bias unit and the top neuron: as between neurons. */
 const BIAS_CLEARANCE = PITCH - 2 * RADIUS;
 
