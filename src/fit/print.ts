@@ -39,6 +39,7 @@ export interface Arrangement {
   compact: boolean;
   blockSize: number;
   terse: boolean;
+  collapse: boolean;
 }
 
 export interface Candidate {
@@ -56,7 +57,7 @@ export interface PrintedFigure {
   fits: boolean;
   tried: number;
   /** The user fixed these, so they were not varied. */
-  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean };
+  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean; collapse: boolean };
 }
 
 function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
@@ -98,6 +99,7 @@ function better(a: Candidate, b: Candidate, request: PrintRequest): boolean {
   if (Math.abs(a.metrics.heightPt - b.metrics.heightPt) > 1) return a.metrics.heightPt < b.metrics.heightPt;
   if (a.arrangement.rows !== b.arrangement.rows) return a.arrangement.rows < b.arrangement.rows;
   if (a.arrangement.compact !== b.arrangement.compact) return !a.arrangement.compact;
+  if (a.arrangement.collapse !== b.arrangement.collapse) return !a.arrangement.collapse;
   if (a.arrangement.terse !== b.arrangement.terse) return !a.arrangement.terse;
   if (a.arrangement.blockSize !== b.arrangement.blockSize) return a.arrangement.blockSize < b.arrangement.blockSize;
   return a.arrangement.direction === "right" && b.arrangement.direction !== "right";
@@ -116,7 +118,7 @@ export async function printFigure(
 ): Promise<PrintedFigure> {
   const network = pickNetwork(analyzed, request.network);
   const resolved = resolveOptions(analyzed, network, request);
-  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse"): boolean =>
+  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse" | "collapse"): boolean =>
     request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
   const fixed = {
     direction: figureSets("direction"),
@@ -124,6 +126,7 @@ export async function printFigure(
     compact: figureSets("compact"),
     blockSize: figureSets("blockSize"),
     terse: figureSets("terse"),
+    collapse: figureSets("collapse"),
   };
   const base = getTheme(resolved.theme);
   let lastScale = 1;
@@ -145,7 +148,7 @@ export async function printFigure(
     let fontRatio = 1;
     if (print.width === undefined) scene = await layoutAt(1);
     else {
-      const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale });
+      const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale, maxLayouts: FIT_LAYOUTS });
       lastScale = fit.layoutScale;
       scene = scaleScene(fit.laidOut, fit.finalScale);
       fontRatio = fit.printedFontRatio;
@@ -167,6 +170,7 @@ export async function printFigure(
         compact: resolved.compact,
         blockSize: resolved.blockSize,
         terse: resolved.terse,
+        collapse: resolved.collapse,
       });
       tried++;
       if (made < rows) break;
@@ -183,11 +187,11 @@ export async function printFigure(
   /** Rows for one direction, style and block size, from `from` up while more rows can still help. */
   let u = false;
   let whole = false;
-  const sweep = async (direction: Direction, compact: boolean, terse: boolean, from: number, to: number): Promise<void> => {
+  const sweep = async (direction: Direction, compact: boolean, { terse, collapse }: Detail, from: number, to: number): Promise<void> => {
     // An encoder–decoder drawn as a U flows right in one piece; other arrangements of it would only lose the U.
     if (u && direction !== "right") return;
     for (let rows = from; rows <= to; rows++) {
-      const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse });
+      const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, collapse });
       u ||= isU;
       whole ||= isWhole;
       if (made < rows) break;
@@ -196,8 +200,8 @@ export async function printFigure(
       const tall = candidate.metrics.heightPt > print.maxHeight;
       // Flowing right, more rows make the figure taller: past the page height it only gets worse.
       if (direction === "right" && tall && candidate.fontRatio >= 1 - 1e-3) break;
-      // Flowing down, more columns make blocks smaller: once one fits, stop.
-      if (direction === "down" && candidate.faults.length === 0) break;
+      // Flowing down, more columns make the figure wider, so blocks and text smaller: once it is short enough, stop.
+      if (direction === "down" && !tall) break;
       // Flowing right, more rows make blocks larger and the figure taller: stop once they are large enough.
       if (candidate.faults.length === 0 && candidate.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) break;
     }
@@ -206,10 +210,17 @@ export async function printFigure(
   const compacts = fixed.compact ? [resolved.compact] : [false, true];
   const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
   const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
-  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, resolved.terse, ...rowRange());
-  // Terse labels only when full ones fit nowhere: they say less.
-  if (!fixed.terse && !resolved.terse && !fitsYet()) {
-    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, true, ...rowRange());
+  const asked: Detail = { terse: resolved.terse, collapse: resolved.collapse };
+  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, asked, ...rowRange());
+  // Less detail only when the full drawing fits nowhere: terse labels say less, collapsed modules show less.
+  const fallbacks: Detail[] = [
+    { terse: true, collapse: asked.collapse },
+    { terse: asked.terse, collapse: true },
+    { terse: true, collapse: true },
+  ].filter((d) => (fixed.terse ? d.terse === asked.terse : true) && (fixed.collapse ? d.collapse === asked.collapse : true) && (d.terse !== asked.terse || d.collapse !== asked.collapse));
+  for (const detail of fallbacks) {
+    if (fitsYet()) break;
+    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
   }
 
   // Where text takes more room than the blocks, larger blocks cost little width: try them
@@ -225,14 +236,14 @@ export async function printFigure(
     }).slice(0, 2);
     for (const leader of leaders) {
       if (leader.faults.length === 0 && leader.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) continue;
-      const { direction, compact, rows, terse } = leader.arrangement;
+      const { direction, compact, rows, terse, collapse } = leader.arrangement;
       // A figure only too tall may fit with smaller blocks (a U-Net: its width is its widest level).
       const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.3;
       for (const blockSize of tooTall ? SMALLER_BLOCK_SIZES : BLOCK_SIZES) {
         const before = candidates.length;
         const [lo, hi] = fixed.rows || whole ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
         for (let r = lo; r <= hi; r++) {
-          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse });
+          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse, collapse });
           if (made < r) break;
           candidates.push(candidate);
         }
@@ -247,9 +258,21 @@ export async function printFigure(
   return { chosen, fits: chosen.faults.length === 0, tried: candidates.length, fixed };
 }
 
+/**
+ * Layouts one arrangement may take to fit the width: a fit converges in two or three
+ * (secant steps); one that has not by then is an arrangement whose labels do not fit.
+ */
+const FIT_LAYOUTS = 4;
+
 /** Block sizes tried beyond the usual one, when text dominates a narrow figure. */
 const BLOCK_SIZES = [1.5, 2.25, 3.4];
 const SMALLER_BLOCK_SIZES = [0.8, 0.65];
+
+/** How much a figure says: every label, or fewer; every layer, or modules as one block each. */
+interface Detail {
+  terse: boolean;
+  collapse: boolean;
+}
 
 function* range(from: number, to: number): Iterable<number> {
   for (let i = from; i <= to; i++) yield i;
@@ -258,12 +281,12 @@ function* range(from: number, to: number): Iterable<number> {
 /** One line for the user: what was chosen, how it prints, how to force another. */
 export function describeChoice(printed: PrintedFigure, widthText: string): string {
   const { arrangement, metrics, faults } = printed.chosen;
-  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
   const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
   const flow = arrangement.direction === "right" ? "flowing right" : "flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
-  const force = "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --block-size K";
+  const force = "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --[no-]collapse, --block-size K";
   if (printed.fits) return `netfig: ${widthText}: ${style}${lines} ${flow}, ${size} (best of ${printed.tried}; ${force})`;
   return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines} ${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
 }

@@ -109,6 +109,9 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
       case "blockSize":
         out.blockSize = num(key, value, 0.25, 8);
         break;
+      case "collapse":
+        out.collapse = bool(key, value);
+        break;
       case "terse":
         out.terse = bool(key, value);
         break;

@@ -85,7 +85,15 @@ export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOpti
     frameLabels.set(f.id, { role: "label-frame", text, at: [0, 0], anchor: "start", style: "frame", width: m.width, ascent: m.ascent, descent: m.descent });
     return { ...f, labelHeight: m.ascent + m.descent, labelWidth: m.width };
   });
-  const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({ id: n.id, geometry: geometry.get(n.id)!, frame: n.frame, abut: abut.get(n.id) }));
+  // A run's blocks stay on one row: its shared labels span them.
+  const joined = new Set(runs.flatMap((r) => r.members.slice(1).map((m) => m.id)));
+  const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({
+    id: n.id,
+    geometry: geometry.get(n.id)!,
+    frame: n.frame,
+    abut: abut.get(n.id),
+    joined: joined.has(n.id),
+  }));
   // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
   // half second it takes to load, only for the rest (cross-connected towers, several inputs).
   // Encoder–decoders flowing right are drawn as a U; everything else in rows, by ELK where it must.

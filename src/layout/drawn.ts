@@ -2,6 +2,7 @@ import type { LayerAnalysis, AnalyzedNetwork } from "../analyze/types.js";
 import type { Frame, LayerNode } from "../graph/types.js";
 import { getOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
+import { collapseModules } from "./collapse.js";
 
 /** A folded layer drawn as a coloured band on the block it follows. */
 export interface Band {
@@ -21,6 +22,8 @@ export interface DrawnNode {
   bands: Band[];
   /** Innermost drawn frame, if any. */
   frame?: string;
+  /** The name to print instead of the layer's: a collapsed module's frame label. */
+  caption?: string;
   /** `×N` when a `repeat` folded into this node alone. */
   repeat?: number;
 }
@@ -51,6 +54,8 @@ export interface DrawnGraph {
 export interface DrawOptions {
   fold: boolean;
   foldRepeats: boolean;
+  /** Draw each module (a frame with branches and one output) as one block. */
+  collapse: boolean;
 }
 
 const BAND_CATEGORIES: ReadonlySet<OpCategory> = new Set(["activation", "norm", "regularization"]);
@@ -95,10 +100,11 @@ function repeatMap(network: AnalyzedNetwork["network"]): {
  */
 export function drawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): DrawnGraph {
   // `--width` lays one network out dozens of times; what is drawn does not change between them.
-  const key = `${options.fold}/${options.foldRepeats}`;
+  const key = `${options.fold}/${options.foldRepeats}/${options.collapse}`;
   const cached = drawnCache.get(analyzed)?.get(key);
   if (cached) return cached;
-  const graph = buildDrawnGraph(analyzed, options);
+  const built = buildDrawnGraph(analyzed, options);
+  const graph = options.collapse ? collapseModules(built) : built;
   drawnCache.set(analyzed, (drawnCache.get(analyzed) ?? new Map()).set(key, graph));
   return graph;
 }

@@ -18,6 +18,8 @@ export interface ElkInputNode {
    * start, instead of a gap after its end (slabs of a compact run, face to face).
    */
   abut?: number;
+  /** The direct layout only: no row break comes before this node (it continues a run with shared labels). */
+  joined?: boolean;
 }
 
 export interface ElkFrameInput extends DrawnFrame {

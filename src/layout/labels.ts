@@ -24,6 +24,7 @@ export function formatCount(n: number): string {
 
 /** The short name shown under a block: the written label, else the last part of a scoped id. */
 export function nameLines(node: DrawnNode): string[] {
+  if (node.caption !== undefined) return [node.caption];
   const layer = node.layer.node;
   if (layer.label !== undefined && layer.label.trim() !== "") return layer.label.split("\n");
   if (layer.autoNamed) return [layer.op];

@@ -44,6 +44,8 @@ export interface RenderOptions {
   bias: boolean;
   /** Neuron style: undirected connections (RBMs, DBNs) are drawn without arrow heads. */
   edges: "directed" | "undirected";
+  /** Blocks: each module (an Inception module, a residual block) drawn as one block named after it. */
+  collapse: boolean;
   /** Blocks: the spatial size written only where it changes (channel counts elsewhere), no kernel details. */
   terse: boolean;
   /** Blocks: every block's size relative to the scale's (1); larger blocks print bigger beside the same text. */
@@ -81,6 +83,7 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   edges: "directed",
   blockSize: 1,
   terse: false,
+  collapse: false,
   compact: false,
   rows: 1,
   layout: "auto",

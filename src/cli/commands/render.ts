@@ -34,6 +34,7 @@ interface RenderFlags extends ActivationFlags {
   compact?: boolean;
   blockSize?: string;
   terse?: boolean;
+  collapse?: boolean;
   network?: string;
   textAsPaths?: boolean;
   watch?: boolean;
@@ -50,7 +51,7 @@ const FORMATS = [".svg", ".pdf", ".png"];
 /** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
 function flagOverrides(flags: RenderFlags): LayoutRequest {
   const settings: FigureSettings = {};
-  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout", "compact", "blockSize", "terse"] as const;
+  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout", "compact", "blockSize", "terse", "collapse"] as const;
   for (const key of keys) {
     const value = flags[key];
     // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
@@ -185,6 +186,8 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--no-compact", "never draw compact slabs")
     .option("--terse", "labels written once: the spatial size where it changes, channel counts elsewhere, no kernel details (--width uses it when nothing else fits)")
     .option("--no-terse", "never shorten labels")
+    .option("--collapse", "draw each module (an Inception module, a residual block) as one block named after it (--width uses it when nothing else fits)")
+    .option("--no-collapse", "never collapse modules")
     .option("--block-size <k>", "every block k times its usual size beside the same text (0.25–8; --width chooses by itself)")
     .option("--rows <n>", "break a long network into N rows (columns when flowing down), at stage boundaries first; --width chooses by itself")
     .option("--layout <engine>", "what places the blocks: auto (default: the direct layout where it applies, ELK elsewhere), direct or elk")

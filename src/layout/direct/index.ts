@@ -237,7 +237,7 @@ export function directLayout(
   let rowChains: Item[][] = [chain];
   if (rowsAsked > 1) {
     const atoms = atomsOf(chain, rowsAsked, { gap: GAP, measure: (items) => measureChain(items) });
-    const starts = breakRows(atoms, rowsAsked, GAP, (item) => item.kind === "node" && abutOf(item.id) !== undefined);
+    const starts = breakRows(atoms, rowsAsked, GAP, (item) => item.kind === "node" && nodeById.get(item.id)?.joined === true);
     const seen = new Map<string, number>();
     const partId = (frame: string): string => {
       const n = (seen.get(frame) ?? 0) + 1;

@@ -1,0 +1,74 @@
+/**
+ * Modules drawn as one block: an Inception module or a residual block (a frame with
+ * branches inside and one output) becomes a single block named after its frame, the way
+ * papers draw GoogLeNet as a row of "inception (3a)" boxes when the page is too small to
+ * show their insides. The innermost such frames collapse; stages around them stay.
+ */
+import type { DrawnEdge, DrawnGraph, DrawnNode } from "./drawn.js";
+
+export function collapseModules(graph: DrawnGraph): DrawnGraph {
+  const frameById = new Map(graph.frames.map((f) => [f.id, f]));
+  const chainOf = (n: DrawnNode): string[] => {
+    const out: string[] = [];
+    for (let f = n.frame; f !== undefined; f = frameById.get(f)?.parent) out.unshift(f);
+    return out;
+  };
+  const members = new Map<string, DrawnNode[]>();
+  for (const n of graph.nodes) for (const f of chainOf(n)) members.set(f, [...(members.get(f) ?? []), n]);
+  const outs = new Map<string, string[]>();
+  const ins = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    outs.set(e.from, [...(outs.get(e.from) ?? []), e.to]);
+    ins.set(e.to, [...(ins.get(e.to) ?? []), e.from]);
+  }
+  /** A module: branches inside, one way out, and that way out its last block. */
+  const isModule = (frame: string): boolean => {
+    const list = members.get(frame) ?? [];
+    if (list.length < 2) return false;
+    const inside = new Set(list.map((n) => n.id));
+    const exits = list.filter((n) => (outs.get(n.id) ?? []).some((t) => !inside.has(t)) || (outs.get(n.id) ?? []).length === 0);
+    if (exits.length !== 1 || exits[0] !== list[list.length - 1]) return false;
+    return list.some((n) => (outs.get(n.id) ?? []).length > 1 || (ins.get(n.id) ?? []).length > 1);
+  };
+  const modules = graph.frames.filter((f) => isModule(f.id));
+  const descends = (frame: string, from: string): boolean => {
+    for (let f = frameById.get(frame)?.parent; f !== undefined; f = frameById.get(f)?.parent) if (f === from) return true;
+    return false;
+  };
+  const innermost = modules.filter((m) => !modules.some((o) => o !== m && descends(o.id, m.id)));
+  if (innermost.length === 0) return graph;
+
+  const into = new Map<string, string>();
+  const collapsed = new Map<string, DrawnNode>();
+  const gone = new Set<string>();
+  for (const frame of innermost) {
+    const list = members.get(frame.id)!;
+    const output = list[list.length - 1]!;
+    const block: DrawnNode = {
+      ...output,
+      kind: "block",
+      members: list.flatMap((n) => n.members),
+      bands: [],
+      frame: frame.parent,
+      caption: frame.label,
+      repeat: frame.repeat ?? output.repeat,
+    };
+    collapsed.set(output.id, block);
+    for (const n of list) into.set(n.id, output.id);
+    gone.add(frame.id);
+    for (const f of graph.frames) if (descends(f.id, frame.id)) gone.add(f.id);
+  }
+  const nodes = graph.nodes.filter((n) => (into.get(n.id) ?? n.id) === n.id).map((n) => collapsed.get(n.id) ?? n);
+  const seen = new Set<string>();
+  const edges: DrawnEdge[] = [];
+  for (const e of graph.edges) {
+    const from = into.get(e.from) ?? e.from;
+    const to = into.get(e.to) ?? e.to;
+    const id = `${from}->${to}`;
+    if (from === to || seen.has(id)) continue;
+    seen.add(id);
+    // A shortcut into a module now enters the module's block like the main path.
+    edges.push({ id, from, to, shortcut: e.shortcut && !into.has(e.to) });
+  }
+  return { nodes, edges, frames: graph.frames.filter((f) => !gone.has(f.id)) };
+}
