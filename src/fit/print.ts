@@ -7,7 +7,9 @@
 import type { AnalyzedGraph } from "../analyze/types.js";
 import type { Direction } from "../options/figure.js";
 import { MAX_ROWS } from "../options/figure.js";
-import { buildScene, layout, pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../styles/index.js";
+import { presentKinds } from "../scene/blocks.js";
+import { pageWidth } from "../scene/chrome.js";
+import { buildScene, layout, pickNetwork, resolveOptions, type LaidOutGraph, type LayoutRequest, type SceneOptions } from "../styles/index.js";
 import { fitToWidth, MIN_PRINTED_TEXT_PT, printTheme, scaleScene } from "./width.js";
 import type { Scene } from "../scene/types.js";
 import { getTheme } from "../themes/index.js";
@@ -58,6 +60,7 @@ export interface PrintedFigure {
   tried: number;
   /** The user fixed these, so they were not varied. */
   fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean; collapse: boolean };
+  all?: Candidate[];
 }
 
 function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
@@ -136,21 +139,30 @@ export async function printFigure(
     let rowsMade = arrangement.rows;
     let u = false;
     let whole = false;
-    const layoutAt = async (layoutScale: number): Promise<Scene> => {
+    // While fitting, only the page's width is wanted; a blocks figure's is known without drawing it.
+    const layoutAt = async (layoutScale: number): Promise<{ width: number; laidOut: LaidOutGraph; scene?: Scene }> => {
       const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
       const laidOut = await layout(analyzed, { ...arranged, customTheme });
       rowsMade = laidOut.style === "blocks" ? laidOut.figure.rows : 1;
       u = laidOut.style === "blocks" && laidOut.figure.shape === "u";
       whole = laidOut.style !== "blocks" || laidOut.figure.shape !== "line";
-      return buildScene(laidOut, sceneOptions);
+      if (laidOut.style === "blocks") {
+        const present = presentKinds(laidOut.figure.nodes);
+        return { width: pageWidth({ width: laidOut.width, present }, { ...laidOut.options, ...definedOf(sceneOptions) }, customTheme), laidOut };
+      }
+      const scene = buildScene(laidOut, sceneOptions);
+      return { width: scene.width, laidOut, scene };
     };
     let scene: Scene;
     let fontRatio = 1;
-    if (print.width === undefined) scene = await layoutAt(1);
-    else {
+    if (print.width === undefined) {
+      const at = await layoutAt(1);
+      scene = at.scene ?? buildScene(at.laidOut, sceneOptions);
+    } else {
       const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale, maxLayouts: FIT_LAYOUTS });
       lastScale = fit.layoutScale;
-      scene = scaleScene(fit.laidOut, fit.finalScale);
+      const drawn = fit.laidOut.scene ?? buildScene(fit.laidOut.laidOut, sceneOptions);
+      scene = scaleScene(drawn, fit.finalScale);
       fontRatio = fit.printedFontRatio;
     }
     const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio };
@@ -225,7 +237,8 @@ export async function printFigure(
 
   // Where text takes more room than the blocks, larger blocks cost little width: try them
   // for the best arrangements found, with a row more or less, while they keep fitting.
-  if (!fixed.blockSize) {
+  const comfortable = (): boolean => candidates.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT);
+  if (!fixed.blockSize && !comfortable()) {
     const ranked = [...candidates].sort((a, b) => (better(a, b, print) ? -1 : better(b, a, print) ? 1 : 0));
     const seen = new Set<string>();
     const leaders = ranked.filter((c) => {
@@ -235,7 +248,7 @@ export async function printFigure(
       return true;
     }).slice(0, 2);
     for (const leader of leaders) {
-      if (leader.faults.length === 0 && leader.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) continue;
+      if (comfortable()) break;
       const { direction, compact, rows, terse, collapse } = leader.arrangement;
       // A figure only too tall may fit with smaller blocks (a U-Net: its width is its widest level).
       const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.3;
@@ -255,7 +268,7 @@ export async function printFigure(
   }
   let chosen = candidates[0]!;
   for (const c of candidates) if (better(c, chosen, print)) chosen = c;
-  return { chosen, fits: chosen.faults.length === 0, tried: candidates.length, fixed };
+  return { chosen, fits: chosen.faults.length === 0, tried: candidates.length, fixed, all: candidates };
 }
 
 /**
@@ -272,6 +285,11 @@ const SMALLER_BLOCK_SIZES = [0.8, 0.65];
 interface Detail {
   terse: boolean;
   collapse: boolean;
+}
+
+/** The scene options that were given (the ones left undefined keep the figure's). */
+function definedOf(options: SceneOptions): Partial<SceneOptions> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 function* range(from: number, to: number): Iterable<number> {

@@ -33,6 +33,18 @@ export interface Run {
 
 /** The blocks in a row on the path: each the only successor of the one before, in the same frame. */
 function chains(drawn: DrawnGraph): DrawnNode[][] {
+  let found = chainCache.get(drawn);
+  if (!found) {
+    found = findChains(drawn);
+    chainCache.set(drawn, found);
+  }
+  return found;
+}
+
+/** A drawn graph is laid out many times for one `--width`; its chains are found once. */
+const chainCache = new WeakMap<DrawnGraph, DrawnNode[][]>();
+
+function findChains(drawn: DrawnGraph): DrawnNode[][] {
   const outs = new Map<string, string[]>();
   const ins = new Map<string, string[]>();
   for (const e of drawn.edges) {

@@ -56,6 +56,19 @@ export interface BlocksDrawing {
   present: Map<OpCategory, Set<string>>;
 }
 
+/** The layer kinds a blocks figure shows, with the ops each stands for: what its legend lists. */
+export function presentKinds(nodes: readonly LaidOutNode[]): Map<OpCategory, Set<string>> {
+  const present = new Map<OpCategory, Set<string>>();
+  const note = (category: OpCategory, op: string): void => {
+    present.set(category, (present.get(category) ?? new Set()).add(op));
+  };
+  for (const node of nodes) {
+    note(node.category, node.op);
+    for (const b of node.bands) note(b.category, b.op);
+  }
+  return present;
+}
+
 /**
  * Frames, then edges, then blocks with their labels, so that nearer things cover farther
  * ones. One pass over nodes and edges: the cost grows linearly with the network.
@@ -77,15 +90,10 @@ export function drawBlocks(laidOut: LaidOutGraph, options: RenderOptions, theme:
   // and still be painted underneath them.
   const blockPrims: Primitive[] = [];
   const outlines = new Map<string, Outline>();
-  const present = new Map<OpCategory, Set<string>>();
-  const note = (category: OpCategory, op: string): void => {
-    present.set(category, (present.get(category) ?? new Set()).add(op));
-  };
+  const present = presentKinds(laidOut.nodes);
   const vanish: Point = [options.camera.vanish[0] * laidOut.width, options.camera.vanish[1] * laidOut.height];
   const projectors = new Map<string, ReturnType<typeof projector>>();
   for (const node of laidOut.nodes) {
-    note(node.category, node.op);
-    for (const b of node.bands) note(b.category, b.op);
     if (node.kind === "sum") {
       const sum = drawSum(node, theme);
       blockPrims.push(...sum.primitives);

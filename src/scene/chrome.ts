@@ -20,6 +20,19 @@ export interface FigureDrawing {
   name: string;
 }
 
+/** How wide `pageOf` makes the page, without drawing the figure (fitting a width lays a figure out many times). */
+export function pageWidth(drawing: Pick<FigureDrawing, "width" | "present">, options: Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">, theme: Theme): number {
+  let width = drawing.width;
+  if (options.legend && drawing.present.size > 0) {
+    const gap = 16 * (theme.text.legend.size / 8);
+    if (options.legendAt === "right") width += gap + drawLegend(drawing.present, theme, options.camera, 0, 0, 0, "column").width;
+    else width = Math.max(width, drawLegend(drawing.present, theme, options.camera, 0, 0, width).width);
+  }
+  width += 2 * PAD;
+  if (options.title !== "") width = Math.max(width, measureText(options.title, fontOf(theme, theme.text.title)).width + 2 * PAD);
+  return width;
+}
+
 /** The page around a figure: the title above, the legend below, a margin on every side. */
 export function pageOf(drawing: FigureDrawing, options: Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">, theme: Theme): Scene {
   const { primitives, present } = drawing;
