@@ -126,7 +126,7 @@ export async function printFigure(
   const fixed = {
     direction: figureSets("direction"),
     rows: figureSets("rows"),
-    compact: figureSets("compact"),
+    compact: figureSets("compact") || resolved.style === "compact",
     blockSize: figureSets("blockSize"),
     terse: figureSets("terse"),
     collapse: figureSets("collapse"),
@@ -143,11 +143,12 @@ export async function printFigure(
     const layoutAt = async (layoutScale: number): Promise<{ width: number; laidOut: LaidOutGraph; scene?: Scene }> => {
       const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
       const laidOut = await layout(analyzed, { ...arranged, customTheme });
-      rowsMade = laidOut.style === "blocks" ? laidOut.figure.rows : 1;
-      u = laidOut.style === "blocks" && laidOut.figure.shape === "u";
-      whole = laidOut.style !== "blocks" || laidOut.figure.shape !== "line";
-      if (laidOut.style === "blocks") {
-        const present = presentKinds(laidOut.figure.nodes);
+      const blocks = laidOut.style === "blocks" || laidOut.style === "compact" ? laidOut.figure : undefined;
+      rowsMade = blocks?.rows ?? 1;
+      u = blocks?.shape === "u";
+      whole = blocks?.shape !== "line";
+      if (blocks) {
+        const present = presentKinds(blocks.nodes);
         return { width: pageWidth({ width: laidOut.width, present }, { ...laidOut.options, ...definedOf(sceneOptions) }, customTheme), laidOut };
       }
       const scene = buildScene(laidOut, sceneOptions);
@@ -219,7 +220,7 @@ export async function printFigure(
     }
   };
   const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
-  const compacts = fixed.compact ? [resolved.compact] : [false, true];
+  const compacts = fixed.compact ? [resolved.compact || resolved.style === "compact"] : [false, true];
   const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
   const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
   const asked: Detail = { terse: resolved.terse, collapse: resolved.collapse };

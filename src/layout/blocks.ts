@@ -36,7 +36,13 @@ function kernelOf(node: DrawnNode): [number, number] | undefined {
 }
 
 /** Positions every block, merge, frame and edge of one network drawn as tensor blocks. */
-export async function layoutBlocks(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): Promise<BlocksLayout> {
+export async function layoutBlocks(
+  network: AnalyzedNetwork,
+  asked: RenderOptions,
+  theme: Theme,
+  arrangement: Partial<Pick<RenderOptions, "compact" | "collapse" | "terse">> = {},
+): Promise<BlocksLayout> {
+  const options = { ...asked, ...arrangement };
   const drawn = drawnGraph(network, options);
   const params = new Map(network.layers.map((l) => [l.node.id, l.params]));
   const paramsOf = (id: string): number => params.get(id) ?? 0;

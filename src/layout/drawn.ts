@@ -59,8 +59,6 @@ export interface DrawOptions {
 }
 
 const BAND_CATEGORIES: ReadonlySet<OpCategory> = new Set(["activation", "norm", "regularization"]);
-/** Reshapes that change nothing a reader needs to see: the arrow stands for them. */
-const PASS_THROUGH = { has: (op: string): boolean => getOp(op).passThrough === true };
 
 function categoryOf(op: string): OpCategory {
   return getOp(op).category;
@@ -125,7 +123,7 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
     const node = layer.node;
     const category = categoryOf(node.op);
     const input = node.inputs.length === 1 ? node.inputs[0]! : undefined;
-    const foldable = options.fold && (BAND_CATEGORIES.has(category) || PASS_THROUGH.has(node.op));
+    const foldable = options.fold && (BAND_CATEGORIES.has(category) || getOp(node.op).passThrough === true);
     if (foldable && input !== undefined && consumers.get(input) === 1 && host.has(input)) {
       const target = drawn.get(host.get(input)!)!;
       host.set(node.id, target.id);
@@ -135,7 +133,7 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
     }
     const entry: DrawnNode = {
       id: node.id,
-      kind: node.op === "add" ? "sum" : "block",
+      kind: getOp(node.op).drawnAsSum ? "sum" : "block",
       layer,
       category,
       members: [node.id],

@@ -46,6 +46,7 @@ export const add: OpDef<Record<string, never>> = {
   name: "add",
   aliases: ["sum"],
   category: "merge",
+  drawnAsSum: true,
   description: "elementwise sum of its inputs (residual connections): add { branches } or add from a, b",
   inputs: "many",
   compile(args) {

@@ -139,6 +139,8 @@ export interface OpDef<A extends Attrs = Attrs> {
    * block figures draw no block for it and the arrow from the block before stands for it.
    */
   passThrough?: boolean;
+  /** Block figures draw the layer as a ⊕ node (an elementwise sum), not as a tensor block. */
+  drawnAsSum?: boolean;
   /**
    * The layer changes no unit's count and acts on each unit's value (activations, dropout,
    * identity). Figures that draw single units (the neuron and sequence styles) write it as

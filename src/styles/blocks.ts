@@ -33,3 +33,5 @@ export function blocksStyle<S extends string>(name: S, auto: boolean, ...setting
 }
 
 export const blocks = blocksStyle("blocks", true);
+/** PlotNeuralNet's look: runs of one spatial size as slabs face to face, one label a run (`style: compact`, like `compact: true`). */
+export const compact = blocksStyle("compact", false, { compact: true });

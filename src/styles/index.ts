@@ -15,7 +15,7 @@ import type { SceneOptions } from "../scene/index.js";
 import type { Scene } from "../scene/types.js";
 import { getTheme, THEME_NAMES, type Theme } from "../themes/index.js";
 import { arithmetic } from "./arithmetic.js";
-import { blocks } from "./blocks.js";
+import { blocks, compact } from "./blocks.js";
 import { neurons } from "./neurons.js";
 import { receptive } from "./receptive.js";
 import { sequence } from "./sequence.js";
@@ -29,7 +29,7 @@ export type { SceneOptions } from "../scene/index.js";
  * Every figure style, in the order `style: auto` tries them: the first that may be picked
  * automatically and fits the network draws it (blocks fits every network).
  */
-export const STYLES = [neurons, sequence, blocks, arithmetic, receptive] as const;
+export const STYLES = [neurons, sequence, blocks, compact, arithmetic, receptive] as const;
 
 /** One network laid out in one of the registered styles: `{ style: "neurons", figure: NeuronFigure, … }` and so on. */
 export type LaidOutGraph = LaidOutOf<(typeof STYLES)[number]>;
