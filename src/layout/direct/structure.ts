@@ -14,32 +14,21 @@ export interface NodeItem {
 
 export interface Branch {
   items: Item[];
-  /** Its edge enters the join from the side (a residual shortcut). */
-  shortcut: boolean;
-  /** Placed: the branch's axis, across the flow. */
-  axis: number;
-  /** Placed: where the branch starts along the flow. */
-  start: number;
 }
 
 /** Branches from `fork` that meet again at `join` (a fan, a residual block). */
 export interface ParallelItem {
   kind: "parallel";
-  fork: string;
-  join: string;
-  branches: Branch[];
-  start: number;
-  end: number;
-  axis: number;
+  readonly fork: string;
+  readonly join: string;
+  readonly branches: Branch[];
 }
 
 /** A chain that leaves the path at `fork` and ends in an output of its own. */
 export interface SideItem {
   kind: "side";
-  fork: string;
+  readonly fork: string;
   items: Item[];
-  start: number;
-  axis: number;
 }
 
 /** A drawn frame around a contiguous run of a chain. */
@@ -139,7 +128,7 @@ export function decompose(nodes: ElkInputNode[], edges: DrawnEdge[]): Item[] {
       const onward = outs.filter((s) => within.has(s));
       for (const s of outs.filter((s) => !within.has(s))) {
         used++;
-        items.push({ kind: "side", fork: v, items: walk(s, undefined, sinkOf(s)), start: 0, axis: 0 });
+        items.push({ kind: "side", fork: v, items: walk(s, undefined, sinkOf(s)) });
       }
       if (onward.length === 0) {
         if (stop !== undefined) fail(`${v} ends before ${stop}`);
@@ -155,11 +144,11 @@ export function decompose(nodes: ElkInputNode[], edges: DrawnEdge[]): Item[] {
         const join = next;
         const branches = onward.map((s): Branch => {
           used++;
-          if (s === join) return { items: [], shortcut: false, axis: 0, start: 0 };
+          if (s === join) return { items: [] };
           // The walk counts the branch's edge into the join as its last step.
-          return { items: walk(s, join, join), shortcut: false, axis: 0, start: 0 };
+          return { items: walk(s, join, join) };
         });
-        items.push({ kind: "parallel", fork, join, branches, start: 0, end: 0, axis: 0 });
+        items.push({ kind: "parallel", fork, join, branches });
       }
       if (next === stop) return items;
       v = next;
