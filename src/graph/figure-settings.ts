@@ -85,7 +85,8 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
           out.legend = true;
           out.legendAt = value;
         } else if (value === "none") out.legend = false;
-        else out.legend = bool(key, value);
+        else if (typeof value === "boolean" || ["true", "false", "yes", "no", "on", "off"].includes(String(value))) out.legend = bool(key, value);
+        else fail(`figure: legend must be bottom, right, none, true or false, not ${JSON.stringify(value)}`);
         break;
       case "title":
         out.title = value === null || value === false ? "" : String(value);
@@ -119,7 +120,8 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         out.compact = bool(key, value);
         break;
       case "rows":
-        out.rows = Math.round(num(key, value, 1, MAX_ROWS));
+        out.rows = num(key, value, 1, MAX_ROWS);
+        if (!Number.isInteger(out.rows)) fail(`figure: rows must be a whole number from 1 to ${MAX_ROWS}, not ${JSON.stringify(value)}`);
         break;
       case "layout":
         out.layout = oneOf(key, value, LAYOUT_ENGINES);

@@ -21,14 +21,21 @@ export function collapseModules(graph: DrawnGraph): DrawnGraph {
     outs.set(e.from, [...(outs.get(e.from) ?? []), e.to]);
     ins.set(e.to, [...(ins.get(e.to) ?? []), e.from]);
   }
-  /** A module: branches inside, one way out, and that way out its last block. */
+  /**
+   * A module: entered from one place (what feeds its first block, as a residual block's
+   * shortcut is), left by its last block alone, and branching inside (a block with two
+   * inputs or two outputs). A decoder level fed by a skip from far away is not one.
+   */
   const isModule = (frame: string): boolean => {
     const list = members.get(frame) ?? [];
     if (list.length < 2) return false;
     const inside = new Set(list.map((n) => n.id));
     const exits = list.filter((n) => (outs.get(n.id) ?? []).some((t) => !inside.has(t)) || (outs.get(n.id) ?? []).length === 0);
     if (exits.length !== 1 || exits[0] !== list[list.length - 1]) return false;
-    return list.some((n) => (outs.get(n.id) ?? []).length > 1 || (ins.get(n.id) ?? []).length > 1);
+    const sources = new Set((ins.get(list[0]!.id) ?? []).filter((id) => !inside.has(id)));
+    const enteredOnce = list.every((n) => (ins.get(n.id) ?? []).every((from) => inside.has(from) || sources.has(from)));
+    const intoModule = (n: DrawnNode): number => (outs.get(n.id) ?? []).filter((id) => inside.has(id)).length;
+    return enteredOnce && list.some((n) => intoModule(n) > 1 || (ins.get(n.id) ?? []).length > 1);
   };
   const modules = graph.frames.filter((f) => isModule(f.id));
   const descends = (frame: string, from: string): boolean => {

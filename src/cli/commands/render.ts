@@ -61,7 +61,8 @@ function flagOverrides(flags: RenderFlags): LayoutRequest {
   try {
     return { ...figureOverrides(settings, THEME_NAMES), network: flags.network };
   } catch (error) {
-    if (isNetfigError(error)) throw new UsageError(error.message.replace(/^figure: /, "--"));
+    // `figure: blockSize must …` is the flag `--block-size` here.
+    if (isNetfigError(error)) throw new UsageError(error.message.replace(/^figure: (\w+)/, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
     throw error;
   }
 }

@@ -84,7 +84,9 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
     i > 0 && i < n && atoms[i]!.items[0]!.kind !== "side" && !joined(atoms[i]!.items[0]!) && !endsInFan(atoms[i - 1]!.items);
   const prefix = [0];
   for (const a of atoms) prefix.push(prefix[prefix.length - 1]! + a.len);
-  const length = (i: number, j: number): number => prefix[j]! - prefix[i]! + gap * (j - i - 1) + (i > 0 ? gap : 0);
+  /** A row's length: its atoms and the gaps between them, and before them the hand-over's gap in a later row. */
+  const content = (i: number, j: number): number => prefix[j]! - prefix[i]! + gap * (j - i - 1);
+  const length = (i: number, j: number): number => content(i, j) + (i > 0 ? gap : 0);
   const k = Math.max(1, Math.min(rows, n));
   // longest[r][j]: the smallest longest row splitting atoms [0, j) into r rows.
   const longest: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
@@ -118,8 +120,7 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
         for (let i = 0; i < j; i++) {
           if (i > 0 && !allowed(i)) continue;
           const before = r === 1 ? (i === 0 ? 0 : Infinity) : cut[r - 1]![i]!;
-          const len = length(i, j);
-          if (before === Infinity || len > limit || len < shortest) continue;
+          if (before === Infinity || length(i, j) > limit || content(i, j) < shortest) continue;
           // Fewer cut frames first; then the break later, so that rows fill from the top.
           const cost = before + (i > 0 ? breakDepth(atoms, i) : 0);
           if (cost < row[j]! || (cost === row[j]! && i > back[j]!)) {
@@ -133,7 +134,7 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
     }
     return cut[rowsUsed]![n] === Infinity ? undefined : from;
   };
-  const from = (rowsUsed > 1 ? split(limit * MIN_ROW) : undefined) ?? split(0)!;
+  const from = (rowsUsed > 1 ? split(longest[rowsUsed]![n]! * MIN_ROW) : undefined) ?? split(0)!;
   const starts: number[] = [];
   let j = n;
   for (let r = rowsUsed; r >= 1; r--) {

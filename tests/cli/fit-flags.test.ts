@@ -1,0 +1,98 @@
+/**
+ * Specification tests for the render flags of rows, legend placement, block size, layout
+ * engine and page height (src/cli/commands/render.ts). A bad flag value is a usage error:
+ * exit status 2 and one line naming the flag as the user typed it.
+ * Runs the built command line (bin/netfig.js → dist/; build first).
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { root } from "../helpers/netfig.js";
+import { measureSvg } from "../helpers/print-metrics.js";
+
+function netfig(args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "bin/netfig.js"), ...args], { cwd: root, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const render = (...flags: string[]) => netfig(["render", "templates/resnet18.netfig", "-o", "-", ...flags]);
+
+describe("bad flag values are usage errors (exit 2) naming the flag", () => {
+  const cases: [string[], string][] = [
+    [["--rows", "0"], "--rows"],
+    [["--rows", "abc"], "--rows"],
+    [["--rows", "25"], "--rows"],
+    [["--layout", "sideways"], "--layout"],
+    [["--max-height", "5furlong"], "--max-height"],
+    [["--width", "85mm", "--max-height", "-2in"], "--max-height"],
+    [["--legend", "left"], "--legend"],
+    // The flag is --block-size; the message must not name the figure key (blockSize) instead.
+    [["--block-size", "100"], "--block-size"],
+    [["--block-size", "x"], "--block-size"],
+  ];
+  for (const [flags, name] of cases) {
+    it(flags.join(" "), () => {
+      const run = render(...flags);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/^netfig: /);
+      expect(run.stderr).toContain(name);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    });
+  }
+
+  it("--legend left names the places the legend can go (bottom, right), not only true/false", () => {
+    const run = render("--legend", "left");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("bottom");
+    expect(run.stderr).toContain("right");
+  });
+
+  it("--rows 2.5 is not a row count: a usage error, not silently rounded to 3", () => {
+    const run = render("--rows", "2.5");
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain("--rows");
+  });
+});
+
+describe("--max-height", () => {
+  it("--width 85mm --max-height 5in: the chosen figure is at most 360 pt tall, or the warning says nothing fits", () => {
+    const run = render("--width", "85mm", "--max-height", "5in");
+    expect(run.status, run.stderr).toBe(0);
+    const m = measureSvg(run.stdout);
+    expect(Math.abs(m.widthPt - 240.94)).toBeLessThan(0.01);
+    if (run.stderr.includes("warning")) expect(run.stderr).toContain("nothing tried fits --width 85mm");
+    else {
+      expect(m.heightPt).toBeLessThanOrEqual(360 + 0.01);
+      expect(run.stderr).toMatch(/^netfig: --width 85mm: /);
+    }
+  }, 30_000);
+});
+
+describe("--legend right", () => {
+  it("puts every legend text to the right of every block face", () => {
+    const run = render("--legend", "right");
+    expect(run.status, run.stderr).toBe(0);
+    const m = measureSvg(run.stdout);
+    const legend = m.texts.filter((t) => t.role === "legend-text");
+    expect(legend.length).toBeGreaterThan(3);
+    expect(m.blocks.length).toBeGreaterThan(10);
+    const rightmost = Math.max(...m.blocks.map((b) => b.box.right));
+    for (const t of legend) expect(t.box.left, t.text).toBeGreaterThan(rightmost);
+    // In one column: each entry below the one before, all starting at one x.
+    const xs = new Set(legend.map((t) => t.box.left.toFixed(1)));
+    expect(xs.size).toBe(1);
+    expect(m.legendInside).toBe(true);
+  });
+
+  it("the default legend sits below the figure and within the page at 85 mm", () => {
+    const run = render("--width", "85mm");
+    expect(run.status, run.stderr).toBe(0);
+    const m = measureSvg(run.stdout);
+    const legend = m.texts.filter((t) => t.role === "legend-text");
+    const lowest = Math.max(...m.blocks.map((b) => b.box.bottom));
+    for (const t of legend) expect(t.box.top, t.text).toBeGreaterThan(lowest);
+    expect(m.legendInside).toBe(true);
+  }, 30_000);
+});
