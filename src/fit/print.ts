@@ -52,6 +52,8 @@ export interface Candidate {
   fontRatio: number;
   /** What keeps it from fitting; empty when it fits. */
   faults: string[];
+  /** Drawn as blocks (the arrangement's slabs, detail and block size apply); else only its rows do. */
+  blocks: boolean;
 }
 
 export interface PrintedFigure {
@@ -133,20 +135,26 @@ export async function printFigure(
   };
   const base = getTheme(resolved.theme);
   let lastScale = 1;
+  /** Whether the network is drawn as blocks: only then do slabs, label detail and block size mean anything. */
+  let blocksFigure: boolean | undefined;
 
   const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number; u: boolean; whole: boolean }> => {
     const arranged: LayoutRequest = { ...request, ...arrangement };
     let rowsMade = arrangement.rows;
     let u = false;
     let whole = false;
+    let isBlocks = true;
     // While fitting, only the page's width is wanted; a blocks figure's is known without drawing it.
     const layoutAt = async (layoutScale: number): Promise<{ width: number; laidOut: LaidOutGraph; scene?: Scene }> => {
       const customTheme = printTheme(base, { fontSize: print.fontSize, layoutScale, font: print.font });
       const laidOut = await layout(analyzed, { ...arranged, customTheme });
       const blocks = laidOut.style === "blocks" || laidOut.style === "compact" ? laidOut.figure : undefined;
-      rowsMade = blocks?.rows ?? 1;
+      // Other styles that can break into rows say how many they made; the rest are drawn whole.
+      const rowsOfStyle = (laidOut.figure as { rows?: number }).rows;
+      rowsMade = rowsOfStyle ?? 1;
       u = blocks?.shape === "u";
-      whole = blocks?.shape !== "line";
+      whole = blocks ? blocks.shape !== "line" : rowsOfStyle === undefined;
+      isBlocks = blocks !== undefined;
       if (blocks) {
         const present = presentKinds(blocks.nodes);
         return { width: pageWidth({ width: laidOut.width, present }, { ...laidOut.options, ...definedOf(sceneOptions) }, customTheme), laidOut };
@@ -161,13 +169,15 @@ export async function printFigure(
       scene = at.scene ?? buildScene(at.laidOut, sceneOptions);
     } else {
       const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale, maxLayouts: FIT_LAYOUTS });
-      lastScale = fit.layoutScale;
+      // A fit that failed is a poor start for the next one.
+      if (fit.converged) lastScale = fit.layoutScale;
       const drawn = fit.laidOut.scene ?? buildScene(fit.laidOut.laidOut, sceneOptions);
       scene = scaleScene(drawn, fit.finalScale);
       fontRatio = fit.printedFontRatio;
     }
-    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio };
+    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio, blocks: isBlocks };
     // A U has its own rows (its levels), and a graph ELK placed has none: neither is broken into rows.
+    blocksFigure ??= isBlocks;
     return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: u ? 1 : rowsMade, u, whole };
   };
 
@@ -203,6 +213,8 @@ export async function printFigure(
   const sweep = async (direction: Direction, compact: boolean, { terse, collapse }: Detail, from: number, to: number): Promise<void> => {
     // An encoder–decoder drawn as a U flows right in one piece; other arrangements of it would only lose the U.
     if (u && direction !== "right") return;
+    // Other styles lay themselves out their own way: only their rows are theirs to vary.
+    if (blocksFigure === false && (compact || terse || collapse || direction === "down")) return;
     for (let rows = from; rows <= to; rows++) {
       const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, collapse });
       u ||= isU;
@@ -232,14 +244,14 @@ export async function printFigure(
     { terse: true, collapse: true },
   ].filter((d) => (fixed.terse ? d.terse === asked.terse : true) && (fixed.collapse ? d.collapse === asked.collapse : true) && (d.terse !== asked.terse || d.collapse !== asked.collapse));
   for (const detail of fallbacks) {
-    if (fitsYet()) break;
+    if (fitsYet() || blocksFigure === false) break;
     for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
   }
 
   // Where text takes more room than the blocks, larger blocks cost little width: try them
   // for the best arrangements found, with a row more or less, while they keep fitting.
   const comfortable = (): boolean => candidates.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT);
-  if (!fixed.blockSize && !comfortable()) {
+  if (!fixed.blockSize && blocksFigure !== false && !comfortable()) {
     const ranked = [...candidates].sort((a, b) => (better(a, b, print) ? -1 : better(b, a, print) ? 1 : 0));
     const seen = new Set<string>();
     const leaders = ranked.filter((c) => {
@@ -300,12 +312,15 @@ function* range(from: number, to: number): Iterable<number> {
 /** One line for the user: what was chosen, how it prints, how to force another. */
 export function describeChoice(printed: PrintedFigure, widthText: string): string {
   const { arrangement, metrics, faults } = printed.chosen;
-  const style = (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  const { blocks: isBlocks } = printed.chosen;
+  const style = !isBlocks ? "" : (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
   const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
-  const flow = arrangement.direction === "right" ? "flowing right" : "flowing down";
+  const flow = !isBlocks ? "" : arrangement.direction === "right" ? " flowing right" : " flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
-  const force = "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --[no-]collapse, --block-size K";
-  if (printed.fits) return `netfig: ${widthText}: ${style}${lines} ${flow}, ${size} (best of ${printed.tried}; ${force})`;
-  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines} ${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
+  const force = isBlocks
+    ? "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --[no-]collapse, --block-size K"
+    : "force another with --rows N";
+  if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (best of ${printed.tried}; ${force})`;
+  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
 }

@@ -14,9 +14,9 @@ import type { Execution } from "../execute/numbers.js";
 import { getOp } from "../ops/index.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
-import type { LabelStyle, PlacedLabel } from "./types.js";
+import type { Theme } from "../themes/index.js";
+import { measuredLabel, measuredLines, rowsOf } from "./measured.js";
+import type { PlacedLabel } from "./types.js";
 
 export interface ArithmeticGrid {
   /** The layer the grid shows; the filter is `<conv>.weight`. */
@@ -38,10 +38,12 @@ export interface ArithmeticGrid {
 export interface ArithmeticFigure {
   kind: "arithmetic";
   grids: ArithmeticGrid[];
-  /** `∗` and `=` between the grids. */
+  /** `∗` and `=` between the grids, or starting the row a grid continues the equation on. */
   operators: PlacedLabel[];
-  /** The highlighted output cell written out as its sum of products. */
-  formula?: PlacedLabel;
+  /** The highlighted output cell written out as its sum of products: one line, or more where the grids are narrower. */
+  formula?: PlacedLabel[];
+  /** Rows the equation is set in: `options.rows` where it has grids enough (print sizing tries more for a narrow width). */
+  rows: number;
 }
 
 /**
@@ -50,6 +52,14 @@ export interface ArithmeticFigure {
  */
 const OPERATOR_GAP = 1.5;
 const LABEL_GAP = 0.35;
+/** Between one row's captions and the next row's grids. */
+const ROW_GAP = 0.7;
+/**
+ * A cell holds its widest number with this much room (points; geometry, so a wide page
+ * gives the numbers more), and at least this part of the numbers' font on either side.
+ */
+const CELL_ROOM = 8;
+const MIN_CELL_ROOM_EM = 0.3;
 /** A sum of more products than this is too long for one line: the grids say it already. */
 const MAX_FORMULA_TERMS = 16;
 
@@ -71,11 +81,6 @@ export function arithmeticLayers(network: AnalyzedNetwork): { input: LayerAnalys
 function formatValue(v: number): string {
   const text = Number.isInteger(v) ? String(v === 0 ? 0 : v) : v.toFixed(2);
   return text.replace("-", "−");
-}
-
-function measured(theme: Theme, role: string, style: LabelStyle, text: string, anchor: PlacedLabel["anchor"] = "middle"): PlacedLabel {
-  const m = measureText(text, fontOf(theme, theme.text[style]));
-  return { role, text, at: [0, 0], anchor, style, width: m.width, ascent: m.ascent, descent: m.descent };
 }
 
 /** The input, the filter and the output as the run made and used them. */
@@ -100,8 +105,8 @@ function grid(
   caption: string[],
   theme: Theme,
 ): ArithmeticGrid {
-  const values = Array.from(tensor.data, (v) => measured(theme, "label-cell", "shape", formatValue(v)));
-  return { id, role, origin: [0, 0], cell: 0, rows, cols, values, labels: caption.map((text, i) => measured(theme, i === 0 ? "label-name" : "label-shape", i === 0 ? "name" : "shape", text)) };
+  const values = Array.from(tensor.data, (v) => measuredLabel(theme, "label-cell", "shape", formatValue(v)));
+  return { id, role, origin: [0, 0], cell: 0, rows, cols, values, labels: caption.map((text, i) => measuredLabel(theme, i === 0 ? "label-name" : "label-shape", i === 0 ? "name" : "shape", text)) };
 }
 
 /** The grid's written label (first line names it), or what a slide calls it. */
@@ -111,9 +116,11 @@ function captionOf(layer: LayerAnalysis | undefined, fallback: string, size: str
 }
 
 /**
- * Lays out input ∗ filter = output on one row, centred vertically, with every grid's
- * cells the same size so the window on the input matches the filter cell for cell. The
- * numbers come from `execution`, the run of the execute stage.
+ * Lays out input ∗ filter = output, centred, with every grid's cells the same size so the
+ * window on the input matches the filter cell for cell: on one row, or broken into
+ * `options.rows` rows as a long equation is, the operator starting the continued row (a
+ * narrow `--width` asks for more rows rather than smaller numbers). The numbers come from
+ * `execution`, the run of the execute stage.
  */
 export function layoutArithmeticFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme, execution: Execution): { figure: ArithmeticFigure; width: number; height: number } {
   const layers = arithmeticLayers(network);
@@ -136,36 +143,47 @@ export function layoutArithmeticFigure(network: AnalyzedNetwork, options: Render
   // A cell holds its widest number with room to spare, and is square.
   const widest = Math.max(...grids.flatMap((g) => g.values.map((v) => v.width)));
   const valueHeight = Math.max(...grids.flatMap((g) => g.values.map((v) => v.ascent + v.descent)));
-  const cell = Math.max(widest + 8, valueHeight * 2.2);
-  const tallest = Math.max(...grids.map((g) => g.rows)) * cell;
-  const operators = ["∗", "="].map((t) => measured(theme, "label-operator", "merge", t));
+  const cell = Math.max(widest + Math.max(CELL_ROOM, 2 * MIN_CELL_ROOM_EM * theme.text.shape.size), valueHeight * 2.2);
+  const operators = ["∗", "="].map((t) => measuredLabel(theme, "label-operator", "merge", t));
 
-  let x = 0;
-  grids.forEach((g, i) => {
-    const top = (tallest - g.rows * cell) / 2;
-    g.origin = [x, top];
-    g.cell = cell;
-    g.values.forEach((v, k) => {
-      const [r, c] = [Math.floor(k / g.cols), k % g.cols];
-      v.at = [x + (c + 0.5) * cell, top + (r + 0.5) * cell + (v.ascent - v.descent) / 2];
+  // Rows as even as the grids allow; an operator between rows starts the later one.
+  const gap = OPERATOR_GAP * cell;
+  const placed = rowsOf(grids.map((g) => g.cols * cell), grids.map((g) => g.rows * cell), gap, options.rows);
+  const width = placed.width;
+
+  let top = 0;
+  let height = 0;
+  for (const { from, to, x: start, tallest } of placed.rows) {
+    const row = grids.slice(from, to);
+    let x = start;
+    const placeOperator = (op: PlacedLabel): void => {
+      op.at = [x + gap / 2, top + tallest / 2 + (op.ascent - op.descent) / 2];
+      x += gap;
+    };
+    if (from > 0) placeOperator(operators[from - 1]!);
+    row.forEach((g, i) => {
+      const gridTop = top + (tallest - g.rows * cell) / 2;
+      g.origin = [x, gridTop];
+      g.cell = cell;
+      g.values.forEach((v, k) => {
+        const [rr, c] = [Math.floor(k / g.cols), k % g.cols];
+        v.at = [x + (c + 0.5) * cell, gridTop + (rr + 0.5) * cell + (v.ascent - v.descent) / 2];
+      });
+      let y = top + tallest + LABEL_GAP * cell;
+      for (const l of g.labels) {
+        l.at = [x + (g.cols * cell) / 2, y + l.ascent];
+        y += l.ascent + l.descent + 2;
+      }
+      x += g.cols * cell;
+      if (i < row.length - 1) placeOperator(operators[from + i]!);
     });
-    let y = tallest + LABEL_GAP * cell;
-    for (const l of g.labels) {
-      l.at = [x + (g.cols * cell) / 2, y + l.ascent];
-      y += l.ascent + l.descent + 2;
-    }
-    x += g.cols * cell;
-    const op = operators[i];
-    if (op) {
-      op.at = [x + (OPERATOR_GAP * cell) / 2, tallest / 2 + (op.ascent - op.descent) / 2];
-      x += OPERATOR_GAP * cell;
-    }
-  });
-  const width = x;
-  let height = Math.max(tallest, ...grids.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
+    height = Math.max(top + tallest, ...row.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
+    top = height + ROW_GAP * cell;
+  }
 
-  // The sum behind the highlighted cell, products in reading order, with the engine's result.
-  let formula: PlacedLabel | undefined;
+  // The sum behind the highlighted cell, products in reading order, with the engine's result;
+  // broken before a `+` into as few lines as keep it within the grids.
+  let formula: PlacedLabel[] | undefined;
   if (kh * kw <= MAX_FORMULA_TERMS) {
     const terms: string[] = [];
     for (let r = 0; r < kh; r++) {
@@ -174,11 +192,18 @@ export function layoutArithmeticFigure(network: AnalyzedNetwork, options: Render
         terms.push(`${formatValue(image.data[r * w + c]!)}·${wv.startsWith("−") ? `(${wv})` : wv}`);
       }
     }
-    formula = measured(theme, "label-formula", "shape", `${terms.join(" + ")} = ${formatValue(output.data[0]!)}`);
-    formula.at = [width / 2, height + LABEL_GAP * 1.5 * cell + formula.ascent];
-    height = formula.at[1] + formula.descent;
+    const pieces = terms.map((t, i) => (i === 0 ? t : ` + ${t}`));
+    pieces[pieces.length - 1] += ` = ${formatValue(output.data[0]!)}`;
+    formula = measuredLines(theme, "label-formula", "shape", pieces, 1);
+    for (let lines = 2; lines <= pieces.length && Math.max(...formula.map((l) => l.width)) > width; lines++) formula = measuredLines(theme, "label-formula", "shape", pieces, lines);
+    let y = height + LABEL_GAP * 1.5 * cell;
+    for (const l of formula) {
+      l.at = [width / 2, y + l.ascent];
+      y = l.at[1] + l.descent;
+    }
+    height = y;
   }
-  const figureWidth = Math.max(width, formula?.width ?? 0);
+  const figureWidth = Math.max(width, ...(formula ?? []).map((l) => l.width));
   const dx = (figureWidth - width) / 2;
   const figure: ArithmeticFigure = {
     kind: "arithmetic",
@@ -189,7 +214,8 @@ export function layoutArithmeticFigure(network: AnalyzedNetwork, options: Render
       labels: g.labels.map((l) => ({ ...l, at: [l.at[0] + dx, l.at[1]] })),
     })),
     operators: operators.map((o) => ({ ...o, at: [o.at[0] + dx, o.at[1]] })),
-    ...(formula ? { formula: { ...formula, at: [figureWidth / 2, formula.at[1]] } } : {}),
+    ...(formula ? { formula: formula.map((l) => ({ ...l, at: [figureWidth / 2, l.at[1]] })) } : {}),
+    rows: placed.rows.length,
   };
   return { figure, width: figureWidth, height };
 }

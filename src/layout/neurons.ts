@@ -12,7 +12,7 @@ import { getOp } from "../ops/index.js";
 import { getTheme, type Theme } from "../themes/index.js";
 import { superscript } from "../text/digits.js";
 import { formatCount } from "./labels.js";
-import { measuredLabel } from "./measured.js";
+import { measuredLabel, measuredLines, words } from "./measured.js";
 import type { LabelStyle, PlacedLabel } from "./types.js";
 
 export interface NeuronColumn {
@@ -47,6 +47,11 @@ export interface NeuronFigure {
   undirected: boolean;
   columns: NeuronColumn[];
   gaps: NeuronGap[];
+  /**
+   * The most lines a caption line was broken into: `options.rows` asks for up to that many
+   * (print sizing tries more for a narrow width) and this says how many the words allowed.
+   */
+  rows: number;
 }
 
 const RADIUS = 8;
@@ -59,8 +64,9 @@ const MAX_DRAWN = HEAD + 1 + TAIL;
 /** Shortest distance between column centres: keeps the fan of connections shallow. */
 const MIN_GAP = 120;
 const LABEL_GAP = 10;
-/** Captions wrap to this width: neighbours this wide keep their columns `MIN_GAP` apart. */
-const CAPTION_ROOM = MIN_GAP - 2 * LABEL_GAP;
+/** The smallest neuron radius and the smallest room between captions, in shape-label font sizes. */
+const MIN_RADIUS_EM = 0.6;
+const MIN_LABEL_GAP_EM = 1.1;
 /** Half the height of the bias unit's `+1` and the room around it in the circle, in its font size. */
 const BIAS_GLYPH_HALF_HEIGHT = 0.36;
 const BIAS_MARGIN = 0.24;
@@ -101,41 +107,35 @@ function space(n: number): string {
 }
 
 /**
- * Words, as lines no wider than `room` where the words allow: a caption wider than the
- * distance between columns would push them apart, and where text dominates the figure
- * (a narrow `--width`) the captions would then set the width alone, leaving the
- * neurons no room. A word wider than `room` keeps a line of its own.
+ * A caption line as one label, or, when the arrangement asks for `lines` (a narrow
+ * `--width` tries more), broken between words into that many at most, narrowest first:
+ * a caption wider than the distance between columns pushes them apart, and where text
+ * dominates the figure the captions would set its width alone, leaving the neurons none.
  */
-function wrapped(theme: Theme, role: string, style: LabelStyle, text: string, room: number): PlacedLabel[] {
-  const whole = measuredLabel(theme, role, style, text);
-  if (whole.width <= room) return [whole];
-  const lines: PlacedLabel[] = [];
-  let line: string[] = [];
-  for (const word of text.split(" ").filter((w) => w !== "")) {
-    const longer = [...line, word].join(" ");
-    if (line.length > 0 && measuredLabel(theme, role, style, longer).width > room) {
-      lines.push(measuredLabel(theme, role, style, line.join(" ")));
-      line = [word];
-    } else line.push(word);
-  }
-  if (line.length > 0) lines.push(measuredLabel(theme, role, style, line.join(" ")));
-  return lines;
+function caption(theme: Theme, role: string, style: LabelStyle, text: string, lines: number): PlacedLabel[] {
+  return lines <= 1 ? [measuredLabel(theme, role, style, text)] : measuredLines(theme, role, style, words(text), lines);
 }
 
-function columnLabels(spec: ColumnSpec, role: NeuronColumn["role"], hiddenIndex: number, hiddenCount: number, theme: Theme, options: RenderOptions): PlacedLabel[] {
+/** A column's caption lines, and the most lines one of them was broken into. */
+function columnLabels(spec: ColumnSpec, role: NeuronColumn["role"], hiddenIndex: number, hiddenCount: number, theme: Theme, options: RenderOptions): { lines: PlacedLabel[]; rows: number } {
   const shows = new Set(options.labels);
   const { node, shape, params } = spec.layer;
   const lines: PlacedLabel[] = [];
+  let rows = 1;
+  const broken = (parts: PlacedLabel[]): PlacedLabel[] => {
+    rows = Math.max(rows, parts.length);
+    return parts;
+  };
   // A written label's first line names the layer; its further lines describe it, like the activation notes.
   const written = node.label?.trim().split("\n") ?? [];
   const title = written[0] ?? (role === "hidden" && hiddenCount > 1 ? `hidden layer ${hiddenIndex}` : `${role} layer`);
-  if (shows.has("name")) lines.push(...wrapped(theme, "label-name", "name", title, CAPTION_ROOM));
+  if (shows.has("name")) lines.push(...broken(caption(theme, "label-name", "name", title, options.rows)));
   if (shows.has("shape")) lines.push(measuredLabel(theme, "label-shape", "shape", `∈ ${space(shape[0]!)}`));
   if (shows.has("name")) {
-    for (const text of [...written.slice(1), ...(spec.notes.length > 0 ? [spec.notes.join(" → ")] : [])]) lines.push(...wrapped(theme, "label-detail", "detail", text, CAPTION_ROOM));
+    for (const text of [...written.slice(1), ...(spec.notes.length > 0 ? [spec.notes.join(" → ")] : [])]) lines.push(...broken(caption(theme, "label-detail", "detail", text, options.rows)));
   }
   if (shows.has("params") && params > 0) lines.push(measuredLabel(theme, "label-params", "detail", `${formatCount(params)} params`));
-  return lines;
+  return { lines, rows };
 }
 
 /** Which neurons of an N-neuron layer are drawn, in slots from the top; `null` is the ⋮. */
@@ -154,42 +154,50 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
   if (typeof specs === "string") throw new Error(`neuron layout of ${network.network.name}: ${specs}`);
   const hiddenCount = specs.length - 2;
   const undirected = options.edges === "undirected";
+  // Neurons stay a size a reader sees beside their captions, and captions apart: where text
+  // dominates (a narrow `--width`), these grow with the text instead of shrinking under it.
+  // The distance between columns does not: it is what a narrower figure gives up.
+  const em = theme.text.shape.size;
+  const unit = Math.max(1, (MIN_RADIUS_EM * em) / RADIUS);
+  const [radius, pitch, biasClearance] = [RADIUS * unit, PITCH * unit, BIAS_CLEARANCE * unit];
+  const labelGap = Math.max(LABEL_GAP, MIN_LABEL_GAP_EM * em);
 
   const slotLists = specs.map((s) => slots(s.layer.shape[0]!));
   // The bias unit's +1 is text: in the theme's size (which print sizing keeps legible), in a
   // circle as large as it needs, never smaller than a neuron.
   const biasText = options.bias ? measuredLabel(theme, "label-bias", "detail", "+1") : undefined;
   const biasSize = theme.text.detail.size;
-  const biasRadius = biasText ? Math.max(RADIUS, Math.hypot(biasText.width / 2, BIAS_GLYPH_HALF_HEIGHT * biasSize) + BIAS_MARGIN * biasSize) : RADIUS;
+  const biasRadius = biasText ? Math.max(radius, Math.hypot(biasText.width / 2, BIAS_GLYPH_HALF_HEIGHT * biasSize) + BIAS_MARGIN * biasSize) : radius;
   // Bias units sit above every column but the last, so the tallest column decides the height.
-  const halfHeight = Math.max(...slotLists.map((s) => ((s.length - 1) * PITCH) / 2));
-  const biasOffset = RADIUS + BIAS_CLEARANCE + biasRadius;
-  const axis = (biasText ? biasRadius + biasOffset : RADIUS) + halfHeight;
+  const halfHeight = Math.max(...slotLists.map((s) => ((s.length - 1) * pitch) / 2));
+  const biasOffset = radius + biasClearance + biasRadius;
+  const axis = (biasText ? biasRadius + biasOffset : radius) + halfHeight;
 
-  const labelSets = specs.map((spec, i) =>
+  const captions = specs.map((spec, i) =>
     columnLabels(spec, i === 0 ? "input" : i === specs.length - 1 ? "output" : "hidden", i, hiddenCount, theme, options),
   );
-  const widthOf = (labels: PlacedLabel[]): number => Math.max(2 * RADIUS, ...labels.map((l) => l.width));
+  const labelSets = captions.map((c) => c.lines);
+  const widthOf = (labels: PlacedLabel[]): number => Math.max(2 * radius, ...labels.map((l) => l.width));
   // A stack of RBMs numbers them, bottom up, as Hinton et al. do; a lone RBM needs no number.
   const rbm = (i: number): string => (specs.length > 2 ? `RBM ${i + 1}` : "RBM");
   const gapLabels = specs.slice(1).map((_, i) => (undirected ? measuredLabel(theme, "label-gap", "frame", rbm(i)) : undefined));
   const xs: number[] = [widthOf(labelSets[0]!) / 2];
   for (let i = 1; i < specs.length; i++) {
-    const need = (widthOf(labelSets[i - 1]!) + widthOf(labelSets[i]!)) / 2 + LABEL_GAP * 2;
-    xs.push(xs[i - 1]! + Math.max(MIN_GAP, need, (gapLabels[i - 1]?.width ?? 0) + LABEL_GAP * 2));
+    const need = (widthOf(labelSets[i - 1]!) + widthOf(labelSets[i]!)) / 2 + labelGap * 2;
+    xs.push(xs[i - 1]! + Math.max(MIN_GAP, need, (gapLabels[i - 1]?.width ?? 0) + labelGap * 2));
   }
 
   // The gap labels of RBMs sit above the columns, so everything else moves down by their height.
-  const gapRoom = undirected ? Math.max(...gapLabels.map((l) => (l ? l.ascent + l.descent + LABEL_GAP : 0))) : 0;
+  const gapRoom = undirected ? Math.max(...gapLabels.map((l) => (l ? l.ascent + l.descent + labelGap : 0))) : 0;
   const centreY = gapRoom + axis;
   const columns: NeuronColumn[] = specs.map((spec, i) => {
     const list = slotLists[i]!;
     const x = xs[i]!;
-    const top = centreY - ((list.length - 1) * PITCH) / 2;
+    const top = centreY - ((list.length - 1) * pitch) / 2;
     const neurons: NeuronColumn["neurons"] = [];
     let ellipsis: Point | undefined;
     list.forEach((index, slot) => {
-      const center: Point = [x, top + slot * PITCH];
+      const center: Point = [x, top + slot * pitch];
       if (index === null) ellipsis = center;
       else neurons.push({ index, center });
     });
@@ -207,7 +215,7 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
     };
   });
 
-  let y = centreY + halfHeight + RADIUS + LABEL_GAP;
+  let y = centreY + halfHeight + radius + labelGap;
   const rowTop = y;
   let bottom = y;
   columns.forEach((column, i) => {
@@ -227,7 +235,8 @@ export function layoutNeuronFigure(network: AnalyzedNetwork, options: RenderOpti
 
   const left = Math.min(0, ...columns.map((c, i) => xs[i]! - widthOf(c.labels) / 2));
   const right = Math.max(...columns.map((c, i) => xs[i]! + widthOf(c.labels) / 2));
-  const figure = shift({ radius: RADIUS, ...(biasText ? { biasRadius } : {}), undirected, columns, gaps }, -left);
+  const rows = Math.max(...captions.map((c) => c.rows));
+  const figure = shift({ radius, ...(biasText ? { biasRadius } : {}), undirected, columns, gaps, rows }, -left);
   return { figure, width: right - left, height: bottom };
 }
 

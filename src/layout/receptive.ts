@@ -10,9 +10,9 @@ import { getOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
-import type { LabelStyle, PlacedLabel } from "./types.js";
+import type { Theme } from "../themes/index.js";
+import { balancedBreaks, measuredLabel, rowsOf } from "./measured.js";
+import type { PlacedLabel } from "./types.js";
 
 export interface ReceptiveGrid {
   id: string;
@@ -42,10 +42,12 @@ export interface ReceptiveFigure {
   cell: number;
   grids: ReceptiveGrid[];
   fields: ReceptiveField[];
-  /** `→` between neighbouring grids. */
+  /** `→` between neighbouring grids, or starting the row a grid continues the chain on. */
   arrows: PlacedLabel[];
-  /** One swatch and `conv1: 3×3` per layer, in a row under the grids. */
+  /** One swatch and `conv1: 3×3` per layer, in a row under the grids (in lines when the grids are narrower). */
   legend: { shade: number; swatch: Point; size: number; label: PlacedLabel }[];
+  /** Rows the grids are set in: `options.rows` where there are grids enough (print sizing tries more for a narrow width). */
+  rows: number;
 }
 
 /**
@@ -60,6 +62,8 @@ const MAX_CELLS = 32;
 export const FIELD_STROKE = 3;
 /** Sides of squares that coincide are pulled inwards by this many strokes per larger square on them, so each stays visible. */
 const NEST_INSET = 1.2;
+/** Between the lines of a legend that takes more than one, in font sizes. */
+const LEGEND_LINE_GAP = 0.5;
 
 interface Spec {
   layer: LayerAnalysis;
@@ -88,14 +92,14 @@ export function receptiveLayers(network: AnalyzedNetwork): { input: LayerAnalysi
   return { input, layers };
 }
 
-function measured(theme: Theme, role: string, style: LabelStyle, text: string, anchor: PlacedLabel["anchor"] = "middle"): PlacedLabel {
-  const m = measureText(text, fontOf(theme, theme.text[style]));
-  return { role, text, at: [0, 0], anchor, style, width: m.width, ascent: m.ascent, descent: m.descent };
-}
-
 const size = (n: number, m = n) => `${n}×${m}`;
 
-/** Grids left to right, centred on one axis; captions under each; the legend under everything. */
+/**
+ * Grids left to right, centred on one axis, or in `options.rows` rows as even as the grids
+ * allow (the arrow from one row's last grid starting the next: a narrow `--width` asks
+ * for more rows rather than smaller cells); captions under each; the legend under
+ * everything, in as few lines as keep it within the grids.
+ */
 export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme): { figure: ReceptiveFigure; width: number; height: number } {
   const found = receptiveLayers(network);
   if (typeof found === "string") throw new Error(`receptive layout of ${network.network.name}: ${found}`);
@@ -105,8 +109,8 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
   const nestInset = NEST_INSET * FIELD_STROKE * theme.outline.width;
   const shows = new Set(options.labels);
   const caption = (layer: LayerAnalysis, fallback: string): PlacedLabel[] => [
-    ...(shows.has("name") ? [measured(theme, "label-name", "name", layer.node.label?.trim().split("\n")[0] ?? fallback)] : []),
-    ...(shows.has("shape") ? [measured(theme, "label-shape", "shape", size(layer.shape[0]!, layer.shape[1]!))] : []),
+    ...(shows.has("name") ? [measuredLabel(theme, "label-name", "name", layer.node.label?.trim().split("\n")[0] ?? fallback)] : []),
+    ...(shows.has("shape") ? [measuredLabel(theme, "label-shape", "shape", size(layer.shape[0]!, layer.shape[1]!))] : []),
   ];
   // The centre unit of each layer: its field sits in the middle of the input, so the squares nest.
   const grids: ReceptiveGrid[] = [
@@ -132,44 +136,61 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
     f.inset = sides(f).map((v, k) => larger.filter((g) => sides(g)[k] === v).length * nestInset) as ReceptiveField["inset"];
   }
 
-  const tallest = Math.max(...grids.map((g) => g.rows)) * cell;
-  const arrows: PlacedLabel[] = [];
-  let x = 0;
-  grids.forEach((g, i) => {
-    g.origin = [x, (tallest - g.rows * cell) / 2];
-    const width = Math.max(g.cols * cell, ...g.labels.map((l) => l.width));
-    g.origin[0] = x + (width - g.cols * cell) / 2;
-    let y = tallest + labelGap;
-    for (const l of g.labels) {
-      l.at = [x + width / 2, y + l.ascent];
-      y += l.ascent + l.descent + 2;
-    }
-    x += width;
-    if (i < grids.length - 1) {
-      const arrow = measured(theme, "label-arrow", "merge", "→");
-      const gap = arrow.width + 2 * em;
-      arrow.at = [x + gap / 2, tallest / 2 + (arrow.ascent - arrow.descent) / 2];
-      arrows.push(arrow);
-      x += gap;
-    }
-  });
-  const width = x;
-  let height = Math.max(tallest, ...grids.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
+  const arrowGap = measuredLabel(theme, "label-arrow", "merge", "→").width + 2 * em;
+  const spans = grids.map((g) => Math.max(g.cols * cell, ...g.labels.map((l) => l.width)));
+  const placed = rowsOf(spans, grids.map((g) => g.rows * cell), arrowGap, options.rows);
+  const width = placed.width;
 
-  const legendItems = layers.map((s, i) => ({ shade: i, label: measured(theme, "legend", "legend", `${s.layer.node.label?.trim().split("\n")[0] ?? s.layer.node.id}: ${size(s.rf)}`, "start") }));
+  const arrows: PlacedLabel[] = [];
+  let top = 0;
+  let height = 0;
+  for (const { from, to, x: start, tallest } of placed.rows) {
+    const row = grids.slice(from, to);
+    let x = start;
+    const placeArrow = (): void => {
+      const arrow = measuredLabel(theme, "label-arrow", "merge", "→");
+      arrow.at = [x + arrowGap / 2, top + tallest / 2 + (arrow.ascent - arrow.descent) / 2];
+      arrows.push(arrow);
+      x += arrowGap;
+    };
+    if (from > 0) placeArrow();
+    row.forEach((g, i) => {
+      const span = spans[from + i]!;
+      g.origin = [x + (span - g.cols * cell) / 2, top + (tallest - g.rows * cell) / 2];
+      let y = top + tallest + labelGap;
+      for (const l of g.labels) {
+        l.at = [x + span / 2, y + l.ascent];
+        y += l.ascent + l.descent + 2;
+      }
+      x += span;
+      if (i < row.length - 1) placeArrow();
+    });
+    height = Math.max(top + tallest, ...row.flatMap((g) => g.labels.map((l) => l.at[1] + l.descent)));
+    top = height + legendGap;
+  }
+
+  const legendItems = layers.map((s, i) => ({ shade: i, label: measuredLabel(theme, "legend", "legend", `${s.layer.node.label?.trim().split("\n")[0] ?? s.layer.node.id}: ${size(s.rf)}`, "start") }));
   const itemWidth = (l: PlacedLabel) => swatchSize + em / 2 + l.width;
-  const legendWidth = legendItems.reduce((sum, it) => sum + itemWidth(it.label), 0) + (legendItems.length - 1) * legendGap;
-  const figureWidth = Math.max(width, legendWidth);
+  const lineWidth = (from: number, to: number): number => legendItems.slice(from, to).reduce((sum, it) => sum + itemWidth(it.label), 0) + (to - from - 1) * legendGap;
+  // The fewest lines that keep the legend within the grids.
+  const lineBreaks = balancedBreaks(legendItems.length, legendItems.length, lineWidth);
+  const lines = (lineBreaks.find((b) => b.width <= width) ?? lineBreaks[lineBreaks.length - 1]!).ends;
+  const figureWidth = Math.max(width, ...lines.map((end, k) => lineWidth(k === 0 ? 0 : lines[k - 1]!, end)));
   const lineHeight = Math.max(swatchSize, ...legendItems.map((it) => it.label.ascent + it.label.descent));
-  const top = height + legendGap;
-  let lx = (figureWidth - legendWidth) / 2;
-  const legend = legendItems.map((it) => {
-    const swatch: Point = [lx, top + (lineHeight - swatchSize) / 2];
-    it.label.at = [lx + swatchSize + em / 2, top + (lineHeight + it.label.ascent - it.label.descent) / 2];
-    lx += itemWidth(it.label) + legendGap;
-    return { shade: it.shade, swatch, size: swatchSize, label: it.label };
+  const legend: ReceptiveFigure["legend"] = [];
+  let lineTop = height + legendGap;
+  lines.forEach((end, k) => {
+    const from = k === 0 ? 0 : lines[k - 1]!;
+    let lx = (figureWidth - lineWidth(from, end)) / 2;
+    for (const it of legendItems.slice(from, end)) {
+      const swatch: Point = [lx, lineTop + (lineHeight - swatchSize) / 2];
+      it.label.at = [lx + swatchSize + em / 2, lineTop + (lineHeight + it.label.ascent - it.label.descent) / 2];
+      lx += itemWidth(it.label) + legendGap;
+      legend.push({ shade: it.shade, swatch, size: swatchSize, label: it.label });
+    }
+    height = lineTop + lineHeight;
+    lineTop = height + LEGEND_LINE_GAP * em;
   });
-  height = top + lineHeight;
 
   const dx = (figureWidth - width) / 2;
   const move = (l: PlacedLabel): PlacedLabel => ({ ...l, at: [l.at[0] + dx, l.at[1]] });
@@ -180,6 +201,7 @@ export function layoutReceptiveFigure(network: AnalyzedNetwork, options: RenderO
     fields,
     arrows: arrows.map(move),
     legend,
+    rows: placed.rows.length,
   };
   return { figure, width: figureWidth, height };
 }

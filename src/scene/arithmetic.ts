@@ -52,6 +52,6 @@ export function drawArithmetic(figure: ArithmeticFigure, theme: Theme): Primitiv
   return [
     ...figure.grids.flatMap((g) => drawGrid(g, theme)),
     ...figure.operators.map((o) => labelText(o, theme, "operator")),
-    ...(figure.formula ? [labelText(figure.formula, theme, "formula")] : []),
+    ...(figure.formula ?? []).map((l) => labelText(l, theme, "formula")),
   ];
 }

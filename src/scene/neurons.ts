@@ -13,6 +13,10 @@ import { labelText } from "./label.js";
 
 /** Dense connections are many: thinner and lighter than block edges so neurons stay the subject. */
 const LINK_WIDTH = 0.5;
+/** …but never thinner than this part of an edge, which print sizing keeps at the theme's points. */
+const MIN_LINK_OF_EDGE = 0.45;
+/** The ⋮'s dots, in neuron radii. */
+const DOT_RADIUS = 1.3 / 8;
 const LINK_COLOR = "#8c8c8c";
 /**
  * Arrow heads show the direction where a few connections meet a neuron; beyond this many
@@ -29,7 +33,7 @@ function fillOf(column: NeuronColumn, theme: Theme, undirected: boolean): string
 }
 
 /** A straight connection between two circles, from rim to rim (`radius` of the first, then of the second). */
-function link(from: Point, to: Point, [fromRadius, toRadius]: [number, number], owners: [string, string], arrow: boolean): Primitive {
+function link(from: Point, to: Point, [fromRadius, toRadius]: [number, number], owners: [string, string], arrow: boolean, width: number): Primitive {
   const dx = to[0] - from[0];
   const dy = to[1] - from[1];
   const d = Math.hypot(dx, dy);
@@ -44,7 +48,7 @@ function link(from: Point, to: Point, [fromRadius, toRadius]: [number, number], 
       { op: "M", to: [from[0] + ux * fromRadius, from[1] + uy * fromRadius] },
       { op: "L", to: [to[0] - ux * toRadius, to[1] - uy * toRadius] },
     ],
-    paint: { stroke: { color: LINK_COLOR, width: LINK_WIDTH, cap: "round" } },
+    paint: { stroke: { color: LINK_COLOR, width, cap: "round" } },
     ...(arrow ? { arrow: "end" as const } : {}),
   };
 }
@@ -52,6 +56,7 @@ function link(from: Point, to: Point, [fromRadius, toRadius]: [number, number], 
 export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
   const { radius } = figure;
   const biasRadius = figure.biasRadius ?? radius;
+  const width = Math.max(LINK_WIDTH, MIN_LINK_OF_EDGE * theme.edge.width);
   const links: Primitive[] = [];
   const shapes: Primitive[] = [];
   const byId = new Map(figure.columns.map((c) => [c.id, c]));
@@ -64,8 +69,8 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
     const arrowed = (sources.length + bias.length) * to.neurons.length <= MAX_ARROWED_LINKS;
     for (const target of to.neurons) {
       const targetId = neuronId(to.id, target.index);
-      for (const [center, id] of sources) links.push(link(center, target.center, [radius, radius], [id, targetId], arrowed && !figure.undirected));
-      for (const [center, id] of bias) links.push(link(center, target.center, [biasRadius, radius], [id, targetId], arrowed));
+      for (const [center, id] of sources) links.push(link(center, target.center, [radius, radius], [id, targetId], arrowed && !figure.undirected, width));
+      for (const [center, id] of bias) links.push(link(center, target.center, [biasRadius, radius], [id, targetId], arrowed, width));
     }
     if (gap.label) shapes.push(labelText(gap.label, theme, `${gap.from}->${gap.to}`));
   }
@@ -79,7 +84,7 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
     if (column.ellipsis) {
       // Three dots rather than the ⋮ glyph: the same in every font, and centred exactly.
       for (const dy of [-radius * 0.6, 0, radius * 0.6]) {
-        shapes.push({ type: "circle", role: "ellipsis", owner: column.id, center: [column.ellipsis[0], column.ellipsis[1] + dy], radius: 1.3, paint: { fill: theme.outline.color } });
+        shapes.push({ type: "circle", role: "ellipsis", owner: column.id, center: [column.ellipsis[0], column.ellipsis[1] + dy], radius: DOT_RADIUS * radius, paint: { fill: theme.outline.color } });
       }
     }
     if (column.bias) {

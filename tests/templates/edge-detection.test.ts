@@ -55,7 +55,7 @@ describe("the 6×6 edge-detection figure (Andrew Ng's example)", () => {
     const figure = figureOf(laidOut, "arithmetic")!;
     const output = figure.grids.find((g) => g.role === "output")!;
     expect(output.values.map((v) => v.text.replace("−", "-")).map(Number)).toEqual([-5, -4, 0, 8, -10, -2, 2, 3, 0, -2, -4, -7, -3, -2, -3, -16]);
-    expect(figure.formula!.text).toBe("3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) = −5");
+    expect(figure.formula!.map((l) => l.text).join(" ")).toBe("3·1 + 0·0 + 1·(−1) + 1·1 + 5·0 + 8·(−1) + 2·1 + 7·0 + 2·(−1) = −5");
     expect(checkScene(buildScene(laidOut))).toEqual([]);
   });
 
