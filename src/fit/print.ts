@@ -67,7 +67,8 @@ export interface PrintedFigure {
 
 function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
   const faults: string[] = [];
-  if (c.fontRatio < 1 - 1e-3) faults.push(`labels print at ${(request.fontSize * c.fontRatio).toFixed(1)} pt, not ${request.fontSize} pt`);
+  // Text at the size asked, neither smaller nor (a fit that stopped short) larger.
+  if (Math.abs(c.fontRatio - 1) > 1e-3) faults.push(`labels print at ${(request.fontSize * c.fontRatio).toFixed(1)} pt, not ${request.fontSize} pt`);
   const floor = Math.min(MIN_PRINTED_TEXT_PT, request.fontSize);
   if (c.metrics.minFontPt < floor - 0.01) faults.push(`text at ${c.metrics.minFontPt.toFixed(1)} pt, under ${floor} pt`);
   if (c.metrics.heightPt > request.maxHeight + 0.01) faults.push(`${c.metrics.heightPt.toFixed(0)} pt tall, over ${request.maxHeight.toFixed(0)} pt`);
@@ -80,7 +81,7 @@ function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[]
 function shortfall(c: Candidate, request: PrintRequest): number {
   const m = c.metrics;
   return (
-    Math.max(0, 1 - c.fontRatio) * 20 +
+    Math.abs(1 - c.fontRatio) * 20 +
     Math.max(0, 1 - m.minFontPt / Math.min(MIN_PRINTED_TEXT_PT, request.fontSize)) * 20 +
     Math.max(0, m.heightPt / request.maxHeight - 1) * 2 +
     m.collisions * 0.25 +
@@ -286,9 +287,10 @@ export async function printFigure(
 
 /**
  * Layouts one arrangement may take to fit the width: a fit converges in two or three
- * (secant steps); one that has not by then is an arrangement whose labels do not fit.
+ * (secant steps) from a good start; one that has not by six is an arrangement whose labels
+ * do not fit.
  */
-const FIT_LAYOUTS = 4;
+const FIT_LAYOUTS = 6;
 
 /** Block sizes tried beyond the usual one, when text dominates a narrow figure. */
 const BLOCK_SIZES = [1.5, 2.25, 3.4];
