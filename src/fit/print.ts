@@ -10,7 +10,7 @@ import { MAX_ROWS } from "../options/figure.js";
 import { presentKinds } from "../scene/blocks.js";
 import { pageWidth } from "../scene/chrome.js";
 import { buildScene, layout, pickNetwork, resolveOptions, type LaidOutGraph, type LayoutRequest, type SceneOptions } from "../styles/index.js";
-import { fitToWidth, MIN_PRINTED_TEXT_PT, printTheme, scaleScene } from "./width.js";
+import { fitToWidth, MIN_PRINTED_TEXT_PT, padToWidth, printTheme, scaleScene } from "./width.js";
 import type { Scene } from "../scene/types.js";
 import { getTheme } from "../themes/index.js";
 import { printMetrics, type PrintMetrics } from "./metrics.js";
@@ -19,6 +19,11 @@ import { printMetrics, type PrintMetrics } from "./metrics.js";
 export const DEFAULT_MAX_HEIGHT_PT = 9 * 72;
 /** The smallest median block a reader can see the shape of. */
 export const MIN_BLOCK_PT = 18;
+/**
+ * The most a figure is enlarged past its natural size (blocks, neurons, gaps) to fill a
+ * page; a small network on a wide page is centred instead of blown up.
+ */
+export const MAX_ENLARGEMENT = 1.5;
 /** Blocks larger than this (median) gain a reader little; the shorter figure wins instead. */
 export const COMFORTABLE_BLOCK_PT = 40;
 /** Natural-size figures (no `--width`) wrap to stay at most this wide, or at most this many times as wide as tall. */
@@ -172,9 +177,15 @@ export async function printFigure(
       const fit = await fitToWidth(layoutAt, print.width, { initialScale: lastScale, maxLayouts: FIT_LAYOUTS });
       // A fit that failed is a poor start for the next one.
       if (fit.converged) lastScale = fit.layoutScale;
-      const drawn = fit.laidOut.scene ?? buildScene(fit.laidOut.laidOut, sceneOptions);
-      scene = scaleScene(drawn, fit.finalScale);
-      fontRatio = fit.printedFontRatio;
+      if (fit.converged && fit.layoutScale > MAX_ENLARGEMENT) {
+        // A small network on a wide page: drawn at most this much larger than its natural size, centred.
+        const at = await layoutAt(MAX_ENLARGEMENT);
+        scene = padToWidth(scaleScene(at.scene ?? buildScene(at.laidOut, sceneOptions), MAX_ENLARGEMENT), print.width);
+      } else {
+        const drawn = fit.laidOut.scene ?? buildScene(fit.laidOut.laidOut, sceneOptions);
+        scene = scaleScene(drawn, fit.finalScale);
+        fontRatio = fit.printedFontRatio;
+      }
     }
     const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio, blocks: isBlocks };
     // A U has its own rows (its levels), and a graph ELK placed has none: neither is broken into rows.

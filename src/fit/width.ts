@@ -28,6 +28,7 @@
  */
 
 import type { Point } from "../geometry/types.js";
+import { translate } from "../scene/shapes.js";
 import type { Primitive, Scene } from "../scene/types.js";
 import type { Theme } from "../themes/types.js";
 
@@ -196,4 +197,11 @@ function scalePrimitive(p: Primitive, s: number): Primitive {
 export function scaleScene(scene: Scene, s: number): Scene {
   if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`scaleScene: scale must be positive, got ${s}`);
   return { ...scene, width: scene.width * s, height: scene.height * s, primitives: scene.primitives.map((p) => scalePrimitive(p, s)) };
+}
+
+/** The scene on a page `width` wide, centred: for a figure that would otherwise be enlarged past its natural size. */
+export function padToWidth(scene: Scene, width: number): Scene {
+  const dx = (width - scene.width) / 2;
+  if (!(dx > 0)) return scene;
+  return { ...scene, width, primitives: scene.primitives.map((p) => translate(p, dx, 0)) };
 }

@@ -9,7 +9,7 @@ import { directLayout } from "./direct/index.js";
 import { uLayout } from "./direct/u-shape.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
-import { placeRunLabels, planRuns, runSpan, sharedWidth, type Run } from "./runs.js";
+import { placeRunLabels, planRuns, runReach, type Run } from "./runs.js";
 import { blockGeometry, sumGeometry, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import type { LaidOutEdge, LaidOutFrame, LaidOutNode, PlacedLabel } from "./types.js";
 
@@ -58,14 +58,12 @@ export async function layoutBlocks(
   for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockOf(n));
   // A run's shared label wider than its blocks widens the run's ends, so nothing beside it runs into the label.
   for (const run of runs) {
-    const wide = sharedWidth(run, options);
-    const span = runSpan(run.members.map((m) => geometry.get(m.id)!), run.compact, options.direction);
-    if (wide <= span) continue;
-    const extra = (wide - span) / 2;
+    const { lead, trail } = runReach(run, run.members.map((m) => geometry.get(m.id)!), options);
+    if (lead <= 0 && trail <= 0) continue;
     const first = run.members[0]!;
     const last = run.members[run.members.length - 1]!;
-    geometry.set(first.id, blockOf(first, { ...run.reserve, lead: extra }));
-    geometry.set(last.id, blockOf(last, { ...run.reserve, trail: extra }));
+    geometry.set(first.id, blockOf(first, { ...run.reserve, lead }));
+    geometry.set(last.id, blockOf(last, { ...run.reserve, trail }));
   }
   // Slabs of a compact run: each box starts where the front face before it ends.
   const abut = new Map<string, number>();
@@ -114,6 +112,8 @@ export async function layoutBlocks(
       },
     ]);
   }
+  // ELK places boxes a gap apart, never face to face: a compact figure it has to place is drawn plain.
+  if (direct === undefined && options.compact) return layoutBlocks(network, { ...asked, compact: false }, theme, { ...arrangement, compact: false });
   const elk = direct ?? (await (await import("./elk.js")).runElk(elkNodes, drawn.edges, elkFrames, options.direction));
   const parts = direct?.parts ?? [];
 

@@ -4,7 +4,18 @@
  * papers draw GoogLeNet as a row of "inception (3a)" boxes when the page is too small to
  * show their insides. The innermost such frames collapse; stages around them stay.
  */
+import type { OpCategory } from "../ops/types.js";
 import type { DrawnEdge, DrawnGraph, DrawnNode } from "./drawn.js";
+
+/** The layer kind most of a module's drawn blocks are, merges aside. */
+function mostly(list: DrawnNode[]): OpCategory {
+  const counts = new Map<OpCategory, number>();
+  for (const n of list) if (n.kind === "block" && n.category !== "merge") counts.set(n.category, (counts.get(n.category) ?? 0) + 1);
+  let best: OpCategory = list[list.length - 1]!.category;
+  let most = 0;
+  for (const [category, count] of counts) if (count > most) (best = category), (most = count);
+  return best;
+}
 
 export function collapseModules(graph: DrawnGraph): DrawnGraph {
   const frameById = new Map(graph.frames.map((f) => [f.id, f]));
@@ -54,6 +65,8 @@ export function collapseModules(graph: DrawnGraph): DrawnGraph {
     const block: DrawnNode = {
       ...output,
       kind: "block",
+      // Coloured as what it mostly is (an Inception module's convs), not as its closing merge.
+      category: mostly(list),
       members: list.flatMap((n) => n.members),
       bands: [],
       frame: frame.parent,

@@ -118,7 +118,12 @@ export function planRuns(drawn: DrawnGraph, theme: Theme, options: RenderOptions
   const shapeKey = (n: DrawnNode): string => formatShape(n.layer.shape);
   const runs: Run[] = [];
   for (const chain of chains(drawn)) {
-    for (const members of split(chain, compact ? spatial : shapeKey)) {
+    // Slabs face to face are layers of one kind at one size (a stage's convs); an input or a pool stands apart.
+    const slabKey = (n: DrawnNode): string | undefined => {
+      const size = spatial(n);
+      return size === undefined || n.category === "input" ? undefined : `${n.category}\u0000${size}`;
+    };
+    for (const members of split(chain, compact ? slabKey : shapeKey)) {
       const labels = members.map((n) => blockLabels(n, theme, options, paramsOf(n)));
       const own = new Map<string, BlockLabels>();
       const sameUnder = labels.every((l) => texts(l.under) === texts(labels[0]!.under));
@@ -150,7 +155,9 @@ export function planRuns(drawn: DrawnGraph, theme: Theme, options: RenderOptions
           const centre = offsets[i]! + (right ? extents[i]!.x : extents[i]!.y) / 2;
           const start = centre - along / 2;
           let line = 0;
-          while ((ends[line] ?? -Infinity) + 1 > start) line++;
+          // Two counts on one line keep a space's width apart, or the second goes on the next line.
+          const space = label.ascent * 0.6;
+          while ((ends[line] ?? -Infinity) + space > start) line++;
           ends[line] = start + along;
           channels.push({ member: i, label, line });
         });
@@ -188,24 +195,43 @@ function sharedNames(labels: BlockLabels[], theme: Theme, sameUnder: boolean): P
   return [measuredLabel(theme, "label-name", "name", text)];
 }
 
-/** How far a run's shared labels reach along the flow. */
-export function sharedWidth(run: Run, options: RenderOptions): number {
-  const lines = [...run.above, ...run.under];
-  if (options.direction === "right") return stackWidth(lines);
-  return stackHeight(lines);
-}
-
-/** The length of a run's boxes along the flow, as the layout will place them. */
-export function runSpan(members: NodeGeometry[], compact: boolean, direction: RenderOptions["direction"]): number {
-  const along = (g: NodeGeometry): [number, number] =>
-    direction === "right" ? [g.bounds.left, g.bounds.right] : [g.bounds.top, g.bounds.bottom];
-  let span = 0;
+/**
+ * How much room a run's shared labels need beyond its first and last boxes along the flow:
+ * the shape is centred over the blocks, the name under their front faces, and either may
+ * be wider than the run.
+ */
+export function runReach(run: Run, members: NodeGeometry[], options: RenderOptions): { lead: number; trail: number } {
+  if (options.direction === "down") {
+    // Beside the run, centred on it: the stack's height against the run's length.
+    const lines = [...run.above, ...run.under];
+    let span = 0;
+    members.forEach((g, i) => {
+      span += i === 0 ? g.bounds.bottom - g.bounds.top : run.compact ? members[i - 1]!.extent.y : GAP + g.bounds.bottom - g.bounds.top;
+    });
+    const extra = Math.max(0, (stackHeight(lines) - span) / 2);
+    return { lead: extra, trail: extra };
+  }
+  // Front-face origins along the flow, the first at 0.
+  const origins: number[] = [];
   members.forEach((g, i) => {
-    const [lo, hi] = along(g);
-    if (i === 0) span = hi - lo;
-    else span += compact ? (direction === "right" ? members[i - 1]!.extent.x : members[i - 1]!.extent.y) : GAP + hi - lo;
+    const before = members[i - 1];
+    origins.push(i === 0 ? 0 : run.compact ? origins[i - 1]! + before!.extent.x : origins[i - 1]! + before!.bounds.right + GAP - g.bounds.left);
   });
-  return span;
+  const first = members[0]!;
+  const last = members[members.length - 1]!;
+  const end = origins[origins.length - 1]!;
+  const boxLeft = first.bounds.left;
+  const boxRight = end + last.bounds.right;
+  let lead = 0;
+  let trail = 0;
+  const need = (centre: number, width: number): void => {
+    lead = Math.max(lead, boxLeft - (centre - width / 2));
+    trail = Math.max(trail, centre + width / 2 - boxRight);
+  };
+  const over = (footprint(options.camera, first.extent).left + end + footprint(options.camera, last.extent).right) / 2;
+  for (const l of run.above) need(over, l.width);
+  for (const l of run.under) need((end + last.extent.x) / 2, l.width);
+  return { lead, trail };
 }
 
 /** Where a laid-out member's block is: its front face's top-left corner and its extent. */

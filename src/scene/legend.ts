@@ -52,23 +52,54 @@ export function drawLegend(
   const primitives: Primitive[] = [];
   const rowHeight = Math.max(swatch.y + rise, font.size * 1.25) + 6 * unit;
   const gap = 14 * unit;
-  let x = left;
-  let y = top;
-  let right = left;
-  for (const category of ORDER) {
-    const ops = present.get(category);
-    if (!ops) continue;
+  const items = ORDER.filter((c) => present.has(c)).map((category) => {
+    const ops = present.get(category)!;
     // Which ops a kind stands for matters where a kind has many (max or average pooling,
     // ReLU or tanh); `Convolution (conv)` would only repeat itself.
     const plain = category === "input" || category === "conv" || category === "deconv" || category === "dense";
     const name = theme.categories[category].name;
     const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
     const m = measureText(text, font);
-    const itemWidth = swatch.x + swatch.z * rx + 4 * unit + m.width;
-    if (x > left && (layout === "column" || x + itemWidth > left + width)) {
+    return { category, text, m, width: swatch.x + swatch.z * rx + 4 * unit + m.width };
+  });
+  /** Which row each item goes on when rows wrap at `limit`. */
+  const rowsAt = (limit: number): number[] => {
+    const row: number[] = [];
+    let x = 0;
+    let r = 0;
+    for (const item of items) {
+      if (x > 0 && (layout === "column" || x + item.width > limit)) {
+        r++;
+        x = 0;
+      }
+      row.push(r);
+      x += item.width + gap;
+    }
+    return row;
+  };
+  // As many rows as the width needs, filled evenly: the narrowest wrap that needs no more
+  // rows than the full width does, so no kind is left alone on a last line.
+  let rows = rowsAt(width);
+  const count = (r: number[]): number => (r.length === 0 ? 0 : r[r.length - 1]! + 1);
+  if (layout === "rows" && count(rows) > 1) {
+    let lo = Math.max(...items.map((i) => i.width));
+    let hi = width;
+    for (let step = 0; step < 20; step++) {
+      const mid = (lo + hi) / 2;
+      if (count(rowsAt(mid)) <= count(rows)) hi = mid;
+      else lo = mid;
+    }
+    rows = rowsAt(hi);
+  }
+  let x = left;
+  let y = top;
+  let right = left;
+  items.forEach((item, i) => {
+    if (i > 0 && rows[i] !== rows[i - 1]) {
       x = left;
       y += rowHeight;
     }
+    const { category, text, m, width: itemWidth } = item;
     const ox = x;
     const oy = y + rise;
     const owner = `legend-${category}`;
@@ -87,6 +118,6 @@ export function drawLegend(
     });
     right = Math.max(right, x + itemWidth);
     x += itemWidth + gap;
-  }
+  });
   return { primitives, width: right - left, height: y + rowHeight - top };
 }

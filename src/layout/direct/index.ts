@@ -30,9 +30,9 @@ export { GAP } from "./measure.js";
 /** The unseen node that several inputs leave from. */
 const ROOT = "\u0000inputs";
 /** Between one row and the next; the return line runs along its middle. */
-const ROW_GAP = 22;
+const ROW_GAP = 28;
 /** How far the return line runs past a row's end and before the next row's start. */
-const RETURN = 10;
+const RETURN = 16;
 
 export interface DirectOptions {
   direction: Direction;
@@ -106,7 +106,8 @@ export function directLayout(
     local.set(n.id, { size: { len, lo, hi }, side: flow(ports.side) });
   }
   if (rootEdges.length > 0) local.set(ROOT, { size: { len: 0, lo: 0, hi: 0 }, side: [0, 0] });
-  const ctx: MeasureContext = { right, local, frameById, edgeId, abutOf };
+  const standIn = new Map<string, string>();
+  const ctx: MeasureContext = { right, local, frameById, edgeId, abutOf, realId: (id) => standIn.get(id) ?? id };
   const measures = new Measures();
   const measure = (items: Item[]): Size => measureChain(items, ctx, measures).size;
 
@@ -114,7 +115,6 @@ export function directLayout(
   // after the first opens with a stand-in for the previous row's last node, so that the
   // edges leaving it (a fan's, a shortcut's) start where the return line arrives.
   const parts: { id: string; of: string }[] = [];
-  const standIn = new Map<string, string>();
   let rowChains: Item[][] = [chain];
   if (rowsAsked > 1) {
     const atoms = atomsOf(chain, rowsAsked, { gap: GAP, measure });

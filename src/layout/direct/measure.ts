@@ -28,6 +28,8 @@ export interface MeasureContext {
   edgeId: Map<string, DrawnEdge>;
   /** A compact slab's start after its predecessor's, face to face. */
   abutOf: (id: string) => number | undefined;
+  /** The node a row's stand-in stands for (itself for every other node). */
+  realId: (id: string) => string;
 }
 
 /** A chain: where each of its series items starts, and where its side chains hang. */
@@ -121,7 +123,7 @@ function measureGroup(item: GroupItem, ctx: MeasureContext, m: Measures): Size {
 }
 
 function measureFan(item: ParallelItem, ctx: MeasureContext, m: Measures): Size {
-  const shortcut = item.branches.map((b) => ctx.edgeId.get(`${lastNode(b.items) ?? item.fork}\u0000${item.join}`)?.shortcut ?? false);
+  const shortcut = item.branches.map((b) => ctx.edgeId.get(`${ctx.realId(lastNode(b.items) ?? item.fork)}\u0000${item.join}`)?.shortcut ?? false);
   const measured = item.branches.map((b) => (b.items.length === 0 ? { len: 0, lo: 0, hi: 0 } : measureChain(b.items, ctx, m).size));
   const span = measured.reduce((mx, s) => Math.max(mx, s.len), 0);
   const len = span + 2 * FAN;

@@ -21,7 +21,7 @@ export interface WrapMetrics {
 }
 
 /** A row break inside a stage may make rows at most this much longer than the best break anywhere. */
-const SLACK = 1.12;
+const SLACK = 1.3;
 /** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray). */
 const MIN_ROW = 0.25;
 
