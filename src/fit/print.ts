@@ -247,36 +247,24 @@ export async function printFigure(
   const compacts = fixed.compact ? [resolved.compact || resolved.style === "compact"] : [false, true];
   const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
   const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
-  const asked: Detail = { terse: resolved.terse, collapse: resolved.collapse };
-  for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, asked, ...rowRange());
-  // Less detail only when the full drawing fits nowhere: terse labels say less, collapsed modules show less.
-  const fallbacks: Detail[] = [
-    { terse: true, collapse: asked.collapse },
-    { terse: asked.terse, collapse: true },
-    { terse: true, collapse: true },
-  ].filter((d) => (fixed.terse ? d.terse === asked.terse : true) && (fixed.collapse ? d.collapse === asked.collapse : true) && (d.terse !== asked.terse || d.collapse !== asked.collapse));
-  for (const detail of fallbacks) {
-    if (fitsYet() || blocksFigure === false) break;
-    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
-  }
-
   // Where text takes more room than the blocks, larger blocks cost little width: try them
   // for the best arrangements found, with a row more or less, while they keep fitting.
   const comfortable = (): boolean => candidates.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT);
-  if (!fixed.blockSize && blocksFigure !== false && !comfortable()) {
-    const ranked = [...candidates].sort((a, b) => (better(a, b, print) ? -1 : better(b, a, print) ? 1 : 0));
+  const resize = async (among: Candidate[]): Promise<void> => {
+    if (fixed.blockSize || blocksFigure === false || comfortable()) return;
+    const ranked = [...among].sort((a, b) => (better(a, b, print) ? -1 : better(b, a, print) ? 1 : 0));
     const seen = new Set<string>();
     const leaders = ranked.filter((c) => {
       const key = `${c.arrangement.direction}/${c.arrangement.compact}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
-    }).slice(0, 2);
+    }).slice(0, 3);
     for (const leader of leaders) {
       if (comfortable()) break;
       const { direction, compact, rows, terse, collapse } = leader.arrangement;
       // A figure only too tall may fit with smaller blocks (a U-Net: its width is its widest level).
-      const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.3;
+      const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.15;
       for (const blockSize of tooTall ? SMALLER_BLOCK_SIZES : BLOCK_SIZES) {
         const before = candidates.length;
         const [lo, hi] = fixed.rows || whole ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
@@ -290,6 +278,23 @@ export async function printFigure(
         if (tried.some((c) => c.faults.length === 0 && c.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT)) break;
       }
     }
+  };
+  const asked: Detail = { terse: resolved.terse, collapse: resolved.collapse };
+  // Less detail only when the full drawing fits nowhere, at any block size: terse labels
+  // say less, collapsed modules show less.
+  const details: Detail[] = [
+    asked,
+    ...[
+      { terse: true, collapse: asked.collapse },
+      { terse: asked.terse, collapse: true },
+      { terse: true, collapse: true },
+    ].filter((d) => (fixed.terse ? d.terse === asked.terse : true) && (fixed.collapse ? d.collapse === asked.collapse : true) && (d.terse !== asked.terse || d.collapse !== asked.collapse)),
+  ];
+  for (const detail of details) {
+    if (detail !== asked && (fitsYet() || blocksFigure === false)) break;
+    const before = candidates.length;
+    for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
+    await resize(candidates.slice(before));
   }
   let chosen = candidates[0]!;
   for (const c of candidates) if (better(c, chosen, print)) chosen = c;
@@ -305,7 +310,7 @@ const FIT_LAYOUTS = 6;
 
 /** Block sizes tried beyond the usual one, when text dominates a narrow figure. */
 const BLOCK_SIZES = [1.5, 2.25, 3.4];
-const SMALLER_BLOCK_SIZES = [0.8, 0.65];
+const SMALLER_BLOCK_SIZES = [0.85, 0.7];
 
 /** How much a figure says: every label, or fewer; every layer, or modules as one block each. */
 interface Detail {

@@ -30,7 +30,7 @@ export { GAP } from "./measure.js";
 /** The unseen node that several inputs leave from. */
 const ROOT = "\u0000inputs";
 /** Between one row and the next; the return line runs along its middle. */
-const ROW_GAP = 28;
+const ROW_GAP = 24;
 /** How far the return line runs past a row's end and before the next row's start. */
 const RETURN = 16;
 
