@@ -67,7 +67,8 @@ export interface PrintedFigure {
   tried: number;
   /** The user fixed these, so they were not varied. */
   fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean; collapse: boolean };
-  all?: Candidate[];
+  /** Every arrangement tried, in the order tried (for benchmarks and for explaining a choice). */
+  all: Candidate[];
 }
 
 function faultsOf(c: Omit<Candidate, "faults">, request: PrintRequest): string[] {
@@ -215,7 +216,7 @@ export async function printFigure(
       const across = resolved.direction === "right" ? heightPt : widthPt;
       if (long <= NATURAL_MAX_WIDTH_PT || long <= NATURAL_MAX_ASPECT * across) break;
     }
-    return { chosen: chosen!, fits: true, tried, fixed };
+    return { chosen: chosen!, fits: true, tried, fixed, all: [chosen!] };
   }
 
   const candidates: Candidate[] = [];
