@@ -228,7 +228,7 @@ export async function printFigure(
     if (u && direction !== "right") return;
     // Other styles lay themselves out their own way: only their rows are theirs to vary.
     if (blocksFigure === false && (compact || terse || collapse || direction === "down")) return;
-    for (let rows = from; rows <= to; rows++) {
+    for (let rows = from; rows <= to; ) {
       const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, collapse });
       u ||= isU;
       whole ||= isWhole;
@@ -242,6 +242,10 @@ export async function printFigure(
       if (direction === "down" && !tall) break;
       // Flowing right, more rows make blocks larger and the figure taller: stop once they are large enough.
       if (candidate.faults.length === 0 && candidate.metrics.medianBlockPt >= COMFORTABLE_BLOCK_PT) break;
+      // Labels far too wide for their rows: rows shrink about as 1/rows, so skip ahead
+      // towards the count at which they fit, not quite all the way.
+      const ahead = direction === "right" && candidate.fontRatio < 0.9 ? Math.floor((rows / candidate.fontRatio) * 0.8) : 0;
+      rows = Math.max(rows + 1, ahead);
     }
   };
   const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
