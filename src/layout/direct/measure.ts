@@ -15,6 +15,8 @@ export const GAP = 26;
 const SPACE = 18;
 /** Between a shortcut's line and the blocks it passes. */
 const EDGE_SPACE = 10;
+/** Where a side chain's line turns towards it, before its first block. */
+export const LEAD = 7;
 /** Room inside a fan before and after its branches, where the edges split and meet. */
 export const FAN = 8;
 const FRAME_PAD = 9;
@@ -37,8 +39,8 @@ export interface ChainMeasure {
   size: Size;
   /** Offsets along the flow of the items that are not side chains, in order. */
   at: number[];
-  /** Each side chain's start and axis, relative to the chain's start and axis. */
-  sides: Map<SideItem, { start: number; axis: number }>;
+  /** Each side chain's start and axis, relative to the chain's start and axis, and the lane its line takes when it starts late. */
+  sides: Map<SideItem, { start: number; axis: number; lane?: number }>;
 }
 
 /** A fan: each branch's axis and start relative to the fan's, and whether it enters the join from the side. */
@@ -83,7 +85,11 @@ export function measureChain(items: Item[], ctx: MeasureContext, m: Measures): C
     hi = Math.max(hi, s.hi);
   }
   // Side chains start after the item they leave from and hang below whatever they pass.
-  const sides = new Map<SideItem, { start: number; axis: number }>();
+  // One that would start beside a side chain already hanging there starts after it, and its
+  // line runs out to it along a lane just below the path, clear of the one before.
+  const sides = new Map<SideItem, { start: number; axis: number; lane?: number }>();
+  const mainSpans = spans.slice();
+  let sidesEnd = -Infinity;
   let end = lastEnd;
   let k = 0;
   for (const item of items) {
@@ -92,11 +98,18 @@ export function measureChain(items: Item[], ctx: MeasureContext, m: Measures): C
       continue;
     }
     const s = measureChain(item.items, ctx, m).size;
-    const start = spans[k - 1]!.to + GAP;
+    const leave = spans[k - 1]!.to;
+    let start = leave + GAP;
+    let lane: number | undefined;
+    if (start < sidesEnd + GAP) {
+      start = sidesEnd + GAP + LEAD;
+      lane = mainSpans.filter((p) => p.from < start && p.to > leave).reduce((mx, p) => Math.max(mx, p.hi), 0) + SPACE / 2;
+    }
     const below = spans.filter((p) => p.from < start + s.len + GAP && p.to > start - GAP).reduce((mx, p) => Math.max(mx, p.hi), 0);
     const axis = below + SPACE - s.lo;
-    sides.set(item, { start, axis });
+    sides.set(item, lane === undefined ? { start, axis } : { start, axis, lane });
     spans.push({ from: start, to: start + s.len, hi: axis + s.hi });
+    sidesEnd = Math.max(sidesEnd, start + s.len);
     hi = Math.max(hi, axis + s.hi);
     end = Math.max(end, start + s.len);
   }

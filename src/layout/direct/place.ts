@@ -12,8 +12,8 @@ export interface Placement {
   frames: Map<string, { u: number; v: number; len: number; breadth: number }>;
   /** Each fan's span along the flow and axis, and each branch's axis and start. */
   fans: Map<ParallelItem, { start: number; end: number; axis: number; branches: { axis: number; start: number; shortcut: boolean }[] }>;
-  /** Each side chain's start and axis. */
-  sides: Map<SideItem, { start: number; axis: number }>;
+  /** Each side chain's start and axis, and the lane its line takes when it starts late. */
+  sides: Map<SideItem, { start: number; axis: number; lane?: number }>;
 }
 
 export function emptyPlacement(): Placement {
@@ -34,7 +34,7 @@ export function placeChain(
   for (const item of items) {
     if (item.kind === "side") {
       const rel = chain.sides.get(item)!;
-      const side = { start: u0 + rel.start, axis: axis + rel.axis };
+      const side = { start: u0 + rel.start, axis: axis + rel.axis, ...(rel.lane === undefined ? {} : { lane: axis + rel.lane }) };
       into.sides.set(item, side);
       placeChain(item.items, side.start, side.axis, m, frameById, right, into);
       continue;

@@ -4,11 +4,10 @@
  * shortcut. The main path is straight; a fan splits and meets just inside its span; a
  * side chain leaves down a bus just before its first block.
  */
+import { LEAD } from "./measure.js";
 import type { Placement } from "./place.js";
 import { fail, lastNode, nodesOf, type Flow, type Item, type ParallelItem, type Size } from "./structure.js";
 
-/** Where a side chain's edge turns down, before its first block. */
-const LEAD = 7;
 
 export interface RouteContext {
   placement: Placement;
@@ -47,8 +46,15 @@ export function routeChain(items: Item[], ctx: RouteContext): void {
       const first = firstNode(item.items);
       const [u0, v0] = port.out(item.fork);
       const [u1, v1] = port.in(first);
-      const bus = ctx.placement.sides.get(item)!.start - LEAD;
-      ctx.route(item.fork, first, [[u0, v0], [bus, v0], [bus, v1], [u1, v1]]);
+      const side = ctx.placement.sides.get(item)!;
+      const bus = side.start - LEAD;
+      ctx.route(
+        item.fork,
+        first,
+        side.lane === undefined
+          ? [[u0, v0], [bus, v0], [bus, v1], [u1, v1]]
+          : [[u0, v0], [u0 + LEAD, v0], [u0 + LEAD, side.lane], [bus, side.lane], [bus, v1], [u1, v1]],
+      );
       routeChain(item.items, ctx);
       continue;
     }
