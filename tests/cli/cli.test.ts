@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
 
 /** Runs the built command line (npm test builds dist/ first). */
 function netfig(args: string[], input?: string) {
@@ -90,7 +90,7 @@ describe("netfig templates and new", () => {
   });
 
   it("copies a template and refuses to overwrite without --force", () => {
-    const dir = mkdtempSync(join(tmpdir(), "netfig-"));
+    const dir = scratchDir("netfig-");
     const target = join(dir, "mine.netfig");
     expect(netfig(["new", "lenet5", target]).status).toBe(0);
     expect(readFileSync(target, "utf8")).toBe(readFileSync(join(root, "templates/lenet5.netfig"), "utf8"));

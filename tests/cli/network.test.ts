@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
 
 /** Runs the built command line (npm test builds dist/ first). */
 function netfig(args: string[]) {
@@ -11,7 +11,7 @@ function netfig(args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "netfig-network-"));
+const dir = scratchDir("netfig-network-");
 
 /** Every command that takes --network, with the arguments it needs besides the file. */
 const COMMANDS: [string, string[]][] = [

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeNpy } from "../../src/engine/io/npy.js";
 import { root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
 
 function netfig(args: string[]) {
   const result = spawnSync(process.execPath, [join(root, "bin/netfig.js"), ...args], { cwd: root, encoding: "utf8" });
@@ -15,7 +15,7 @@ const fixtures = join(root, "tests/fixtures/engine/networks");
 
 describe("netfig run", () => {
   it("--dump writes every layer as .npy in PyTorch's layout, equal to PyTorch's outputs, and an index", () => {
-    const dir = mkdtempSync(join(tmpdir(), "netfig-run-"));
+    const dir = scratchDir("netfig-run-");
     const run = netfig(["run", join(fixtures, "cnn.netfig"), "--input", join(fixtures, "cnn/input.npy"), "--weights", join(fixtures, "cnn/weights.safetensors"), "--threads", "1", "--dump", dir]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -31,7 +31,7 @@ describe("netfig run", () => {
   });
 
   it("uses the input values and filter weights written in the file (the 6x6 edge example: -5 first)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "netfig-run-"));
+    const dir = scratchDir("netfig-run-");
     expect(netfig(["run", "edge-detection", "--dump", dir]).status).toBe(0);
     const index = JSON.parse(readFileSync(join(dir, "index.json"), "utf8"));
     const last = Object.keys(index).at(-1)!;

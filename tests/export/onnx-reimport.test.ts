@@ -6,12 +6,12 @@ import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import onnxProto from "onnx-proto";
 import { main, version } from "../../src/cli/main.js";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NetfigError } from "../../src/lang/diagnostics.js";
 import { analyzeText } from "../helpers/netfig.js";
 import { engineOutputs, network } from "./onnx-networks.js";
+import { scratchDir } from "../helpers/temp.js";
 
 /**
  * The whole loop without onnxruntime: a network exported to ONNX and read back by
@@ -88,7 +88,7 @@ describe("netfig export", () => {
   });
 
   it("is a CLI verb: -o model.onnx, exit 2 for another extension, exit 1 for an unexportable layer", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "netfig-export-"));
+    const dir = scratchDir("netfig-export-");
     const out = join(dir, "lenet5.onnx");
     expect(await main(["export", "lenet5", "-o", out, "--seed", "3"])).toBe(0);
     expect(Buffer.compare(readFileSync(out), exportOnnx(network("lenet5"), { weights: new SeededWeights(3), version: version() }))).toBe(0);

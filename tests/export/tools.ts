@@ -6,10 +6,10 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
+import { scratchDir } from "../helpers/temp.js";
 
 /** The Debian/Ubuntu package of each tool (or TeX file) the tests use. */
 const PACKAGE: Record<string, string> = {
@@ -88,7 +88,7 @@ export function run(tool: string, args: string[], cwd?: string): RunResult {
 }
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "netfig-export-"));
+  return scratchDir("netfig-export-");
 }
 
 export function writeTemp(dir: string, name: string, bytes: Uint8Array | string): string {

@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze/analyze.js";
 import { floatData } from "../../src/import/onnx/decode.js";
@@ -10,6 +9,7 @@ import { modulePath } from "../../src/import/onnx/naming.js";
 import { isNetfigError, NetfigError } from "../../src/lang/diagnostics.js";
 import { root } from "../helpers/netfig.js";
 import { encodeModel, type TestModel } from "./onnx-build.js";
+import { scratchDir } from "../helpers/temp.js";
 
 const FIXTURES = join(root, "tests/fixtures/onnx");
 const MODELS = readdirSync(FIXTURES).filter((f) => f.endsWith(".onnx")).map((f) => f.slice(0, -".onnx".length));
@@ -102,7 +102,7 @@ describe("ONNX import errors and warnings", () => {
   });
 
   it("the CLI reports a corrupt file in one line, exit 1, no stack trace", () => {
-    const path = join(tmpdir(), `netfig-corrupt-${process.pid}.onnx`);
+    const path = join(scratchDir(), "corrupt.onnx");
     writeFileSync(path, resnet18.subarray(0, resnet18.length - 100));
     const run = netfig(["check", path]);
     expect(run.status).toBe(1);
@@ -111,7 +111,7 @@ describe("ONNX import errors and warnings", () => {
   });
 
   it("recognises an ONNX file without the .onnx extension by its first byte", () => {
-    const path = join(tmpdir(), `netfig-model-${process.pid}.bin`);
+    const path = join(scratchDir(), "model.bin");
     writeFileSync(path, readFileSync(join(FIXTURES, "squeezenet1_1.onnx")));
     const run = netfig(["check", path]);
     expect(run.status).toBe(0);
@@ -153,7 +153,7 @@ describe("ONNX import errors and warnings", () => {
   });
 
   it("the CLI prints the unknown-op warning and still succeeds", () => {
-    const path = join(tmpdir(), `netfig-unknown-${process.pid}.onnx`);
+    const path = join(scratchDir(), "unknown.onnx");
     writeFileSync(path, encodeModel(unknownModel(true)));
     const run = netfig(["check", path]);
     expect(run.status).toBe(0);
