@@ -19,6 +19,8 @@ const GAP = 26;
 const LEVEL_GAP = 12;
 /** How far the line between levels runs out of a block before it turns. */
 const STEP = 14;
+/** How far below the skip's line the line up from the level below enters a decoder's merge. */
+const UP_ENTRY = 7;
 /** How much further in each level sits than the one above it. */
 const INDENT = 22;
 const FRAME_PAD = 9;
@@ -163,7 +165,9 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
     // Between levels: out past the block, along the gap between the two levels, and in from before the next.
     const upper = Math.min(levelOf.get(e.from)!, levelOf.get(e.to)!);
     const gap = rows[upper]!.axis + rows[upper]!.hi + LEVEL_GAP / 2;
-    result.edges.set(e.id, [[ax, ay], [ax + STEP / 2, ay], [ax + STEP / 2, gap], [bx - STEP / 2, gap], [bx - STEP / 2, by], [bx, by]]);
+    // Coming up into a decoder's merge, the line arrives a little below the skip's, so the two inputs stay two arrows.
+    const into = levelOf.get(e.from)! > levelOf.get(e.to)! ? by + UP_ENTRY : by;
+    result.edges.set(e.id, [[ax, ay], [ax + STEP / 2, ay], [ax + STEP / 2, gap], [bx - STEP / 2, gap], [bx - STEP / 2, into], [bx, into]]);
   }
 
   // Frames: one box per segment a frame has blocks in, the first with the frame's id.
