@@ -6,7 +6,7 @@
  */
 import type { AnalyzedGraph } from "../analyze/types.js";
 import type { Direction } from "../options/figure.js";
-import { MAX_ROWS } from "../options/figure.js";
+import { definedOnly, MAX_ROWS } from "../options/figure.js";
 import { presentKinds } from "../scene/blocks.js";
 import { pageWidth } from "../scene/chrome.js";
 import { buildScene, layout, pickNetwork, resolveOptions, type LaidOutGraph, type LayoutRequest, type SceneOptions } from "../styles/index.js";
@@ -132,10 +132,12 @@ export async function printFigure(
   const resolved = resolveOptions(analyzed, network, request);
   const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse" | "collapse"): boolean =>
     request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
+  // `style: compact` draws slabs whatever the option says.
+  const slabsByStyle = resolved.style === "compact";
   const fixed = {
     direction: figureSets("direction"),
     rows: figureSets("rows"),
-    compact: figureSets("compact") || resolved.style === "compact",
+    compact: figureSets("compact") || slabsByStyle,
     blockSize: figureSets("blockSize"),
     terse: figureSets("terse"),
     collapse: figureSets("collapse"),
@@ -164,7 +166,7 @@ export async function printFigure(
       isBlocks = blocks !== undefined;
       if (blocks) {
         const present = presentKinds(blocks.nodes);
-        return { width: pageWidth({ width: laidOut.width, present }, { ...laidOut.options, ...definedOf(sceneOptions) }, customTheme), laidOut };
+        return { width: pageWidth({ width: laidOut.width, present }, { ...laidOut.options, ...definedOnly(sceneOptions) }, customTheme), laidOut };
       }
       const scene = buildScene(laidOut, sceneOptions);
       return { width: scene.width, laidOut, scene };
@@ -249,7 +251,7 @@ export async function printFigure(
     }
   };
   const directions: Direction[] = fixed.direction ? [resolved.direction] : ["right", "down"];
-  const compacts = fixed.compact ? [resolved.compact || resolved.style === "compact"] : [false, true];
+  const compacts = fixed.compact ? [resolved.compact || slabsByStyle] : [false, true];
   const rowRange = (): [number, number] => (fixed.rows ? [resolved.rows, resolved.rows] : [1, MAX_ROWS]);
   const fitsYet = (): boolean => candidates.some((c) => c.faults.length === 0);
   // Where text takes more room than the blocks, larger blocks cost little width: try them
@@ -321,11 +323,6 @@ const SMALLER_BLOCK_SIZES = [0.85, 0.7];
 interface Detail {
   terse: boolean;
   collapse: boolean;
-}
-
-/** The scene options that were given (the ones left undefined keep the figure's). */
-function definedOf(options: SceneOptions): Partial<SceneOptions> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 function* range(from: number, to: number): Iterable<number> {

@@ -16,10 +16,17 @@ function oneOf<T extends string>(key: string, value: AttrValue, allowed: readonl
   return fail(`figure: ${key} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
 }
 
+const TRUE_WORDS = ["true", "yes", "on"];
+const FALSE_WORDS = ["false", "no", "off"];
+
+function isBool(value: AttrValue): boolean {
+  return typeof value === "boolean" || TRUE_WORDS.includes(String(value)) || FALSE_WORDS.includes(String(value));
+}
+
 function bool(key: string, value: AttrValue): boolean {
   if (typeof value === "boolean") return value;
-  if (value === "true" || value === "yes" || value === "on") return true;
-  if (value === "false" || value === "no" || value === "off") return false;
+  if (TRUE_WORDS.includes(String(value))) return true;
+  if (FALSE_WORDS.includes(String(value))) return false;
   return fail(`figure: ${key} must be true or false, not ${JSON.stringify(value)}`);
 }
 
@@ -85,7 +92,7 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
           out.legend = true;
           out.legendAt = value;
         } else if (value === "none") out.legend = false;
-        else if (typeof value === "boolean" || ["true", "false", "yes", "no", "on", "off"].includes(String(value))) out.legend = bool(key, value);
+        else if (isBool(value)) out.legend = bool(key, value);
         else fail(`figure: legend must be bottom, right, none, true or false, not ${JSON.stringify(value)}`);
         break;
       case "title":

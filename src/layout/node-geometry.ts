@@ -1,13 +1,12 @@
 import type { RenderOptions } from "../options/figure.js";
-import type { Point } from "../geometry/types.js";
-import { fontOf, type Theme } from "../themes/index.js";
-import { measureText } from "../text/measure.js";
-import type { Bounds } from "../geometry/types.js";
+import type { Bounds, Point } from "../geometry/types.js";
+import type { Theme } from "../themes/index.js";
 import { footprint, obliqueStep } from "./camera.js";
 import type { DrawnNode } from "./drawn.js";
 import { detailLine, formatCount, formatShape, nameLines } from "./labels.js";
+import { measuredLabel } from "./measured.js";
 import { blockExtent, type Extent } from "./scale.js";
-import type { LabelStyle, PlacedLabel } from "./types.js";
+import type { PlacedLabel } from "./types.js";
 
 /** A node's drawing in local coordinates: the front face's top-left corner is (0, 0). */
 export interface NodeGeometry {
@@ -21,11 +20,6 @@ export interface NodeGeometry {
 
 const GAP = 3;
 const MARGIN = 2;
-
-function line(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
-  const metrics = measureText(text, fontOf(theme, theme.text[style]));
-  return { role, text, at: [0, 0], anchor: "middle", style, width: metrics.width, ascent: metrics.ascent, descent: metrics.descent };
-}
 
 export function labelBox(l: PlacedLabel): Bounds {
   const left = l.anchor === "start" ? l.at[0] : l.anchor === "end" ? l.at[0] - l.width : l.at[0] - l.width / 2;
@@ -74,22 +68,17 @@ function shapeText(node: DrawnNode, terse: boolean): string {
 
 export function blockLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): BlockLabels {
   const shows = new Set(options.labels);
-  const shape = shows.has("shape") ? [line(theme, "label-shape", "shape", shapeText(node, options.terse))] : [];
+  const shape = shows.has("shape") ? [measuredLabel(theme, "label-shape", "shape", shapeText(node, options.terse))] : [];
   const c = node.layer.shape.length === 3 ? node.layer.shape[2]! : undefined;
-  const channels = shows.has("channels") && c !== undefined ? [line(theme, "label-channels", "channels", String(c))] : [];
+  const channels = shows.has("channels") && c !== undefined ? [measuredLabel(theme, "label-channels", "channels", String(c))] : [];
   const under: PlacedLabel[] = [];
   if (shows.has("name")) {
-    for (const text of nameLines(node)) under.push(line(theme, "label-name", "name", text));
+    for (const text of nameLines(node)) under.push(measuredLabel(theme, "label-name", "name", text));
     const detail = options.terse ? undefined : detailLine(node);
-    if (detail !== undefined) under.push(line(theme, "label-detail", "detail", detail));
+    if (detail !== undefined) under.push(measuredLabel(theme, "label-detail", "detail", detail));
   }
-  if (shows.has("params") && params > 0) under.push(line(theme, "label-params", "detail", `${formatCount(params)} params`));
+  if (shows.has("params") && params > 0) under.push(measuredLabel(theme, "label-params", "detail", `${formatCount(params)} params`));
   return { shape, channels, under };
-}
-
-/** A measured label of a theme style, to be placed later. */
-export function measuredLabel(theme: Theme, role: string, style: LabelStyle, text: string): PlacedLabel {
-  return line(theme, role, style, text);
 }
 
 /** Height of a stack of lines. */
@@ -143,7 +132,7 @@ export function blockGeometry(node: DrawnNode, theme: Theme, options: RenderOpti
   }
   labels.push(...shape, ...channels, ...under);
   if (node.repeat !== undefined) {
-    const badge = line(theme, "badge", "badge", `×${node.repeat}`);
+    const badge = measuredLabel(theme, "badge", "badge", `×${node.repeat}`);
     badge.anchor = "start";
     badge.at = [block.right + GAP, block.top + badge.ascent];
     labels.push(badge);
@@ -181,7 +170,7 @@ export function sumGeometry(theme: Theme, options: RenderOptions, repeat?: numbe
   const labels: PlacedLabel[] = [];
   let bounds: Bounds = { left: -MARGIN, top: -MARGIN, right: 2 * r + MARGIN, bottom: 2 * r + MARGIN };
   if (repeat !== undefined) {
-    const badge = line(theme, "badge", "badge", `×${repeat}`);
+    const badge = measuredLabel(theme, "badge", "badge", `×${repeat}`);
     badge.anchor = "start";
     badge.at = [2 * r + GAP, badge.ascent];
     labels.push(badge);

@@ -13,7 +13,8 @@ import { footprint } from "./camera.js";
 import { GAP } from "./direct/index.js";
 import type { DrawnGraph, DrawnNode } from "./drawn.js";
 import { formatShape } from "./labels.js";
-import { blockLabels, LABEL_GAP, measuredLabel, stackHeight, type BlockLabels, type NodeGeometry, type Reserve } from "./node-geometry.js";
+import { measuredLabel } from "./measured.js";
+import { blockLabels, LABEL_GAP, stackHeight, type BlockLabels, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import { blockExtent, type Extent } from "./scale.js";
 import type { PlacedLabel } from "./types.js";
 

@@ -80,8 +80,6 @@ export interface LaidOutBlocks {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   frames: LaidOutFrame[];
-  /** Rows (columns when flowing down) a blocks figure was broken into. */
-  rows?: number;
   /** The theme laid out with, when the request gave one instead of a name (print sizing, another font). */
   theme?: Theme;
 }

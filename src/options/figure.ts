@@ -89,13 +89,17 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   layout: "auto",
 };
 
+/** The entries of `values` that are set: an undefined one leaves what it would override alone. */
+export function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Applies overrides in order: later ones win, camera fields merge one by one. */
 export function mergeOptions(base: RenderOptions, ...layers: RenderOverrides[]): RenderOptions {
   let merged: RenderOptions = { ...base, camera: { ...base.camera }, labels: [...base.labels] };
   for (const layer of layers) {
     const { camera, ...rest } = layer;
-    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<RenderOptions>;
-    merged = { ...merged, ...defined, camera: { ...merged.camera } };
+    merged = { ...merged, ...definedOnly(rest), camera: { ...merged.camera } };
     if (camera) {
       for (const [k, v] of Object.entries(camera)) {
         if (v !== undefined) (merged.camera as unknown as Record<string, unknown>)[k] = v;

@@ -20,58 +20,57 @@ export interface FigureDrawing {
   name: string;
 }
 
-/** How wide `pageOf` makes the page, without drawing the figure (fitting a width lays a figure out many times). */
-export function pageWidth(drawing: Pick<FigureDrawing, "width" | "present">, options: Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">, theme: Theme): number {
-  let width = drawing.width;
-  if (options.legend && drawing.present.size > 0) {
-    const gap = 16 * (theme.text.legend.size / 8);
-    if (options.legendAt === "right") width += gap + drawLegend(drawing.present, theme, options.camera, 0, 0, 0, "column").width;
-    else width = Math.max(width, drawLegend(drawing.present, theme, options.camera, 0, 0, width).width);
+type PageOptions = Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">;
+
+/**
+ * The figure with its legend: below it, wrapped at its width, or in a column beside it,
+ * centred on its height. Positions are the figure's; the size is of both together.
+ */
+function withLegend(drawing: Pick<FigureDrawing, "width" | "height" | "present">, options: PageOptions, theme: Theme): { legend: Primitive[]; width: number; height: number } {
+  const { width, height, present } = drawing;
+  if (!options.legend || present.size === 0) return { legend: [], width, height };
+  const gap = 16 * (theme.text.legend.size / 8);
+  if (options.legendAt === "right") {
+    const legend = drawLegend(present, theme, options.camera, 0, 0, 0, "column");
+    const dy = Math.max(0, (height - legend.height) / 2);
+    return { legend: legend.primitives.map((p) => translate(p, width + gap, dy)), width: width + gap + legend.width, height: Math.max(height, legend.height) };
   }
-  width += 2 * PAD;
-  if (options.title !== "") width = Math.max(width, measureText(options.title, fontOf(theme, theme.text.title)).width + 2 * PAD);
-  return width;
+  const legend = drawLegend(present, theme, options.camera, 0, height + gap, width);
+  return { legend: legend.primitives, width: Math.max(width, legend.width), height: height + gap + legend.height };
+}
+
+function titleOf(options: PageOptions, theme: Theme) {
+  const font = fontOf(theme, theme.text.title);
+  return options.title !== "" ? { font, metrics: measureText(options.title, font) } : undefined;
+}
+
+/** How wide `pageOf` makes the page, without drawing the figure (fitting a width lays a figure out many times). */
+export function pageWidth(drawing: Pick<FigureDrawing, "width" | "present">, options: PageOptions, theme: Theme): number {
+  const width = withLegend({ ...drawing, height: 0 }, options, theme).width + 2 * PAD;
+  const title = titleOf(options, theme);
+  return title ? Math.max(width, title.metrics.width + 2 * PAD) : width;
 }
 
 /** The page around a figure: the title above, the legend below, a margin on every side. */
-export function pageOf(drawing: FigureDrawing, options: Pick<RenderOptions, "title" | "legend" | "legendAt" | "camera">, theme: Theme): Scene {
-  const { primitives, present } = drawing;
-  const title = options.title;
-  const titleFont = fontOf(theme, theme.text.title);
-  const titleMetrics = title !== "" ? measureText(title, titleFont) : undefined;
+export function pageOf(drawing: FigureDrawing, options: PageOptions, theme: Theme): Scene {
+  const title = titleOf(options, theme);
+  const titleMetrics = title?.metrics;
   const titleHeight = titleMetrics ? titleMetrics.ascent + titleMetrics.descent + 10 : 0;
-  let height = drawing.height;
-  let width = drawing.width;
-  const all = [...primitives];
-  if (options.legend && present.size > 0) {
-    // Below the figure, wrapped at its width; or in a column beside it, centred on its height.
-    const gap = 16 * (theme.text.legend.size / 8);
-    if (options.legendAt === "right") {
-      const probe = drawLegend(present, theme, options.camera, 0, 0, 0, "column");
-      const legend = drawLegend(present, theme, options.camera, width + gap, Math.max(0, (height - probe.height) / 2), 0, "column");
-      all.push(...legend.primitives);
-      width += gap + legend.width;
-      height = Math.max(height, legend.height);
-    } else {
-      const legend = drawLegend(present, theme, options.camera, 0, height + gap, width);
-      all.push(...legend.primitives);
-      width = Math.max(width, legend.width);
-      height += gap + legend.height;
-    }
-  }
+  const { legend, width, height } = withLegend(drawing, options, theme);
+  const all = [...drawing.primitives, ...legend];
   const dx = PAD;
   const dy = PAD + titleHeight;
   const placed = all.map((p) => translate(p, dx, dy));
   let sceneWidth = width + 2 * PAD;
-  if (titleMetrics) {
+  if (title && titleMetrics) {
     sceneWidth = Math.max(sceneWidth, titleMetrics.width + 2 * PAD);
     placed.unshift({
       type: "text",
       role: "title",
-      text: title,
+      text: options.title,
       at: [sceneWidth / 2, PAD + titleMetrics.ascent],
       anchor: "middle",
-      font: titleFont,
+      font: title.font,
       color: theme.text.title.color,
       width: titleMetrics.width,
     });
@@ -80,7 +79,7 @@ export function pageOf(drawing: FigureDrawing, options: Pick<RenderOptions, "tit
     width: sceneWidth,
     height: height + titleHeight + 2 * PAD,
     background: theme.background,
-    title: title !== "" ? title : drawing.name,
+    title: options.title !== "" ? options.title : drawing.name,
     primitives: placed,
   };
 }

@@ -9,7 +9,7 @@ import { executeNetwork, type Execution } from "../execute/numbers.js";
 import { figureOverrides } from "../graph/figure-settings.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { pickNetwork } from "../layout/index.js";
-import { DEFAULT_OPTIONS, mergeOptions, type RenderOptions, type RenderOverrides } from "../options/figure.js";
+import { DEFAULT_OPTIONS, definedOnly, mergeOptions, type RenderOptions, type RenderOverrides } from "../options/figure.js";
 import { pageOf } from "../scene/chrome.js";
 import type { SceneOptions } from "../scene/index.js";
 import type { Scene } from "../scene/types.js";
@@ -149,7 +149,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
   const buildScene = (laidOut: LaidOutOf<M>, sceneOptions: SceneOptions = {}): Scene => {
     const style = byName.get(laidOut.style);
     if (!style) throw new Error(`no figure style "${laidOut.style}" to draw with (${names.slice(1).join(", ")})`);
-    const options = { ...laidOut.options, ...Object.fromEntries(Object.entries(sceneOptions).filter(([, v]) => v !== undefined)) };
+    const options = { ...laidOut.options, ...definedOnly(sceneOptions) };
     const theme = laidOut.theme ?? getTheme(options.theme);
     const drawing = style.draw(laidOut, theme, options, sceneOptions);
     return pageOf({ ...drawing, name: laidOut.network.title ?? laidOut.network.name }, options, theme);

@@ -19,7 +19,8 @@ const EDGE_SPACE = 10;
 export const LEAD = 7;
 /** Room inside a fan before and after its branches, where the edges split and meet. */
 export const FAN = 8;
-const FRAME_PAD = 9;
+/** Inside a frame, around its contents. */
+export const FRAME_PAD = 9;
 
 /** What measuring needs to know of the drawing. */
 export interface MeasureContext {

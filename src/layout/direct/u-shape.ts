@@ -13,8 +13,8 @@ import type { Point, Rect } from "../../geometry/types.js";
 import type { DrawnEdge } from "../drawn.js";
 import type { ElkFrameInput, ElkInputNode } from "../elk.js";
 import type { DirectResult } from "./index.js";
+import { FRAME_PAD, GAP } from "./measure.js";
 
-const GAP = 26;
 /** Between one level's row and the next. */
 const LEVEL_GAP = 12;
 /** How far the line between levels runs out of a block before it turns. */
@@ -23,7 +23,6 @@ const STEP = 14;
 const UP_ENTRY = 7;
 /** How much further in each level sits than the one above it. */
 const INDENT = 22;
-const FRAME_PAD = 9;
 
 interface Segment {
   level: number;
