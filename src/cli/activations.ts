@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import type { AnalyzedNetwork } from "../analyze/types.js";
-import { COLORMAPS, valueRange, type Activations, type Colormap } from "../scene/thumbnails.js";
-import type { OnnxImport } from "../import/onnx/import.js";
-import { executeWithFlags, type ExecutionFlags } from "./execution.js";
-import { UsageError } from "./report.js";
+import type { ActivationRequest } from "../api/request.js";
+import { COLORMAPS } from "../scene/thumbnails.js";
+import { executionSetup, type ExecutionFlags } from "./execution.js";
+import { Progress } from "./progress.js";
 
 /** `render`'s flags for drawing real activation maps on the blocks. */
 export interface ActivationFlags extends ExecutionFlags {
@@ -29,31 +28,29 @@ export function addActivationOptions(command: Command): Command {
     .option("--normalize <scope>", "with --activations: colour range per layer (default) or global");
 }
 
-function wholeNumber(text: string | undefined, flag: string, minimum: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < minimum) throw new UsageError(`${flag}: expected a whole number ≥ ${minimum}, got '${text}'`);
-  return n;
-}
-
 /**
- * Runs the drawn network when `--activations` asks for it (the library's execute stage);
- * the outputs and the flags' colour settings feed the scene's thumbnails.
+ * The activation flags as the library's request (`render({ activations })`): the run's
+ * input, weights and seed checked as \`run\` checks them, with a progress line on a terminal.
  */
-export async function activationsFor(network: AnalyzedNetwork, flags: ActivationFlags, onnx?: OnnxImport): Promise<Activations | undefined> {
+export function activationRequestOf(flags: ActivationFlags): ActivationRequest | undefined {
   if (flags.activations === undefined || flags.activations === false) return undefined;
-  const colormap = (flags.colormap ?? "viridis") as Colormap;
-  if (!COLORMAPS.includes(colormap)) throw new UsageError(`--colormap: '${flags.colormap}' is not one of ${COLORMAPS.join(", ")}`);
-  const scope = flags.normalize ?? "layer";
-  if (scope !== "layer" && scope !== "global") throw new UsageError(`--normalize: '${scope}' is not layer or global`);
-  const channel = wholeNumber(flags.channel, "--channel", 0);
-  const grid = wholeNumber(flags.grid, "--grid", 1) ?? 1;
-  const input = typeof flags.activations === "string" ? flags.activations : undefined;
-  const outputs = await executeWithFlags(network, { ...flags, input }, { keepAll: true, onnx });
-  let range: Activations["options"]["range"] = "layer";
-  if (scope === "global") {
-    const ranges = [...outputs.values()].map(valueRange);
-    range = { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
-  }
-  return { outputs, options: { colormap, channel, grid, range } };
+  const setup = executionSetup(flags);
+  let progress: Progress | undefined;
+  return {
+    image: typeof flags.activations === "string" ? flags.activations : undefined,
+    weights: setup.weights,
+    seed: setup.seed,
+    threads: setup.threads,
+    mean: setup.mean,
+    std: setup.std,
+    channel: flags.channel,
+    grid: flags.grid,
+    colormap: flags.colormap,
+    normalize: flags.normalize as ActivationRequest["normalize"],
+    onLayer(done, total, layer) {
+      progress ??= new Progress(total);
+      progress.update(done, layer);
+      if (done === total) progress.finish();
+    },
+  };
 }

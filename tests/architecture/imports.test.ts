@@ -20,6 +20,7 @@ const STAGES = [
   "ops",
   "themes",
   "graph",
+  "builder",
   "import",
   "analyze",
   "execute",
@@ -30,6 +31,8 @@ const STAGES = [
   "fit",
   "render",
   "export",
+  "api",
+  "serve",
   "cli",
 ] as const;
 

@@ -1,18 +1,13 @@
-import { existsSync, watch } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, extname } from "node:path";
 import type { Command } from "commander";
-import type { AttrValue, FigureSettings } from "../../graph/types.js";
+import { renderFigure } from "../../api/render.js";
+import type { RenderRequest } from "../../api/request.js";
+import { FORMAT_NAMES, isFormat, type FormatName } from "../../api/formats.js";
 import { isNetfigError } from "../../lang/diagnostics.js";
-import type { AnalyzedGraph } from "../../analyze/types.js";
-import { pickNetwork, resolveOptions, type LayoutRequest, type SceneOptions } from "../../styles/index.js";
-import { figureOverrides } from "../../graph/figure-settings.js";
-import { renderSvg } from "../../render/svg.js";
-import { parseBackground, parseDpi, parseFontSize, parseLength, parseScale, type Parsed } from "../../options/print.js";
-import { parseFont } from "../../text/font-file.js";
-import { describeChoice, DEFAULT_MAX_HEIGHT_PT, printFigure } from "../../fit/print.js";
-import type { Scene } from "../../scene/types.js";
-import { getTheme, THEME_NAMES } from "../../themes/index.js";
-import { activationsFor, addActivationOptions, type ActivationFlags } from "../activations.js";
+import { watchFile } from "../../serve/watch.js";
+import { THEME_NAMES } from "../../themes/index.js";
+import { activationRequestOf, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadModel, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { printDiagnostics, runCommand, UsageError } from "../report.js";
@@ -46,31 +41,44 @@ interface RenderFlags extends ActivationFlags {
   font?: string;
 }
 
-const FORMATS = [".svg", ".pdf", ".png"];
-
-/** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
-function flagOverrides(flags: RenderFlags): LayoutRequest {
-  const settings: FigureSettings = {};
-  const keys = ["theme", "direction", "camera", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "rows", "layout", "compact", "blockSize", "terse", "collapse"] as const;
-  for (const key of keys) {
-    const value = flags[key];
-    // `--scale 2` is the PNG's pixels per point (export issue); a word is the block scale.
-    if (key === "scale" && pngScale(flags) !== undefined) continue;
-    if (value !== undefined) settings[key] = value as AttrValue;
-  }
-  try {
-    return { ...figureOverrides(settings, THEME_NAMES), network: flags.network };
-  } catch (error) {
-    // `figure: blockSize must …` is the flag `--block-size` here.
-    if (isNetfigError(error)) throw new UsageError(error.message.replace(/^figure: (\w+)/, (_, key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
-    throw error;
-  }
+/** `--scale 2` is a PNG's pixels per point; a word is how tensor sizes become block sizes. */
+function isPngScale(scale: string | undefined): scale is string {
+  return scale !== undefined && /^[\d.+]/.test(scale.trim());
 }
 
-/** `--scale` given as a number: PNG pixels per point (2 is 144 dpi). */
-function pngScale(flags: RenderFlags): number | undefined {
-  if (flags.scale === undefined || !/^[\d.+]/.test(flags.scale.trim())) return undefined;
-  return usable(parseScale(flags.scale));
+/** The flags as the library's render request: the command line is a thin caller of `render()`. */
+export function requestOf(flags: RenderFlags, format: FormatName): RenderRequest {
+  const numericScale = isPngScale(flags.scale);
+  return {
+    format,
+    network: flags.network,
+    theme: flags.theme,
+    direction: flags.direction as RenderRequest["direction"],
+    camera: flags.camera as RenderRequest["camera"],
+    scale: numericScale ? undefined : (flags.scale as RenderRequest["scale"]),
+    labels: flags.labels,
+    legend: flags.legend as RenderRequest["legend"],
+    title: flags.title,
+    fold: flags.fold,
+    foldRepeats: flags.foldRepeats,
+    pyramids: flags.pyramids,
+    rows: flags.rows as unknown as number | undefined,
+    layout: flags.layout as RenderRequest["layout"],
+    compact: flags.compact,
+    blockSize: flags.blockSize as unknown as number | undefined,
+    terse: flags.terse,
+    collapse: flags.collapse,
+    width: flags.width,
+    maxHeight: flags.maxHeight,
+    fontSize: flags.fontSize,
+    font: flags.font,
+    textAsPaths: flags.textAsPaths === true,
+    dpi: flags.dpi,
+    pngScale: numericScale ? flags.scale : undefined,
+    background: flags.background as RenderRequest["background"],
+    activations: activationRequestOf(flags),
+    onChoice: (line) => process.stderr.write(line + "\n"),
+  };
 }
 
 /** `net.netfig` → `net.svg` beside it; stdin and template names write to stdout / the working directory. */
@@ -81,87 +89,44 @@ function defaultOutput(file: string): string {
   return `${ext === "" ? name : name.slice(0, -ext.length)}.svg`;
 }
 
-function formatOf(output: string): string {
-  if (output === "-") return ".svg";
-  const ext = extname(output).toLowerCase();
-  if (!FORMATS.includes(ext)) throw new UsageError(`cannot tell the format of ${output}: end it in ${FORMATS.join(", ")}`);
-  return ext;
-}
-
-/** A parsed flag value, or a usage error with the parser's message. */
-function usable<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new UsageError(parsed.error);
-  return parsed.value;
-}
-
-/** The printed size of shape labels when `--width` is given without `--font-size`. */
-const DEFAULT_FONT_SIZE = 8;
-
-/**
- * The scene at its printed size. `--width` tries the arrangements the user left open and
- * keeps the one that prints best at that width (fit/print.ts), saying in one line what it
- * chose; without `--width` the figure keeps its natural size and wraps only when it would
- * grow without bound.
- */
-async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags: RenderFlags, sceneOptions: SceneOptions): Promise<Scene> {
-  const width = flags.width === undefined ? undefined : usable(parseLength(flags.width));
-  const maxHeight = flags.maxHeight === undefined ? DEFAULT_MAX_HEIGHT_PT : usable(parseLength(flags.maxHeight, "--max-height"));
-  const fontSize = flags.fontSize === undefined ? undefined : usable(parseFontSize(flags.fontSize));
-  const font = flags.font === undefined ? undefined : usable(parseFont(flags.font));
-  const base = getTheme(resolveOptions(analyzed, pickNetwork(analyzed, request.network), request).theme);
-  const size = fontSize ?? (width === undefined ? base.text.shape.size : DEFAULT_FONT_SIZE);
-  const printed = await printFigure(analyzed, request, { width, fontSize: size, font, maxHeight }, sceneOptions);
-  if (width !== undefined) process.stderr.write(describeChoice(printed, `--width ${flags.width}`) + "\n");
-  return printed.chosen.scene;
+function formatOf(output: string): FormatName {
+  if (output === "-") return "svg";
+  const format = extname(output).toLowerCase().slice(1);
+  if (!isFormat(format)) throw new UsageError(`cannot tell the format of ${output}: end it in ${FORMAT_NAMES.map((f) => `.${f}`).join(", ")}`);
+  return format;
 }
 
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
-  const format = formatOf(output);
-  const request = flagOverrides(flags);
-  const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
-  const scale = pngScale(flags);
-  if (dpi !== undefined && scale !== undefined) throw new UsageError("give --dpi or a numeric --scale for a PNG, not both");
-  const background = flags.background === undefined ? "white" : usable(parseBackground(flags.background));
-  const { analyzed, onnx } = await loadModel(file);
-  // An unknown --network is a usage error before anything runs.
-  const activations = await activationsFor(pickNetwork(analyzed, flags.network), flags, onnx);
-  const scene = await sizedScene(analyzed, request, flags, { activations });
-  if (background === "transparent") scene.background = "none";
-  // pdfkit and resvg load only when asked for: an SVG render starts faster without them.
-  if (format === ".pdf") writeOutput(output, await (await import("../../render/pdf.js")).renderPdf(scene));
-  else if (format === ".png") {
-    // Glyph outlines: resvg would shape a mixed-script label under one script (see text/shaping.ts).
-    const svg = renderSvg(scene, { textAsPaths: true });
-    writeOutput(output, (await import("../../render/png.js")).renderPng(svg, { dpi, scale, background }));
-  }
-  else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
+  const request = requestOf(flags, formatOf(output));
+  const { output: bytes, warnings } = await renderFigure(await loadModel(file), request);
+  for (const warning of warnings) process.stderr.write(`netfig: ${warning.message}\n`);
+  writeOutput(output, bytes);
 }
 
 /**
- * Re-renders whenever FILE changes. A broken edit prints its diagnostics and keeps the
- * last good figure; the command runs until interrupted.
+ * Re-renders whenever FILE is saved, however the editor saves it, printing one line per
+ * render or the diagnostics (the last good figure stays); runs until interrupted.
  */
-function watchFile(file: string, output: string, flags: RenderFlags): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+async function watchAndRender(file: string, output: string, flags: RenderFlags): Promise<never> {
   let running = Promise.resolve();
   const rerender = (): void => {
     running = running.then(async () => {
+      const started = Date.now();
       try {
         await renderFile(file, output, flags);
-        process.stderr.write(`netfig: wrote ${output}\n`);
+        process.stderr.write(`netfig: wrote ${output} (${Date.now() - started} ms)\n`);
       } catch (error) {
         if (!isNetfigError(error)) throw error;
         printDiagnostics(error.diagnostics);
+        process.stderr.write(`netfig: kept the last good ${output}\n`);
       }
     });
   };
-  // Editors save in bursts (truncate, write, rename): wait for the file to settle.
-  watch(file, () => {
-    clearTimeout(timer);
-    timer = setTimeout(rerender, 80);
-  });
-  return new Promise(() => {});
+  const watcher = watchFile(file, rerender);
+  await watcher.ready;
+  process.stderr.write(`netfig: wrote ${output}; watching ${file} (Ctrl-C to stop)\n`);
+  return new Promise<never>(() => {});
 }
 
 export function registerRender(program: Command, context: CommandContext): void {
@@ -200,16 +165,13 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")
     .option("--background <kind>", "white (default) or transparent")
-    .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure");
+    .option("--watch", "re-render whenever FILE is saved (in place or replaced by rename), one line per render; an error keeps the last good figure");
   addActivationOptions(command).action(async (file: string, flags: RenderFlags) => {
-      context.exitCode = await runCommand(async () => {
-        const output = flags.output ?? defaultOutput(file);
-        if (flags.watch && !existsSync(file)) throw new UsageError("--watch needs a file to watch, not stdin or a template name");
-        await renderFile(file, output, flags);
-        if (flags.watch) {
-          process.stderr.write(`netfig: wrote ${output}; watching ${file}\n`);
-          await watchFile(file, output, flags);
-        }
-      });
+    context.exitCode = await runCommand(async () => {
+      const output = flags.output ?? defaultOutput(file);
+      if (flags.watch && !existsSync(file)) throw new UsageError("--watch needs a file to watch, not stdin or a template name");
+      await renderFile(file, output, flags);
+      if (flags.watch) await watchAndRender(file, output, flags);
     });
+  });
 }
