@@ -42,3 +42,6 @@ export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraO
 export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";
 export { importOnnx, type OnnxImport } from "./import/onnx/import.js";
 export { floatData, type OnnxTensor } from "./import/onnx/decode.js";
+export { render, renderFigure, check, summary, modelOf, FORMATS, FORMAT_NAMES, type RenderResult, type CheckResult, type SummaryRequest, type Model, type ModelInput, type InputOptions, type FormatName, type FormatOutput, type RenderRequest, type FigureRequest, type ActivationRequest, type NumberLike } from "./api/index.js";
+export { isBuiltModel, type BuiltModel } from "./builder/index.js";
+export { builderCode, type CodeOptions } from "./builder/codegen.js";
