@@ -4,6 +4,7 @@ import { registerCheck } from "./commands/check.js";
 import { registerExport } from "./commands/export.js";
 import { registerRender } from "./commands/render.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSummary } from "./commands/summary.js";
 import { registerTemplates } from "./commands/templates.js";
 import { EXIT_OK, EXIT_USAGE } from "./report.js";
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSummary(program, context);
   registerRender(program, context);
   registerRun(program, context);
+  registerServe(program, context);
   registerTemplates(program, context);
   registerExport(program, context);
   for (const command of program.commands) command.exitOverride();
