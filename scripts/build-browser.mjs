@@ -27,6 +27,8 @@ export async function buildBrowser(outfile = `${root}dist/browser/netfig.js`, op
     target: "es2022",
     loader: { ".ttf": "binary" },
     plugins: [browserStandIns],
+    // Free uses of Buffer (the engine's WebAssembly is base64) and SharedArrayBuffer get stand-ins.
+    inject: [shim("buffer.mjs"), shim("shared-memory.mjs")],
     legalComments: "none",
     logLevel: "warning",
     ...options,
