@@ -56,6 +56,17 @@ describe("the browser bundle in Chromium", () => {
         expect(inBrowser, name).toBe(await render(text, { name: `${name}.netfig` }));
       }
 
+      // An ONNX model from its bytes (torchvision's AlexNet, exported without weights): the same figure and totals.
+      const onnx = readFileSync(join(root, "tests/fixtures/onnx/alexnet.onnx"));
+      const fromBytes = await page.evaluate(async (bytes) => {
+        const { render, summary } = (globalThis as unknown as { netfig: Netfig }).netfig;
+        const model = new Uint8Array(bytes);
+        return { svg: await render(model, { name: "alexnet.onnx" }), totals: (await summary(model, { name: "alexnet.onnx" })).networks[0]!.totals };
+      }, [...onnx]);
+      expect(fromBytes.svg).toBe(await render(new Uint8Array(onnx), { name: "alexnet.onnx" }));
+      const reference = JSON.parse(readFileSync(join(root, "tests/fixtures/onnx/alexnet.json"), "utf8")) as { params: number; macs: number };
+      expect(fromBytes.totals).toMatchObject({ params: reference.params, macs: reference.macs });
+
       // The builder runs in the page too; PDF asks for the Node package.
       const built = await page.evaluate(async () => {
         const { render, model, layers, chain } = (globalThis as unknown as { netfig: Netfig }).netfig;
