@@ -23,6 +23,9 @@ writeFileSync("fig.png", await render("input 28x28x1\\nconv 8 3x3 -> relu", { fo
 console.log(JSON.stringify((await summary(net)).networks[0].totals));
 `;
 
+/** The project the first test made, for the README's script. */
+let packedProject: string | undefined;
+
 describe("the packed package", () => {
   it("installs into a project and renders SVG, PDF and PNG from a script of nine lines", () => {
     const dir = scratchDir("netfig-pack-");
@@ -44,6 +47,7 @@ describe("the packed package", () => {
     expect(SCRIPT.trim().split("\n")).toHaveLength(9);
 
     const printed = execFileSync(process.execPath, ["script.mjs"], { cwd: project, encoding: "utf8" });
+    packedProject = project;
     // conv 6 5x5 on 32x32x1: 6·25 + 6 = 156 parameters, 28·28·6·25 = 117,600 MACs; fc 1176 → 10: 11,770 and 11,760.
     expect(JSON.parse(printed)).toEqual({ params: 156 + 11_770, macs: 117_600 + 11_760, memory: expect.any(Number) });
     expect(readFileSync(join(project, "fig.svg"), "utf8")).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -53,4 +57,16 @@ describe("the packed package", () => {
     const exportsMap = (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { exports: Record<string, { import: string }> }).exports;
     expect(readFileSync(join(installed, exportsMap["./browser"]!.import), "utf8").length).toBeGreaterThan(100_000);
   }, 180_000);
+
+  it("runs the README's script as printed (a residual network from the builder to a PDF at 85 mm)", () => {
+    expect(packedProject, "the packing test above runs first").toBeDefined();
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const script = /```ts\n(import \{ writeFileSync[\s\S]*?)```/.exec(readme)![1]!;
+    expect(script.trim().split("\n").length).toBeLessThanOrEqual(10);
+    writeFileSync(join(packedProject!, "readme.mjs"), script);
+    const printed = execFileSync(process.execPath, ["readme.mjs"], { cwd: packedProject!, encoding: "utf8" });
+    // Two basic blocks at 64 channels, 2 × 2 × (3·3·64·64 + 64) + 2 × 2 × 2·64 = 148,224 (torchvision's layer1), and fc 64 → 10: 650.
+    expect(printed).toContain("params: 148874");
+    expect(readFileSync(join(packedProject!, "fig.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+  });
 });

@@ -59,7 +59,7 @@ describe("every template written with the builder is the text's network", () => 
 
       for (const network of fromText.analyzed.networks.map((n) => n.network.name)) {
         const svg = await render(text, { name: file, network });
-        expect(svg).toMatch(/^<svg[^>]*>/);
+        expect(svg).toMatch(/^<\?xml[^>]*>\n<svg /);
         expect(await render(built, { network }), network).toBe(svg);
       }
     }, 60_000);
