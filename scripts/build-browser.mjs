@@ -29,7 +29,9 @@ export async function buildBrowser(outfile = `${root}dist/browser/netfig.js`, op
     plugins: [browserStandIns],
     // Free uses of Buffer (the engine's WebAssembly is base64) and SharedArrayBuffer get stand-ins.
     inject: [shim("buffer.mjs"), shim("shared-memory.mjs")],
-    legalComments: "none",
+    minify: true,
+    // The bundled libraries' licence notices stay, at the end of the file.
+    legalComments: "eof",
     logLevel: "warning",
     ...options,
   });
