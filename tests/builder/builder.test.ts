@@ -2,10 +2,12 @@
  * The builder by hand: each construct of the language written in TypeScript gives the
  * text's numbers, and a mistake is reported at the line of TypeScript that made it.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { check, summary } from "../../src/api/index.js";
+import { scratchDir } from "../helpers/temp.js";
 import { add, block, chain, concat, dims, figure, group, layers, model, network, repeat, required, title, towers } from "../../src/builder/index.js";
 
 const { input, conv, bn, relu, maxpool, fc, flatten, shortcut, proj, globalavgpool, lstm } = layers;
@@ -154,5 +156,19 @@ describe("a mistake points at the builder call that made it", () => {
     const result = await check(model([input("8x8x3"), stage(8, { width: 2 })]));
     expect(result.diagnostics.map((d) => d.message)).toContain("stage has no parameter 'width'");
     expect(result.diagnostics[0]!.location!.line).toBe(positionOf("stage(8, { width: 2 })").line);
+  });
+});
+
+describe("docs/builder.md", () => {
+  it("its example runs as printed and draws the network", async () => {
+    const doc = readFileSync(fileURLToPath(new URL("../../docs/builder.md", import.meta.url)), "utf8");
+    const code = /```ts\n([\s\S]*?)```/.exec(doc)![1]!
+      .replace('from "netfig/builder"', `from ${JSON.stringify(new URL("../../dist/builder/index.js", import.meta.url).href)}`)
+      .replace('from "netfig"', `from ${JSON.stringify(new URL("../../dist/index.js", import.meta.url).href)}`);
+    const file = join(scratchDir("netfig-doc-"), "example.mjs");
+    writeFileSync(file, `${code}\nexport { svg };\n`);
+    const { svg } = (await import(file)) as { svg: string };
+    expect(svg).toContain("layer2");
+    expect(svg).toContain("28×28×128");
   });
 });

@@ -105,6 +105,11 @@ describe("netfig serve in Chromium", () => {
       expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
       expect(pdf.length).toBeGreaterThan(2000);
       expect(server.stderr()).toContain("netfig: reloaded");
+
+      // Label text is untrusted: markup in it is shown as text, never made into elements.
+      replaceOnSave(file, LENET.replace("c1: conv 6 5x5", 'c1: conv 6 5x5 "<img src=x onerror=alert(1)>"'));
+      await page.waitForFunction(() => document.querySelector("#figure")!.textContent!.includes("<img src=x"), undefined, { timeout: 1000 });
+      expect(await page.locator("#figure img").count()).toBe(0);
     } finally {
       await browser.close();
     }
