@@ -31,13 +31,14 @@ const errorBox = document.getElementById("error");
 const tooltip = document.getElementById("tooltip");
 const command = document.getElementById("command");
 const status = document.getElementById("status");
-const controls = ["theme", "direction", "width"].map((id) => document.getElementById(id));
+const networkControl = document.getElementById("network");
+const controls = ["network", "theme", "direction", "width"].map((id) => document.getElementById(id));
 let rows = {};
 let asked = 0;
 
 function query(extra) {
   const q = new URLSearchParams();
-  for (const c of controls) if (c.value) q.set(c.id, c.value);
+  for (const c of controls) if (c.value && !c.closest("[hidden]")) q.set(c.id, c.value);
   for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
   return q.toString();
 }
@@ -49,6 +50,7 @@ async function refresh() {
   if (mine !== asked) return;
   command.textContent = data.command;
   if (data.ok) {
+    showNetworks(data.networks, data.network);
     figure.innerHTML = data.svg.replace(/^<\?xml[^>]*>\s*/, "");
     rows = data.rows;
     errorBox.hidden = true;
@@ -60,6 +62,15 @@ async function refresh() {
   }
   document.body.dataset.version = String(data.version);
   status.textContent = (data.ok ? "updated " : "error at ") + new Date().toLocaleTimeString();
+}
+
+/** A file of several networks gets a choice of network; the first is drawn until one is picked. */
+function showNetworks(names, drawn) {
+  const current = [...networkControl.options].map((o) => o.value).join("\\n");
+  if (current === names.join("\\n")) return;
+  networkControl.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: name })));
+  networkControl.value = drawn;
+  networkControl.parentElement.hidden = names.length < 2;
 }
 
 for (const c of controls) c.addEventListener("change", refresh);
@@ -105,6 +116,7 @@ ${STYLE}</style>
 <body>
 <header>
   <h1>${escapeHtml(file)}</h1>
+  <label hidden>network <select id="network"></select></label>
   <label>theme <select id="theme">${options([["", "(file's)"], ...themes.map((t) => [t, t] as const)])}</select></label>
   <label>direction <select id="direction">${options([["", "(file's)"], ["right", "right"], ["down", "down"]])}</select></label>
   <label>width <select id="width">${options([["", "natural"], ["85mm", "85mm (one column)"], ["178mm", "178mm (two columns)"]])}</select></label>

@@ -19,12 +19,13 @@ import { OptionError } from "../options/errors.js";
 
 /** The page's controls; each is one `render` flag. */
 export interface Controls {
+  network?: string;
   theme?: string;
   direction?: string;
   width?: string;
 }
 
-export const CONTROL_FLAGS: Record<keyof Controls, string> = { theme: "--theme", direction: "--direction", width: "--width" };
+export const CONTROL_FLAGS: Record<keyof Controls, string> = { network: "--network", theme: "--theme", direction: "--direction", width: "--width" };
 
 /** One block's summary row, as the page's tooltip prints it. */
 export interface BlockRow {
@@ -38,7 +39,7 @@ export interface BlockRow {
 }
 
 export type Preview =
-  | { ok: true; svg: string; rows: Record<string, BlockRow>; command: string; choice?: string }
+  | { ok: true; svg: string; rows: Record<string, BlockRow>; command: string; choice?: string; networks: string[]; network: string }
   | { ok: false; error: string; command: string };
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -47,22 +48,21 @@ function shellWord(word: string): string {
 }
 
 /** `netfig render FILE --theme mono -o FILE.svg`: the command that writes what the page shows. */
-export function commandLine(file: string, controls: Controls, network?: string, format: FormatName = "svg"): string {
+export function commandLine(file: string, controls: Controls, format: FormatName = "svg"): string {
   const words = ["netfig", "render", file];
   for (const key of Object.keys(CONTROL_FLAGS) as (keyof Controls)[]) {
     const value = controls[key];
     if (value) words.push(CONTROL_FLAGS[key], value);
   }
-  if (network) words.push("--network", network);
   words.push("-o", `${file.replace(/\.[^./]*$/, "")}.${format}`);
   return words.map(shellWord).join(" ");
 }
 
 /** A request with the controls set, the empty ones left to the file's figure settings. */
-export function requestOf(controls: Controls, network: string | undefined, format: FormatName): RenderRequest {
+export function requestOf(controls: Controls, format: FormatName): RenderRequest {
   return {
     format,
-    network,
+    network: controls.network || undefined,
     theme: controls.theme || undefined,
     direction: (controls.direction || undefined) as RenderRequest["direction"],
     width: controls.width || undefined,
@@ -109,12 +109,14 @@ export function describeError(error: unknown, source: ModelSource): string | und
 }
 
 /** The figure for the page, or the error to show above the last good one. */
-export async function preview(source: ModelSource, file: string, controls: Controls, network?: string): Promise<Preview> {
-  const command = commandLine(file, controls, network);
+export async function preview(source: ModelSource, file: string, controls: Controls): Promise<Preview> {
+  const command = commandLine(file, controls);
   try {
     const model = await modelOfSource(source);
-    const { output, choice } = await renderFigure(model, { ...requestOf(controls, network, "svg"), format: "svg" as const });
-    return { ok: true, svg: output, rows: rowsOf(model, network), command, choice };
+    const { output, choice } = await renderFigure(model, { ...requestOf(controls, "svg"), format: "svg" as const });
+    const networks = model.analyzed.networks.map((n) => n.network.name);
+    const network = pickNetwork(model.analyzed, controls.network || undefined).network.name;
+    return { ok: true, svg: output, rows: rowsOf(model, network), command, choice, networks, network };
   } catch (error) {
     const message = describeError(error, source);
     if (message === undefined) throw error;
@@ -123,7 +125,7 @@ export async function preview(source: ModelSource, file: string, controls: Contr
 }
 
 /** The figure in another format, for the page's download buttons; throws as `render` does. */
-export async function download(source: ModelSource, controls: Controls, network: string | undefined, format: FormatName): Promise<string | Uint8Array> {
-  return (await renderFigure(await modelOfSource(source), requestOf(controls, network, format))).output;
+export async function download(source: ModelSource, controls: Controls, format: FormatName): Promise<string | Uint8Array> {
+  return (await renderFigure(await modelOfSource(source), requestOf(controls, format))).output;
 }
 

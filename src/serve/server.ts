@@ -34,8 +34,9 @@ export interface PreviewServer {
 /** Only this machine's loopback address, under the names a browser uses for it (no DNS rebinding). */
 const HOST = "127.0.0.1";
 
-function controlsOf(query: URLSearchParams): Controls {
-  return { theme: query.get("theme") ?? undefined, direction: query.get("direction") ?? undefined, width: query.get("width") ?? undefined };
+/** The page's controls from its query; the network given on the command line until the page picks one. */
+function controlsOf(query: URLSearchParams, network: string | undefined): Controls {
+  return { network: query.get("network") ?? network, theme: query.get("theme") ?? undefined, direction: query.get("direction") ?? undefined, width: query.get("width") ?? undefined };
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}): void {
@@ -82,7 +83,7 @@ export async function startPreview(options: ServeOptions): Promise<PreviewServer
     if (!allowedHosts().includes(request.headers.host ?? "")) return send(response, 403, "text/plain; charset=utf-8", "netfig serve answers only on 127.0.0.1\n");
     if (request.method !== "GET") return send(response, 405, "text/plain; charset=utf-8", "GET only\n", { allow: "GET" });
     const url = new URL(request.url ?? "/", `http://${HOST}`);
-    const controls = controlsOf(url.searchParams);
+    const controls = controlsOf(url.searchParams, network);
     switch (url.pathname) {
       case "/":
         return send(response, 200, "text/html; charset=utf-8", pageHtml(basename(file), THEME_NAMES, fontCss));
@@ -94,7 +95,7 @@ export async function startPreview(options: ServeOptions): Promise<PreviewServer
         return;
       case "/figure": {
         const shown = version;
-        const result = await preview(source, file, controls, network);
+        const result = await preview(source, file, controls);
         return send(response, 200, "application/json; charset=utf-8", JSON.stringify({ ...result, version: shown }));
       }
       case "/download": {
@@ -102,7 +103,7 @@ export async function startPreview(options: ServeOptions): Promise<PreviewServer
         if (!isFormat(format)) return send(response, 400, "text/plain; charset=utf-8", `unknown format ${JSON.stringify(format)}\n`);
         const name = `${basename(file).replace(/\.[^.]*$/, "")}.${format}`.replace(/[^\w.-]/g, "_");
         try {
-          const body = await download(source, controls, network, format);
+          const body = await download(source, controls, format);
           return send(response, 200, FORMATS[format].mediaType, body, { "content-disposition": `attachment; filename="${name}"` });
         } catch (error) {
           const message = describeError(error, source);
