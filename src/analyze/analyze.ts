@@ -51,6 +51,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
   const shapes = new Map<string, Shape>();
   const receptive = new Map<string, Receptive | undefined>();
   const layers: LayerAnalysis[] = [];
+  const byId = new Map<string, LayerAnalysis>();
   let failed = false;
   for (const node of network.nodes) {
     const inputShapes = node.inputs.map((id) => shapes.get(id));
@@ -71,6 +72,16 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       failed = true;
       continue;
     }
+    const params = op.params(seen, shape, node.attrs);
+    const owner = typeof node.attrs.shares === "string" ? byId.get(node.attrs.shares) : undefined;
+    if (owner) {
+      const problem = sharingProblem(node, params, owner);
+      if (problem) {
+        diagnostics.error(`${node.op} ${displayName(node)} cannot share the parameters of ${displayName(owner.node)}: ${problem}`, node.loc, "a layer shares with one of the same kind and settings, reading the same number of channels");
+        failed = true;
+        continue;
+      }
+    }
     shapes.set(node.id, shape);
     const field = receptiveField(node, seen, node.inputs.map((id) => receptive.get(id)));
     receptive.set(node.id, field);
@@ -78,7 +89,8 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       node,
       inputShapes: seen,
       shape,
-      params: op.params(seen, shape, node.attrs),
+      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a module once).
+      params: owner ? 0 : params,
       macs: op.macs(seen, shape, node.attrs),
       memory: elements(shape) * BYTES_PER_ELEMENT,
     };
@@ -86,7 +98,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       layer.rf = Math.max(...field.rf);
       layer.jump = Math.max(...field.jump);
     }
+    if (owner && params > 0) layer.shares = owner.node.id;
     layers.push(layer);
+    byId.set(node.id, layer);
   }
   if (failed) return undefined;
   const totals = layers.reduce(
@@ -94,6 +108,16 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     { params: 0, macs: 0, memory: 0 },
   );
   return { network, layers, totals };
+}
+
+/** Why `node` cannot reuse `owner`'s parameters, or undefined when it can: same kind, settings and count. */
+function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis): string | undefined {
+  if (owner.node.op !== node.op) return `it is a ${node.op}, ${displayName(owner.node)} a ${owner.node.op}`;
+  const settings = (attrs: LayerNode["attrs"]) => JSON.stringify(Object.entries(attrs).filter(([key]) => key !== "shares").sort(([a], [b]) => a.localeCompare(b)));
+  if (settings(node.attrs) !== settings(owner.node.attrs)) return "their settings differ";
+  const ownerParams = getOp(owner.node.op).params(owner.inputShapes, owner.shape, owner.node.attrs);
+  if (ownerParams !== params) return `it would have ${params} parameters, ${displayName(owner.node)} has ${ownerParams}`;
+  return undefined;
 }
 
 /** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */

@@ -7,7 +7,7 @@
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import { displayName } from "../analyze/analyze.js";
 import type { InitSpec } from "../engine/init.js";
-import { seededInput } from "../engine/init.js";
+import { seededInput, seededTokens } from "../engine/init.js";
 import type { ComputePool } from "../engine/pool.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
@@ -117,7 +117,10 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
     const op = getOp(node.op);
     let output: Tensor;
     if (op.inputs === "none") {
-      output = options.inputs?.get(node.id) ?? seededInput(options.seed, chwFromShape(layer.shape));
+      const vocabulary = node.attrs.tokens;
+      output =
+        options.inputs?.get(node.id) ??
+        (typeof vocabulary === "number" ? seededTokens(options.seed, layer.shape, vocabulary) : seededInput(options.seed, chwFromShape(layer.shape)));
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {
         throw new NetfigError([
           {
@@ -139,12 +142,13 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       const mixesLanes = node.tower !== undefined && op.mixesChannels === true;
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
       output = await op.forward(inputs, node.attrs, {
-        layer: node.id,
+        // A layer that shares another's parameters (`shares=`) reads them under the owner's name: one tensor.
+        layer: layer.shares ?? node.id,
         weights: new LayerWeights(options.weights, layer),
         pool: options.pool,
         inputShapes: layer.inputShapes,
         out: layer.shape,
-        reluFollows: reluFollows(node.id),
+        reluFollows: reluFollows(layer.shares ?? node.id),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {

@@ -68,7 +68,10 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
     }
     const write = EXPORTS[node.op];
     if (!write || !op.forward) throw unsupported(layer);
-    const params = { layer: node.id, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(node.id) };
+    const owner = layer.shares ?? node.id;
+    const params = { layer: owner, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(owner) };
+    // A layer sharing another's parameters (`shares=`) reads the owner's initializers: one copy.
+    g.shareParameters(layer.shares ? { from: node.id, to: layer.shares } : undefined);
     const single = op.inputs === "one" && node.inputs.length > 1;
     const reads = single ? [join(node.inputs, `${node.id}/concat`, layer.inputShapes[0]!)] : node.inputs;
     if (node.tower && op.mixesChannels) {
