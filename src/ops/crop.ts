@@ -3,8 +3,8 @@ import { asPair, ArgReader } from "./args.js";
 import { requireImage, writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef, type Shape } from "./types.js";
 
-/** A fixed size, or `null` when the size is another layer's (`like=`), read as the op's second input. */
-type CropAttrs = { size: number[] | null };
+/** A fixed size, or `null` when the size is another layer's (`like=`), whose shape the analysis gives as the second input shape. */
+type CropAttrs = { size: number[] | null; target?: string };
 
 /** The `[h, w]` a crop cuts to: its own size, or the spatial size of the layer `like=` names. */
 function cropSize(inputs: Shape[], attrs: CropAttrs): [number, number] {
@@ -23,9 +23,12 @@ export const crop: OpDef<CropAttrs> = {
   aliases: ["centercrop"],
   category: "reshape",
   description: "centre crop to HxW, or to another layer's size: crop like=LAYER",
-  // Two inputs with like=: the layer to crop, then the layer whose size it takes.
-  inputs: "many",
-  references: { like: (layer) => ({ inputs: [layer.id], attrs: {} }) },
+  inputs: "one",
+  // Drawn as the arrow it sits on, as the U-Net paper draws its "copy and crop" arrows.
+  passThrough: true,
+  // The size is the named layer's, not its data: like a shortcut's target it is no input
+  // (no arrow), and the analysis hands its shape over after the input's.
+  references: { like: (layer) => ({ inputs: [], attrs: { target: layer.id } }) },
   compile(args) {
     const reader = new ArgReader(args, "crop");
     const sizeArg = reader.positional("dims", "number") ?? reader.named("size");
@@ -40,8 +43,6 @@ export const crop: OpDef<CropAttrs> = {
     return { size: asPair(sizeArg, "size") };
   },
   outShape(inputs, attrs) {
-    const expected = attrs.size ? 1 : 2;
-    if (inputs.length !== expected) throw new ShapeError(`crop reads one layer${attrs.size ? "" : " besides like="}, got ${inputs.length - expected + 1}`, "write crop from LAYER like=OTHER");
     const [h, w, c] = requireImage(inputs[0]!, "crop");
     const [ch, cw] = cropSize(inputs, attrs);
     if (ch > h || cw > w) throw new ShapeError(`crop: ${ch}x${cw} is larger than its ${writtenShape([h, w, c])} input`, "crop to a size at most the input's");
@@ -49,6 +50,6 @@ export const crop: OpDef<CropAttrs> = {
   },
   params: () => 0,
   macs: () => 0,
-  describe: (attrs) => (attrs.size ? `→${attrs.size[0]}×${attrs.size[1]}` : "crop"),
+  describe: (attrs) => (attrs.size ? `→${attrs.size[0]}×${attrs.size[1]}` : `like ${String(attrs.target).slice(String(attrs.target).lastIndexOf(".") + 1)}`),
   forward: ([x], attrs, ctx) => centerCrop(x!, cropSize(ctx.inputShapes, attrs)),
 };
