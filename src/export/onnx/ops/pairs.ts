@@ -11,7 +11,8 @@ const COSINE_EPS = 1e-8;
 /** An embedding: the ids cast to int64, then a Gather of the table's rows. */
 export const embedding: OpExport = (g, l) => {
   const table = embeddingWeight(l.params.weights, l.params.layer, l.layer.node.attrs as EmbeddingAttrs);
-  const ids = g.node("Cast", [l.inputs[0]!], part(l, "ids"), { to: 7 /* INT64 */ }, { shape: l.layer.inputShapes[0]! });
+  // Declared shapes are float32 tensors; the ids are int64, so this one is left undeclared.
+  const ids = g.node("Cast", [l.inputs[0]!], part(l, "ids"), { to: 7 /* INT64 */ });
   g.node("Gather", [g.weight(`${l.output}.weight`, table), ids], l.output, { axis: 0 });
 };
 
