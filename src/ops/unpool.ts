@@ -22,7 +22,7 @@ export const maxunpool: OpDef<MaxUnpoolAttrs> = {
   inputs: "many",
   references: {
     indices(pool) {
-      if (pool.op !== "maxpool") return `is a ${pool.op}; indices= names a maxpool`;
+      if (pool.op !== "maxpool") return `is not a maxpool (it is ${pool.op}); indices= names the max pool whose indices are used`;
       if (pool.inputs.length !== 1) return "reads several layers; the pool whose indices are used must read one";
       const { kernel, stride, padding, dilation, ceil, includePad } = pool.attrs;
       return { inputs: [pool.inputs[0]!], attrs: { kernel, stride, padding, dilation, ceil, includePad } as MaxUnpoolAttrs };
