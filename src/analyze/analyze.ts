@@ -98,7 +98,8 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       layer.rf = Math.max(...field.rf);
       layer.jump = Math.max(...field.jump);
     }
-    if (owner && params > 0) layer.shares = owner.node.id;
+    // Sharing with a layer that shares too means sharing with the layer that owns the parameters.
+    if (owner && params > 0) layer.shares = owner.shares ?? owner.node.id;
     layers.push(layer);
     byId.set(node.id, layer);
   }

@@ -63,6 +63,13 @@ describe("shared weights", () => {
     expect([...shared.get("c2")!.data]).toEqual([...once.get("c1")!.data]);
   });
 
+  it("a layer sharing with a sharing layer shares with the owner: three convs, one weight", async () => {
+    const text = "x: input 6x6x4\nc1: conv 4 3x3 pad=1\nc2: conv 4 3x3 pad=1 shares=c1\nc3: conv 4 3x3 pad=1 shares=c2\n";
+    const analyzed = analyzeText(text);
+    expect(analyzed.layers.map((l) => l.shares)).toEqual([undefined, undefined, "c1", "c1"]);
+    expect(analyzed.totals.params).toBe(4 * 4 * 9 + 4);
+  });
+
   it("exports one initializer per shared parameter", () => {
     const model = decodeModel(exportOnnx(analyzeText(SIAMESE), { weights: new SeededWeights(7) }), "siamese.onnx");
     const names = model.graph!.initializer!.map((t) => t.name).filter((n) => n!.endsWith(".weight") || n!.endsWith(".bias"));
