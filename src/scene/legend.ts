@@ -1,3 +1,4 @@
+import { findOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
 import { obliqueStep } from "../layout/camera.js";
 import type { CameraOptions } from "../options/figure.js";
@@ -60,7 +61,8 @@ export function drawLegend(
     // Which ops a kind stands for matters where a kind has many (max or average pooling,
     // ReLU or tanh); `Convolution (conv)` would only repeat itself, `Fully connected (embedding, fc)` would not.
     const usual = USUAL_OP[category];
-    const plain = usual !== undefined && [...ops].every((op) => op === usual);
+    // A collapsed module (a concat drawn in the conv colour) is no other kind of convolution.
+    const plain = usual !== undefined && [...ops].every((op) => op === usual || findOp(op)?.category !== category);
     const name = theme.categories[category].name;
     const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
     const m = measureText(text, font);
