@@ -14,6 +14,7 @@ import type { WeightSource } from "../engine/weights.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { concatChannels } from "../ops/merge.js";
+import { DataError, type ForwardContext, type OpDef } from "../ops/types.js";
 
 export interface RunOptions {
   weights: WeightSource;
@@ -101,6 +102,16 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
   return { lanes, inputsOf, reads, consumers, reluFollows };
 }
 
+/** A layer's forward, its data errors (`DataError`) said at the layer as diagnostics. */
+async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx: ForwardContext): Promise<Tensor> {
+  try {
+    return await op.forward!(inputs, layer.node.attrs, ctx);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new NetfigError([{ severity: "error", message: `${layer.node.op} ${displayName(layer.node)}: ${error.message}`, location: layer.node.loc, hint: error.hint }]);
+  }
+}
+
 /**
  * Runs an analysed network forward, layer by layer in topological order, and checks
  * every actual output shape against the analysed one. Returns the outputs it keeps, by
@@ -141,7 +152,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       let inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
       const mixesLanes = node.tower !== undefined && op.mixesChannels === true;
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
-      output = await op.forward(inputs, node.attrs, {
+      output = await forwardOf(layer, op, inputs, {
         // A layer that shares another's parameters (`shares=`) reads them under the owner's name: one tensor.
         layer: layer.shares ?? node.id,
         weights: new LayerWeights(options.weights, layer),

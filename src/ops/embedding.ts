@@ -3,7 +3,7 @@ import type { Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
 import { asPositiveInt, ArgReader } from "./args.js";
 import { writtenShape } from "./shape.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, DataError, ShapeError, type OpDef } from "./types.js";
 
 export type EmbeddingAttrs = { vocabulary: number; dimension: number };
 
@@ -38,5 +38,11 @@ export const embedding: OpDef<EmbeddingAttrs> = {
   params: (_inputs, _out, attrs) => attrs.vocabulary * attrs.dimension,
   macs: () => 0,
   describe: (attrs) => `${attrs.vocabulary}→${attrs.dimension}`,
-  forward: ([ids], attrs, ctx) => embeddingLookup(ids!, embeddingWeight(ctx.weights, ctx.layer, attrs)),
+  forward([ids], attrs, ctx) {
+    const bad = ids!.data.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= attrs.vocabulary);
+    if (bad >= 0) {
+      throw new DataError(`token ${bad} is ${ids!.data[bad]}, not a whole number in [0, ${attrs.vocabulary})`, `give the input as token ids: input ${ids!.shape[0]} tokens=${attrs.vocabulary}`);
+    }
+    return embeddingLookup(ids!, embeddingWeight(ctx.weights, ctx.layer, attrs));
+  },
 };

@@ -57,6 +57,16 @@ export class ShapeError extends Error {
   }
 }
 
+/**
+ * Raised by an op's `forward` when the values it is given are not what it reads (an
+ * embedding's ids that are not token ids); the run adds the layer's location.
+ */
+export class DataError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
 /** One spatial step of the receptive-field recurrence (Araujo et al., Distill 2019). */
 export interface ReceptiveStep {
   /** Effective kernel extent along H and W (dilation included). */

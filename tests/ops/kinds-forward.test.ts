@@ -77,6 +77,13 @@ describe("PyTorch's forward for each new layer kind", () => {
     expectClose(out, e.output);
   });
 
+  it("embedding refuses values that are not token ids, at the layer, saying how to give ids", async () => {
+    const ids = { shape: [2], data: [1, 0.5] };
+    await expect(run("ids: input 2\nwords: embedding 7 3", { ids }, { "words.weight": fixtures.embedding.weight }, "words")).rejects.toThrow(
+      "embedding words: token 1 is 0.5, not a whole number in [0, 7)",
+    );
+  });
+
   it.each([0, 1, 2])("maxunpool case %i: F.max_unpool2d with the indices of F.max_pool2d(return_indices=True)", async (i) => {
     const u = fixtures.maxunpool[i];
     const [, h, w] = u.values.shape;
