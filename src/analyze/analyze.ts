@@ -75,7 +75,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     const params = op.params(seen, shape, node.attrs);
     const owner = typeof node.attrs.shares === "string" ? byId.get(node.attrs.shares) : undefined;
     if (owner) {
-      const problem = sharingProblem(node, params, owner);
+      const problem = sharingProblem(node, params, owner, seen);
       if (problem) {
         diagnostics.error(`${node.op} ${displayName(node)} cannot share the parameters of ${displayName(owner.node)}: ${problem}`, node.loc, "a layer shares with one of the same kind and settings, reading the same number of channels");
         failed = true;
@@ -89,8 +89,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       node,
       inputShapes: seen,
       shape,
-      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a module once).
-      params: owner ? 0 : params,
+      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a module once);
+      // a tied (transposed) fc keeps its own bias.
+      params: owner ? (node.attrs.transposed === true && node.attrs.bias === true ? shape[shape.length - 1]! : 0) : params,
       macs: op.macs(seen, shape, node.attrs),
       memory: elements(shape) * BYTES_PER_ELEMENT,
     };
@@ -112,12 +113,26 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
 }
 
 /** Why `node` cannot reuse `owner`'s parameters, or undefined when it can: same kind, settings and count. */
-function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis): string | undefined {
+function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis, inputs: Shape[]): string | undefined {
   if (owner.node.op !== node.op) return `it is a ${node.op}, ${displayName(owner.node)} a ${owner.node.op}`;
+  if (node.attrs.transposed === true) return tiedProblem(node, owner, inputs);
   const settings = (attrs: LayerNode["attrs"]) => JSON.stringify(Object.entries(attrs).filter(([key]) => key !== "shares").sort(([a], [b]) => a.localeCompare(b)));
   if (settings(node.attrs) !== settings(owner.node.attrs)) return "their settings differ";
   const ownerParams = getOp(owner.node.op).params(owner.inputShapes, owner.shape, owner.node.attrs);
   if (ownerParams !== params) return `it would have ${params} parameters, ${displayName(owner.node)} has ${ownerParams}`;
+  return undefined;
+}
+
+/** Why a `transposed` fc cannot take `owner`'s weight transposed: it must map back what the owner maps. */
+function tiedProblem(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): string | undefined {
+  if (owner.node.attrs.shares !== undefined) return `${displayName(owner.node)} shares another layer's weight; name the layer that owns it`;
+  const ownerIn = owner.inputShapes[0]!;
+  const features = (shape: Shape) => shape[shape.length - 1]!;
+  if (ownerIn.length !== 1 || inputs[0]!.length !== 1) return "a transposed weight is shared between fc layers on vectors";
+  const units = node.attrs.units as number;
+  if (features(owner.shape) !== features(inputs[0]!) || features(ownerIn) !== units) {
+    return `it maps ${features(inputs[0]!)} to ${units}, so the transposed weight must map ${units} to ${features(inputs[0]!)}; ${displayName(owner.node)} maps ${features(ownerIn)} to ${features(owner.shape)}`;
+  }
   return undefined;
 }
 

@@ -154,7 +154,8 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
       output = await forwardOf(layer, op, inputs, {
         // A layer that shares another's parameters (`shares=`) reads them under the owner's name: one tensor.
-        layer: layer.shares ?? node.id,
+        // A tied fc (`transposed`) reads the shared weight itself and keeps its own bias.
+        layer: node.attrs.transposed === true ? node.id : (layer.shares ?? node.id),
         weights: new LayerWeights(options.weights, layer),
         pool: options.pool,
         inputShapes: layer.inputShapes,

@@ -44,7 +44,7 @@ export function nameLines(node: DrawnNode): string[] {
  */
 export function detailLine(node: DrawnNode): string | undefined {
   const layer = node.layer.node;
-  const shared = node.layer.shares !== undefined ? "shared" : undefined;
+  const shared = node.layer.shares === undefined ? undefined : layer.attrs.transposed === true ? "shared, transposed" : "shared";
   if (layer.label !== undefined && layer.label.includes("\n")) return shared;
   const describe = getOp(layer.op).describe;
   const text = describe ? describe(layer.attrs) : "";

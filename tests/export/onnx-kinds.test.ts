@@ -11,7 +11,7 @@ import { engineOutputs, relativeError } from "./onnx-networks.js";
  * Issue 11's layer kinds exported to ONNX and run by onnxruntime give the engine's outputs:
  * crop, maxunpool, LeNet's subsampling, scaled tanh and RBF, a conv with a connection
  * table, the VAE sample (its seeded ε stored in the model), the three distances, an
- * embedding, and a conv sharing another's weight.
+ * embedding, a conv sharing another's weight, and an fc tied to another's weight transposed.
  */
 const KINDS = `
 x: input 12x11x2
@@ -29,6 +29,7 @@ lv: fc 8 from fl
 z: sample from mu, lv seed=5
 r: rbf 5 from z
 q: fc 8 from z
+tied: fc 72 shares=mu transposed from z
 d1: distance l1 from q, z
 d2: distance cosine from q, z
 d3: distance l2 componentwise from q, z

@@ -5,7 +5,8 @@ import type { Tensor } from "../../src/engine/tensor.js";
 import { runNetwork } from "../../src/execute/run.js";
 import { exportOnnx } from "../../src/export/onnx/export.js";
 import { decodeModel } from "../../src/import/onnx/decode.js";
-import { analyzeText, diagnosticsOf } from "../helpers/netfig.js";
+import { readFileSync } from "node:fs";
+import { analyzeText, diagnosticsOf, root } from "../helpers/netfig.js";
 
 /** `shares=`: a layer, or every layer of a block call, reusing another's parameters. */
 const SIAMESE = `
@@ -68,6 +69,25 @@ describe("shared weights", () => {
     const analyzed = analyzeText(text);
     expect(analyzed.layers.map((l) => l.shares)).toEqual([undefined, undefined, "c1", "c1"]);
     expect(analyzed.totals.params).toBe(4 * 4 * 9 + 4);
+  });
+
+  it("tied weights: a transposed fc decodes with the encoder's weight and its own bias, 51,024 parameters as PyTorch counts", async () => {
+    const torch = JSON.parse(readFileSync(`${root}/tests/fixtures/torch/kinds.json`, "utf8")).networks.tied_autoencoder;
+    const text = "x: input 784\nenc: fc 64 -> sigmoid\ndec: fc 784 shares=enc transposed -> sigmoid\n";
+    const analyzed = analyzeText(text);
+    expect(analyzed.totals.params).toBe(torch.total);
+    expect(analyzed.layers.find((l) => l.node.id === "dec")!.params).toBe(784);
+    const x: Tensor = { shape: [784], data: Float32Array.from({ length: 784 }, (_, i) => Math.cos(i)) };
+    const run = await outputs(text, { x });
+    const w = new SeededWeights(7).get("enc.weight", [64, 784], { kind: "xavier", fanIn: 784, fanOut: 64 }).data;
+    const h = run.get("sigmoid_1")!.data;
+    // dec's pre-activation at unit 5 is Σ_j W[j, 5]·h[j] (its bias is 0 when seeded).
+    const unit = 5;
+    const expected = 1 / (1 + Math.exp(-h.reduce((sum, v, j) => sum + v * w[j * 784 + unit]!, 0)));
+    expect(run.get("sigmoid_2")!.data[unit]).toBeCloseTo(expected, 5);
+    expect(diagnosticsOf("x: input 784\nenc: fc 64\ndec: fc 700 shares=enc transposed\n").map((d) => d.message)).toEqual([
+      "fc dec cannot share the parameters of enc: it maps 64 to 700, so the transposed weight must map 700 to 64; enc maps 784 to 64",
+    ]);
   });
 
   it("exports one initializer per shared parameter", () => {
