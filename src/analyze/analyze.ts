@@ -51,6 +51,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
   const shapes = new Map<string, Shape>();
   const receptive = new Map<string, Receptive | undefined>();
   const layers: LayerAnalysis[] = [];
+  const byId = new Map<string, LayerAnalysis>();
   let failed = false;
   for (const node of network.nodes) {
     const inputShapes = node.inputs.map((id) => shapes.get(id));
@@ -71,6 +72,16 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       failed = true;
       continue;
     }
+    const params = op.params(seen, shape, node.attrs);
+    const owner = typeof node.attrs.shares === "string" ? byId.get(node.attrs.shares) : undefined;
+    if (owner) {
+      const problem = sharingProblem(node, params, owner, seen);
+      if (problem) {
+        diagnostics.error(`${node.op} ${displayName(node)} cannot share the parameters of ${displayName(owner.node)}: ${problem}`, node.loc, "a layer shares with one of the same kind and settings, reading the same number of channels");
+        failed = true;
+        continue;
+      }
+    }
     shapes.set(node.id, shape);
     const field = receptiveField(node, seen, node.inputs.map((id) => receptive.get(id)));
     receptive.set(node.id, field);
@@ -78,7 +89,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       node,
       inputShapes: seen,
       shape,
-      params: op.params(seen, shape, node.attrs),
+      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a module once);
+      // a tied (transposed) fc keeps its own bias.
+      params: owner ? (node.attrs.transposed === true && node.attrs.bias === true ? shape[shape.length - 1]! : 0) : params,
       macs: op.macs(seen, shape, node.attrs),
       memory: elements(shape) * BYTES_PER_ELEMENT,
     };
@@ -86,7 +99,10 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       layer.rf = Math.max(...field.rf);
       layer.jump = Math.max(...field.jump);
     }
+    // Sharing with a layer that shares too means sharing with the layer that owns the parameters.
+    if (owner && params > 0) layer.shares = owner.shares ?? owner.node.id;
     layers.push(layer);
+    byId.set(node.id, layer);
   }
   if (failed) return undefined;
   const totals = layers.reduce(
@@ -94,6 +110,30 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     { params: 0, macs: 0, memory: 0 },
   );
   return { network, layers, totals };
+}
+
+/** Why `node` cannot reuse `owner`'s parameters, or undefined when it can: same kind, settings and count. */
+function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis, inputs: Shape[]): string | undefined {
+  if (owner.node.op !== node.op) return `it is a ${node.op}, ${displayName(owner.node)} a ${owner.node.op}`;
+  if (node.attrs.transposed === true) return tiedProblem(node, owner, inputs);
+  const settings = (attrs: LayerNode["attrs"]) => JSON.stringify(Object.entries(attrs).filter(([key]) => key !== "shares").sort(([a], [b]) => a.localeCompare(b)));
+  if (settings(node.attrs) !== settings(owner.node.attrs)) return "their settings differ";
+  const ownerParams = getOp(owner.node.op).params(owner.inputShapes, owner.shape, owner.node.attrs);
+  if (ownerParams !== params) return `it would have ${params} parameters, ${displayName(owner.node)} has ${ownerParams}`;
+  return undefined;
+}
+
+/** Why a `transposed` fc cannot take `owner`'s weight transposed: it must map back what the owner maps. */
+function tiedProblem(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): string | undefined {
+  if (owner.node.attrs.shares !== undefined) return `${displayName(owner.node)} shares another layer's weight; name the layer that owns it`;
+  const ownerIn = owner.inputShapes[0]!;
+  const features = (shape: Shape) => shape[shape.length - 1]!;
+  if (ownerIn.length !== 1 || inputs[0]!.length !== 1) return "a transposed weight is shared between fc layers on vectors";
+  const units = node.attrs.units as number;
+  if (features(owner.shape) !== features(inputs[0]!) || features(ownerIn) !== units) {
+    return `it maps ${features(inputs[0]!)} to ${units}, so the transposed weight must map ${units} to ${features(inputs[0]!)}; ${displayName(owner.node)} maps ${features(ownerIn)} to ${features(owner.shape)}`;
+  }
+  return undefined;
 }
 
 /** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */

@@ -67,7 +67,9 @@ export function formatNetworkTable(network: SummaryNetwork): string {
   lines.push("-".repeat(ruleWidth));
   for (const layer of network.layers) {
     const kind = [layer.op, layer.detail].filter(Boolean).join(" ") + (layer.towers ? ` ×${layer.towers}` : "");
-    lines.push(row([layer.name, kind, formatShape(layer.shape), groupDigits(layer.params), compactNumber(layer.macs), layer.rf === undefined ? "-" : String(layer.rf)]));
+    // A layer reusing another's parameters (`shares=`) says so; they are counted at the owner.
+    const params = layer.shares !== undefined ? "shared" : groupDigits(layer.params);
+    lines.push(row([layer.name, kind, formatShape(layer.shape), params, compactNumber(layer.macs), layer.rf === undefined ? "-" : String(layer.rf)]));
   }
   lines.push("=".repeat(ruleWidth));
   const { params, macs, memory } = network.totals;

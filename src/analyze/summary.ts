@@ -18,6 +18,8 @@ export interface SummaryLayer {
   towers?: number;
   /** Short text of the op's settings (`3×3/2`), for the table. */
   detail?: string;
+  /** The layer whose parameters this one reuses; its params are counted there. */
+  shares?: string;
 }
 
 export interface SummaryNetwork {
@@ -73,6 +75,7 @@ function summarizeNetwork(analyzed: AnalyzedNetwork): SummaryNetwork {
     }
     const detail = op.describe?.(node.attrs);
     if (detail) row.detail = detail;
+    if (layer.shares) row.shares = nameOf.get(layer.shares) ?? layer.shares;
     rows.push(row);
   }
   const network = analyzed.network;

@@ -15,6 +15,8 @@ export interface LayerAnalysis {
   jump?: number;
   /** Output activation memory in bytes (elements × 4, forward only). */
   memory: number;
+  /** The layer whose parameters this one reuses (`shares=`); its own `params` are then 0. */
+  shares?: string;
 }
 
 export interface NetworkTotals {

@@ -69,3 +69,11 @@ export function seededInput(seed: number, shape: readonly number[]): Tensor {
   // He's bound √(6 / fanIn) is √3 for fanIn 2.
   return initParam(seed, "input", shape, { kind: "he", fanIn: 2 });
 }
+
+/** Seeded token ids, whole numbers uniform in [0, vocabulary): the input of an embedding. */
+export function seededTokens(seed: number, shape: readonly number[], vocabulary: number): Tensor {
+  const uniform = initParam(seed, "input", shape, { kind: "he", fanIn: 6 });
+  // He's bound √(6 / fanIn) is 1 for fanIn 6: U(−1, 1) mapped onto the ids.
+  for (let i = 0; i < uniform.data.length; i++) uniform.data[i] = Math.min(vocabulary - 1, Math.floor(((uniform.data[i]! + 1) / 2) * vocabulary));
+  return uniform;
+}

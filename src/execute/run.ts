@@ -7,13 +7,14 @@
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import { displayName } from "../analyze/analyze.js";
 import type { InitSpec } from "../engine/init.js";
-import { seededInput } from "../engine/init.js";
+import { seededInput, seededTokens } from "../engine/init.js";
 import type { ComputePool } from "../engine/pool.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { concatChannels } from "../ops/merge.js";
+import { DataError, type ForwardContext, type OpDef } from "../ops/types.js";
 
 export interface RunOptions {
   weights: WeightSource;
@@ -101,6 +102,16 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
   return { lanes, inputsOf, reads, consumers, reluFollows };
 }
 
+/** A layer's forward, its data errors (`DataError`) said at the layer as diagnostics. */
+async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx: ForwardContext): Promise<Tensor> {
+  try {
+    return await op.forward!(inputs, layer.node.attrs, ctx);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new NetfigError([{ severity: "error", message: `${layer.node.op} ${displayName(layer.node)}: ${error.message}`, location: layer.node.loc, hint: error.hint }]);
+  }
+}
+
 /**
  * Runs an analysed network forward, layer by layer in topological order, and checks
  * every actual output shape against the analysed one. Returns the outputs it keeps, by
@@ -117,7 +128,10 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
     const op = getOp(node.op);
     let output: Tensor;
     if (op.inputs === "none") {
-      output = options.inputs?.get(node.id) ?? seededInput(options.seed, chwFromShape(layer.shape));
+      const vocabulary = node.attrs.tokens;
+      output =
+        options.inputs?.get(node.id) ??
+        (typeof vocabulary === "number" ? seededTokens(options.seed, layer.shape, vocabulary) : seededInput(options.seed, chwFromShape(layer.shape)));
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {
         throw new NetfigError([
           {
@@ -138,13 +152,15 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       let inputs = op.inputs === "one" && tensors.length > 1 ? [concatChannels(tensors)] : tensors;
       const mixesLanes = node.tower !== undefined && op.mixesChannels === true;
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
-      output = await op.forward(inputs, node.attrs, {
-        layer: node.id,
+      output = await forwardOf(layer, op, inputs, {
+        // A layer that shares another's parameters (`shares=`) reads them under the owner's name: one tensor.
+        // A tied fc (`transposed`) reads the shared weight itself and keeps its own bias.
+        layer: node.attrs.transposed === true ? node.id : (layer.shares ?? node.id),
         weights: new LayerWeights(options.weights, layer),
         pool: options.pool,
         inputShapes: layer.inputShapes,
         out: layer.shape,
-        reluFollows: reluFollows(node.id),
+        reluFollows: reluFollows(layer.shares ?? node.id),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {

@@ -36,6 +36,8 @@ interface Scope {
   /** Groups and repeats number their unnamed block calls 0, 1, 2 … as PyTorch's Sequential does. */
   sequence?: { next: number };
   tower?: { index: number; count: number };
+  /** Inside a block call written `shares=OTHER`: ids under `from` reuse the parameters of those under `to`. */
+  share?: { from: string; to: string };
   depth: number;
 }
 
@@ -419,6 +421,60 @@ function takeLiterals(
   return attrs;
 }
 
+/**
+ * Takes `shares=LAYER` out of a layer's arguments: the layer reuses that layer's parameters
+ * (checked by the analysis: same kind, same settings). Returns the attribute to add, `{}`
+ * without the setting, or undefined after reporting a name that is not a layer above.
+ */
+function takeShares(args: OpArgs, locations: Map<string, SourceLocation>, element: LayerElement, scope: Scope, builder: NetworkBuilder): Record<string, AttrValue> | undefined {
+  const value = args.named["shares"];
+  if (value === undefined) return {};
+  delete args.named["shares"];
+  const loc = locations.get("shares") ?? element.opLoc;
+  const ids = value.kind === "word" ? resolveRef(value.value, scope, builder) : undefined;
+  if (!ids || ids.length !== 1 || !builder.ids.has(ids[0]!)) {
+    builder.diagnostics.error("shares= names the layer above whose parameters this one reuses", loc, "write e.g. conv 64 3x3 shares=conv1");
+    return undefined;
+  }
+  return { shares: ids[0]! };
+}
+
+/**
+ * Resolves the settings of an op that name a layer above (`OpDef.references`: `crop like=up4`,
+ * `maxunpool indices=pool1`) into the extra inputs and attributes they add. Returns undefined
+ * after reporting a name that does not resolve or a layer that does not fit.
+ */
+function resolveReferences(
+  opName: string,
+  args: OpArgs,
+  locations: Map<string, SourceLocation>,
+  element: LayerElement,
+  scope: Scope,
+  builder: NetworkBuilder,
+): { inputs: string[]; attrs: Record<string, AttrValue> } | undefined {
+  const result = { inputs: [] as string[], attrs: {} as Record<string, AttrValue> };
+  for (const [setting, reference] of Object.entries(getOp(opName).references ?? {})) {
+    const value = args.named[setting];
+    if (value === undefined || value.kind !== "word") continue; // the op's compile says what is wrong
+    const loc = locations.get(setting) ?? element.opLoc;
+    const ids = resolveRef(value.value, scope, builder);
+    const node = ids?.length === 1 ? builder.nodes.find((n) => n.id === ids[0]) : undefined;
+    if (!node) {
+      const known = [...builder.ids].map((id) => (id.startsWith(scope.prefix) ? id.slice(scope.prefix.length) : id));
+      builder.diagnostics.error(`${opName} ${setting}=: no layer named '${value.value}' above this line`, loc, didYouMean(value.value, known) ?? "name one layer defined before this one");
+      return undefined;
+    }
+    const applied = reference(node);
+    if (typeof applied === "string") {
+      builder.diagnostics.error(`${opName} ${setting}=${value.value}: ${value.value} ${applied}`, loc);
+      return undefined;
+    }
+    result.inputs.push(...applied.inputs);
+    Object.assign(result.attrs, applied.attrs);
+  }
+  return result;
+}
+
 function compileLayer(
   element: LayerElement,
   inputs: Cursor,
@@ -456,9 +512,13 @@ function compileLayer(
   }
   const literals = takeLiterals(op.name, op.inputs === "none", args, locations, element, diagnostics);
   if (!literals) return undefined;
+  const shares = takeShares(args, locations, element, scope, builder);
+  if (shares === undefined) return undefined;
+  const referenced = resolveReferences(op.name, args, locations, element, scope, builder);
+  if (!referenced) return undefined;
   let attrs;
   try {
-    attrs = { ...op.compile(args), ...literals, ...extraAttrs };
+    attrs = { ...op.compile(args), ...literals, ...referenced.attrs, ...shares, ...extraAttrs };
   } catch (error) {
     if (!(error instanceof ArgError)) throw error;
     const loc = (error.argument && locations.get(error.argument)) || element.opLoc;
@@ -502,7 +562,15 @@ function compileLayer(
     lanes.push(id);
     builder.towerBases.set(base, lanes);
   }
-  const node: LayerNode = { id, op: op.name, attrs, inputs: [...inputs], autoNamed, loc: element.loc, frames: scope.frames };
+  if (scope.share && attrs["shares"] === undefined && id.startsWith(scope.share.from)) {
+    const owner = scope.share.to + id.slice(scope.share.from.length);
+    if (!builder.ids.has(owner)) {
+      diagnostics.error(`${id} has no counterpart ${owner} to share parameters with`, element.loc, "a block shares with another call of the same block");
+      return undefined;
+    }
+    attrs["shares"] = owner;
+  }
+  const node: LayerNode = { id, op: op.name, attrs, inputs: [...inputs, ...referenced.inputs], autoNamed, loc: element.loc, frames: scope.frames };
   if (element.label !== undefined) node.label = element.label;
   if (scope.tower) node.tower = { index: scope.tower.index, count: scope.tower.count, base };
   builder.nodes.push(node);
@@ -538,6 +606,12 @@ function expandCall(element: CallElement, inputs: Cursor, inner: Scope, builder:
     return [POISONED];
   }
   const bindings = new Map<string, Binding>();
+  const sharing = sharedFrame(element, block, inner, builder);
+  if (sharing === null) return [POISONED];
+  if (sharing) {
+    inner = { ...inner, share: { from: inner.prefix, to: `${sharing}.` } };
+    element = { ...element, args: element.args.filter((a) => a.key !== "shares") };
+  }
   const positional = element.args.filter((a) => a.key === undefined);
   if (positional.length > block.params.length) {
     diagnostics.error(`${block.name} takes ${block.params.length} argument${block.params.length === 1 ? "" : "s"}, got ${positional.length}`, positional[block.params.length]!.loc);
@@ -569,6 +643,29 @@ function expandCall(element: CallElement, inputs: Cursor, inner: Scope, builder:
     return [POISONED];
   }
   return compileBody(block.body, inputs, { ...inner, bindings, depth: inner.depth + 1 }, builder);
+}
+
+/**
+ * The frame a block call's `shares=OTHER` names (when the block has no parameter `shares`):
+ * an earlier call whose layers this call's layers reuse the parameters of, one for one.
+ * Undefined without the setting; null after reporting a name that is no block call above.
+ */
+function sharedFrame(element: CallElement, block: BlockDefinition, inner: Scope, builder: NetworkBuilder): string | undefined | null {
+  const arg = element.args.find((a) => a.key === "shares");
+  if (!arg || block.params.some((p) => p.name === "shares")) return undefined;
+  const name = arg.value.type === "name" ? arg.value.name : undefined;
+  const parts = inner.prefix.split(".").filter(Boolean).slice(0, -1);
+  for (let i = parts.length; name !== undefined && i >= 0; i--) {
+    const candidate = [...parts.slice(0, i), name].join(".");
+    const frame = builder.frames.find((f) => f.id === candidate);
+    if (frame && `${candidate}.` !== inner.prefix) {
+      const own = builder.frames.find((f) => `${f.id}.` === inner.prefix);
+      if (own) own.shares = candidate;
+      return candidate;
+    }
+  }
+  builder.diagnostics.error("shares= names an earlier call of a block whose parameters this call reuses", arg.loc, `write e.g. right: ${block.name}(shares=left)`);
+  return null;
 }
 
 function compileMerge(element: MergeElement, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {

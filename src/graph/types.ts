@@ -37,6 +37,8 @@ export interface Frame {
   parent?: string;
   /** For frames that are one instance of a `repeat`: 0-based index and count. */
   repeat?: { index: number; count: number; group: string };
+  /** A block call written `shares=OTHER`: the frame whose parameters its layers reuse. */
+  shares?: string;
   loc: SourceLocation;
 }
 

@@ -200,6 +200,11 @@ function frameLabel(frame: Frame): string {
   return /^repeat_?\d*$/.test(name) ? frame.label : `${name} ${frame.label}`;
 }
 
+/** A block call written `shares=OTHER` says so on its frame: ` · shares left`. */
+function sharingNote(frame: Frame): string {
+  return frame.shares === undefined ? "" : ` · shares ${frame.shares.slice(frame.shares.lastIndexOf(".") + 1)}`;
+}
+
 /** The frames worth drawing, and each node's innermost one. */
 function drawnFrames(
   network: AnalyzedNetwork["network"],
@@ -250,7 +255,7 @@ function drawnFrames(
     chain.forEach((id, i) => {
       if (listed.has(id)) return;
       listed.add(id);
-      result.push({ id, label: frameLabel(frames.get(id)!), parent: chain[i - 1], repeat: repeatOf(id) });
+      result.push({ id, label: frameLabel(frames.get(id)!) + sharingNote(frames.get(id)!), parent: chain[i - 1], repeat: repeatOf(id) });
     });
     // A repeat that folded onto this node alone puts its badge on the node.
     for (const id of chains.get(n.id)!) {

@@ -38,14 +38,19 @@ export function nameLines(node: DrawnNode): string[] {
   return [parts.slice(from).join(".")];
 }
 
-/** The op's own short description (`11×11/4`), unless the written label already says it all. */
+/**
+ * The op's own short description (`11×11/4`), unless the written label already says it all,
+ * and `shared` for a layer that reuses another's parameters (`shares=`), so the figure says so.
+ */
 export function detailLine(node: DrawnNode): string | undefined {
   const layer = node.layer.node;
-  if (layer.label !== undefined && layer.label.includes("\n")) return undefined;
+  const shared = node.layer.shares === undefined ? undefined : layer.attrs.transposed === true ? "shared, transposed" : "shared";
+  if (layer.label !== undefined && layer.label.includes("\n")) return shared;
   const describe = getOp(layer.op).describe;
   const text = describe ? describe(layer.attrs) : "";
   // An fc's `4096` already stands above the bar as its shape.
-  return text !== "" && text !== layer.op && text !== formatShape(node.layer.shape) ? text : undefined;
+  const own = text !== "" && text !== layer.op && text !== formatShape(node.layer.shape) ? text : undefined;
+  return own && shared ? `${own} · ${shared}` : own ?? shared;
 }
 
 /** Parameters of a node and everything folded into it (a conv's BatchNorm counts with it). */

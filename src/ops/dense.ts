@@ -5,7 +5,8 @@ import { elements, writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import type { Shape } from "./types.js";
 
-export type DenseAttrs = { units: number; bias: boolean };
+/** `transposed`: with `shares=`, the weight is the shared layer's, transposed (tied encoder/decoder weights). */
+export type DenseAttrs = { units: number; bias: boolean; transposed?: boolean; shares?: string };
 
 /**
  * The features an fc layer reads: a vector, a 1x1xC map (after global pooling, as in
@@ -22,6 +23,14 @@ function denseInput(input: Shape): { features: number; rows: number } {
 /** fc's weight `[out, in]` and bias, as its forward and `netfig export` read them: He when only ReLUs read it. */
 export function fcParameters(attrs: DenseAttrs, ctx: ParameterContext): ConvWeights {
   const { features } = denseInput(ctx.inputShapes[0]!);
+  if (attrs.transposed && attrs.shares) {
+    // The tied layer's weight `[features, units]` read as this layer's `[units, features]`; the bias is this layer's own.
+    const tied = linearWeights(ctx.weights, attrs.shares, attrs.units, features, false, ctx.reluFollows ? "he" : "xavier").weight;
+    const weight = new Float32Array(tied.data.length);
+    for (let o = 0; o < attrs.units; o++) for (let i = 0; i < features; i++) weight[o * features + i] = tied.data[i * attrs.units + o]!;
+    const bias = attrs.bias ? ctx.weights.get(`${ctx.layer}.bias`, [attrs.units], { kind: "constant", value: 0 }).data : null;
+    return { weight: { shape: [attrs.units, features], data: weight }, bias };
+  }
   return linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
 }
 
@@ -30,7 +39,7 @@ export const fc: OpDef<DenseAttrs> = {
   name: "fc",
   aliases: ["dense", "linear_layer", "fullyconnected"],
   category: "dense",
-  description: "fully-connected layer: UNITS bias=",
+  description: "fully-connected layer: UNITS bias= (shares=LAYER transposed: tied weights)",
   inputs: "one",
   literalWeights: true,
   compile(args) {
@@ -39,8 +48,9 @@ export const fc: OpDef<DenseAttrs> = {
     if (!units) throw new ArgError("fc needs a number of units", "write e.g. fc 4096");
     const biasArg = reader.named("bias");
     const bias = reader.flag("nobias") ? false : biasArg ? asBool(biasArg, "bias") : true;
-    reader.finish(["units", "bias", "nobias"]);
-    return { units: asPositiveInt(units, "units"), bias };
+    const transposed = reader.flag("transposed");
+    reader.finish(["units", "bias", "nobias", "transposed"]);
+    return transposed ? { units: asPositiveInt(units, "units"), bias, transposed } : { units: asPositiveInt(units, "units"), bias };
   },
   outShape([input], attrs) {
     const { rows } = denseInput(input!);

@@ -14,6 +14,14 @@ import { scale } from "./scale.js";
 import { shuffle } from "./shuffle.js";
 import { reshape } from "./reshape.js";
 import { opaque } from "./opaque.js";
+import { crop } from "./crop.js";
+import { embedding } from "./embedding.js";
+import { maxunpool } from "./unpool.js";
+import { sample } from "./sample.js";
+import { distance } from "./distance.js";
+import { subsample } from "./subsample.js";
+import { rbf } from "./rbf.js";
+import { scaledtanh } from "./scaled-tanh.js";
 
 // Each op narrows Attrs to its own type; the registry stores them at the common type.
 const ALL = [
@@ -21,6 +29,7 @@ const ALL = [
   lrn, bn, relu, leakyrelu, tanh, sigmoid, softmax, fc, flatten, dropout, upsample, zeropad,
   identity, rnn, lstm, gru, concat, add, proj, chanpad,
   relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, opaque,
+  crop, embedding, maxunpool, sample, distance, subsample, rbf, scaledtanh,
 ] as unknown as OpDef[];
 
 const byName = new Map<string, OpDef>();

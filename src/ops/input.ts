@@ -1,13 +1,14 @@
-import { ArgReader } from "./args.js";
+import { asPositiveInt, ArgReader } from "./args.js";
 import { ArgError, type OpDef } from "./types.js";
 
-type InputAttrs = { shape: number[] };
+/** `tokens`: the input holds token ids in [0, tokens), an embedding's vocabulary. */
+type InputAttrs = { shape: number[]; tokens?: number };
 
 /** A network input: `HxWxC` (image), `N` (vector) or `TxN` (sequence). */
 export const input: OpDef<InputAttrs> = {
   name: "input",
   category: "input",
-  description: "network input: HxWxC image, N vector, or TxN sequence",
+  description: "network input: HxWxC image, N vector, TxN sequence, or T tokens=VOCABULARY (token ids)",
   inputs: "none",
   compile(args) {
     const reader = new ArgReader(args, "input");
@@ -17,8 +18,10 @@ export const input: OpDef<InputAttrs> = {
     if (shape.length === 0 || shape.length > 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new ArgError("input shape must be HxWxC, N or TxN with positive whole numbers");
     }
-    reader.finish(["shape"]);
-    return { shape };
+    const tokens = reader.named("tokens");
+    reader.finish(["shape", "tokens"]);
+    if (tokens && shape.length !== 1) throw new ArgError("an input of tokens is a sequence of ids: input T tokens=VOCABULARY", undefined, "tokens");
+    return tokens ? { shape, tokens: asPositiveInt(tokens, "tokens") } : { shape };
   },
   outShape: (_inputs, attrs) => [...attrs.shape],
   params: () => 0,

@@ -24,7 +24,8 @@ const POOL_KERNELS = {
   l2pool: (x: Tensor, p: ReturnType<typeof pool2dParams>) => lpPool2d(x, 2, p),
 };
 
-function poolParams(attrs: PoolAttrs, input: Shape): ReturnType<typeof pool2dParams> {
+/** The engine's window of a pool on an input of `input`'s size (same padding resolved). */
+export function poolParams(attrs: PoolAttrs, input: Shape): ReturnType<typeof pool2dParams> {
   const window = windowFromAttrs(attrs);
   return pool2dParams({
     kernel: window.kernel,

@@ -57,6 +57,16 @@ export class ShapeError extends Error {
   }
 }
 
+/**
+ * Raised by an op's `forward` when the values it is given are not what it reads (an
+ * embedding's ids that are not token ids); the run adds the layer's location.
+ */
+export class DataError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
 /** One spatial step of the receptive-field recurrence (Araujo et al., Distill 2019). */
 export interface ReceptiveStep {
   /** Effective kernel extent along H and W (dilation included). */
@@ -86,6 +96,21 @@ export interface ForwardContext {
  * forward and `netfig export` call, so both read the same names, shapes and inits.
  */
 export type ParameterContext = Pick<ForwardContext, "layer" | "weights" | "inputShapes" | "reluFollows">;
+
+/** A layer above that a setting names (`crop like=up4`), as the compiler found it. */
+export interface ReferencedLayer {
+  id: string;
+  op: string;
+  attrs: Attrs;
+  inputs: string[];
+}
+
+/**
+ * What a setting naming a layer adds to the layer that has it: the layers it reads besides
+ * its own input (after it, in order) and attributes taken from the named layer; a string
+ * is the error, said about the named layer.
+ */
+export type LayerReference = (layer: ReferencedLayer) => { inputs: string[]; attrs: Attrs } | string;
 
 /**
  * A layer kind, defined once: how its arguments read, its shape rule, its counts and
@@ -139,6 +164,12 @@ export interface OpDef<A extends Attrs = Attrs> {
    * block figures draw no block for it and the arrow from the block before stands for it.
    */
   passThrough?: boolean;
+  /**
+   * Settings whose value names a layer above (`crop like=up4`, `maxunpool indices=pool1`):
+   * the compiler resolves the name in scope and applies the reference. The op's `compile`
+   * still sees the setting (as a word) to know it was given.
+   */
+  references?: Record<string, LayerReference>;
   /** Block figures draw the layer as a ⊕ node (an elementwise sum), not as a tensor block. */
   drawnAsSum?: boolean;
   /**

@@ -1,3 +1,4 @@
+import { findOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
 import { obliqueStep } from "../layout/camera.js";
 import type { CameraOptions } from "../options/figure.js";
@@ -5,6 +6,9 @@ import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import { drawCuboid } from "./cuboid.js";
 import type { Primitive } from "./types.js";
+
+/** The one op a kind's name already says; other ops of the kind are named in the legend. */
+const USUAL_OP: Partial<Record<OpCategory, string>> = { input: "input", conv: "conv", deconv: "deconv", dense: "fc" };
 
 /** Legend order: the order layers usually appear in a network. */
 const ORDER: OpCategory[] = [
@@ -55,8 +59,10 @@ export function drawLegend(
   const items = ORDER.filter((c) => present.has(c)).map((category) => {
     const ops = present.get(category)!;
     // Which ops a kind stands for matters where a kind has many (max or average pooling,
-    // ReLU or tanh); `Convolution (conv)` would only repeat itself.
-    const plain = category === "input" || category === "conv" || category === "deconv" || category === "dense";
+    // ReLU or tanh); `Convolution (conv)` would only repeat itself, `Fully connected (embedding, fc)` would not.
+    const usual = USUAL_OP[category];
+    // A collapsed module (a concat drawn in the conv colour) is no other kind of convolution.
+    const plain = usual !== undefined && [...ops].every((op) => op === usual || findOp(op)?.category !== category);
     const name = theme.categories[category].name;
     const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
     const m = measureText(text, font);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ops } from "../../src/ops/index.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { readProjectFile } from "../helpers/netfig.js";
 
@@ -13,5 +14,11 @@ describe("docs/language.md", () => {
 
   it.each(examples.map((text, i) => [i, text] as const))("example %i checks", (_i, text) => {
     expect(() => analyzeSource(text, "example.netfig")).not.toThrow();
+  });
+
+  it.each(ops.map((op) => [op.name, op] as const))("documents the layer kind %s (by name, or by the shortcut word that makes it)", (_name, op) => {
+    const text = readProjectFile("docs/language.md");
+    const written = [op.name, ...(op.shortcutHeads ?? [])];
+    expect(written.some((word) => new RegExp("`" + word + "[ `]").test(text))).toBe(true);
   });
 });

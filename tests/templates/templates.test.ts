@@ -33,24 +33,28 @@ describe("LeNet-5 as in LeCun et al. (1998)", () => {
     ]);
   });
 
-  it("has the paper's parameters for C1 (156), C5 (48,120) and F6 (10,164)", () => {
-    const params = new Map(paramsOf("templates/lenet5-original.netfig"));
-    expect([params.get("c1"), params.get("c5"), params.get("f6")]).toEqual([156, 48_120, 10_164]);
+  it("has the paper's trainable parameters layer by layer: C1 156, S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164", () => {
+    expect(paramsOf("templates/lenet5-original.netfig")).toEqual([
+      ["c1", 156],
+      ["s2", 12],
+      ["c3", 1_516],
+      ["s4", 32],
+      ["c5", 48_120],
+      ["f6", 10_164],
+      ["output", 840],
+    ]);
   });
 
-  it("differs from the paper's 60,000 trainable parameters exactly where its comment says", () => {
-    const params = new Map(paramsOf("templates/lenet5-original.netfig"));
-    // C3: Table I connects 60 of the 16×6 map pairs; the full convolution has 36 more 5×5 kernels.
-    const c3Paper = 1_516;
-    expect(params.get("c3")).toBe(c3Paper + (16 * 6 - 60) * 25);
-    // S2 and S4: one trainable coefficient and one bias per map, which an avgpool does not have.
-    const subsampling = 6 * 2 + 16 * 2;
-    // Output: 10 RBF centres of 84 fixed (untrained) values.
-    const rbf = 10 * 84;
-    expect(params.get("output")).toBe(rbf);
-    const paper = 156 + 12 + 1_516 + 32 + 48_120 + 10_164;
-    expect(paper).toBe(60_000);
-    expect(summary.totals.params).toBe(paper + (16 * 6 - 60) * 25 - subsampling + rbf);
+  it("has the paper's 60,000 trainable parameters up to F6, and 10 RBF centres of 84 values after it", () => {
+    const upToF6 = summary.layers.filter((l) => l.name !== "output").reduce((sum, l) => sum + l.params, 0);
+    expect(upToF6).toBe(60_000);
+    expect(summary.totals.params).toBe(60_000 + 10 * 84);
+  });
+
+  it("has the paper's connections: C1 122,304, C3 151,600 (MACs plus one bias per output)", () => {
+    const layer = (name: string) => summary.layers.find((l) => l.name === name)!;
+    const connections = (name: string) => layer(name).macs + layer(name).shape.slice(0, 3).reduce((a, b) => a * b, 1);
+    expect([connections("c1"), connections("c3")]).toEqual([122_304, 151_600]);
   });
 });
 

@@ -20,6 +20,13 @@ export class GraphBuilder {
    */
   readonly shapes = new Map<string, Shape>();
   private readonly names = new Set<string>();
+  /** While a layer that shares parameters is written: its initializer names become the owner's. */
+  private sharing?: { from: string; to: string };
+
+  /** Initializers `<from>.x` written from now on are the owner's `<to>.x`, written once (undefined ends it). */
+  shareParameters(sharing: { from: string; to: string } | undefined): void {
+    this.sharing = sharing;
+  }
 
   private claim(name: string): string {
     if (this.names.has(name)) throw new Error(`export: tensor name '${name}' is used twice`);
@@ -38,8 +45,19 @@ export class GraphBuilder {
     return output;
   }
 
+  /** A node with several outputs (MaxPool's values and indices), named after its first. */
+  nodeOutputs(opType: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> = {}): string[] {
+    this.nodes.push({ name: outputs[0]!, opType, input: inputs, output: outputs.map((o) => this.claim(o)), attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    return outputs;
+  }
+
   /** A float32 initializer of `dims` (the tensor's own shape unless given: a reshaped view of the same data). */
   weight(name: string, tensor: Tensor, dims: readonly number[] = tensor.shape): string {
+    if (this.sharing && name.startsWith(`${this.sharing.from}.`)) {
+      const owned = this.sharing.to + name.slice(this.sharing.from.length);
+      if (this.names.has(owned)) return owned;
+      name = owned;
+    }
     this.initializers.push(floatTensor(this.claim(name), dims, tensor.data));
     return name;
   }

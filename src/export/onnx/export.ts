@@ -68,7 +68,11 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
     }
     const write = EXPORTS[node.op];
     if (!write || !op.forward) throw unsupported(layer);
-    const params = { layer: node.id, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(node.id) };
+    const tied = node.attrs.transposed === true;
+    const owner = tied ? node.id : (layer.shares ?? node.id);
+    const params = { layer: owner, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(layer.shares ?? node.id) };
+    // A layer sharing another's parameters (`shares=`) reads the owner's initializers: one copy.
+    g.shareParameters(layer.shares && !tied ? { from: node.id, to: layer.shares } : undefined);
     const single = op.inputs === "one" && node.inputs.length > 1;
     const reads = single ? [join(node.inputs, `${node.id}/concat`, layer.inputShapes[0]!)] : node.inputs;
     if (node.tower && op.mixesChannels) {

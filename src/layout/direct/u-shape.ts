@@ -29,15 +29,37 @@ interface Segment {
   ids: string[];
 }
 
+/**
+ * Blocks that sit on a skip (U-Net's crop): read by one block far back, read only by the
+ * merge right after them, beside the block before them that also feeds that merge. Drawn
+ * on the skip's line between the encoder and the decoder, as the paper draws "copy and crop".
+ */
+function skipSides(path: string[], edges: DrawnEdge[]): Map<string, { from: string; to: string }> {
+  const index = new Map(path.map((id, i) => [id, i]));
+  const sides = new Map<string, { from: string; to: string }>();
+  path.forEach((id, i) => {
+    const ins = edges.filter((e) => e.to === id);
+    const outs = edges.filter((e) => e.from === id);
+    if (ins.length !== 1 || outs.length !== 1 || i < 2 || i + 1 >= path.length) return;
+    const from = index.get(ins[0]!.from);
+    const to = outs[0]!.to;
+    const beside = edges.some((e) => e.from === path[i - 1] && e.to === to);
+    if (from !== undefined && from < i - 1 && to === path[i + 1] && beside) sides.set(id, { from: ins[0]!.from, to });
+  });
+  return sides;
+}
+
 /** The path and its skips, or undefined when the graph is not a U. */
-function uStructure(nodes: ElkInputNode[], edges: DrawnEdge[]): { path: string[]; skips: [number, number][] } | undefined {
-  const path = nodes.map((n) => n.id);
+function uStructure(nodes: ElkInputNode[], edges: DrawnEdge[], sides: Map<string, { from: string; to: string }>): { path: string[]; skips: [number, number][] } | undefined {
+  const path = nodes.map((n) => n.id).filter((id) => !sides.has(id));
   const index = new Map(path.map((id, i) => [id, i]));
   const chained = new Set<string>();
   const skips: [number, number][] = [];
   for (const e of edges) {
+    // A skip through a side block counts once, from the encoder to the merge.
+    if (sides.has(e.from)) continue;
     const a = index.get(e.from);
-    const b = index.get(e.to);
+    const b = index.get(sides.get(e.to)?.to ?? e.to);
     if (a === undefined || b === undefined || b <= a) return undefined;
     if (b === a + 1) chained.add(e.from);
     else skips.push([a, b]);
@@ -57,7 +79,8 @@ function uStructure(nodes: ElkInputNode[], edges: DrawnEdge[]): { path: string[]
 
 /** Lays an encoder–decoder out as a U (flowing right), or says it is not one. */
 export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFrameInput[]): DirectResult | undefined {
-  const found = uStructure(nodes, edges);
+  const sides = skipSides(nodes.map((n) => n.id), edges);
+  const found = uStructure(nodes, edges, sides);
   if (!found) return undefined;
   const { path, skips } = found;
   const k = skips.length;
@@ -116,14 +139,18 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
   };
   const widths = new Map<Segment, number>([...encoder, bottom, ...decoder].map((seg) => [seg, lengthOf(seg)]));
   let width = (widths.get(bottom)! + 2 * k * INDENT);
-  for (let l = 0; l < k; l++) width = Math.max(width, widths.get(encoder[l]!)! + widths.get(decoder[k - 1 - l]!)! + GAP * 2 + 2 * l * INDENT);
+  // A level with a side block on its skip leaves room for it between encoder and decoder.
+  const sideAt = new Map([...sides].map(([id, side]) => [decoder.find((d) => d.ids[0] === side.to)?.level, id]));
+  const sideRoom = (level: number): number => (sideAt.has(level) ? size(sideAt.get(level)!).width + GAP * 2 : 0);
+  for (let l = 0; l < k; l++) width = Math.max(width, widths.get(encoder[l]!)! + widths.get(decoder[k - 1 - l]!)! + GAP * 2 + sideRoom(l) + 2 * l * INDENT);
   for (const segment of encoder) placeSegment(segment, segment.level * INDENT + opens(segment.ids[0]!));
   placeSegment(bottom, (width - widths.get(bottom)!) / 2 + opens(bottom.ids[0]!));
   for (const segment of decoder) placeSegment(segment, width - segment.level * INDENT - widths.get(segment)! + opens(segment.ids[0]!));
 
   // Levels top to bottom: each row as tall as its blocks and frames need.
   const rows = Array.from({ length: k + 1 }, () => ({ lo: 0, hi: 0, axis: 0 }));
-  for (const segment of [...encoder, bottom, ...decoder]) {
+  const sideSegments: Segment[] = [...sides].map(([id, side]) => ({ level: decoder.find((d) => d.ids[0] === side.to)!.level, ids: [id] }));
+  for (const segment of [...encoder, bottom, ...decoder, ...sideSegments]) {
     const row = rows[segment.level]!;
     for (const id of segment.ids) {
       const s = size(id);
@@ -138,9 +165,14 @@ export function uLayout(nodes: ElkInputNode[], edges: DrawnEdge[], frames: ElkFr
   });
   const levelOf = new Map<string, number>();
   for (const segment of [...encoder, bottom, ...decoder]) for (const id of segment.ids) levelOf.set(id, segment.level);
+  for (const [id, side] of sides) {
+    levelOf.set(id, levelOf.get(side.to)!);
+    // Halfway along the skip's line.
+    x.set(id, (right(side.from) + x.get(side.to)!) / 2 - size(id).width / 2);
+  }
 
   const result: DirectResult = { nodes: new Map(), frames: new Map(), edges: new Map(), width: 0, height: y, rows: k + 1, parts: [] };
-  for (const id of path) {
+  for (const id of [...path, ...sides.keys()]) {
     const s = size(id);
     const top = rows[levelOf.get(id)!]!.axis - s.axis;
     result.nodes.set(id, { x: x.get(id)!, y: top, width: s.width, height: s.height });

@@ -9,6 +9,14 @@ import { part, type OpExport } from "../builder.js";
  */
 export const fc: OpExport = (g, l) => {
   const attrs = l.layer.node.attrs as DenseAttrs;
+  if (attrs.transposed && l.layer.shares) {
+    // Tied weights: the shared layer's initializer `[units, features]` as it is, without transB.
+    const { bias } = fcParameters(attrs, l.params);
+    const inputs = [l.inputs[0]!, `${l.layer.shares}.weight`];
+    if (bias) inputs.push(g.weight(`${l.output}.bias`, { shape: [bias.length], data: bias }));
+    g.node("Gemm", inputs, l.output, { transB: 0 });
+    return;
+  }
   const { weight, bias } = fcParameters(attrs, l.params);
   const input = l.layer.inputShapes[0]!;
   const biasTensor = bias ? { shape: [bias.length], data: bias } : undefined;

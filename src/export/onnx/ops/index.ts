@@ -5,6 +5,9 @@ import { fc } from "./dense.js";
 import { add, concat, scale } from "./merge.js";
 import { adaptiveavgpool, avgpool, globalavgpool, globalmaxpool, l2pool, maxpool } from "./pool.js";
 import { chanpad, flatten, reshape, shuffle, upsample, zeropad } from "./shape.js";
+import { crop, maxunpool } from "./spatial.js";
+import { rbf, scaledtanh, subsample } from "./lenet.js";
+import { distance, embedding, sample } from "./pairs.js";
 
 /** The ONNX writer of each layer kind that has a forward, by canonical op name. */
 export const EXPORTS: Readonly<Record<string, OpExport>> = {
@@ -13,4 +16,5 @@ export const EXPORTS: Readonly<Record<string, OpExport>> = {
   relu, leakyrelu, tanh, sigmoid, softmax, relu6, clip, hardsigmoid, hardswish, identity, dropout, bn, lrn,
   flatten, reshape, shuffle, zeropad, upsample, chanpad,
   concat, add, scale,
+  crop, maxunpool, subsample, rbf, scaledtanh, embedding, distance, sample,
 };

@@ -1,0 +1,84 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { seededInput, seededTokens } from "../../src/engine/init.js";
+import { chwFromShape } from "../../src/engine/tensor.js";
+import { SeededWeights } from "../../src/engine/weights.js";
+import { exportOnnx } from "../../src/export/onnx/export.js";
+import { analyzeText, root } from "../helpers/netfig.js";
+import { engineOutputs, relativeError } from "./onnx-networks.js";
+
+/**
+ * Issue 11's layer kinds exported to ONNX and run by onnxruntime give the engine's outputs:
+ * crop, maxunpool, LeNet's subsampling, scaled tanh and RBF, a conv with a connection
+ * table, the VAE sample (its seeded ε stored in the model), the three distances, an
+ * embedding, a conv sharing another's weight, and an fc tied to another's weight transposed.
+ */
+const KINDS = `
+x: input 12x11x2
+c1: conv 4 3x3 -> relu
+p1: maxpool 2x2/2
+c2: conv 4 3x3 pad=1 -> relu
+c3: conv 4 3x3 pad=1 shares=c2
+u: maxunpool indices=p1
+k: crop 8x7
+s2: subsample 2x2/2 -> scaledtanh
+c5: conv 6 3x3 pad=1 table=[[1, 0, 1, 0, 1, 1], [0, 1, 1, 0, 1, 0], [1, 1, 0, 1, 0, 1], [0, 0, 1, 1, 1, 1]]
+fl: flatten
+mu: fc 8
+lv: fc 8 from fl
+z: sample from mu, lv seed=5
+r: rbf 5 from z
+q: fc 8 from z
+tied: fc 72 shares=mu transposed from z
+d1: distance l1 from q, z
+d2: distance cosine from q, z
+d3: distance l2 componentwise from q, z
+tok: input 6 tokens=10
+e: embedding 10 3
+`;
+
+interface OrtTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+interface Ort {
+  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
+  InferenceSession: { create(model: Uint8Array): Promise<{ run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> }> };
+}
+
+function loadOrt(): Ort | undefined {
+  try {
+    return createRequire(`${root}/bench/package.json`)("onnxruntime-node") as Ort;
+  } catch {
+    return undefined;
+  }
+}
+
+const ort = loadOrt();
+const SEED = 3;
+if (!ort) console.warn("onnx-kinds: onnxruntime-node is not installed; skipping. Install it with: cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install");
+
+describe("issue 11's layer kinds in ONNX", () => {
+  it("write one initializer for c3's shared weight", () => {
+    const analyzed = analyzeText(KINDS);
+    const bytes = exportOnnx(analyzed, { weights: new SeededWeights(SEED) });
+    expect(Buffer.from(bytes).includes(Buffer.from("c3.weight"))).toBe(false);
+  });
+
+  it.skipIf(!ort)("give the engine's outputs to 1e-4 when onnxruntime runs them", async () => {
+    const analyzed = analyzeText(KINDS);
+    const session = await ort!.InferenceSession.create(exportOnnx(analyzed, { weights: new SeededWeights(SEED) }));
+    const x = seededInput(SEED, chwFromShape([12, 11, 2]));
+    const tok = seededTokens(SEED, [6], 10);
+    const results = await session.run({
+      x: new ort!.Tensor("float32", new Float32Array(x.data), [1, ...x.shape]),
+      tok: new ort!.Tensor("float32", new Float32Array(tok.data), [1, 6]),
+    });
+    const expected = await engineOutputs(analyzed, new SeededWeights(SEED), SEED);
+    expect([...expected.keys()].sort()).toEqual(Object.keys(results).sort());
+    for (const [id, tensor] of expected) {
+      expect(results[id]!.dims, id).toEqual([1, ...tensor.shape]);
+      expect(relativeError(results[id]!.data, tensor.data), id).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+});
