@@ -17,6 +17,7 @@ import { formatShape } from "../ops/shape.js";
 import { ArgError, type OpArgs } from "../ops/types.js";
 import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
 import { literalFits } from "./literal.js";
+import { lastNamedPart } from "./scoped-name.js";
 import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from "./types.js";
 
 /** Block calls nested deeper than this are taken to be a block calling itself. */
@@ -290,8 +291,8 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   const continuesSequence = !statement.name && call !== undefined && scope.sequence !== undefined;
   for (let index = 0; index < count; index++) {
     const id = continuesSequence ? `${scope.prefix}${scope.sequence!.next++}` : `${groupId}.${index}`;
-    const label = call ? call.block : `${name} ${index + 1}/${count}`;
-    builder.addFrame({ id, kind: "block", label, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
+    const naming = call ? { label: lastNamedPart(id), block: call.block } : { label: `${name} ${index + 1}/${count}` };
+    builder.addFrame({ id, kind: "block", ...naming, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
     const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, groupId, id], sequence: { next: 0 } };
     cursor = call ? expandCall(call, cursor, inner, builder) : compileBody(statement.body, cursor, inner, builder);
     builder.frameOutputs.set(id, cursor);
@@ -516,9 +517,13 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
     builder.diagnostics.error(`unknown block '${element.block}'`, element.loc, hint);
     return [POISONED];
   }
-  const name = element.name ?? (scope.sequence ? String(scope.sequence.next++) : builder.autoName(scope.prefix, block.name));
+  const numbered = element.name === undefined && scope.sequence !== undefined;
+  const name = element.name ?? (numbered ? String(scope.sequence!.next++) : builder.autoName(scope.prefix, block.name));
   const id = scope.prefix + name;
-  builder.addFrame({ id, kind: "block", label: element.label ?? block.name, parent: scope.frames.at(-1), loc: element.loc });
+  // The frame names the instance (`fire2`, `layer2.0`) and says which block it is; an
+  // instance only the compiler named (`fire_1`) is called by its block.
+  const naming = element.label !== undefined ? { label: element.label } : element.name !== undefined || numbered ? { label: lastNamedPart(id), block: block.name } : { label: block.name };
+  builder.addFrame({ id, kind: "block", ...naming, parent: scope.frames.at(-1), loc: element.loc });
   const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: undefined };
   const output = expandCall(element, inputs, inner, builder);
   builder.frameOutputs.set(id, output);

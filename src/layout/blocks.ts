@@ -55,7 +55,7 @@ export async function layoutBlocks(
     const run = runOf.get(n.id);
     return blockGeometry(n, theme, options, nodeParams(n, paramsOf), run?.own.get(n.id), reserve ?? run?.reserve);
   };
-  for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockOf(n));
+  for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat, n.bands.length) : blockOf(n));
   // A run's shared label wider than its blocks widens the run's ends, so nothing beside it runs into the label.
   for (const run of runs) {
     const { lead, trail } = runReach(run, run.members.map((m) => geometry.get(m.id)!), options);
@@ -131,6 +131,7 @@ export async function layoutBlocks(
       op: n.layer.node.op,
       category: n.category,
       members: n.members,
+      standsFor: n.standsFor,
       bands: n.bands,
       shape: n.layer.shape,
       kernel: kernelOf(n),

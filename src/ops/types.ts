@@ -135,10 +135,12 @@ export interface OpDef<A extends Attrs = Attrs> {
    */
   shortcutHeads?: string[];
   /**
-   * Changes nothing a reader of the figure needs to see (flatten, identity): with folding on,
-   * block figures draw no block for it and the arrow from the block before stands for it.
+   * Changes nothing a reader of the figure needs to see (flatten): with folding on, block
+   * figures draw no block for it and the arrow from the block before stands for it.
+   * `"always"`: the layer is its input unchanged (identity), so even an unfolded figure
+   * draws it as nothing but the arrow, however many layers read that input.
    */
-  passThrough?: boolean;
+  passThrough?: boolean | "always";
   /** Block figures draw the layer as a ⊕ node (an elementwise sum), not as a tensor block. */
   drawnAsSum?: boolean;
   /**
