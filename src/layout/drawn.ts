@@ -198,9 +198,10 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
       const b = instance.get(layer.node.id);
       // The edge from one repeat instance into the next folds away with the instances.
       if (options.foldRepeats && a && b && a.group === b.group && a.index !== b.index) continue;
-      // The pass-through layers between the drawn source and this layer are this arrow.
+      // The pass-through layers between the drawn source and this layer are this arrow
+      // (`flatten -> dropout`: the dropout is a band on the block before, the flatten still the arrow).
       const through: string[] = [];
-      for (let x = input; arrows.has(x); x = byId.get(x)!.node.inputs[0]!) through.unshift(x);
+      for (let x = input; host.get(x) !== x; x = byId.get(x)!.node.inputs[0]!) if (arrows.has(x)) through.unshift(x);
       const id = `${from}->${to}`;
       const seen = edgeById.get(id);
       if (seen) {

@@ -1,0 +1,83 @@
+/**
+ * What issue 11 found drawn wrongly, each case the network, what the figure must show and
+ * where it comes from: the ReLU after a residual addition (He et al. 2016, fig. 2; in
+ * torchvision's BasicBlock), DenseNet's transitions (Huang et al. 2017, BN-ReLU-conv-pool),
+ * frames named by instance (SqueezeNet's fire2…fire9, U-Net's inc/down1…), a folded layer's
+ * own name (a VAE's `h`), identity as the arrow it is.
+ */
+import { describe, expect, it } from "vitest";
+import type { LayoutRequest } from "../../src/styles/index.js";
+import { analyzeSource } from "../../src/pipeline.js";
+import { buildScene, figureOf, layout } from "../../src/styles/index.js";
+import type { TextPrimitive } from "../../src/scene/types.js";
+import { readProjectFile } from "../helpers/netfig.js";
+
+async function blocks(file: string, request: LayoutRequest = {}) {
+  const analyzed = analyzeSource(readProjectFile(file), file);
+  const laidOut = await layout(analyzed, { style: "blocks", ...request });
+  return { figure: figureOf(laidOut, "blocks")!, scene: buildScene(laidOut) };
+}
+
+const texts = (scene: { primitives: unknown[] }, role: string): string[] =>
+  (scene.primitives as TextPrimitive[]).filter((p) => p.type === "text" && p.role === role).map((p) => p.text);
+
+describe("ResNet-18 (templates/resnet18.netfig): the ReLU after each addition", () => {
+  it.each([false, true])("is a band beside each of the 8 ⊕ (fold-repeats %s)", async (foldRepeats) => {
+    const { figure, scene } = await blocks("templates/resnet18.netfig", { foldRepeats });
+    const sums = figure.nodes.filter((n) => n.kind === "sum");
+    // 8 basic blocks; folding layer1's repeat draws its first block for both.
+    expect(sums).toHaveLength(foldRepeats ? 7 : 8);
+    for (const sum of sums) expect(sum.bands.map((b) => b.op), sum.id).toEqual(["relu"]);
+    expect(scene.primitives.filter((p) => p.role === "sum-band")).toHaveLength(sums.length);
+    if (foldRepeats) expect(sums.find((s) => s.id === "layer1.0.add_1")!.bands[0]!.standsFor).toEqual(["layer1.0.relu_2", "layer1.1.relu_2"]);
+  });
+});
+
+describe("DenseNet (tests/fixtures/figures/densenet-small.netfig) with fold-repeats", () => {
+  it("keeps each transition's BN and ReLU: the BN a block with the ReLU as its band", async () => {
+    const { figure } = await blocks("tests/fixtures/figures/densenet-small.netfig", { foldRepeats: true });
+    for (const t of ["transition1", "transition2"]) {
+      const norm = figure.nodes.find((n) => n.id === `${t}.norm`);
+      expect(norm?.bands.map((b) => b.id), t).toEqual([`${t}.relu`]);
+    }
+  });
+
+  it("draws each dense layer's identity branch as the arrow into its concat, not as a block", async () => {
+    const { figure } = await blocks("tests/fixtures/figures/densenet-small.netfig", { fold: false });
+    expect(figure.nodes.filter((n) => n.op === "identity")).toEqual([]);
+    const arrow = figure.edges.find((e) => e.standsFor.includes("denseblock1.0.identity_1"));
+    expect(arrow && [arrow.from, arrow.to]).toEqual(["input", "denseblock1.0.concat_1"]);
+  });
+});
+
+describe("frames carry the instance's name, the block kind beside it", () => {
+  it("SqueezeNet 1.0 (tests/fixtures/figures/squeezenet.netfig): fire2 (fire) … fire9 (fire)", async () => {
+    const { figure } = await blocks("tests/fixtures/figures/squeezenet.netfig");
+    expect(figure.frames.map((f) => f.label.text)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i} (fire)`));
+  });
+
+  it("U-Net (templates/unet.netfig): inc (double), the groups down1…up4 by name", async () => {
+    const { figure } = await blocks("templates/unet.netfig");
+    const labels = figure.frames.map((f) => f.label.text);
+    expect(labels).toContain("inc (double)");
+    for (const g of ["down1", "down2", "down3", "down4", "up1", "up2", "up3", "up4"]) expect(labels, g).toContain(g);
+    expect(labels.filter((l) => l === "double")).toEqual([]);
+  });
+
+  it("ResNet-18: layer2.0 (basic_down), layer2.1 (basic); folded, layer1's one instance is layer1 (basic) ×2", async () => {
+    const plain = (await blocks("templates/resnet18.netfig")).figure.frames.map((f) => f.label.text);
+    expect(plain).toEqual(expect.arrayContaining(["layer1 ×2", "layer1.0 (basic)", "layer1.1 (basic)", "layer2", "layer2.0 (basic_down)", "layer2.1 (basic)"]));
+    const folded = (await blocks("templates/resnet18.netfig", { foldRepeats: true })).figure.frames.map((f) => f.label.text);
+    expect(folded).toContain("layer1 (basic)  ×2");
+    expect(folded.filter((l) => l.startsWith("layer1.0"))).toEqual([]);
+  });
+});
+
+describe("a VAE (tests/fixtures/figures/vae.netfig)", () => {
+  it("labels the fc blocks after the named ReLUs folded into them: h and d, not fc", async () => {
+    const { scene } = await blocks("tests/fixtures/figures/vae.netfig");
+    const names = texts(scene, "label-name");
+    expect(names).toEqual(expect.arrayContaining(["x", "h", "mu", "logvar", "z", "d", "out"]));
+    expect(names).not.toContain("fc");
+  });
+});
