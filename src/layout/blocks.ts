@@ -9,6 +9,7 @@ import { directLayout } from "./direct/index.js";
 import { uLayout } from "./direct/u-shape.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
+import { settleLabels } from "./perspective.js";
 import { placeRunLabels, planRuns, runReach, type Run } from "./runs.js";
 import { blockGeometry, sumGeometry, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import type { LaidOutEdge, LaidOutFrame, LaidOutNode, PlacedLabel } from "./types.js";
@@ -144,11 +145,14 @@ export async function layoutBlocks(
       frame: n.frame,
     };
   });
+  // A perspective block's labels move in to its drawn outline, now that it is placed.
+  const vanish: Point = [options.camera.vanish[0] * elk.width, options.camera.vanish[1] * elk.height];
+  for (const n of nodes) if (n.kind === "block") n.labels = settleLabels(n.labels, [n], options.camera, vanish);
   // Each run's shared labels, placed by where its blocks went; the first block owns them.
   const laidOutById = new Map(nodes.map((n) => [n.id, n]));
   for (const run of runs) {
     const members = run.members.map((m) => laidOutById.get(m.id)!);
-    members[0]!.labels.push(...placeRunLabels(run, members, options));
+    members[0]!.labels.push(...settleLabels(placeRunLabels(run, members, options), members, options.camera, vanish));
   }
   const depthOf = new Map<string, number>();
   // A frame cut by row breaks is drawn once per row, each part with the frame's label.
