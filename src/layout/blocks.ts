@@ -1,5 +1,6 @@
 import type { AnalyzedNetwork } from "../analyze/types.js";
 import { NetfigError } from "../lang/diagnostics.js";
+import { getOp } from "../ops/index.js";
 import type { Point } from "../geometry/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import { fontOf, type Theme } from "../themes/index.js";
@@ -130,6 +131,7 @@ export async function layoutBlocks(
       id: n.id,
       kind: n.kind,
       op: n.layer.node.op,
+      legendName: getOp(n.layer.node.op).legendName?.(n.layer.node.attrs) ?? n.layer.node.op,
       category: n.category,
       members: n.members,
       standsFor: n.standsFor,

@@ -29,6 +29,8 @@ export interface LaidOutNode {
   /** A tensor block, or an `add` drawn as ⊕. */
   kind: "block" | "sum";
   op: string;
+  /** What the legend calls the layer's kind: its op, or a stand-in's own type (an opaque layer's `Einsum`). */
+  legendName: string;
   category: OpCategory;
   /** Layer ids this node stands for (itself and what folded into it). */
   members: string[];

@@ -81,7 +81,7 @@ export function presentKinds(nodes: readonly LaidOutNode[]): Map<OpCategory, Set
     present.set(category, (present.get(category) ?? new Set()).add(op));
   };
   for (const node of nodes) {
-    note(node.category, node.op);
+    note(node.category, node.legendName);
     for (const b of node.bands) note(b.category, b.op);
   }
   return present;

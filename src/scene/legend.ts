@@ -20,6 +20,7 @@ const ORDER: OpCategory[] = [
   "dense",
   "merge",
   "shortcut",
+  "opaque",
 ];
 
 export interface LegendDrawing {
@@ -58,7 +59,9 @@ export function drawLegend(
     // ReLU or tanh); `Convolution (conv)` would only repeat itself.
     const plain = category === "input" || category === "conv" || category === "deconv" || category === "dense";
     const name = theme.categories[category].name;
-    const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
+    const listed = [...ops].sort().join(", ");
+    // Layers netfig knows only by name are listed by their own types (`Einsum, GridSample`).
+    const text = category === "opaque" ? listed : plain ? name : `${name} (${listed})`;
     const m = measureText(text, font);
     return { category, text, m, width: swatch.x + swatch.z * rx + 4 * unit + m.width };
   });

@@ -81,3 +81,20 @@ describe("a VAE (tests/fixtures/figures/vae.netfig)", () => {
     expect(names).not.toContain("fc");
   });
 });
+
+describe("identity and opaque layers (tests/fixtures/figures/opaque.netfig)", () => {
+  it.each([true, false])("identity is the arrow into the concat, never a block (fold %s)", async (fold) => {
+    const { figure } = await blocks("tests/fixtures/figures/opaque.netfig", { fold });
+    expect(figure.nodes.filter((n) => n.op === "identity")).toEqual([]);
+    expect(figure.edges.filter((e) => e.standsFor.includes("identity_1")).map((e) => e.to)).toEqual(["concat_1"]);
+  });
+
+  it("an opaque Einsum is listed in the legend as Einsum, in a colour of its own, not as a reshape", async () => {
+    const { figure, scene } = await blocks("tests/fixtures/figures/opaque.netfig", { fold: false });
+    const legend = texts(scene, "legend-text");
+    expect(legend).toContain("Einsum");
+    expect(legend.filter((t) => t.includes("opaque"))).toEqual([]);
+    expect(legend).toContain("Reshape (flatten)");
+    expect(figure.nodes.find((n) => n.id === "mix")!.category).toBe("opaque");
+  });
+});
