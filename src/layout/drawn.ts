@@ -262,17 +262,28 @@ function repeatName(frame: Frame): string | undefined {
   return /^repeat_?\d*$/.test(name) ? undefined : name;
 }
 
+/** The instances of a repeat by their first and last names: `layer1.1–2`. */
+function instanceSpan(first: string, last: string): string {
+  const cut = first.lastIndexOf(".") + 1;
+  return first === last ? first : cut > 0 && last.startsWith(first.slice(0, cut)) ? `${first}–${last.slice(cut)}` : `${first}–${last}`;
+}
+
 /**
  * A frame's name and kind. A repeat's own label is only `×N`: a name the user gave says
  * what repeats. An instance drawn for all of a folded repeat's instances is the repeat
- * (`layer1 (basic)`, its `×N` badge beside), not its first instance (`layer1.0`).
+ * (`layer1 (basic)`, its `×N` badge beside), or, when the repeat has no name of its own,
+ * all its instances (`layer1.1–2 (bottleneck)`), not its first instance alone.
  */
-function frameNaming(frame: Frame, standsForRepeat: Frame | undefined): { name: string; kind?: string } {
+function frameNaming(frame: Frame, standsForRepeat: Frame | undefined, frames: Frame[]): { name: string; kind?: string } {
   if (frame.kind === "repeat") {
     const name = repeatName(frame);
     return { name: name === undefined ? frame.label : `${name} ${frame.label}` };
   }
-  const name = standsForRepeat ? (repeatName(standsForRepeat) ?? frame.block ?? frame.label) : frame.label;
+  let name = frame.label;
+  if (standsForRepeat) {
+    const instances = frames.filter((f) => f.repeat?.group === standsForRepeat.id);
+    name = repeatName(standsForRepeat) ?? (frame.block !== undefined ? instanceSpan(instances[0]!.label, instances[instances.length - 1]!.label) : frame.label);
+  }
   return frame.block === undefined || frame.block === name ? { name } : { name, kind: frame.block };
 }
 
@@ -332,7 +343,7 @@ function drawnFrames(
       listed.add(id);
       const frame = frames.get(id)!;
       const repeat = repeatOf(id);
-      const naming = frameNaming(frame, repeat !== undefined && frame.repeat ? frames.get(frame.repeat.group) : undefined);
+      const naming = frameNaming(frame, repeat !== undefined && frame.repeat ? frames.get(frame.repeat.group) : undefined, network.frames);
       result.push({ id, label: frameText(naming), ...naming, parent: chain[i - 1], repeat });
     });
     // A repeat that folded onto this node alone puts its badge on the node.
