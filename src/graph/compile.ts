@@ -257,6 +257,7 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
       const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: { next: 0 } };
       const output = compileBody(statement.body, cursor, inner, builder);
       builder.frameOutputs.set(id, output);
+      soleInstanceByItsBlock(builder.frames, id);
       return output;
     }
     case "repeat":
@@ -264,6 +265,19 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
     case "towers":
       return compileTowers(statement, cursor, scope, builder);
   }
+}
+
+/**
+ * A group holding one unnamed block instance (U-Net's `down1: { maxpool 2x2/2 -> double(128) }`)
+ * already names it: its frame says what block it is (`double`), not `down1.0 (double)`.
+ */
+function soleInstanceByItsBlock(frames: Frame[], group: string): void {
+  // Instances numbered in the group's sequence, a repeat's continuing it included (`layer1.1`, `layer1.2`).
+  const numbered = frames.filter((f) => f.kind === "block" && f.id.startsWith(`${group}.`) && /^\d+$/.test(f.id.slice(group.length + 1)));
+  if (numbered.length !== 1 || numbered[0]!.repeat !== undefined || numbered[0]!.block === undefined) return;
+  const frame = numbered[0]!;
+  frame.label = frame.block!;
+  delete frame.block;
 }
 
 function positiveCount(expr: import("../lang/ast.js").Expr, scope: Scope, what: string, builder: NetworkBuilder): number | undefined {

@@ -56,12 +56,14 @@ describe("frames carry the instance's name, the block kind beside it", () => {
     expect(figure.frames.map((f) => f.label.text)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i} (fire)`));
   });
 
-  it("U-Net (templates/unet.netfig): inc (double), the groups down1…up4 by name", async () => {
+  it("U-Net (templates/unet.netfig): inc (double), the stages down1…up4 by name, each around its one double", async () => {
     const { figure } = await blocks("templates/unet.netfig");
     const labels = figure.frames.map((f) => f.label.text);
     expect(labels).toContain("inc (double)");
     for (const g of ["down1", "down2", "down3", "down4", "up1", "up2", "up3", "up4"]) expect(labels, g).toContain(g);
-    expect(labels.filter((l) => l === "double")).toEqual([]);
+    // The stage already names its one block instance: `double`, not `down1.0 (double)`.
+    expect(labels.filter((l) => l === "double")).toHaveLength(8);
+    expect(labels.filter((l) => /\.0 /.test(l))).toEqual([]);
   });
 
   it("ResNet-18: layer2.0 (basic_down), layer2.1 (basic); folded, layer1's one instance is layer1 (basic) ×2", async () => {
