@@ -267,6 +267,11 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
   }
 }
 
+/** An instance's frame naming: its name, and its block where the name does not already say it (`fire2`, `inception_3a`). */
+function instanceNaming(label: string, block: string): Pick<Frame, "label" | "block"> {
+  return label.startsWith(block) ? { label } : { label, block };
+}
+
 /**
  * A group holding one unnamed block instance (U-Net's `down1: { maxpool 2x2/2 -> double(128) }`)
  * already names it: its frame says what block it is (`double`), not `down1.0 (double)`.
@@ -305,7 +310,7 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   const continuesSequence = !statement.name && call !== undefined && scope.sequence !== undefined;
   for (let index = 0; index < count; index++) {
     const id = continuesSequence ? `${scope.prefix}${scope.sequence!.next++}` : `${groupId}.${index}`;
-    const naming = call ? { label: lastNamedPart(id), block: call.block } : { label: `${name} ${index + 1}/${count}` };
+    const naming = call ? instanceNaming(lastNamedPart(id), call.block) : { label: `${name} ${index + 1}/${count}` };
     builder.addFrame({ id, kind: "block", ...naming, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
     const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, groupId, id], sequence: { next: 0 } };
     cursor = call ? expandCall(call, cursor, inner, builder) : compileBody(statement.body, cursor, inner, builder);
@@ -536,7 +541,7 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
   const id = scope.prefix + name;
   // The frame names the instance (`fire2`, `layer2.0`) and says which block it is; an
   // instance only the compiler named (`fire_1`) is called by its block.
-  const naming = element.label !== undefined ? { label: element.label } : element.name !== undefined || numbered ? { label: lastNamedPart(id), block: block.name } : { label: block.name };
+  const naming = element.label !== undefined ? { label: element.label } : element.name !== undefined || numbered ? instanceNaming(lastNamedPart(id), block.name) : { label: block.name };
   builder.addFrame({ id, kind: "block", ...naming, parent: scope.frames.at(-1), loc: element.loc });
   const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: undefined };
   const output = expandCall(element, inputs, inner, builder);

@@ -51,9 +51,15 @@ describe("DenseNet (tests/fixtures/figures/densenet-small.netfig) with fold-repe
 });
 
 describe("frames carry the instance's name, the block kind beside it", () => {
-  it("SqueezeNet 1.0 (tests/fixtures/figures/squeezenet.netfig): fire2 (fire) … fire9 (fire)", async () => {
+  it("SqueezeNet 1.0 (tests/fixtures/figures/squeezenet.netfig): fire2 … fire9, whose names already say fire", async () => {
     const { figure } = await blocks("tests/fixtures/figures/squeezenet.netfig");
-    expect(figure.frames.map((f) => f.label.text)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i} (fire)`));
+    expect(figure.frames.map((f) => f.label.text)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((i) => `fire${i}`));
+  });
+
+  it("an instance whose name does not say its block gets the block beside it: enc3 (conv_block)", async () => {
+    const text = "block conv_block(c) {\n  conv c 3x3 pad=1 -> relu\n  conv c 3x3 pad=1 -> relu\n}\ninput 32x32x3\nenc1: conv_block(16)\nenc2: conv_block(32)\nenc3: conv_block(64)\n";
+    const laidOut = await layout(analyzeSource(text, "enc.netfig"), { style: "blocks" });
+    expect(figureOf(laidOut, "blocks")!.frames.map((f) => f.label.text)).toEqual(["enc1 (conv_block)", "enc2 (conv_block)", "enc3 (conv_block)"]);
   });
 
   it("U-Net (templates/unet.netfig): inc (double), the stages down1…up4 by name, each around its one double", async () => {
