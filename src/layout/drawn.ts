@@ -53,7 +53,7 @@ export interface DrawnEdge {
 /** A frame that is drawn: a named block, a repeat, a group, or `towers`. */
 export interface DrawnFrame {
   id: string;
-  /** What the frame's label says: its name, with the block it is an instance of (`fire2 (fire)`). */
+  /** What the frame's label says: its name, with the block it is an instance of where useful (`layer2.0 (basic_down)`, `fire2`). */
   label: string;
   /** The instance's or group's name (`fire2`, `layer1`, `×3` for an unnamed repeat). */
   name: string;
