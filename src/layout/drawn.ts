@@ -132,13 +132,11 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
   const { rep, instance, counts } = options.foldRepeats
     ? repeatMap(network)
     : { rep: new Map<string, string>(), instance: new Map<string, { group: string; index: number }>(), counts: new Map<string, number>() };
-  // A band drawn on a block of a folded repeat would be drawn once for N instances, or not
-  // at all when its block is hidden (DenseNet's transition BN after a dense block's last concat).
-  const sameInstance = (a: string, b: string): boolean => {
-    const x = instance.get(a);
-    const y = instance.get(b);
-    return x?.group === y?.group && x?.index === y?.index;
-  };
+  // A band is drawn inside its block's frames, so it folds only into a block of its own
+  // frame: DenseNet's transition BN is the transition's first block, not a band on the dense
+  // block's last concat (where a folded repeat would even hide it with that concat).
+  const frameKey = new Map(network.nodes.map((n) => [n.id, n.frames.join("\u0000")]));
+  const sameFrame = (a: string, b: string): boolean => frameKey.get(a) === frameKey.get(b);
 
   // host: the drawn layer a layer folds into (itself when drawn).
   const host = new Map<string, string>();
@@ -152,7 +150,7 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
     const category = op.category;
     const input = node.inputs.length === 1 ? node.inputs[0]! : undefined;
     const target = input !== undefined && host.has(input) ? drawn.get(host.get(input)!)! : undefined;
-    const band = options.fold && BAND_CATEGORIES.has(category) && consumers.get(input ?? "") === 1 && target !== undefined && sameInstance(node.id, target.id);
+    const band = options.fold && BAND_CATEGORIES.has(category) && consumers.get(input ?? "") === 1 && target !== undefined && sameFrame(node.id, target.id);
     // An arrow needs a layer to point at: a pass-through nothing reads stays a block.
     const arrow =
       target !== undefined &&

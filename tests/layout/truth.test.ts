@@ -33,13 +33,16 @@ describe("ResNet-18 (templates/resnet18.netfig): the ReLU after each addition", 
   });
 });
 
-describe("DenseNet (tests/fixtures/figures/densenet-small.netfig) with fold-repeats", () => {
-  it("keeps each transition's BN and ReLU: the BN a block with the ReLU as its band", async () => {
-    const { figure } = await blocks("tests/fixtures/figures/densenet-small.netfig", { foldRepeats: true });
+describe("DenseNet (tests/fixtures/figures/densenet-small.netfig)", () => {
+  it.each([false, true])("keeps each transition's BN and ReLU in the transition: the BN a block with the ReLU as its band (fold-repeats %s)", async (foldRepeats) => {
+    const { figure } = await blocks("tests/fixtures/figures/densenet-small.netfig", { foldRepeats });
     for (const t of ["transition1", "transition2"]) {
       const norm = figure.nodes.find((n) => n.id === `${t}.norm`);
       expect(norm?.bands.map((b) => b.id), t).toEqual([`${t}.relu`]);
+      expect(norm?.frame, t).toBe(t);
     }
+    // The dense blocks' last concats carry no band of the transition after them, nor its name.
+    for (const n of figure.nodes.filter((n) => n.op === "concat")) expect(n.bands, n.id).toEqual([]);
   });
 
   it("draws each dense layer's identity branch as the arrow into its concat, not as a block", async () => {
