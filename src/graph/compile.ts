@@ -17,6 +17,7 @@ import { formatShape } from "../ops/shape.js";
 import { ArgError, type OpArgs } from "../ops/types.js";
 import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
 import { literalFits } from "./literal.js";
+import { lastNamedPart } from "./scoped-name.js";
 import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from "./types.js";
 
 /** Block calls nested deeper than this are taken to be a block calling itself. */
@@ -258,6 +259,7 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
       const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: { next: 0 } };
       const output = compileBody(statement.body, cursor, inner, builder);
       builder.frameOutputs.set(id, output);
+      soleInstanceByItsBlock(builder.frames, id);
       return output;
     }
     case "repeat":
@@ -265,6 +267,24 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
     case "towers":
       return compileTowers(statement, cursor, scope, builder);
   }
+}
+
+/** An instance's frame naming: its name, and its block where the name does not already say it (`fire2`, `inception_3a`). */
+function instanceNaming(label: string, block: string): Pick<Frame, "label" | "block"> {
+  return label.startsWith(block) ? { label } : { label, block };
+}
+
+/**
+ * A group holding one unnamed block instance (U-Net's `down1: { maxpool 2x2/2 -> double(128) }`)
+ * already names it: its frame says what block it is (`double`), not `down1.0 (double)`.
+ */
+function soleInstanceByItsBlock(frames: Frame[], group: string): void {
+  // Instances numbered in the group's sequence, a repeat's continuing it included (`layer1.1`, `layer1.2`).
+  const numbered = frames.filter((f) => f.kind === "block" && f.id.startsWith(`${group}.`) && /^\d+$/.test(f.id.slice(group.length + 1)));
+  if (numbered.length !== 1 || numbered[0]!.repeat !== undefined || numbered[0]!.block === undefined) return;
+  const frame = numbered[0]!;
+  frame.label = frame.block!;
+  delete frame.block;
 }
 
 function positiveCount(expr: import("../lang/ast.js").Expr, scope: Scope, what: string, builder: NetworkBuilder): number | undefined {
@@ -292,8 +312,8 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   const continuesSequence = !statement.name && call !== undefined && scope.sequence !== undefined;
   for (let index = 0; index < count; index++) {
     const id = continuesSequence ? `${scope.prefix}${scope.sequence!.next++}` : `${groupId}.${index}`;
-    const label = call ? call.block : `${name} ${index + 1}/${count}`;
-    builder.addFrame({ id, kind: "block", label, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
+    const naming = call ? instanceNaming(lastNamedPart(id), call.block) : { label: `${name} ${index + 1}/${count}` };
+    builder.addFrame({ id, kind: "block", ...naming, parent: groupId, repeat: { index, count, group: groupId }, loc: statement.loc });
     const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, groupId, id], sequence: { next: 0 } };
     cursor = call ? expandCall(call, cursor, inner, builder) : compileBody(statement.body, cursor, inner, builder);
     builder.frameOutputs.set(id, cursor);
@@ -584,9 +604,13 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
     builder.diagnostics.error(`unknown block '${element.block}'`, element.loc, hint);
     return [POISONED];
   }
-  const name = element.name ?? (scope.sequence ? String(scope.sequence.next++) : builder.autoName(scope.prefix, block.name));
+  const numbered = element.name === undefined && scope.sequence !== undefined;
+  const name = element.name ?? (numbered ? String(scope.sequence!.next++) : builder.autoName(scope.prefix, block.name));
   const id = scope.prefix + name;
-  builder.addFrame({ id, kind: "block", label: element.label ?? block.name, parent: scope.frames.at(-1), loc: element.loc });
+  // The frame names the instance (`fire2`, `layer2.0`) and says which block it is; an
+  // instance only the compiler named (`fire_1`) is called by its block.
+  const naming = element.label !== undefined ? { label: element.label } : element.name !== undefined || numbered ? instanceNaming(lastNamedPart(id), block.name) : { label: block.name };
+  builder.addFrame({ id, kind: "block", ...naming, parent: scope.frames.at(-1), loc: element.loc });
   const inner: Scope = { ...scope, prefix: `${id}.`, frames: [...scope.frames, id], sequence: undefined };
   const output = expandCall(element, inputs, inner, builder);
   builder.frameOutputs.set(id, output);

@@ -32,8 +32,10 @@ export type FrameKind = "block" | "repeat" | "towers" | "group";
 export interface Frame {
   id: string;
   kind: FrameKind;
-  /** Text for the frame's label: the block name, `repeat ×3`, … */
+  /** Text for the frame's label: the instance's name (`fire2`, `layer2.0`), a group's, `×3`, … */
   label: string;
+  /** A block instance's definition (`fire`, `basic`), when the label names the instance. */
+  block?: string;
   parent?: string;
   /** For frames that are one instance of a `repeat`: 0-based index and count. */
   repeat?: { index: number; count: number; group: string };

@@ -1,5 +1,6 @@
 import type { AnalyzedNetwork } from "../analyze/types.js";
 import { NetfigError } from "../lang/diagnostics.js";
+import { getOp } from "../ops/index.js";
 import type { Point } from "../geometry/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import { fontOf, type Theme } from "../themes/index.js";
@@ -9,6 +10,7 @@ import { directLayout } from "./direct/index.js";
 import { uLayout } from "./direct/u-shape.js";
 import type { ElkFrameInput, ElkInputNode } from "./elk.js";
 import { nodeParams } from "./labels.js";
+import { settleLabels } from "./perspective.js";
 import { placeRunLabels, planRuns, runReach, type Run } from "./runs.js";
 import { blockGeometry, sumGeometry, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import type { LaidOutEdge, LaidOutFrame, LaidOutNode, PlacedLabel } from "./types.js";
@@ -55,7 +57,7 @@ export async function layoutBlocks(
     const run = runOf.get(n.id);
     return blockGeometry(n, theme, options, nodeParams(n, paramsOf), run?.own.get(n.id), reserve ?? run?.reserve);
   };
-  for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat) : blockOf(n));
+  for (const n of drawn.nodes) geometry.set(n.id, n.kind === "sum" ? sumGeometry(theme, options, n.repeat, n.bands.length) : blockOf(n));
   // A run's shared label wider than its blocks widens the run's ends, so nothing beside it runs into the label.
   for (const run of runs) {
     const { lead, trail } = runReach(run, run.members.map((m) => geometry.get(m.id)!), options);
@@ -129,8 +131,10 @@ export async function layoutBlocks(
       id: n.id,
       kind: n.kind,
       op: n.layer.node.op,
+      legendName: getOp(n.layer.node.op).legendName?.(n.layer.node.attrs) ?? n.layer.node.op,
       category: n.category,
       members: n.members,
+      standsFor: n.standsFor,
       bands: n.bands,
       shape: n.layer.shape,
       kernel: kernelOf(n),
@@ -143,11 +147,14 @@ export async function layoutBlocks(
       frame: n.frame,
     };
   });
+  // A perspective block's labels move in to its drawn outline, now that it is placed.
+  const vanish: Point = [options.camera.vanish[0] * elk.width, options.camera.vanish[1] * elk.height];
+  for (const n of nodes) if (n.kind === "block") n.labels = settleLabels(n.labels, [n], options.camera, vanish);
   // Each run's shared labels, placed by where its blocks went; the first block owns them.
   const laidOutById = new Map(nodes.map((n) => [n.id, n]));
   for (const run of runs) {
     const members = run.members.map((m) => laidOutById.get(m.id)!);
-    members[0]!.labels.push(...placeRunLabels(run, members, options));
+    members[0]!.labels.push(...settleLabels(placeRunLabels(run, members, options), members, options.camera, vanish));
   }
   const depthOf = new Map<string, number>();
   // A frame cut by row breaks is drawn once per row, each part with the frame's label.

@@ -62,15 +62,22 @@ export function collapseModules(graph: DrawnGraph): DrawnGraph {
   for (const frame of innermost) {
     const list = members.get(frame.id)!;
     const output = list[list.length - 1]!;
+    const inside = new Set(list.map((n) => n.id));
     const block: DrawnNode = {
       ...output,
       kind: "block",
       // Coloured as what it mostly is (an Inception module's convs), not as its closing merge.
       category: mostly(list),
       members: list.flatMap((n) => n.members),
+      // The one block shows the whole module: its blocks, their bands and the arrows between them.
+      standsFor: [
+        ...list.flatMap((n) => [...n.standsFor, ...n.bands.flatMap((b) => b.standsFor)]),
+        ...graph.edges.filter((e) => inside.has(e.from) && inside.has(e.to)).flatMap((e) => e.standsFor),
+      ],
       bands: [],
       frame: frame.parent,
-      caption: frame.label,
+      caption: frame.name,
+      captionDetail: frame.kind,
       repeat: frame.repeat ?? output.repeat,
     };
     collapsed.set(output.id, block);
@@ -79,16 +86,22 @@ export function collapseModules(graph: DrawnGraph): DrawnGraph {
     for (const f of graph.frames) if (descends(f.id, frame.id)) gone.add(f.id);
   }
   const nodes = graph.nodes.filter((n) => (into.get(n.id) ?? n.id) === n.id).map((n) => collapsed.get(n.id) ?? n);
-  const seen = new Set<string>();
+  const seen = new Map<string, DrawnEdge>();
   const edges: DrawnEdge[] = [];
   for (const e of graph.edges) {
     const from = into.get(e.from) ?? e.from;
     const to = into.get(e.to) ?? e.to;
     const id = `${from}->${to}`;
-    if (from === to || seen.has(id)) continue;
-    seen.add(id);
+    if (from === to) continue;
+    const same = seen.get(id);
+    if (same) {
+      same.standsFor.push(...e.standsFor);
+      continue;
+    }
     // A shortcut into a module now enters the module's block like the main path.
-    edges.push({ id, from, to, shortcut: e.shortcut && !into.has(e.to) });
+    const edge = { id, from, to, shortcut: e.shortcut && !into.has(e.to), standsFor: [...e.standsFor] };
+    seen.set(id, edge);
+    edges.push(edge);
   }
   return { nodes, edges, frames: graph.frames.filter((f) => !gone.has(f.id)) };
 }

@@ -4,11 +4,13 @@ import { getOp } from "../ops/index.js";
 import type { OpCategory } from "../ops/types.js";
 import { collapseModules } from "./collapse.js";
 
-/** A folded layer drawn as a coloured band on the block it follows. */
+/** A folded layer drawn as a coloured band on the block (or beside the ⊕) it follows. */
 export interface Band {
   id: string;
   op: string;
   category: OpCategory;
+  /** The analysed layers this band shows: its own, and its copies in a folded repeat's hidden instances. */
+  standsFor: string[];
 }
 
 /** One thing drawn in the figure: a block (tensor), or an `add` drawn as ⊕. */
@@ -19,11 +21,21 @@ export interface DrawnNode {
   category: OpCategory;
   /** Layers this node stands for: itself plus what folded into it. */
   members: string[];
+  /**
+   * The analysed layers the block or ⊕ itself shows (bands and arrows declare theirs):
+   * its own layer, its copies in a folded repeat's hidden instances, and every member
+   * of a collapsed module.
+   */
+  standsFor: string[];
   bands: Band[];
   /** Innermost drawn frame, if any. */
   frame?: string;
-  /** The name to print instead of the layer's: a collapsed module's frame label. */
+  /** The name to print instead of the layer's: a collapsed module's instance name. */
   caption?: string;
+  /** Printed under a collapsed module's name: the kind of block it is (`fire`, `basic`). */
+  captionDetail?: string;
+  /** A folded layer whose name the block shows when its own layer has none (`fc 400` then `h: relu`). */
+  named?: LayerNode;
   /** `×N` when a `repeat` folded into this node alone. */
   repeat?: number;
 }
@@ -34,12 +46,19 @@ export interface DrawnEdge {
   to: string;
   /** An input of an `add` that skips the main path: it enters the ⊕ from the side. */
   shortcut: boolean;
+  /** Pass-through layers (flatten, identity) this arrow stands for, and their copies in hidden repeat instances. */
+  standsFor: string[];
 }
 
 /** A frame that is drawn: a named block, a repeat, a group, or `towers`. */
 export interface DrawnFrame {
   id: string;
+  /** What the frame's label says: its name, with the block it is an instance of where useful (`layer2.0 (basic_down)`, `fire2`). */
   label: string;
+  /** The instance's or group's name (`fire2`, `layer1`, `×3` for an unnamed repeat). */
+  name: string;
+  /** The block the frame is an instance of, where its name does not already say it. */
+  kind?: string;
   parent?: string;
   /** `×N` when a `repeat` folded into this frame. */
   repeat?: number;
@@ -59,10 +78,6 @@ export interface DrawOptions {
 }
 
 const BAND_CATEGORIES: ReadonlySet<OpCategory> = new Set(["activation", "norm", "regularization"]);
-
-function categoryOf(op: string): OpCategory {
-  return getOp(op).category;
-}
 
 /** Which layers are hidden behind instance 0 of a folded repeat, and which instance each layer is in. */
 function repeatMap(network: AnalyzedNetwork["network"]): {
@@ -114,29 +129,48 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
   const byId = new Map(layers.map((l) => [l.node.id, l]));
   const consumers = new Map<string, number>();
   for (const node of network.nodes) for (const i of node.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const { rep, instance, counts } = options.foldRepeats
+    ? repeatMap(network)
+    : { rep: new Map<string, string>(), instance: new Map<string, { group: string; index: number }>(), counts: new Map<string, number>() };
+  // A band is drawn inside its block's frames, so it folds only into a block of its own
+  // frame: DenseNet's transition BN is the transition's first block, not a band on the dense
+  // block's last concat (where a folded repeat would even hide it with that concat).
+  const frameKey = new Map(network.nodes.map((n) => [n.id, n.frames.join("\u0000")]));
+  const sameFrame = (a: string, b: string): boolean => frameKey.get(a) === frameKey.get(b);
 
   // host: the drawn layer a layer folds into (itself when drawn).
   const host = new Map<string, string>();
   const drawn = new Map<string, DrawnNode>();
   const order: DrawnNode[] = [];
+  // Pass-through layers drawn as the arrow out of their host.
+  const arrows = new Set<string>();
   for (const layer of layers) {
     const node = layer.node;
-    const category = categoryOf(node.op);
+    const op = getOp(node.op);
+    const category = op.category;
     const input = node.inputs.length === 1 ? node.inputs[0]! : undefined;
-    const foldable = options.fold && (BAND_CATEGORIES.has(category) || getOp(node.op).passThrough === true);
-    if (foldable && input !== undefined && consumers.get(input) === 1 && host.has(input)) {
-      const target = drawn.get(host.get(input)!)!;
-      host.set(node.id, target.id);
-      target.members.push(node.id);
-      if (BAND_CATEGORIES.has(category) && target.kind === "block") target.bands.push({ id: node.id, op: node.op, category });
+    const target = input !== undefined && host.has(input) ? drawn.get(host.get(input)!)! : undefined;
+    const band = options.fold && BAND_CATEGORIES.has(category) && consumers.get(input ?? "") === 1 && target !== undefined && sameFrame(node.id, target.id);
+    // An arrow needs a layer to point at: a pass-through nothing reads stays a block.
+    const arrow =
+      target !== undefined &&
+      (consumers.get(node.id) ?? 0) > 0 &&
+      (op.passThrough === "always" || (options.fold && op.passThrough === true && consumers.get(input!) === 1));
+    if (band || arrow) {
+      host.set(node.id, target!.id);
+      target!.members.push(node.id);
+      if (band) target!.bands.push({ id: node.id, op: node.op, category, standsFor: [node.id] });
+      else arrows.add(node.id);
+      if (band && !node.autoNamed && target!.layer.node.autoNamed && target!.layer.node.label === undefined) target!.named = node;
       continue;
     }
     const entry: DrawnNode = {
       id: node.id,
-      kind: getOp(node.op).drawnAsSum ? "sum" : "block",
+      kind: op.drawnAsSum ? "sum" : "block",
       layer,
       category,
       members: [node.id],
+      standsFor: [node.id],
       bands: [],
     };
     host.set(node.id, node.id);
@@ -144,9 +178,6 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
     order.push(entry);
   }
 
-  const { rep, instance, counts } = options.foldRepeats
-    ? repeatMap(network)
-    : { rep: new Map<string, string>(), instance: new Map<string, { group: string; index: number }>(), counts: new Map<string, number>() };
   const drawnId = (layerId: string): string => {
     const h = host.get(layerId)!;
     return rep.get(h) ?? h;
@@ -154,8 +185,9 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
   const nodes = order.filter((n) => !rep.has(n.id));
 
   const edges: DrawnEdge[] = [];
-  const seen = new Set<string>();
+  const edgeById = new Map<string, DrawnEdge>();
   for (const layer of layers) {
+    if (arrows.has(layer.node.id)) continue;
     for (const input of layer.node.inputs) {
       const from = drawnId(input);
       const to = drawnId(layer.node.id);
@@ -164,16 +196,45 @@ function buildDrawnGraph(analyzed: AnalyzedNetwork, options: DrawOptions): Drawn
       const b = instance.get(layer.node.id);
       // The edge from one repeat instance into the next folds away with the instances.
       if (options.foldRepeats && a && b && a.group === b.group && a.index !== b.index) continue;
+      // The pass-through layers between the drawn source and this layer are this arrow
+      // (`flatten -> dropout`: the dropout is a band on the block before, the flatten still the arrow).
+      const through: string[] = [];
+      for (let x = input; host.get(x) !== x; x = byId.get(x)!.node.inputs[0]!) if (arrows.has(x)) through.unshift(x);
       const id = `${from}->${to}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      edges.push({ id, from, to, shortcut: false });
+      const seen = edgeById.get(id);
+      if (seen) {
+        seen.standsFor.push(...through.filter((t) => !seen.standsFor.includes(t)));
+        continue;
+      }
+      const edge: DrawnEdge = { id, from, to, shortcut: false, standsFor: through };
+      edgeById.set(id, edge);
+      edges.push(edge);
     }
   }
   markShortcuts(nodes, edges);
+  declareHiddenCopies(layers, rep, nodes, edges);
 
   const frames = drawnFrames(network, nodes, options.foldRepeats ? counts : new Map(), rep);
   return { nodes, edges, frames };
+}
+
+/**
+ * A folded repeat draws instance 0 for all N: each layer of a hidden instance is declared
+ * by whatever draws its counterpart in instance 0 (the block, the band or the arrow).
+ */
+function declareHiddenCopies(layers: LayerAnalysis[], rep: Map<string, string>, nodes: DrawnNode[], edges: DrawnEdge[]): void {
+  if (rep.size === 0) return;
+  const declaredBy = new Map<string, string[]>();
+  for (const n of nodes) {
+    declaredBy.set(n.id, n.standsFor);
+    for (const b of n.bands) declaredBy.set(b.id, b.standsFor);
+  }
+  for (const e of edges) for (const t of e.standsFor) declaredBy.set(t, e.standsFor);
+  for (const layer of layers) {
+    const original = rep.get(layer.node.id);
+    const list = original === undefined ? undefined : declaredBy.get(original);
+    if (list && !list.includes(layer.node.id)) list.push(layer.node.id);
+  }
 }
 
 /**
@@ -193,11 +254,39 @@ function markShortcuts(nodes: DrawnNode[], edges: DrawnEdge[]): void {
   }
 }
 
-/** A repeat's own label is only `×N`: a name the user gave says what repeats. */
-function frameLabel(frame: Frame): string {
-  if (frame.kind !== "repeat") return frame.label;
+/** A repeat's name when the user gave one (`layer1`), not the compiler (`repeat_1`). */
+function repeatName(frame: Frame): string | undefined {
   const name = frame.id.slice(frame.id.lastIndexOf(".") + 1);
-  return /^repeat_?\d*$/.test(name) ? frame.label : `${name} ${frame.label}`;
+  return /^repeat_?\d*$/.test(name) ? undefined : name;
+}
+
+/** The instances of a repeat by their first and last names: `layer1.1–2`. */
+function instanceSpan(first: string, last: string): string {
+  const cut = first.lastIndexOf(".") + 1;
+  return first === last ? first : cut > 0 && last.startsWith(first.slice(0, cut)) ? `${first}–${last.slice(cut)}` : `${first}–${last}`;
+}
+
+/**
+ * A frame's name and kind. A repeat's own label is only `×N`: a name the user gave says
+ * what repeats. An instance drawn for all of a folded repeat's instances is the repeat
+ * (`layer1 (basic)`, its `×N` badge beside), or, when the repeat has no name of its own,
+ * all its instances (`layer1.1–2 (bottleneck)`), not its first instance alone.
+ */
+function frameNaming(frame: Frame, standsForRepeat: Frame | undefined, frames: Frame[]): { name: string; kind?: string } {
+  if (frame.kind === "repeat") {
+    const name = repeatName(frame);
+    return { name: name === undefined ? frame.label : `${name} ${frame.label}` };
+  }
+  let name = frame.label;
+  if (standsForRepeat) {
+    const instances = frames.filter((f) => f.repeat?.group === standsForRepeat.id);
+    name = repeatName(standsForRepeat) ?? (frame.block !== undefined ? instanceSpan(instances[0]!.label, instances[instances.length - 1]!.label) : frame.label);
+  }
+  return frame.block === undefined || frame.block === name ? { name } : { name, kind: frame.block };
+}
+
+function frameText(naming: { name: string; kind?: string }): string {
+  return naming.kind === undefined ? naming.name : `${naming.name} (${naming.kind})`;
 }
 
 /** A block call written `shares=OTHER` says so on its frame: ` · shares left`. */
@@ -255,7 +344,10 @@ function drawnFrames(
     chain.forEach((id, i) => {
       if (listed.has(id)) return;
       listed.add(id);
-      result.push({ id, label: frameLabel(frames.get(id)!) + sharingNote(frames.get(id)!), parent: chain[i - 1], repeat: repeatOf(id) });
+      const frame = frames.get(id)!;
+      const repeat = repeatOf(id);
+      const naming = frameNaming(frame, repeat !== undefined && frame.repeat ? frames.get(frame.repeat.group) : undefined, network.frames);
+      result.push({ id, label: frameText(naming) + sharingNote(frame), ...naming, parent: chain[i - 1], repeat });
     });
     // A repeat that folded onto this node alone puts its badge on the node.
     for (const id of chains.get(n.id)!) {

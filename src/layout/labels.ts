@@ -1,3 +1,5 @@
+import { lastNamedPart } from "../graph/scoped-name.js";
+import type { LayerNode } from "../graph/types.js";
 import { getOp } from "../ops/index.js";
 import { formatShape } from "../ops/shape.js";
 import type { DrawnNode } from "./drawn.js";
@@ -27,15 +29,14 @@ export function nameLines(node: DrawnNode): string[] {
   if (node.caption !== undefined) return [node.caption];
   const layer = node.layer.node;
   if (layer.label !== undefined && layer.label.trim() !== "") return layer.label.split("\n");
+  if (node.named) return [shortName(node.named)];
   if (layer.autoNamed) return [layer.op];
+  return [shortName(layer)];
+}
+
+function shortName(layer: LayerNode): string {
   // Lanes of `towers` share their written name; the lane shows by its place in the figure.
-  const id = layer.tower ? layer.tower.base : layer.id;
-  // The last part of a scoped id, back to the last named part when the last are indices
-  // (`downsample.0`, and `conv.0.0` for a conv nested in Sequentials, as ONNX imports have).
-  const parts = id.split(".");
-  let from = parts.length - 1;
-  while (from > 0 && /^\d+$/.test(parts[from]!)) from--;
-  return [parts.slice(from).join(".")];
+  return lastNamedPart(layer.tower ? layer.tower.base : layer.id);
 }
 
 /**
@@ -43,6 +44,7 @@ export function nameLines(node: DrawnNode): string[] {
  * and `shared` for a layer that reuses another's parameters (`shares=`), so the figure says so.
  */
 export function detailLine(node: DrawnNode): string | undefined {
+  if (node.caption !== undefined) return node.captionDetail;
   const layer = node.layer.node;
   const shared = node.layer.shares === undefined ? undefined : layer.attrs.transposed === true ? "shared, transposed" : "shared";
   if (layer.label !== undefined && layer.label.includes("\n")) return shared;

@@ -163,23 +163,35 @@ export function sumRadius(theme: Theme): number {
   return theme.text.merge.size * 0.62;
 }
 
-/** Sizes an `add` node: a ⊕ circle, shortcuts enter from above (or from the left when flowing down). */
-export function sumGeometry(theme: Theme, options: RenderOptions, repeat?: number): NodeGeometry {
+/**
+ * The bands a ⊕ carries (the ReLU after a residual addition): slabs just after the circle
+ * along the flow, as tall as the circle and as wide as a block's band, so the arrow leaves
+ * through them. Offsets from the circle's bounding square, along the flow.
+ */
+export function sumBandSpan(theme: Theme, bands: number): { from: number; width: number; end: number } {
+  const r = sumRadius(theme);
+  const width = r * 0.42;
+  const from = 2 * r + r * 0.18;
+  return { from, width, end: bands === 0 ? 2 * r : from + width * bands };
+}
+
+/** Sizes an `add` node: a ⊕ circle and its bands, shortcuts enter from above (or from the left when flowing down). */
+export function sumGeometry(theme: Theme, options: RenderOptions, repeat?: number, bands = 0): NodeGeometry {
   const r = sumRadius(theme);
   const extent: Extent = { x: 2 * r, y: 2 * r, z: 0 };
   const labels: PlacedLabel[] = [];
-  let bounds: Bounds = { left: -MARGIN, top: -MARGIN, right: 2 * r + MARGIN, bottom: 2 * r + MARGIN };
+  const along = sumBandSpan(theme, bands).end;
+  const right = options.direction === "right";
+  let bounds: Bounds = { left: -MARGIN, top: -MARGIN, right: (right ? along : 2 * r) + MARGIN, bottom: (right ? 2 * r : along) + MARGIN };
   if (repeat !== undefined) {
     const badge = measuredLabel(theme, "badge", "badge", `×${repeat}`);
     badge.anchor = "start";
-    badge.at = [2 * r + GAP, badge.ascent];
+    badge.at = [(right ? along : 2 * r) + GAP, badge.ascent];
     labels.push(badge);
     bounds = union(bounds, labelBox(badge));
   }
-  const ports =
-    options.direction === "right"
-      ? { in: [bounds.left, r] as Point, out: [bounds.right, r] as Point, side: [r, bounds.top] as Point }
-      : { in: [r, bounds.top] as Point, out: [r, bounds.bottom] as Point, side: [bounds.left, r] as Point };
+  const ports = right
+    ? { in: [bounds.left, r] as Point, out: [bounds.right, r] as Point, side: [r, bounds.top] as Point }
+    : { in: [r, bounds.top] as Point, out: [r, bounds.bottom] as Point, side: [bounds.left, r] as Point };
   return { extent, bounds, labels, ports };
 }
-

@@ -2,7 +2,10 @@
  * Recurrent networks the way textbooks draw them (Goodfellow et al., fig. 10.3): each
  * layer one node, inputs at the bottom, the recurrent layer with a loop onto itself; then,
  * after an "unfold" arrow, the same network unrolled over time steps 1, 2, 3, …, T with the
- * hidden state passed from each step to the next.
+ * hidden state passed from each step to the next. A recurrent layer with `layers=` draws a
+ * row per stacked layer, and a bidirectional one two per layer (Goodfellow et al., fig.
+ * 10.11): the forward state h passed to the next step, the backward state g, set a little
+ * to the right, passed to the step before; each row reads both directions of the row below.
  */
 
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
@@ -19,8 +22,10 @@ export interface SequenceNode {
   id: string;
   center: Point;
   role: "input" | "recurrent" | "output";
-  /** Short symbol drawn inside: x, h, y with the step as a subscript. */
+  /** Short symbol drawn inside: x, h, y with the step as a subscript (g for a backward state). */
   symbol: string;
+  /** A bidirectional layer's backward state: its loop and its links to the step before run leftwards. */
+  backward?: boolean;
 }
 
 export interface SequenceLink {
@@ -28,6 +33,8 @@ export interface SequenceLink {
   to: string;
   /** A recurrent layer's connection to itself at the next step, in the folded drawing. */
   loop?: boolean;
+  /** The loop leaves on the node's left: a bidirectional layer's forward state, whose right the links to the backward state take. */
+  leftward?: boolean;
   /** Ends at (or starts from) the ⋯ that stands for the steps left out: no node there. */
   towardEllipsis?: "from" | "to";
   /** The ellipsis end when `towardEllipsis` is set. */
@@ -55,6 +62,45 @@ const STEP = 58;
 interface RowSpec {
   layer: LayerAnalysis;
   notes: string[];
+}
+
+/** One row of circles: a layer, or one stacked layer and direction of a recurrent layer. */
+interface DrawRow {
+  spec: RowSpec;
+  /** The id its nodes are named by: the layer's, with `.L` and `.fwd`/`.bwd` for an unrolled recurrent layer. */
+  id: string;
+  /** 1-based stacked layer of a recurrent layer with `layers=`. */
+  level: number;
+  backward: boolean;
+  /** The rows this one reads: the row below, or both directions of the stacked layer below. */
+  stage: number;
+}
+
+/** Each stacked layer and direction of the recurrent layers their own row, bottom up. */
+function drawRows(rows: RowSpec[]): DrawRow[][] {
+  const stages: DrawRow[][] = [];
+  for (const spec of rows) {
+    const { id, attrs } = spec.layer.node;
+    if (!recurrent(spec.layer)) {
+      stages.push([{ spec, id, level: 1, backward: false, stage: stages.length }]);
+      continue;
+    }
+    const levels = typeof attrs["layers"] === "number" ? attrs["layers"] : 1;
+    const both = attrs["bidirectional"] === true;
+    for (let level = 1; level <= levels; level++) {
+      const at = levels > 1 ? `${id}.${level}` : id;
+      const stage = stages.length;
+      stages.push(
+        both
+          ? [
+              { spec, id: `${at}.fwd`, level, backward: false, stage },
+              { spec, id: `${at}.bwd`, level, backward: true, stage },
+            ]
+          : [{ spec, id: at, level, backward: false, stage }],
+      );
+    }
+  }
+  return stages;
 }
 
 /**
@@ -90,35 +136,54 @@ function steps(t: number): (number | null)[] {
 }
 
 export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOptions, theme: Theme = getTheme(options.theme)): { figure: SequenceFigure; width: number; height: number } {
-  const rows = sequenceRows(network);
-  if (typeof rows === "string") throw new Error(`sequence layout of ${network.network.name}: ${rows}`);
-  const T = rows[0]!.layer.shape[0]!;
-  const recurrentCount = rows.filter((r) => recurrent(r.layer)).length;
+  const specs = sequenceRows(network);
+  if (typeof specs === "string") throw new Error(`sequence layout of ${network.network.name}: ${specs}`);
+  const stages = drawRows(specs);
+  const rows = stages.flat();
+  const T = specs[0]!.layer.shape[0]!;
+  const bidirectional = rows.some((r) => r.backward);
+  // A backward state sits this far right of its step, so the links past it stay clear of the forward state.
+  const shift = bidirectional ? 32 : 0;
+  const step = STEP + shift;
+  const recurrentStages = stages.filter((st) => recurrent(st[0]!.spec.layer)).length;
   let recurrentIndex = 0;
-  const symbols = rows.map((r, i) => {
+  const stageSymbols = stages.map((st, i) => {
     if (i === 0) return "x";
-    if (recurrent(r.layer)) return recurrentCount > 1 ? `h${superscript(++recurrentIndex)}` : "h";
+    if (recurrent(st[0]!.spec.layer)) return recurrentStages > 1 ? superscript(++recurrentIndex) : "";
     return "y";
   });
+  const symbolOf = (r: DrawRow): string => (recurrent(r.spec.layer) ? `${r.backward ? "g" : "h"}${stageSymbols[r.stage]}` : stageSymbols[r.stage]!);
 
   // Row labels, right-aligned left of the folded drawing: what the layer is and its size.
   const labels: SequenceFigure["labels"] = [];
   const rowLabels = rows.map((r, i) => {
-    const { op, attrs, id } = r.layer.node;
-    const kind = i === 0 ? "input" : recurrent(r.layer) ? `${op.toUpperCase()}${attrs["bidirectional"] === true ? " (bi)" : ""}` : "fc";
-    const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${superscript(r.layer.shape[1]!)}`, id)];
-    if (r.notes.length > 0) lines.push(measured(theme, "label-detail", "detail", r.notes.join(" → "), id));
+    const { op, attrs } = r.spec.layer.node;
+    const levels = typeof attrs["layers"] === "number" ? attrs["layers"] : 1;
+    const both = attrs["bidirectional"] === true;
+    const kind =
+      i === 0
+        ? "input"
+        : recurrent(r.spec.layer)
+          ? `${op.toUpperCase()}${levels > 1 ? ` layer ${r.level}` : ""}${both ? (r.backward ? " ←" : " →") : ""}`
+          : "fc";
+    // A direction's state is the layer's hidden size; the layer's output is both directions side by side.
+    const size = recurrent(r.spec.layer) ? (attrs["hidden"] as number) : r.spec.layer.shape[1]!;
+    const lines = [measured(theme, "label-name", "name", `${kind} ∈ ℝ${superscript(size)}`, r.id)];
+    const last = rows[i + 1]?.spec !== r.spec;
+    if (r.spec.notes.length > 0 && last) lines.push(measured(theme, "label-detail", "detail", r.spec.notes.join(" → "), r.id));
     return lines;
   });
   const labelWidth = Math.max(...rowLabels.flat().map((l) => l.width));
-  const foldedX = labelWidth + 12 + RADIUS;
+  // Room between the labels and the folded drawing for loops on the left.
+  const foldedX = labelWidth + 12 + RADIUS + (bidirectional ? 24 : 0);
   const top = RADIUS + 4;
   const yOf = (row: number): number => top + (rows.length - 1 - row) * ROW;
+  const xOf = (x: number, r: DrawRow): number => (r.backward ? x + shift : x);
   rowLabels.forEach((lines, row) => {
     const height = lines.reduce((h, l) => h + l.ascent + l.descent, 0);
     let y = yOf(row) - height / 2;
     for (const l of lines) {
-      l.at = [foldedX - RADIUS - 8, y + l.ascent];
+      l.at = [foldedX - RADIUS - 8 - (bidirectional ? 24 : 0), y + l.ascent];
       y += l.ascent + l.descent;
       labels.push(l);
     }
@@ -127,53 +192,61 @@ export function layoutSequenceFigure(network: AnalyzedNetwork, options: RenderOp
   const nodes: SequenceNode[] = [];
   const links: SequenceLink[] = [];
   const ellipses: Point[] = [];
-  const role = (row: number): SequenceNode["role"] => (row === 0 ? "input" : recurrent(rows[row]!.layer) ? "recurrent" : "output");
-  const column = (x: number, step: number | null, suffix: string, ids: string[]): void => {
-    rows.forEach((r, row) => {
-      const id = `${r.layer.node.id}${suffix}`;
-      ids.push(id);
-      nodes.push({ id, center: [x, yOf(row)], role: role(row), symbol: `${symbols[row]}${step === null ? "" : subscript(step)}` });
-      if (row > 0) links.push({ from: ids[row - 1]!, to: id });
-    });
+  const role = (r: DrawRow): SequenceNode["role"] => (r.stage === 0 ? "input" : recurrent(r.spec.layer) ? "recurrent" : "output");
+  const rowIndex = new Map(rows.map((r, i) => [r, i]));
+  /** One time step's column: a node per row, each reading every row of the stage below. */
+  const column = (x: number, t: number | null, suffix: string): Map<DrawRow, string> => {
+    const ids = new Map<DrawRow, string>();
+    for (const r of rows) {
+      const id = `${r.id}${suffix}`;
+      ids.set(r, id);
+      nodes.push({ id, center: [xOf(x, r), yOf(rowIndex.get(r)!)], role: role(r), symbol: `${symbolOf(r)}${t === null ? "" : subscript(t)}`, ...(r.backward ? { backward: true } : {}) });
+      if (r.stage > 0) for (const below of stages[r.stage - 1]!) links.push({ from: ids.get(below)!, to: id });
+    }
+    return ids;
   };
 
-  // Folded: the loop leaves the recurrent node on its right, so the row needs room there.
-  const folded: string[] = [];
-  column(foldedX, null, "", folded);
-  rows.forEach((_, row) => {
-    if (role(row) === "recurrent") links.push({ from: folded[row]!, to: folded[row]!, loop: true });
-  });
-  const unfoldStart: Point = [foldedX + RADIUS + 34, yOf(0) - ((rows.length - 1) * ROW) / 2];
+  // Folded: a loop leaves each recurrent node on its right; in a bidirectional figure the
+  // links to the backward states take the forward states' right, so their loops go left.
+  const folded = column(foldedX, null, "");
+  for (const r of rows) if (role(r) === "recurrent") links.push({ from: folded.get(r)!, to: folded.get(r)!, loop: true, ...(bidirectional && !r.backward ? { leftward: true } : {}) });
+  const unfoldStart: Point = [foldedX + shift + RADIUS + 34, yOf(0) - ((rows.length - 1) * ROW) / 2];
   const unfold: [Point, Point] = [unfoldStart, [unfoldStart[0] + 44, unfoldStart[1]]];
   labels.push({ ...measured(theme, "label-unfold", "detail", "unfold", "unfold"), anchor: "middle", at: [unfoldStart[0] + 22, unfoldStart[1] - 6] });
 
   let x = unfold[1][0] + 22 + RADIUS;
-  let previous: string[] | undefined;
+  let previous: Map<DrawRow, string> | undefined;
   let previousEllipsis: number | undefined;
-  for (const step of steps(T)) {
-    if (step === null) {
-      rows.forEach((_, row) => {
-        const at: Point = [x, yOf(row)];
+  for (const t of steps(T)) {
+    if (t === null) {
+      for (const r of rows) {
+        const at: Point = [x + shift / 2, yOf(rowIndex.get(r)!)];
         ellipses.push(at);
-        if (role(row) === "recurrent" && previous) links.push({ from: previous[row]!, to: previous[row]!, towardEllipsis: "to", end: [x - 12, at[1]] });
-      });
-      previousEllipsis = x;
+        if (role(r) !== "recurrent" || !previous) continue;
+        // Forward: from the last step drawn into the ⋯; backward: out of the ⋯ into it.
+        const end: Point = [at[0] - 12, at[1]];
+        links.push(r.backward ? { from: previous.get(r)!, to: previous.get(r)!, towardEllipsis: "from", end } : { from: previous.get(r)!, to: previous.get(r)!, towardEllipsis: "to", end });
+      }
+      previousEllipsis = x + shift / 2;
       previous = undefined;
     } else {
-      const ids: string[] = [];
-      column(x, step, `@${step}`, ids);
-      rows.forEach((_, row) => {
-        if (role(row) !== "recurrent") return;
-        if (previous) links.push({ from: previous[row]!, to: ids[row]! });
-        else if (previousEllipsis !== undefined) links.push({ from: ids[row]!, to: ids[row]!, towardEllipsis: "from", end: [previousEllipsis + 12, yOf(row)] });
-      });
-      const t = measured(theme, "label-step", "detail", `t = ${step}`, `${rows[0]!.layer.node.id}@${step}`);
-      labels.push({ ...t, anchor: "middle", at: [x, yOf(0) + RADIUS + 6 + t.ascent] });
+      const ids = column(x, t, `@${t}`);
+      for (const r of rows) {
+        if (role(r) !== "recurrent") continue;
+        const here = ids.get(r)!;
+        if (previous) links.push(r.backward ? { from: here, to: previous.get(r)! } : { from: previous.get(r)!, to: here });
+        else if (previousEllipsis !== undefined) {
+          const end: Point = [previousEllipsis + 12, yOf(rowIndex.get(r)!)];
+          links.push(r.backward ? { from: here, to: here, towardEllipsis: "to", end } : { from: here, to: here, towardEllipsis: "from", end });
+        }
+      }
+      const label = measured(theme, "label-step", "detail", `t = ${t}`, `${rows[0]!.id}@${t}`);
+      labels.push({ ...label, anchor: "middle", at: [x, yOf(0) + RADIUS + 6 + label.ascent] });
       previous = ids;
     }
-    x += STEP;
+    x += step;
   }
-  const width = x - STEP + RADIUS + 2;
+  const width = x - step + shift + RADIUS + 2;
   const height = yOf(0) + RADIUS + 6 + 14;
   return { figure: { kind: "sequence", radius: RADIUS, nodes, links, ellipses, unfold, labels }, width, height };
 }

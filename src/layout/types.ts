@@ -29,9 +29,16 @@ export interface LaidOutNode {
   /** A tensor block, or an `add` drawn as ⊕. */
   kind: "block" | "sum";
   op: string;
+  /** What the legend calls the layer's kind: its op, or a stand-in's own type (an opaque layer's `Einsum`). */
+  legendName: string;
   category: OpCategory;
   /** Layer ids this node stands for (itself and what folded into it). */
   members: string[];
+  /**
+   * The analysed layers the block or ⊕ itself shows; each band and each edge declares
+   * its own (`Band.standsFor`, `LaidOutEdge.standsFor`), and together they cover the network.
+   */
+  standsFor: string[];
   bands: Band[];
   shape: Shape;
   /** Kernel and stride of the layer, for pyramids. */
@@ -53,6 +60,8 @@ export interface LaidOutEdge {
   from: string;
   to: string;
   shortcut: boolean;
+  /** Pass-through layers (flatten, identity) this arrow is all there is to draw of. */
+  standsFor: string[];
   /** Polyline from the source box to the target box, absolute; the scene trims it to the blocks. */
   points: Point[];
 }

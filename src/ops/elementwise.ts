@@ -60,7 +60,7 @@ export const softmax = shapeKeeping("softmax", "activation", "softmax over chann
 softmax.note = () => "softmax";
 export const identity = shapeKeeping("identity", "reshape", "passes its input through unchanged", [], unchanged, ["linear"]);
 identity.note = () => "linear";
-identity.passThrough = true;
+identity.passThrough = "always";
 export const dropout = shapeKeeping("dropout", "regularization", "dropout: [P] (default 0.5); identity at inference", [
   { key: "p", positional: true, fallback: 0.5, check: (p) => (p < 0 || p >= 1 ? "must be in [0, 1)" : undefined) },
 ], unchanged);

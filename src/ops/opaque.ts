@@ -11,7 +11,7 @@ type OpaqueAttrs = { type: string; shape: number[] | null };
  */
 export const opaque: OpDef<OpaqueAttrs> = {
   name: "opaque",
-  category: "reshape",
+  category: "opaque",
   description: "a layer known only by name and output shape: opaque type=NAME shape=HxWxC",
   inputs: "many",
   compile(args) {
@@ -33,4 +33,5 @@ export const opaque: OpDef<OpaqueAttrs> = {
   params: () => 0,
   macs: () => 0,
   describe: (attrs) => attrs.type,
+  legendName: (attrs) => attrs.type,
 };

@@ -25,7 +25,9 @@ export type OpCategory =
   | "regularization"
   | "merge"
   | "shortcut"
-  | "recurrent";
+  | "recurrent"
+  /** A layer netfig knows only by name (`opaque`): the legend lists it by its own type. */
+  | "opaque";
 
 /** An argument as written on a layer line, after block parameters are substituted. */
 export type ArgValue =
@@ -137,6 +139,8 @@ export interface OpDef<A extends Attrs = Attrs> {
   receptive?(inputs: Shape[], attrs: A): ReceptiveStep;
   /** Short text for the figure, e.g. `5×5/2`; omitted means the op name alone. */
   describe?(attrs: A): string;
+  /** The legend's name for the layer when the kind is a stand-in (an opaque layer's own type, `Einsum`); omitted means the op name. */
+  legendName?(attrs: A): string;
   /**
    * The layer mixes neighbouring channels (LRN). Inside towers it then runs on all
    * lanes' channels together and keeps its lane's share, as Caffe's grouped AlexNet does.
@@ -160,10 +164,12 @@ export interface OpDef<A extends Attrs = Attrs> {
    */
   shortcutHeads?: string[];
   /**
-   * Changes nothing a reader of the figure needs to see (flatten, identity): with folding on,
-   * block figures draw no block for it and the arrow from the block before stands for it.
+   * Changes nothing a reader of the figure needs to see (flatten): with folding on, block
+   * figures draw no block for it and the arrow from the block before stands for it.
+   * `"always"`: the layer is its input unchanged (identity), so even an unfolded figure
+   * draws it as nothing but the arrow, however many layers read that input.
    */
-  passThrough?: boolean;
+  passThrough?: boolean | "always";
   /**
    * Settings whose value names a layer above (`crop like=up4`, `maxunpool indices=pool1`):
    * the compiler resolves the name in scope and applies the reference. The op's `compile`

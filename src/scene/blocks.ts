@@ -1,5 +1,6 @@
 import type { Point } from "../geometry/types.js";
 import { projector } from "../layout/camera.js";
+import { sumBandSpan } from "../layout/node-geometry.js";
 import type { LaidOutGraph, LaidOutNode } from "../layout/types.js";
 import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../options/figure.js";
@@ -25,7 +26,23 @@ function segments(node: LaidOutNode, theme: Theme, length: number): Segment[] {
   ];
 }
 
-function drawSum(node: LaidOutNode, theme: Theme): { primitives: Primitive[]; outline: Outline } {
+/** The ⊕'s bands (the ReLU after a residual addition), slabs the arrow leaves through. */
+function sumBands(node: LaidOutNode, theme: Theme, right: boolean): Primitive[] {
+  const r = node.extent.x / 2;
+  const span = sumBandSpan(theme, node.bands.length);
+  const [ox, oy] = node.origin;
+  const inset = r * 0.1;
+  return node.bands.map((band, i): Primitive => {
+    const a = span.from + span.width * i;
+    const b = a + span.width;
+    const corners: Point[] = right
+      ? [[ox + a, oy + inset], [ox + b, oy + inset], [ox + b, oy + 2 * r - inset], [ox + a, oy + 2 * r - inset]]
+      : [[ox + inset, oy + a], [ox + 2 * r - inset, oy + a], [ox + 2 * r - inset, oy + b], [ox + inset, oy + b]];
+    return { type: "polygon", role: "sum-band", owner: node.id, points: corners, paint: { fill: theme.categories[band.category].fill, stroke: { color: theme.outline.color, width: theme.outline.width } } };
+  });
+}
+
+function drawSum(node: LaidOutNode, theme: Theme, right: boolean): { primitives: Primitive[]; outline: Outline } {
   const r = node.extent.x / 2;
   const center: Point = [node.origin[0] + r, node.origin[1] + r];
   const arm = r * 0.55;
@@ -33,6 +50,7 @@ function drawSum(node: LaidOutNode, theme: Theme): { primitives: Primitive[]; ou
   return {
     outline: { kind: "circle", center, radius: r },
     primitives: [
+      ...sumBands(node, theme, right),
       { type: "circle", role: "sum", owner: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
       {
         type: "path",
@@ -63,7 +81,7 @@ export function presentKinds(nodes: readonly LaidOutNode[]): Map<OpCategory, Set
     present.set(category, (present.get(category) ?? new Set()).add(op));
   };
   for (const node of nodes) {
-    note(node.category, node.op);
+    note(node.category, node.legendName);
     for (const b of node.bands) note(b.category, b.op);
   }
   return present;
@@ -95,7 +113,7 @@ export function drawBlocks(laidOut: LaidOutGraph, options: RenderOptions, theme:
   const projectors = new Map<string, ReturnType<typeof projector>>();
   for (const node of laidOut.nodes) {
     if (node.kind === "sum") {
-      const sum = drawSum(node, theme);
+      const sum = drawSum(node, theme, options.direction === "right");
       blockPrims.push(...sum.primitives);
       outlines.set(node.id, sum.outline);
     } else {

@@ -24,6 +24,7 @@ const ORDER: OpCategory[] = [
   "dense",
   "merge",
   "shortcut",
+  "opaque",
 ];
 
 export interface LegendDrawing {
@@ -64,7 +65,9 @@ export function drawLegend(
     // A collapsed module (a concat drawn in the conv colour) is no other kind of convolution.
     const plain = usual !== undefined && [...ops].every((op) => op === usual || findOp(op)?.category !== category);
     const name = theme.categories[category].name;
-    const text = plain ? name : `${name} (${[...ops].sort().join(", ")})`;
+    const listed = [...ops].sort().join(", ");
+    // Layers netfig knows only by name are listed by their own types (`Einsum, GridSample`).
+    const text = category === "opaque" ? listed : plain ? name : `${name} (${listed})`;
     const m = measureText(text, font);
     return { category, text, m, width: swatch.x + swatch.z * rx + 4 * unit + m.width };
   });

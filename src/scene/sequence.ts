@@ -27,17 +27,20 @@ export function drawSequence(figure: SequenceFigure, theme: Theme): Primitive[] 
     const b = byId.get(l.to)!.center;
     let commands: PathCommand[];
     if (l.loop) {
-      // Out at the upper right, round through a point 2.2 radii to the right, back in at the lower right.
-      const out = onRim(a, r, -Math.PI / 5);
-      const back = onRim(a, r, Math.PI / 5);
+      // Out at the upper right, round through a point 2.2 radii to the right, back in at the
+      // lower right; a leftward loop the mirror image.
+      const side = l.leftward ? -1 : 1;
+      const out = onRim(a, r, side > 0 ? -Math.PI / 5 : Math.PI + Math.PI / 5);
+      const back = onRim(a, r, side > 0 ? Math.PI / 5 : Math.PI - Math.PI / 5);
       commands = [
         { op: "M", to: out },
-        { op: "C", c1: [a[0] + r * 2.6, a[1] - r * 1.6], c2: [a[0] + r * 2.6, a[1] + r * 1.6], to: back },
+        { op: "C", c1: [a[0] + side * r * 2.6, a[1] - r * 1.6], c2: [a[0] + side * r * 2.6, a[1] + r * 1.6], to: back },
       ];
     } else if (l.towardEllipsis === "to") {
-      commands = [{ op: "M", to: [a[0] + r, a[1]] }, { op: "L", to: l.end! }];
+      // From the node's rim on the ⋯'s side to the ⋯.
+      commands = [{ op: "M", to: [a[0] + Math.sign(l.end![0] - a[0]) * r, a[1]] }, { op: "L", to: l.end! }];
     } else if (l.towardEllipsis === "from") {
-      commands = [{ op: "M", to: l.end! }, { op: "L", to: [b[0] - r, b[1]] }];
+      commands = [{ op: "M", to: l.end! }, { op: "L", to: [b[0] + Math.sign(l.end![0] - b[0]) * r, b[1]] }];
     } else {
       const d = Math.hypot(b[0] - a[0], b[1] - a[1]);
       const u: Point = [(b[0] - a[0]) / d, (b[1] - a[1]) / d];

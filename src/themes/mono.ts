@@ -23,6 +23,7 @@ export const mono: Theme = {
     merge: { fill: "#ffffff", name: "Merge" },
     shortcut: { fill: "#e8e8e8", name: "Shortcut" },
     recurrent: { fill: "#b4b4b4", name: "Recurrent" },
+    opaque: { fill: "#ffffff", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.6 },
   shade: { top: 1, side: 0.9 },

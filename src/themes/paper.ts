@@ -23,6 +23,7 @@ export const paper: Theme = {
     merge: { fill: "#bfe3c0", name: "Merge" },
     shortcut: { fill: "#c9cde8", name: "Shortcut" },
     recurrent: { fill: "#a9dcd6", name: "Recurrent" },
+    opaque: { fill: "#f3eee2", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.6 },
   shade: { top: 1.1, side: 0.93 },

@@ -23,6 +23,7 @@ export const visio: Theme = {
     merge: { fill: "#9ed99a", name: "Merge" },
     shortcut: { fill: "#a9cbe8", name: "Shortcut" },
     recurrent: { fill: "#7fd1c7", name: "Recurrent" },
+    opaque: { fill: "#eeeeee", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.55 },
   shade: { top: 1.06, side: 0.82 },

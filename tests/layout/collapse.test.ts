@@ -33,16 +33,16 @@ describe("GoogLeNet collapsed (templates/googlenet.netfig, collapse: true)", () 
     }
   });
 
-  it('names the blocks "inception" and leaves no inception frame', async () => {
+  it("names each block after its instance (inception_3a: the name says the kind) and leaves no inception frame", async () => {
     const { figure, scene } = await drawn("googlenet", { collapse: true });
     for (const m of MODULES) {
       const block = figure.nodes.find((n) => n.id === `${m}.concat_1`)!;
-      // A block either prints the name or shares it with the run it belongs to (4b–4c: same shape, same name).
-      const names = block.labels.filter((l) => l.role === "label-name").map((l) => l.text);
-      for (const name of names) expect(name, m).toBe("inception");
+      expect(block.labels.filter((l) => l.role === "label-name").map((l) => l.text), m).toEqual([m]);
     }
-    const names = scene.primitives.filter((p): p is TextPrimitive => p.type === "text" && p.role === "label-name" && p.text === "inception");
-    expect(names.length).toBeGreaterThanOrEqual(5);
+    const names = scene.primitives.filter((p): p is TextPrimitive => p.type === "text" && p.role === "label-name" && p.text.startsWith("inception_"));
+    expect(names.map((n) => n.text).sort()).toEqual([...MODULES].sort());
+    const kinds = scene.primitives.filter((p): p is TextPrimitive => p.type === "text" && p.role === "label-detail" && p.text === "inception");
+    expect(kinds).toEqual([]);
     expect(figure.frames.filter((f) => f.id.startsWith("inception") || f.label.text.startsWith("inception"))).toEqual([]);
     // The auxiliary classifiers have no branches: their frames stay.
     expect(figure.frames.map((f) => f.id).sort()).toEqual(["aux1", "aux2"]);
@@ -88,11 +88,13 @@ describe("ResNet-18 collapsed (templates/resnet18.netfig, collapse: true)", () =
     for (const m of modules) expect(m.frame, m.id).toBe(m.id.slice(0, 6));
   });
 
-  it("names each collapsed block after its module (basic, basic_down)", async () => {
+  it("names each collapsed block after its instance (layer2.0), with its block (basic_down) under it", async () => {
     const { figure } = await drawn("resnet18", { collapse: true });
-    const name = (id: string) => figure.nodes.find((n) => n.id === id)!.labels.filter((l) => l.role === "label-name").map((l) => l.text);
-    expect(name("layer2.0.add_1")).toEqual(["basic_down"]);
-    expect(name("layer2.1.add_1")).toEqual(["basic"]);
+    const text = (id: string, role: string) => figure.nodes.find((n) => n.id === id)!.labels.filter((l) => l.role === role).map((l) => l.text);
+    expect(text("layer2.0.add_1", "label-name")).toEqual(["layer2.0"]);
+    expect(text("layer2.0.add_1", "label-detail")).toEqual(["basic_down"]);
+    expect(text("layer2.1.add_1", "label-name")).toEqual(["layer2.1"]);
+    expect(text("layer2.1.add_1", "label-detail")).toEqual(["basic"]);
   });
 });
 

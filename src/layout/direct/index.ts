@@ -85,7 +85,7 @@ export function directLayout(
   const targets = new Set(edges.map((e) => e.to));
   const sources = nodes.filter((n) => !targets.has(n.id));
   const rootEdges: DrawnEdge[] =
-    sources.length > 1 ? sources.map((n) => ({ id: `${ROOT}${n.id}`, from: ROOT, to: n.id, shortcut: false })) : [];
+    sources.length > 1 ? sources.map((n) => ({ id: `${ROOT}${n.id}`, from: ROOT, to: n.id, shortcut: false, standsFor: [] })) : [];
   const rooted = rootEdges.length > 0 ? [{ id: ROOT, geometry: nodes[0]!.geometry }, ...nodes] : nodes;
   try {
     chain = groupFrames(decompose(rooted, [...rootEdges, ...edges]), (id) => pathOfFrame(nodeById.get(id)?.frame));
