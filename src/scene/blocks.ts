@@ -15,13 +15,13 @@ import { labelText } from "./label.js";
 /** Folded bands sit at the far end of the block along the flow, as PlotNeuralNet draws ReLU. */
 function segments(node: LaidOutNode, theme: Theme, length: number): Segment[] {
   const fill = theme.categories[node.category].fill;
-  if (node.bands.length === 0) return [{ from: 0, to: length, fill }];
+  if (node.bands.length === 0) return [{ from: 0, to: length, fill, layer: node.id }];
   let band = Math.min(6, Math.max(2.5, length * 0.22));
   band = Math.min(band, (length * 0.6) / node.bands.length);
   const start = length - band * node.bands.length;
   return [
-    { from: 0, to: start, fill },
-    ...node.bands.map((b, i) => ({ from: start + band * i, to: start + band * (i + 1), fill: theme.categories[b.category].fill })),
+    { from: 0, to: start, fill, layer: node.id },
+    ...node.bands.map((b, i) => ({ from: start + band * i, to: start + band * (i + 1), fill: theme.categories[b.category].fill, layer: b.id })),
   ];
 }
 
@@ -33,11 +33,12 @@ function drawSum(node: LaidOutNode, theme: Theme): { primitives: Primitive[]; ou
   return {
     outline: { kind: "circle", center, radius: r },
     primitives: [
-      { type: "circle", role: "sum", owner: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
+      { type: "circle", role: "sum", owner: node.id, layer: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
       {
         type: "path",
         role: "sum-sign",
         owner: node.id,
+        layer: node.id,
         commands: [
           { op: "M", to: [center[0] - arm, center[1]] },
           { op: "L", to: [center[0] + arm, center[1]] },
@@ -105,10 +106,10 @@ export function drawBlocks(laidOut: LaidOutGraph, options: RenderOptions, theme:
       const cuboid = drawCuboid(node.id, node.extent, segments(node, theme, node.extent[axis]), axis, project, theme);
       blockPrims.push(...cuboid.primitives);
       const thumbnail = activations && activationThumbnail(node, project, options.direction, activations);
-      if (thumbnail) blockPrims.push(thumbnail);
+      if (thumbnail) blockPrims.push({ ...thumbnail, layer: node.id });
       outlines.set(node.id, { kind: "polygon", points: convexHull(cuboid.corners) });
     }
-    for (const l of node.labels) blockPrims.push(labelText(l, theme, node.id));
+    for (const l of node.labels) blockPrims.push({ ...labelText(l, theme, node.id), layer: node.id });
   }
 
   for (const edge of laidOut.edges) {
