@@ -44,9 +44,10 @@ interface RenderFlags extends ActivationFlags {
   maxHeight?: string;
   fontSize?: string;
   font?: string;
+  tikzBody?: boolean;
 }
 
-const FORMATS = [".svg", ".pdf", ".png"];
+const FORMATS = [".svg", ".pdf", ".png", ".tex", ".pptx"];
 
 /** Flags read exactly like `figure { }` entries, so both accept and reject the same values. */
 function flagOverrides(flags: RenderFlags): LayoutRequest {
@@ -118,6 +119,7 @@ async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
   const format = formatOf(output);
+  if (flags.tikzBody && format !== ".tex") throw new UsageError("--tikz-body is for TikZ output: write to a .tex file");
   const request = flagOverrides(flags);
   const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
   const scale = pngScale(flags);
@@ -135,6 +137,8 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
     const svg = renderSvg(scene, { textAsPaths: true });
     writeOutput(output, (await import("../../render/png.js")).renderPng(svg, { dpi, scale, background }));
   }
+  else if (format === ".tex") writeOutput(output, (await import("../../render/tikz.js")).renderTikz(scene, { body: flags.tikzBody === true }));
+  else if (format === ".pptx") writeOutput(output, await (await import("../../render/pptx.js")).renderPptx(scene));
   else writeOutput(output, renderSvg(scene, { textAsPaths: flags.textAsPaths === true }));
 }
 
@@ -167,9 +171,9 @@ function watchFile(file: string, output: string, flags: RenderFlags): Promise<vo
 export function registerRender(program: Command, context: CommandContext): void {
   const command = program
     .command("render")
-    .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png)")
+    .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png, .tex, .pptx)")
     .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
-    .option("-o, --output <file>", "where to write: .svg, .pdf or .png; - for SVG on stdout (default: FILE.svg)")
+    .option("-o, --output <file>", "where to write: .svg, .pdf, .png, .tex (TikZ) or .pptx (PowerPoint); - for SVG on stdout (default: FILE.svg)")
     .option("--theme <name>", `colours and fonts: ${THEME_NAMES.join(", ")} (default paper)`)
     .option("--direction <dir>", "the flow of the figure: right or down (default right)")
     .option("--camera <kind>", "oblique (default) or perspective")
@@ -199,6 +203,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--font-size <pt>", "printed size of the shape labels in points; other text keeps its proportion (default 8 with --width)")
     .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")
+    .option("--tikz-body", ".tex only: write just the colours and the tikzpicture, to \\input into a document that loads TikZ (default: a document pdflatex compiles alone)")
     .option("--background <kind>", "white (default) or transparent")
     .option("--watch", "re-render whenever FILE changes; an error keeps the last good figure");
   addActivationOptions(command).action(async (file: string, flags: RenderFlags) => {
