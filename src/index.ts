@@ -38,7 +38,15 @@ export { selectNetworks } from "./analyze/network.js";
 export { OptionError } from "./options/errors.js";
 export { checkScene, type SceneProblem } from "./scene/check.js";
 export { renderSvg, type SvgOptions } from "./render/svg.js";
+export { renderTikz, type TikzOptions } from "./render/tikz.js";
+export type { PptxOptions } from "./render/pptx.js";
+export type { SceneLayer } from "./scene/types.js";
 export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./options/figure.js";
 export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";
 export { importOnnx, type OnnxImport } from "./import/onnx/import.js";
 export { floatData, type OnnxTensor } from "./import/onnx/decode.js";
+
+/** The scene as a one-slide PowerPoint file, grouped by layer; pptxgenjs loads on the first call, not with the library. */
+export async function renderPptx(scene: import("./scene/types.js").Scene, options?: import("./render/pptx.js").PptxOptions): Promise<Uint8Array> {
+  return (await import("./render/pptx.js")).renderPptx(scene, options);
+}

@@ -172,7 +172,8 @@ class TikzWriter {
     const a = [(tr[0] - tl[0]) / width, (tr[1] - tl[1]) / width];
     const b = [(bl[0] - tl[0]) / height, (bl[1] - tl[1]) / height];
     if (Math.abs(a[0]! * b[1]! - a[1]! * b[0]!) < 1e-12) return;
-    // The scope's axes are one pixel along the face's edges (in page bp, y up), from its top-left corner.
+    // The scope's axes are one pixel along the face's edges (in page bp, y up), from its top-left
+    // corner. Cells are closed paths: `rectangle` would draw them axis-aligned on a skewed face.
     this.lines.push(`\\begin{scope}[shift={${pt(tl)}}, x={(${exact(a[0]!)}bp,${exact(-a[1]!)}bp)}, y={(${exact(b[0]!)}bp,${exact(-b[1]!)}bp)}]`);
     const runsOf = (row: number): string[] => {
       const runs: string[] = [];
@@ -186,6 +187,9 @@ class TikzWriter {
       }
       return runs;
     };
+    // Inner cells reach a twentieth of a pixel under their neighbours: abutting antialiased
+    // edges would otherwise let the white page show through as hairlines.
+    const over = (edge: number, end: number) => (edge < end ? edge + 0.05 : edge);
     let top = 0;
     let runs = runsOf(0);
     for (let row = 1; row <= height; row++) {
@@ -198,7 +202,7 @@ class TikzWriter {
         // Pixels are data, not a palette: written in place rather than as thousands of named colours.
         const rgb = `red,${(rgbaValue >>> 24) & 0xff};green,${(rgbaValue >>> 16) & 0xff};blue,${(rgbaValue >>> 8) & 0xff}`;
         const opacity = alpha < 1 ? `, fill opacity=${num(alpha)}` : "";
-        this.lines.push(`\\fill[fill={rgb,255:${rgb}}${opacity}] (${from},${top}) rectangle (${to},${row});`);
+        this.lines.push(`\\fill[fill={rgb,255:${rgb}}${opacity}] (${from},${top}) -- (${over(to, width)},${top}) -- (${over(to, width)},${over(row, height)}) -- (${from},${over(row, height)}) -- cycle;`);
       }
       top = row;
       runs = next;

@@ -4,6 +4,7 @@
  * (Every template compiled by pdflatex is tests/export/editable.test.ts.)
  */
 
+import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { latexText } from "../../src/render/latex.js";
 import { renderTikz } from "../../src/render/tikz.js";
@@ -55,6 +56,23 @@ describe("renderTikz", () => {
     expect(tex).not.toMatch(/fontfamily|DejaVu|\\usefont/);
     expect(tex).not.toContain("\\documentclass");
     expect(renderTikz(scene)).toMatch(/^\\RequirePackage\{fix-cm\}\n\\documentclass\{article\}\n\\usepackage\{tikz\}\n/);
+  });
+
+  it("draws a thumbnail as its pixels on the face's parallelogram, one cell per run of a colour", () => {
+    // 2×2 pixels: a red top row, then blue and green, on a face skewed up and to the right.
+    const image = new PNG({ width: 2, height: 2 });
+    [[255, 0, 0], [255, 0, 0], [0, 0, 255], [0, 255, 0]].forEach((rgb, i) => image.data.set([...rgb, 255], i * 4));
+    const png = new Uint8Array(PNG.sync.write(image));
+    const scene: Scene = { width: 50, height: 50, background: "none", primitives: [{ type: "image", role: "thumbnail", png, corners: [[10, 20], [30, 10], [10, 40]] }] };
+    const tex = renderTikz(scene, { body: true });
+    // One pixel along the top edge is (10, -5) on the page (y up), down the side (0, -10).
+    expect(tex).toContain("\\begin{scope}[shift={(10,20)}, x={(10bp,5bp)}, y={(0bp,-10bp)}]");
+    const cells = tex.split("\n").filter((l) => l.startsWith("\\fill[fill={rgb"));
+    expect(cells).toEqual([
+      "\\fill[fill={rgb,255:red,255;green,0;blue,0}] (0,0) -- (2,0) -- (2,1.05) -- (0,1.05) -- cycle;",
+      "\\fill[fill={rgb,255:red,0;green,0;blue,255}] (0,1) -- (1.05,1) -- (1.05,2) -- (0,2) -- cycle;",
+      "\\fill[fill={rgb,255:red,0;green,255;blue,0}] (1,1) -- (2,1) -- (2,2) -- (1,2) -- cycle;",
+    ]);
   });
 
   it("gives the same text for the same scene", async () => {

@@ -120,6 +120,7 @@ async function sizedScene(analyzed: AnalyzedGraph, request: LayoutRequest, flags
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
   const format = formatOf(output);
   if (flags.tikzBody && format !== ".tex") throw new UsageError("--tikz-body is for TikZ output: write to a .tex file");
+  if (format === ".pptx" && flags.activations) throw new UsageError("PowerPoint output cannot draw activation maps on the blocks yet: leave out --activations, or write .svg, .pdf or .tex");
   const request = flagOverrides(flags);
   const dpi = flags.dpi === undefined ? undefined : usable(parseDpi(flags.dpi));
   const scale = pngScale(flags);
