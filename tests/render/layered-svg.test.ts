@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeSource } from "../../src/pipeline.js";
+import { groupScene, isGroup, type LayerGroup, type SceneGroup } from "../../src/render/groups.js";
 import { renderSvg } from "../../src/render/svg.js";
-import type { Scene } from "../../src/scene/types.js";
+import type { Primitive, Scene } from "../../src/scene/types.js";
 import { buildScene, layout, type LayoutRequest } from "../../src/styles/index.js";
 import { sceneOfSource } from "./figures.js";
 
@@ -62,6 +63,17 @@ describe("the layered SVG", () => {
       expect(names.slice().sort(), file).toEqual(drawn.slice().sort());
     }
   }, 60_000);
+
+  it("groups without reordering: every template's primitives keep the painter's order, folded, unfolded, flowing down, in perspective", async () => {
+    const flat = (group: SceneGroup | LayerGroup): Primitive[] => group.items.flatMap((item) => (isGroup(item) ? flat(item) : [item]));
+    const requests: LayoutRequest[] = [{}, { fold: false }, { direction: "down", camera: { kind: "perspective" } }];
+    for (const file of TEMPLATES) {
+      for (const request of requests) {
+        const { scene } = await templateScene(file, request);
+        expect(groupScene(scene).flatMap(flat), `${file} ${JSON.stringify(request)}`).toEqual(scene.primitives);
+      }
+    }
+  }, 120_000);
 
   it("writes a layer's exact name, kind, shape, parameters and MACs on its group (LeNet-5 C1: 156 parameters, LeCun et al. 1998)", async () => {
     const svg = renderSvg(await sceneOfSource(LENET));
