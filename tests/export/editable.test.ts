@@ -27,6 +27,7 @@ import { renderTikz } from "../../src/render/tikz.js";
 import { translate } from "../../src/scene/shapes.js";
 import type { Primitive, Scene } from "../../src/scene/types.js";
 import { buildScene, layout } from "../../src/styles/index.js";
+import { measureText } from "../../src/text/measure.js";
 import { getTheme } from "../../src/themes/index.js";
 import { structuralDifference } from "./compare.js";
 import { hasTool, needTools, run, tempDir, type RunResult } from "./tools.js";
@@ -54,8 +55,27 @@ interface Figure {
   serif: Scene;
 }
 
+/** Labels turned about their anchors, each anchor kind: no template turns one yet. */
+function rotatedLabels(family: string): Scene {
+  const font = { family, weight: "normal", style: "normal", size: 12 } as const;
+  const text = "Rotated 56×56";
+  const cases = [["start", 0], ["middle", 90], ["end", 30], ["start", -45]] as const;
+  return {
+    width: 400,
+    height: 200,
+    background: "#ffffff",
+    primitives: cases.flatMap(([anchor, rotate], i): Primitive[] => {
+      const at: [number, number] = [60 + i * 90, 100];
+      return [
+        { type: "circle", role: "anchor", center: at, radius: 2, paint: { fill: "#cc0000" } },
+        { type: "text", role: "label", text, at, anchor, rotate, font, color: "#000000", width: measureText(text, font).width },
+      ];
+    }),
+  };
+}
+
 async function figures(): Promise<Figure[]> {
-  const out: Figure[] = [];
+  const out: Figure[] = [{ name: "rotated-labels", sans: rotatedLabels("sans"), serif: rotatedLabels("serif") }];
   for (const name of TEMPLATES) {
     const analyzed = analyzeSource(readFileSync(`templates/${name}.netfig`, "utf8"), `${name}.netfig`);
     const sans = buildScene(await layout(analyzed));
@@ -179,7 +199,7 @@ describe("editable outputs in the programs that edit them", () => {
   it("TikZ: every template's body \\input into one article compiles", async (ctx) => {
     needTools(ctx, "pdflatex", "tikz.sty", "pdfinfo");
     const { dir, figures: list } = await prepared();
-    const inputs = list.filter((f) => !f.broken).map((f) => `\\begin{figure}[p]\\centering\\input{${f.name}-body.tex}\\caption{${f.name}}\\end{figure}\\clearpage`);
+    const inputs = list.filter((f) => !f.broken && f.name !== "rotated-labels").map((f) => `\\begin{figure}[p]\\centering\\input{${f.name}-body.tex}\\caption{${f.name}}\\end{figure}\\clearpage`);
     writeFileSync(join(dir, "paper.tex"), ["\\documentclass{article}", "\\usepackage{tikz}", "\\begin{document}", "A paper's own text, in its own font.", ...inputs, "\\end{document}", ""].join("\n"));
     const r = run("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "paper.tex"], dir);
     expect(r.status, r.stdout.slice(-1500)).toBe(0);
@@ -217,4 +237,22 @@ describe("editable outputs in the programs that edit them", () => {
     expect(r.status, r.stderr).toBe(0);
     for (const f of list) expectClose(f, "inkscape", png(join(dir, `${f.name}.png`)), own);
   }, 300_000);
+
+  it("SVG: Inkscape sees each layer as one object holding its faces, band and labels", async (ctx) => {
+    needTools(ctx, "inkscape");
+    const { dir } = await prepared();
+    const query = run("inkscape", ["--query-all", join(dir, "lenet5.svg")]);
+    expect(query.status, query.stderr).toBe(0);
+    const boxes = new Map(query.stdout.trim().split("\n").map((line) => {
+      const [id, x, y, w, h] = line.split(",");
+      return [id!, { x: Number(x), y: Number(y), w: Number(w), h: Number(h) }] as const;
+    }));
+    const inside = (inner: string, outer: string) => {
+      const a = boxes.get(inner)!;
+      const b = boxes.get(outer)!;
+      return a.x >= b.x - 0.01 && a.y >= b.y - 0.01 && a.x + a.w <= b.x + b.w + 0.01 && a.y + a.h <= b.y + b.h + 0.01;
+    };
+    for (const part of ["block-face-c1", "relu_1", "label-name-c1", "label-shape-c1"]) expect(inside(part, "c1"), part).toBe(true);
+    for (const group of ["edges", "legend", "s2", "output"]) expect(boxes.has(group), group).toBe(true);
+  }, 60_000);
 });
