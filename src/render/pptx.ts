@@ -71,9 +71,13 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9 _.\-]+/g, "_");
 }
 
+/** Characters XML 1.0 forbids even escaped: pptxgenjs escapes markup, not these. */
+function xmlChars(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd");
+}
+
 function xmlEscape(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd")
+  return xmlChars(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -208,7 +212,7 @@ class SlideWriter {
     const angle = ((t.rotate ?? 0) * Math.PI) / 180;
     const cx = t.at[0] + u * Math.cos(angle) + v * Math.sin(angle);
     const cy = t.at[1] - u * Math.sin(angle) + v * Math.cos(angle);
-    this.slide.addText(t.text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " "), {
+    this.slide.addText(xmlChars(t.text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ")), {
       x: this.inches(cx - w / 2),
       y: this.inches(cy - h / 2),
       w: this.inches(w),
@@ -321,7 +325,7 @@ export async function renderPptx(scene: Scene, options: PptxOptions = {}): Promi
   pptx.layout = "netfig";
   pptx.author = "netfig";
   pptx.company = "netfig";
-  pptx.title = scene.title ?? "netfig figure";
+  pptx.title = xmlChars(scene.title ?? "netfig figure");
   const slide = pptx.addSlide();
   if (scene.background !== "none") slide.background = { color: hex(scene.background) };
   const out = new SlideWriter(slide, scale);

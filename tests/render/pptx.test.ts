@@ -66,13 +66,16 @@ describe("renderPptx", () => {
       width: 100,
       height: 60,
       background: "#ffffff",
+      title: "t\u0001<x>&",
       layers: [{ name, op: "conv", category: "conv", shape: [2, 2, 1], params: 1, macs: 2 }],
       primitives: [
         { type: "polygon", role: "block-face", owner: name, layer: name, points: [[10, 10], [40, 10], [40, 40]], paint: { fill: "#fbe3a6" } },
         { type: "text", role: "label-name", owner: name, layer: name, text: '</a:t><script>"&', at: [20, 50], anchor: "middle", font, color: "#222222", width: 30 },
       ],
     };
-    const { slide } = await slideOf(await renderPptx(scene));
+    const { slide, core } = await slideOf(await renderPptx(scene));
+    // A character XML cannot hold, even escaped, is replaced rather than written.
+    expect(core).toContain("<dc:title>t\ufffd&lt;x&gt;&amp;</dc:title>");
     expect(slide).not.toContain("<script");
     expect(slide).not.toContain("<p:sp>&amp;");
     expect(slide).toContain('name="a&quot;/&gt;&lt;p:sp&gt;&amp;amp;&lt;/p:spTree&gt;"');
