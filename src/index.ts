@@ -38,6 +38,9 @@ export { selectNetworks } from "./analyze/network.js";
 export { OptionError } from "./options/errors.js";
 export { checkScene, type SceneProblem } from "./scene/check.js";
 export { renderSvg, type SvgOptions } from "./render/svg.js";
+export { renderTikz, type TikzOptions } from "./render/tikz.js";
+export type { PptxOptions } from "./render/pptx.js";
+export type { SceneLayer } from "./scene/types.js";
 export { DEFAULT_OPTIONS, type RenderOptions, type RenderOverrides, type CameraOptions, type LabelKind } from "./options/figure.js";
 export { THEME_NAMES, getTheme, type Theme } from "./themes/index.js";
 export { importOnnx, type OnnxImport } from "./import/onnx/import.js";
@@ -45,3 +48,8 @@ export { floatData, type OnnxTensor } from "./import/onnx/decode.js";
 export { render, renderFigure, check, summary, modelOf, FORMATS, FORMAT_NAMES, type RenderResult, type CheckResult, type SummaryRequest, type Model, type ModelInput, type InputOptions, type FormatName, type FormatOutput, type RenderRequest, type FigureRequest, type ActivationRequest, type NumberLike } from "./api/index.js";
 export { isBuiltModel, type BuiltModel } from "./builder/index.js";
 export { builderCode, type CodeOptions } from "./builder/codegen.js";
+
+/** The scene as a one-slide PowerPoint file, grouped by layer; pptxgenjs loads on the first call, not with the library. */
+export async function renderPptx(scene: import("./scene/types.js").Scene, options?: import("./render/pptx.js").PptxOptions): Promise<Uint8Array> {
+  return (await import("./render/pptx.js")).renderPptx(scene, options);
+}

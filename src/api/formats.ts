@@ -14,6 +14,8 @@ export interface FormatOptions {
   dpi?: number;
   pngScale?: number;
   background: "white" | "transparent";
+  /** TeX: only the colours and the picture, to `\input` into a document that loads TikZ. */
+  tikzBody: boolean;
 }
 
 export const FORMATS = {
@@ -32,6 +34,14 @@ export const FORMATS = {
       const svg = renderSvg(scene, { textAsPaths: true });
       return (await import("../render/png.js")).renderPng(svg, { dpi: options.dpi, scale: options.pngScale, background: options.background });
     },
+  },
+  tex: {
+    mediaType: "application/x-tex",
+    render: async (scene: Scene, options: FormatOptions): Promise<string> => (await import("../render/tikz.js")).renderTikz(scene, { body: options.tikzBody }),
+  },
+  pptx: {
+    mediaType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    render: async (scene: Scene): Promise<Uint8Array> => (await import("../render/pptx.js")).renderPptx(scene),
   },
 } as const;
 

@@ -62,11 +62,11 @@ export async function renderFigure<F extends FormatName = "svg">(input: ModelInp
   if (choice !== undefined) request.onChoice?.(choice);
   if (print.background === "transparent") scene.background = "none";
   const renderer: { render(scene: Scene, options: FormatOptions): Promise<string | Uint8Array> } = FORMATS[format];
-  const output = (await renderer.render(scene, { textAsPaths: request.textAsPaths === true, dpi: print.dpi, pngScale: print.pngScale, background: print.background })) as FormatOutput<F>;
+  const output = (await renderer.render(scene, { textAsPaths: request.textAsPaths === true, dpi: print.dpi, pngScale: print.pngScale, background: print.background, tikzBody: request.tikzBody === true })) as FormatOutput<F>;
   return { output, format, warnings, choice };
 }
 
-/** The figure as SVG text (default) or PDF/PNG bytes. */
+/** The figure as SVG or TikZ text (SVG by default), or PDF, PNG or PowerPoint bytes. */
 export async function render<F extends FormatName = "svg">(input: ModelInput, request: RenderRequest & { format?: F } = {}): Promise<FormatOutput<F>> {
   return (await renderFigure(input, request)).output;
 }

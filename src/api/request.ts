@@ -62,7 +62,7 @@ export interface ActivationRequest {
 }
 
 export interface RenderRequest extends FigureRequest {
-  /** svg (default), pdf or png. */
+  /** svg (default), pdf, png, tex (TikZ) or pptx (PowerPoint). */
   format?: FormatName;
   /** Which network of the file to draw (default the first). */
   network?: string;
@@ -76,6 +76,8 @@ export interface RenderRequest extends FigureRequest {
   font?: string;
   /** SVG: text as glyph outlines. */
   textAsPaths?: boolean;
+  /** TeX: only the colours and the `tikzpicture`, to `\input` into a document (default: a document pdflatex compiles alone). */
+  tikzBody?: boolean;
   /** PNG: dots per inch (default 300), or `pngScale` pixels per point instead. */
   dpi?: NumberLike;
   pngScale?: NumberLike;
@@ -100,6 +102,10 @@ export function points(option: string, value: NumberLike, flag: string): number 
 export function formatOf(request: RenderRequest): FormatName {
   const format = request.format ?? "svg";
   if (!isFormat(format)) throw new OptionError("format", `'${String(format)}' is not one of ${FORMAT_NAMES.join(", ")}`);
+  if (request.tikzBody === true && format !== "tex") throw new OptionError("tikzBody", "is for TikZ output: write to a .tex file (format tex)");
+  if (format === "pptx" && request.activations !== undefined && request.activations !== false) {
+    throw new OptionError("activations", "PowerPoint output cannot draw activation maps on the blocks yet: leave them out, or write .svg, .pdf or .tex");
+  }
   return format;
 }
 

@@ -15,7 +15,8 @@ function fillOf(grid: ArithmeticGrid, theme: Theme, highlighted: boolean): strin
   return grid.role === "input" ? theme.categories.input.fill : theme.background === "none" ? "#ffffff" : theme.background;
 }
 
-function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
+/** `layer`: the analysed layer the grid shows (the filter grid is its conv's weight). */
+function drawGrid(grid: ArithmeticGrid, layer: string, theme: Theme): Primitive[] {
   const out: Primitive[] = [];
   const { origin, cell, highlight } = grid;
   const inHighlight = (r: number, c: number) =>
@@ -27,6 +28,7 @@ function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
         type: "polygon",
         role: "grid-cell",
         owner: grid.id,
+        layer,
         points: rectangle(origin[0] + c * cell, origin[1] + r * cell, cell, cell),
         paint: { fill: fillOf(grid, theme, inHighlight(r, c)), stroke },
       });
@@ -39,18 +41,20 @@ function drawGrid(grid: ArithmeticGrid, theme: Theme): Primitive[] {
       type: "path",
       role: "grid-highlight",
       owner: grid.id,
+      layer,
       commands: [{ op: "M", to: first! }, ...rest.map((to) => ({ op: "L" as const, to })), { op: "Z" }],
       paint: { stroke: { color: theme.outline.color, width: theme.outline.width * 3.5, join: "miter" } },
     });
   }
-  for (const v of grid.values) out.push(labelText(v, theme, grid.id));
-  for (const l of grid.labels) out.push(labelText(l, theme, grid.id));
+  for (const v of grid.values) out.push({ ...labelText(v, theme, grid.id), layer });
+  for (const l of grid.labels) out.push({ ...labelText(l, theme, grid.id), layer });
   return out;
 }
 
 export function drawArithmetic(figure: ArithmeticFigure, theme: Theme): Primitive[] {
+  const conv = figure.grids.find((g) => g.role === "output")?.id ?? "";
   return [
-    ...figure.grids.flatMap((g) => drawGrid(g, theme)),
+    ...figure.grids.flatMap((g) => drawGrid(g, g.role === "filter" ? conv : g.id, theme)),
     ...figure.operators.map((o) => labelText(o, theme, "operator")),
     ...(figure.formula ?? []).map((l) => labelText(l, theme, "formula")),
   ];

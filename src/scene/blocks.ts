@@ -16,13 +16,13 @@ import { labelText } from "./label.js";
 /** Folded bands sit at the far end of the block along the flow, as PlotNeuralNet draws ReLU. */
 function segments(node: LaidOutNode, theme: Theme, length: number): Segment[] {
   const fill = theme.categories[node.category].fill;
-  if (node.bands.length === 0) return [{ from: 0, to: length, fill }];
+  if (node.bands.length === 0) return [{ from: 0, to: length, fill, layer: node.id }];
   let band = Math.min(6, Math.max(2.5, length * 0.22));
   band = Math.min(band, (length * 0.6) / node.bands.length);
   const start = length - band * node.bands.length;
   return [
-    { from: 0, to: start, fill },
-    ...node.bands.map((b, i) => ({ from: start + band * i, to: start + band * (i + 1), fill: theme.categories[b.category].fill })),
+    { from: 0, to: start, fill, layer: node.id },
+    ...node.bands.map((b, i) => ({ from: start + band * i, to: start + band * (i + 1), fill: theme.categories[b.category].fill, layer: b.id })),
   ];
 }
 
@@ -38,7 +38,7 @@ function sumBands(node: LaidOutNode, theme: Theme, right: boolean): Primitive[] 
     const corners: Point[] = right
       ? [[ox + a, oy + inset], [ox + b, oy + inset], [ox + b, oy + 2 * r - inset], [ox + a, oy + 2 * r - inset]]
       : [[ox + inset, oy + a], [ox + 2 * r - inset, oy + a], [ox + 2 * r - inset, oy + b], [ox + inset, oy + b]];
-    return { type: "polygon", role: "sum-band", owner: node.id, points: corners, paint: { fill: theme.categories[band.category].fill, stroke: { color: theme.outline.color, width: theme.outline.width } } };
+    return { type: "polygon", role: "sum-band", owner: node.id, layer: band.id, foldedInto: node.id, points: corners, paint: { fill: theme.categories[band.category].fill, stroke: { color: theme.outline.color, width: theme.outline.width } } };
   });
 }
 
@@ -51,11 +51,12 @@ function drawSum(node: LaidOutNode, theme: Theme, right: boolean): { primitives:
     outline: { kind: "circle", center, radius: r },
     primitives: [
       ...sumBands(node, theme, right),
-      { type: "circle", role: "sum", owner: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
+      { type: "circle", role: "sum", owner: node.id, layer: node.id, center, radius: r, paint: { fill: theme.categories.merge.fill, stroke: { color: theme.outline.color, width: theme.outline.width } } },
       {
         type: "path",
         role: "sum-sign",
         owner: node.id,
+        layer: node.id,
         commands: [
           { op: "M", to: [center[0] - arm, center[1]] },
           { op: "L", to: [center[0] + arm, center[1]] },
@@ -123,10 +124,10 @@ export function drawBlocks(laidOut: LaidOutGraph, options: RenderOptions, theme:
       const cuboid = drawCuboid(node.id, node.extent, segments(node, theme, node.extent[axis]), axis, project, theme);
       blockPrims.push(...cuboid.primitives);
       const thumbnail = activations && activationThumbnail(node, project, options.direction, activations);
-      if (thumbnail) blockPrims.push(thumbnail);
+      if (thumbnail) blockPrims.push({ ...thumbnail, layer: node.id });
       outlines.set(node.id, { kind: "polygon", points: convexHull(cuboid.corners) });
     }
-    for (const l of node.labels) blockPrims.push(labelText(l, theme, node.id));
+    for (const l of node.labels) blockPrims.push({ ...labelText(l, theme, node.id), layer: node.id });
   }
 
   for (const edge of laidOut.edges) {

@@ -10,6 +10,8 @@ export interface Segment {
   from: number;
   to: number;
   fill: Color;
+  /** The layer the slab draws: the block's own for the first, a folded layer's for a band. */
+  layer?: string;
 }
 
 type Face = "front" | "back" | "top" | "bottom" | "left" | "right";
@@ -68,6 +70,11 @@ export function drawCuboid(
 ): CuboidDrawing {
   const primitives: Primitive[] = [];
   const corners: Point[] = [];
+  const blockLayer = segments[0]?.layer;
+  // A band's faces belong to its folded layer, inside the block's group; the block's own faces,
+  // end faces and hidden edges to the block's layer.
+  const tag = (layer: string | undefined) =>
+    layer === undefined ? {} : layer === blockLayer || blockLayer === undefined ? { layer } : { layer, foldedInto: blockLayer };
   const stroke = { color: theme.outline.color, width: theme.outline.width, join: "round" as const };
   const whole = faces(0, extent.x, 0, extent.y, extent.z);
   const visible = new Set<Face>();
@@ -84,6 +91,7 @@ export function drawCuboid(
         type: "path",
         role: "block-hidden-edge",
         owner,
+        ...tag(blockLayer),
         commands: [
           { op: "M", to: project(...a) },
           { op: "L", to: project(...b) },
@@ -105,11 +113,13 @@ export function drawCuboid(
       if (extent.z === 0 && face !== "front") continue;
       // The end face keeps the block's own colour even under a band, as PlotNeuralNet
       // draws it: the layer kind stays readable from its largest faces.
-      const fill = face === lowFace || face === highFace ? segments[0]!.fill : seg.fill;
+      const endFace = face === lowFace || face === highFace;
+      const fill = endFace ? segments[0]!.fill : seg.fill;
       primitives.push({
         type: "polygon",
         role: "block-face",
         owner,
+        ...tag(endFace ? blockLayer : seg.layer),
         points: box[face].map(([x, y, z]) => project(x, y, z)),
         paint: { fill: faceFill(theme, face, fill), fillOpacity: theme.faceOpacity < 1 ? theme.faceOpacity : undefined, stroke },
       });

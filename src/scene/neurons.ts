@@ -79,20 +79,20 @@ export function drawNeurons(figure: NeuronFigure, theme: Theme): Primitive[] {
   for (const column of figure.columns) {
     const fill = fillOf(column, theme, figure.undirected);
     for (const n of column.neurons) {
-      shapes.push({ type: "circle", role: "neuron", owner: neuronId(column.id, n.index), center: n.center, radius, paint: { fill, stroke } });
+      shapes.push({ type: "circle", role: "neuron", owner: neuronId(column.id, n.index), layer: column.id, center: n.center, radius, paint: { fill, stroke } });
     }
     if (column.ellipsis) {
       // Three dots rather than the ⋮ glyph: the same in every font, and centred exactly.
       for (const dy of [-radius * 0.6, 0, radius * 0.6]) {
-        shapes.push({ type: "circle", role: "ellipsis", owner: column.id, center: [column.ellipsis[0], column.ellipsis[1] + dy], radius: DOT_RADIUS * radius, paint: { fill: theme.outline.color } });
+        shapes.push({ type: "circle", role: "ellipsis", owner: column.id, layer: column.id, center: [column.ellipsis[0], column.ellipsis[1] + dy], radius: DOT_RADIUS * radius, paint: { fill: theme.outline.color } });
       }
     }
     if (column.bias) {
       const owner = neuronId(column.id, "bias");
-      shapes.push({ type: "circle", role: "neuron", owner, center: column.bias, radius: biasRadius, paint: { fill: theme.background === "none" ? "#ffffff" : theme.background, stroke: { ...stroke, dash: [2, 1.5] } } });
-      if (column.biasLabel) shapes.push(labelText(column.biasLabel, theme, owner));
+      shapes.push({ type: "circle", role: "neuron", owner, layer: column.id, center: column.bias, radius: biasRadius, paint: { fill: theme.background === "none" ? "#ffffff" : theme.background, stroke: { ...stroke, dash: [2, 1.5] } } });
+      if (column.biasLabel) shapes.push({ ...labelText(column.biasLabel, theme, owner), layer: column.id });
     }
-    for (const l of column.labels) shapes.push(labelText(l, theme, column.id));
+    for (const l of column.labels) shapes.push({ ...labelText(l, theme, column.id), layer: column.id });
   }
   return [...links, ...shapes];
 }

@@ -32,12 +32,13 @@ function drawGrid(grid: ReceptiveGrid, cell: number, theme: Theme): Primitive[] 
         type: "polygon",
         role: "grid-cell",
         owner: grid.id,
+        layer: grid.id,
         points: rectangle(grid.origin[0] + c * cell, grid.origin[1] + r * cell, cell, cell),
         paint: { fill: unit ? shadeOf(grid.unit!.shade) : fill, stroke },
       });
     }
   }
-  for (const l of grid.labels) out.push(labelText(l, theme, grid.id));
+  for (const l of grid.labels) out.push({ ...labelText(l, theme, grid.id), layer: grid.id });
   return out;
 }
 

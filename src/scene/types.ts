@@ -13,6 +13,13 @@ interface PrimitiveBase {
   owner?: string;
   /** What the primitive is (`block-face`, `label-shape`, `edge`, `legend`…); ids and checks use it. */
   role: string;
+  /**
+   * The analysed layer this primitive draws, by qualified name (`layer1.0.conv1`): editable
+   * outputs put everything a layer draws in one group. Absent for edges, frames, legend, title.
+   */
+  layer?: string;
+  /** For a layer drawn on another's block (a folded ReLU's band): that block's layer, whose group holds this one's. */
+  foldedInto?: string;
 }
 
 export interface PolygonPrimitive extends PrimitiveBase {
@@ -63,6 +70,17 @@ export interface ImagePrimitive extends PrimitiveBase {
 
 export type Primitive = PolygonPrimitive | PathPrimitive | CirclePrimitive | TextPrimitive | ImagePrimitive;
 
+/** What a layer's group says about it (SVG data attributes, a PowerPoint shape's description). */
+export interface SceneLayer {
+  /** The qualified name, exactly as the network names it. */
+  name: string;
+  op: string;
+  category: string;
+  shape: number[];
+  params: number;
+  macs: number;
+}
+
 export interface Scene {
   width: number;
   height: number;
@@ -72,4 +90,6 @@ export interface Scene {
   title?: string;
   /** Painter's order: later primitives cover earlier ones. */
   primitives: Primitive[];
+  /** The analysed layers of the network drawn, in network order: what the primitives' `layer` names. */
+  layers?: SceneLayer[];
 }

@@ -8,11 +8,12 @@ import type { AnalyzedGraph, AnalyzedNetwork } from "../analyze/types.js";
 import { executeNetwork, type Execution } from "../execute/numbers.js";
 import { figureOverrides } from "../graph/figure-settings.js";
 import { NetfigError } from "../lang/diagnostics.js";
+import { getOp } from "../ops/index.js";
 import { pickNetwork } from "../layout/index.js";
 import { DEFAULT_OPTIONS, definedOnly, mergeOptions, type RenderOptions, type RenderOverrides } from "../options/figure.js";
 import { pageOf } from "../scene/chrome.js";
 import type { SceneOptions } from "../scene/index.js";
-import type { Scene } from "../scene/types.js";
+import type { Scene, SceneLayer } from "../scene/types.js";
 import { getTheme, THEME_NAMES, type Theme } from "../themes/index.js";
 import { arithmetic } from "./arithmetic.js";
 import { blocks, compact } from "./blocks.js";
@@ -68,6 +69,11 @@ export interface StyleRegistry<M extends AnyFigureStyle> {
   layout(analyzed: AnalyzedGraph | AnalyzedNetwork, request?: LayoutRequest): Promise<LaidOutOf<M>>;
   /** The laid-out figure as the flat list of primitives every renderer draws, with its title, legend and margins. */
   buildScene(laidOut: LaidOutOf<M>, sceneOptions?: SceneOptions): Scene;
+}
+
+/** What a layer's group in an editable output says about it. */
+function sceneLayers(network: AnalyzedNetwork): SceneLayer[] {
+  return network.layers.map((l) => ({ name: l.node.id, op: l.node.op, category: getOp(l.node.op).category, shape: [...l.shape], params: l.params, macs: l.macs }));
 }
 
 function isAnalyzedGraph(value: AnalyzedGraph | AnalyzedNetwork): value is AnalyzedGraph {
@@ -142,6 +148,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
       height,
       figure,
       ...(request.customTheme ? { theme: request.customTheme } : {}),
+      layers: sceneLayers(network),
     };
     return laidOut as LaidOutOf<M>;
   };
@@ -152,7 +159,8 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     const options = { ...laidOut.options, ...definedOnly(sceneOptions) };
     const theme = laidOut.theme ?? getTheme(options.theme);
     const drawing = style.draw(laidOut, theme, options, sceneOptions);
-    return pageOf({ ...drawing, name: laidOut.network.title ?? laidOut.network.name }, options, theme);
+    const scene = pageOf({ ...drawing, name: laidOut.network.title ?? laidOut.network.name }, options, theme);
+    return laidOut.layers ? { ...scene, layers: laidOut.layers } : scene;
   };
 
   return { styles, names, resolveOptions, pick, layout, buildScene };

@@ -10,7 +10,7 @@ import type { Execution } from "../execute/numbers.js";
 import type { OpCategory } from "../ops/types.js";
 import type { RenderOptions } from "../options/figure.js";
 import type { SceneOptions } from "../scene/index.js";
-import type { Primitive } from "../scene/types.js";
+import type { Primitive, SceneLayer } from "../scene/types.js";
 import type { Theme } from "../themes/types.js";
 
 /**
@@ -45,6 +45,8 @@ export interface LaidOut<S extends string = string, F = unknown> {
   figure: F;
   /** The theme laid out with, when the request gave one instead of a name (print sizing, another font). */
   theme?: Theme;
+  /** Every analysed layer of the network, for the scene's `layers` (what editable outputs name their groups by). */
+  layers?: SceneLayer[];
 }
 
 /** The options a drawing reads: the laid-out figure's, with the scene's settings on top. */

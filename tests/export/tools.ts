@@ -21,6 +21,9 @@ const PACKAGE: Record<string, string> = {
   pdflatex: "texlive-latex-base",
   kpsewhich: "texlive-latex-base",
   "standalone.cls": "texlive-latex-extra",
+  "tikz.sty": "texlive-pictures",
+  soffice: "libreoffice-impress",
+  inkscape: "inkscape",
 };
 
 /** Under CI nothing may be skipped for want of a tool. CI=false or CI=0 is not CI. */

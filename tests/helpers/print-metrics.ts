@@ -214,7 +214,7 @@ function lengthPt(value: string | undefined, fallback: number): number {
   return Number(m[1]) * UNIT_PT[m[2]!]!;
 }
 
-/** Reads one of netfig's SVG files: the root's size and the flat list of leaf elements. */
+/** Reads one of netfig's SVG files: the root's size and its leaf elements, in document order. */
 export function parseSvg(svg: string): ParsedSvg {
   const root = /<svg\b([^>]*)>/.exec(svg);
   if (!root) throw new Error("not an SVG: no <svg> element");
@@ -227,7 +227,8 @@ export function parseSvg(svg: string): ParsedSvg {
   // Without width/height an SVG is its viewBox in CSS px.
   const widthPt = lengthPt(widthAttr, viewBox[2] * 0.75);
   const heightPt = lengthPt(heightAttr, viewBox[3] * 0.75);
-  const body = svg.slice(root.index + root[0].length);
+  // Groups (one per layer, src/render/groups.ts) only hold the leaves; transforms are on leaves alone.
+  const body = svg.slice(root.index + root[0].length).replace(/<\/?g\b[^>]*>/g, "");
   const raw: { name: string; attrs: Record<string, string>; text: string }[] = [];
   for (const m of body.matchAll(/<([A-Za-z][\w:-]*)\b([^>]*?)(\/>|>([\s\S]*?)<\/\1>)/g)) {
     raw.push({ name: m[1]!, attrs: parseAttrs(m[2]!), text: unescapeXml(m[4] ?? "") });

@@ -39,6 +39,7 @@ interface RenderFlags extends ActivationFlags {
   maxHeight?: string;
   fontSize?: string;
   font?: string;
+  tikzBody?: boolean;
 }
 
 /** `--scale 2` is a PNG's pixels per point; a word is how tensor sizes become block sizes. */
@@ -73,6 +74,7 @@ export function requestOf(flags: RenderFlags, format: FormatName): RenderRequest
     fontSize: flags.fontSize,
     font: flags.font,
     textAsPaths: flags.textAsPaths === true,
+    tikzBody: flags.tikzBody,
     dpi: flags.dpi,
     pngScale: numericScale ? flags.scale : undefined,
     background: flags.background as RenderRequest["background"],
@@ -132,9 +134,9 @@ async function watchAndRender(file: string, output: string, flags: RenderFlags):
 export function registerRender(program: Command, context: CommandContext): void {
   const command = program
     .command("render")
-    .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png)")
+    .description("draw the network as a figure; the format follows the output's extension (.svg, .pdf, .png, .tex, .pptx)")
     .argument("<file>", "a .netfig file, a bundled template name, or - for stdin")
-    .option("-o, --output <file>", "where to write: .svg, .pdf or .png; - for SVG on stdout (default: FILE.svg)")
+    .option("-o, --output <file>", "where to write: .svg, .pdf, .png, .tex (TikZ) or .pptx (PowerPoint); - for SVG on stdout (default: FILE.svg)")
     .option("--theme <name>", `colours and fonts: ${THEME_NAMES.join(", ")} (default paper)`)
     .option("--direction <dir>", "the flow of the figure: right or down (default right)")
     .option("--camera <kind>", "oblique (default) or perspective")
@@ -164,6 +166,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--font-size <pt>", "printed size of the shape labels in points; other text keeps its proportion (default 8 with --width)")
     .option("--font <name|file>", "font for every label: sans, serif (Computer Modern), mono, or a .ttf/.otf file")
     .option("--dpi <n>", "PNG only: dots per inch (default 300)")
+    .option("--tikz-body", ".tex only: write just the colours and the tikzpicture, to \\input into a document that loads TikZ (default: a document pdflatex compiles alone)")
     .option("--background <kind>", "white (default) or transparent")
     .option("--watch", "re-render whenever FILE is saved (in place or replaced by rename), one line per render; an error keeps the last good figure");
   addActivationOptions(command).action(async (file: string, flags: RenderFlags) => {
