@@ -1,6 +1,7 @@
 // Builds the browser bundle, one ES module: dist/browser/netfig.js from src/api/browser.ts.
 // Node's modules are replaced by the small stand-ins in scripts/browser/ (no file system,
-// the sans fonts bundled for measuring), the PDF/PNG renderers and the activation run by a
+// the sans fonts bundled for measuring), the PDF/PNG/TikZ/PowerPoint renderers (pdfkit, resvg,
+// pngjs, pptxgenjs need Node) and the activation run by a
 // message saying they need the Node package. `node scripts/build-browser.mjs [outfile]`.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ const browserStandIns = {
   name: "netfig-browser",
   setup(b) {
     b.onResolve({ filter: /^(node:)?(fs|path|module|url|os|worker_threads|zlib)$/ }, (args) => ({ path: shim(NODE_MODULES[args.path.replace(/^node:/, "")]) }));
-    b.onResolve({ filter: /\/render\/(pdf|png)\.js$|^\.\/activations\.js$/ }, (args) => (args.importer.includes("/src/") ? { path: shim("unavailable.mjs") } : undefined));
+    b.onResolve({ filter: /\/render\/(pdf|png|tikz|pptx)\.js$|^\.\/activations\.js$/ }, (args) => (args.importer.includes("/src/") ? { path: shim("unavailable.mjs") } : undefined));
   },
 };
 

@@ -48,7 +48,7 @@ describe("render to editable formats", () => {
     const dir = scratchDir();
     const body = netfig(["render", "lenet5", "-o", join(dir, "fig.svg"), "--tikz-body"]);
     expect(body.status).toBe(2);
-    expect(body.stderr).toContain("--tikz-body is for TikZ output");
+    expect(body.stderr).toContain("--tikz-body: is for TikZ output");
     const maps = netfig(["render", "lenet5", "-o", join(dir, "fig.pptx"), "--activations"]);
     expect(maps.status).toBe(2);
     expect(maps.stderr).toContain("PowerPoint output cannot draw activation maps");
