@@ -14,13 +14,14 @@ import { scale } from "./scale.js";
 import { shuffle } from "./shuffle.js";
 import { reshape } from "./reshape.js";
 import { opaque } from "./opaque.js";
+import { slice } from "./slice.js";
 
 // Each op narrows Attrs to its own type; the registry stores them at the common type.
 const ALL = [
   input, conv, deconv, maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
   lrn, bn, relu, leakyrelu, tanh, sigmoid, softmax, fc, flatten, dropout, upsample, zeropad,
   identity, rnn, lstm, gru, concat, add, proj, chanpad,
-  relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, opaque,
+  relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, slice, opaque,
 ] as unknown as OpDef[];
 
 const byName = new Map<string, OpDef>();
