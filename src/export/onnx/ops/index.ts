@@ -4,13 +4,13 @@ import { conv, deconv, proj } from "./conv.js";
 import { fc } from "./dense.js";
 import { add, concat, scale } from "./merge.js";
 import { adaptiveavgpool, avgpool, globalavgpool, globalmaxpool, l2pool, maxpool } from "./pool.js";
-import { chanpad, flatten, reshape, shuffle, upsample, zeropad } from "./shape.js";
+import { chanpad, flatten, reshape, shuffle, slice, upsample, zeropad } from "./shape.js";
 
 /** The ONNX writer of each layer kind that has a forward, by canonical op name. */
 export const EXPORTS: Readonly<Record<string, OpExport>> = {
   conv, deconv, proj, fc,
   maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
   relu, leakyrelu, tanh, sigmoid, softmax, relu6, clip, hardsigmoid, hardswish, identity, dropout, bn, lrn,
-  flatten, reshape, shuffle, zeropad, upsample, chanpad,
+  flatten, reshape, shuffle, slice, zeropad, upsample, chanpad,
   concat, add, scale,
 };
