@@ -133,12 +133,18 @@ const flatten: Mapper = (ctx, node, a) => {
   return input.shape?.length === 1 ? input : ctx.emit(node, "flatten", args(), [input]);
 };
 
+/** A Reshape target [batch, -1] or [batch, H·W·C] (tf2onnx writes the batch as -1, PyTorch as 0 or its size). */
+function isFlattening(target: readonly (number | null)[], shape: readonly number[] | undefined): boolean {
+  const elements = shape?.reduce((x, y) => x * y, 1);
+  return target.length === 2 && (target[0] === null || [-1, 0, 1].includes(target[0]!)) && (target[1] === -1 || target[1] === elements);
+}
+
 /** Reshape: a flatten, a channel shuffle's first or last step, a no-op, or a general reshape. */
 const reshapeNode: Mapper = (ctx, node) => {
   const source = ctx.value(node, 0);
   const target = ctx.value(node, 1);
   if (target?.kind !== "const" || !target.values) return unknown(ctx, node);
-  if (source?.kind === "nhwc" && target.values.length === 2 && target.values[1] === -1) return flattenChannelsLast(ctx, node, source);
+  if (source?.kind === "nhwc" && isFlattening(target.values, source.base.shape)) return flattenChannelsLast(ctx, node, source);
   const base = source?.kind === "view" ? source.base : data(ctx, node, 0);
   if (!base.shape) return unknown(ctx, node);
   const inDims = onnxDims(base.shape);
