@@ -62,7 +62,11 @@ export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
   const consumers = new Map<string, NodeProto[]>();
   const producers = new Map<string, NodeProto>();
   for (const node of nodes) {
-    for (const input of node.input ?? []) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+    for (const input of node.input ?? []) {
+      const readers = consumers.get(input);
+      if (readers) readers.push(node);
+      else consumers.set(input, [node]);
+    }
     for (const output of node.output ?? []) producers.set(output, node);
   }
   const ctx: ImportContext = new ImportContext(file, consumers, producers, declared, []);
