@@ -94,7 +94,9 @@ export class ImportContext {
       this.fail(node, `cannot size this layer: the shape of its input '${unknown.node}' is unknown`, "netfig does not know the op that produced it and the file declares no shape for its output (run onnx.shape_inference.infer_shapes on the model first)");
     }
     const scoped = node.name?.startsWith("/") === true;
-    const module = scoped ? modulePath(node.name!).path : "";
+    // Unscoped names that are dotted paths (netfig's own exports name nodes by layer id,
+    // `layer1.0.conv1`) sit in the module their path names, as PyTorch's scopes do.
+    const module = scoped ? modulePath(node.name!).path : id === node.name ? id.slice(0, Math.max(0, id.lastIndexOf("."))) : "";
     // A scoped op outside every module (`/GlobalAveragePool` from a functional call in
     // `forward`) has an id made from its op type, as an unnamed written layer has.
     const autoNamed = scoped && module === "";
