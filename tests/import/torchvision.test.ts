@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { readProjectFile, root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
 
 /**
  * Every torchvision classification model as people export it: weights=None, eval mode,
@@ -89,6 +91,14 @@ describe("torchvision models exported with export_params=False", () => {
       expect(load(model).network.layers.filter((l) => l.node.op === "proj").map((l) => l.node.id), model).toEqual([]);
     }
   });
+
+  it("netfig run takes the parameters from the seed and says so in one line", () => {
+    const file = join(scratchDir(), "mobilenet_v3_small.onnx");
+    writeFileSync(file, gunzipSync(readFileSync(join(FIXTURES, "mobilenet_v3_small.onnx.gz"))));
+    const run = spawnSync(process.execPath, [join(root, "bin/netfig.js"), "run", file, "--seed", "3"], { cwd: root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain("holds no weight values (a graph-only export); using seeded weights (--seed 3)");
+  }, 60_000);
 
   it("runs with seeded weights: torchvision's ResNet-18 gives exactly the resnet18 template's outputs at the same seed", async () => {
     const { onnx, network } = load("resnet18");
