@@ -83,10 +83,14 @@ describe("torchvision models exported with export_params=False", () => {
     expect(network.layers.filter((l) => l.node.op === "slice")).toHaveLength(26);
   });
 
-  it("the 1x1 shortcut of a ResNet is proj, the last 1x1 conv of an inverted residual stays a conv", () => {
+  it("the 1x1 shortcut of a ResNet or RegNet is proj, the last 1x1 conv of an inverted residual stays a conv", () => {
     const resnet = load("resnet50").network;
     const projections = resnet.layers.filter((l) => l.node.op === "proj").map((l) => [l.node.id, l.node.attrs.target]);
     expect(projections).toEqual(["layer1", "layer2", "layer3", "layer4"].map((stage) => [`${stage}.0.downsample.0`, `${stage}.0.bn3`]));
+    // RegNet computes the projection first (`self.proj(x) + self.f(x)`): it still becomes proj, after its main branch.
+    const regnet = load("regnet_x_400mf").network;
+    const blocks = [1, 2, 3, 4].map((b) => `trunk_output.block${b}.block${b}-0`);
+    expect(regnet.layers.filter((l) => l.node.op === "proj").map((l) => [l.node.id, l.node.attrs.target])).toEqual(blocks.map((b) => [`${b}.proj.0`, `${b}.f.c.1`]));
     for (const model of ["mobilenet_v2", "mnasnet1_0", "efficientnet_b0"]) {
       expect(load(model).network.layers.filter((l) => l.node.op === "proj").map((l) => l.node.id), model).toEqual([]);
     }

@@ -6,7 +6,7 @@ import { slice, split } from "./channels.js";
 import { data, scalarInput, unknown, weight, weightsOf, window, type Mapper } from "./inputs.js";
 import { flattenChannelsLast, layoutTranspose } from "./layout.js";
 import { lpPool, reduceMean, resize } from "./resample.js";
-import { projection, zeroChannels } from "./shortcuts.js";
+import { earlyProjection, projection, zeroChannels } from "./shortcuts.js";
 import { netfigShape, onnxDims, type Value } from "./values.js";
 
 export { unknown };
@@ -100,7 +100,9 @@ function merge(op: "add" | "scale"): Mapper {
     }
     const inputs = (node.input ?? []).map((_, i) => ctx.value(node, i));
     if (inputs.some((v) => v?.kind === "const")) return unknown(ctx, node);
-    return ctx.emit(node, op, args(), inputs.map((_, i) => data(ctx, node, i)));
+    const operands = inputs.map((_, i) => data(ctx, node, i));
+    if (op === "add") earlyProjection(ctx, operands);
+    return ctx.emit(node, op, args(), operands);
   };
 }
 

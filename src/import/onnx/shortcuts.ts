@@ -83,3 +83,36 @@ export function zeroChannels(ctx: ImportContext, node: NodeProto, source: Value 
   if (tc !== c! + ce! || !mapsOnto(h!, sh, th!) || !mapsOnto(w!, sw, tw!) || !computedFrom(ctx, target.node, base.node)) return undefined;
   return ctx.emit(node, "chanpad", args(), [base], { target });
 }
+
+/**
+ * A projection computed before its main branch (RegNet's `self.proj(x) + self.f(x)`): when
+ * the Add that joins them is read, the 1x1 conv (and the BN after it) becomes `proj` and
+ * moves after the main branch, where the language puts a shortcut, so its target is known
+ * when it is sized. Nothing else reads the moved layers, so the order stays topological.
+ */
+export function earlyProjection(ctx: ImportContext, operands: readonly DataValue[]): void {
+  if (operands.length !== 2) return;
+  const layerOf = (id: string) => ctx.nodes[ctx.positions.get(id)!]!;
+  const onlyRead = (id: string) => (ctx.consumers.get(ctx.tensorNames.get(id) ?? "") ?? []).length === 1;
+  for (const [shortcut, main] of [operands, [...operands].reverse()] as DataValue[][]) {
+    if (main!.shape?.length !== 3 || !shortcut!.shape || shortcut!.shape.join() !== main!.shape.join()) continue;
+    const last = layerOf(shortcut!.node);
+    const chain = last.op === "bn" ? [layerOf(last.inputs[0]!), last] : [last];
+    const conv = chain[0]!;
+    const attrs = conv.attrs as { kernel?: number[]; padding?: unknown; dilation?: number[]; groups?: number; stride?: number[]; bias?: boolean };
+    const plain = conv.op === "conv" && attrs.kernel?.join() === "1,1" && attrs.groups === 1 && attrs.dilation?.every((d) => d === 1)
+      && Array.isArray(attrs.padding) && attrs.padding.every((p) => p === 0);
+    if (!plain || !chain.every((layer) => onlyRead(layer.id)) || ctx.positions.get(conv.id)! > ctx.positions.get(main!.node)!) continue;
+    const input = ctx.shapes.get(conv.inputs[0]!);
+    const [h, w] = input ?? [];
+    const [th, tw] = main!.shape;
+    if (input?.length !== 3 || !mapsOnto(h!, attrs.stride![0]!, th!) || !mapsOnto(w!, attrs.stride![1]!, tw!) || !computedFrom(ctx, main!.node, conv.inputs[0]!)) continue;
+    conv.op = "proj";
+    conv.attrs = { target: main!.node, bias: attrs.bias ?? false };
+    const moved = new Set(chain.map((layer) => layer.id));
+    const kept = ctx.nodes.filter((layer) => !moved.has(layer.id));
+    ctx.nodes.splice(0, ctx.nodes.length, ...kept, ...chain);
+    ctx.nodes.forEach((layer, i) => ctx.positions.set(layer.id, i));
+    return;
+  }
+}
