@@ -35,7 +35,10 @@ function channelSlice(ctx: ImportContext, node: NodeProto, input: DataValue, fro
 }
 
 export const slice: Mapper = (ctx, node, a): Value => {
-  const input = data(ctx, node, 0);
+  // x[:, :, ::2, ::2] arrives as two Slices, one per axis: the second adds its stride to the first's.
+  const source = ctx.value(node, 0);
+  const input = source?.kind === "strided" ? source.base : data(ctx, node, 0);
+  const [earlierH, earlierW] = source?.kind === "strided" ? source.stride : [1, 1];
   if (!input.shape) return unknown(ctx, node);
   const dims = onnxDims(input.shape);
   const starts = ints(ctx, node, 1, a.ints("starts"));
@@ -45,16 +48,18 @@ export const slice: Mapper = (ctx, node, a): Value => {
   if (!starts || !ends || !axes || !steps || axes.includes(0) || steps.some((s) => s < 1)) return unknown(ctx, node);
   const ranges = axes.map((axis, i) => ({ axis, step: steps[i]!, range: bounds(starts[i]!, ends[i]!, dims[axis]!) }));
   const effective = ranges.filter(({ axis, step, range }) => step !== 1 || range[0] !== 0 || range[1] !== dims[axis]);
-  if (effective.length === 0) return input;
+  if (effective.length === 0) return source?.kind === "strided" ? source : input;
   const channel = channelAxis(input);
-  if (effective.length === 1 && effective[0]!.axis === channel && effective[0]!.step === 1) {
+  if (source?.kind !== "strided" && effective.length === 1 && effective[0]!.axis === channel && effective[0]!.step === 1) {
     const [start, end] = effective[0]!.range;
     return end > start ? channelSlice(ctx, node, input, start, end - start) : unknown(ctx, node);
   }
   const spatial = input.shape.length === 3 && effective.every(({ axis, range }) => (axis === 2 || axis === 3) && range[0] === 0 && range[1] === dims[axis]);
   if (!spatial) return unknown(ctx, node);
   const stride = (axis: number) => effective.find((r) => r.axis === axis)?.step ?? 1;
-  return { kind: "strided", base: input, stride: [stride(2), stride(3)] };
+  // Strides of one axis compose only when the axis was not strided yet (its range is the base's, not the subsampled one's).
+  if ((earlierH !== 1 && stride(2) !== 1) || (earlierW !== 1 && stride(3) !== 1)) return unknown(ctx, node);
+  return { kind: "strided", base: input, stride: [earlierH * stride(2), earlierW * stride(3)] };
 };
 
 /** Split on channels: one `slice` per output, in order. */
