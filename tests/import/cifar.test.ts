@@ -12,7 +12,9 @@ import { root } from "../helpers/netfig.js";
  * as people write them, F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, 0, extra)), which PyTorch
  * exports as two strided Slices and a Pad whose pads a ConstantOfShape → Concat → Reshape →
  * Slice(step -1) → Transpose → Reshape subgraph computes. ResNet-1202, the deepest, is the
- * 5,000-node graph `npm run bench` times (bench/onnx-large.mjs).
+ * 5,000-node graph `npm run bench` times (bench/onnx-large.mjs); its file is ResNet-20's export
+ * with each stage's last block repeated as PyTorch names it (deepen.py: torch 1.13's exporter
+ * takes tens of minutes on it), its numbers PyTorch's own for CifarResNet(200).
  */
 
 const FIXTURES = join(root, "tests/fixtures/onnx/cifar");
@@ -32,5 +34,11 @@ describe("CIFAR ResNets exported by PyTorch", () => {
     const n = BLOCKS[name]!;
     expect(onnx.graph.networks[0]!.frames.filter((f) => f.kind === "repeat").map((f) => f.label)).toEqual([`×${n}`, `×${n - 1}`, `×${n - 1}`]);
     expect(network.layers.filter((l) => l.node.op === "conv")).toHaveLength(6 * n + 1);
+  });
+
+  it("ResNet-1202 is the 5,000-node graph, with the paper's 19.4M parameters", () => {
+    const reference = REFERENCES.find((r) => r.model === "resnet1202");
+    expect(reference.nodes).toBeGreaterThan(5000);
+    expect(Math.round(reference.params / 1e5) / 10).toBe(19.4);
   });
 });
