@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHES = ["conv.mjs", "resnet.mjs", "run-cli.mjs", "render.mjs", "legibility.mjs"];
+const BENCHES = ["conv.mjs", "resnet.mjs", "run-cli.mjs", "render.mjs", "legibility.mjs", "onnx-large.mjs"];
 
 if (!existsSync(join(here, "node_modules", "onnxruntime-node"))) {
   console.error("bench: the comparison engines are not installed; run\n  cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install");

@@ -22,13 +22,14 @@ import { distance } from "./distance.js";
 import { subsample } from "./subsample.js";
 import { rbf } from "./rbf.js";
 import { scaledtanh } from "./scaled-tanh.js";
+import { slice } from "./slice.js";
 
 // Each op narrows Attrs to its own type; the registry stores them at the common type.
 const ALL = [
   input, conv, deconv, maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
   lrn, bn, relu, leakyrelu, tanh, sigmoid, softmax, fc, flatten, dropout, upsample, zeropad,
   identity, rnn, lstm, gru, concat, add, proj, chanpad,
-  relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, opaque,
+  relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, slice, opaque,
   crop, embedding, maxunpool, sample, distance, subsample, rbf, scaledtanh,
 ] as unknown as OpDef[];
 

@@ -6,10 +6,11 @@ import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import onnxProto from "onnx-proto";
 import { main, version } from "../../src/cli/main.js";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NetfigError } from "../../src/lang/diagnostics.js";
-import { analyzeText } from "../helpers/netfig.js";
+import { analyzeText, readProjectFile, root } from "../helpers/netfig.js";
+import { analyzeSource } from "../../src/pipeline.js";
 import { engineOutputs, network } from "./onnx-networks.js";
 import { scratchDir } from "../helpers/temp.js";
 
@@ -20,6 +21,7 @@ import { scratchDir } from "../helpers/temp.js";
  */
 
 const SEED = 1;
+const TEMPLATES = readdirSync(join(root, "templates")).filter((f) => f.endsWith(".netfig")).map((f) => f.slice(0, -".netfig".length));
 
 function reimport(name: string) {
   const source = network(name);
@@ -41,8 +43,28 @@ describe("an exported network re-imported", () => {
     }
   });
 
-  // Networks whose every exported op our importer maps to a runnable layer (no Slice, Resize, LpPool).
-  it.each(["lenet5", "resnet18", "inception-naive"])("%s runs on its initializers to the source's outputs", async (name) => {
+  it.each(TEMPLATES)("template %s: every network re-imports with no opaque block, the same totals and every layer's shape", (name) => {
+    for (const source of analyzeSource(readProjectFile(`templates/${name}.netfig`), `${name}.netfig`).networks) {
+      if (source.layers.some((l) => ["rnn", "lstm", "gru"].includes(l.node.op))) {
+        expect(() => exportOnnx(source, { weights: new SeededWeights(SEED) })).toThrow(/recurrent layers are not exported yet/);
+        continue;
+      }
+      const imported = analyze(importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), `${name}.onnx`).graph).networks[0]!;
+      expect(imported.layers.filter((l) => l.node.op === "opaque").map((l) => l.node.label), source.network.name).toEqual([]);
+      expect([imported.totals.params, imported.totals.macs], source.network.name).toEqual([source.totals.params, source.totals.macs]);
+      const byId = new Map(imported.layers.map((l) => [l.node.id, l]));
+      for (const layer of source.layers.filter((l) => l.node.op !== "identity")) expect(byId.get(layer.node.id)?.shape, `${source.network.name}: ${layer.node.id}`).toEqual(layer.shape);
+    }
+  });
+
+  it("the shortcuts come back as the language's: proj for ResNet-18's 1x1 convs, chanpad for ResNet-20's option A", () => {
+    const ops = (name: string, op: string) => reimport(name).imported.layers.filter((l) => l.node.op === op).map((l) => [l.node.id, l.node.attrs.target]);
+    expect(ops("resnet18", "proj")).toEqual(["layer2", "layer3", "layer4"].map((stage) => [`${stage}.0.downsample.0`, `${stage}.0.bn2`]));
+    expect(ops("resnet20-cifar", "chanpad").map(([id]) => id)).toHaveLength(2);
+  });
+
+  // Networks whose every exported op our importer maps to the layer it came from (the zoo's adaptive pool comes back an avgpool, equal up to rounding).
+  it.each(["lenet5", "resnet18", "inception-naive", "resnet20-cifar", "alexnet"])("%s runs on its initializers to the source's outputs", async (name) => {
     const { source, onnx, imported } = reimport(name);
     const expected = await engineOutputs(source, new SeededWeights(SEED), SEED);
     // A different fallback seed: a parameter missing from the file would change the outputs.

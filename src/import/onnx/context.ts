@@ -26,6 +26,8 @@ export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
 export class ImportContext {
   readonly values = new Map<string, Value>();
   readonly nodes: LayerNode[] = [];
+  /** Position of each layer in `nodes`: layers come in topological order. */
+  readonly positions = new Map<string, number>();
   readonly warnings: Diagnostic[] = [];
   readonly weights = new Map<string, LayerWeights>();
   /** ONNX tensor name of each layer's output. */
@@ -67,7 +69,8 @@ export class ImportContext {
   }
 
   /** Adds one layer: compiles its written-style arguments and sizes it with its op's own rules. */
-  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights } = {}): DataValue {
+  /** `target`: a residual shortcut's main branch, whose shape the shortcut matches (`proj`, `chanpad`). */
+  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights; target?: DataValue } = {}): DataValue {
     let attrs;
     try {
       attrs = getOp(op).compile(opArgs);
@@ -75,9 +78,10 @@ export class ImportContext {
       if (error instanceof ArgError) this.fail(node, error.message, error.hint);
       throw error;
     }
+    if (extra.target) attrs = { ...attrs, target: extra.target.node };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
     let shape: Shape | undefined;
-    const known = inputs.map((i) => i.shape);
+    const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
     if (known.every((s): s is Shape => s !== undefined)) {
       try {
         shape = getOp(op).outShape(known, attrs);
@@ -90,10 +94,13 @@ export class ImportContext {
       this.fail(node, `cannot size this layer: the shape of its input '${unknown.node}' is unknown`, "netfig does not know the op that produced it and the file declares no shape for its output (run onnx.shape_inference.infer_shapes on the model first)");
     }
     const scoped = node.name?.startsWith("/") === true;
-    const module = scoped ? modulePath(node.name!).path : "";
+    // Unscoped names that are dotted paths (netfig's own exports name nodes by layer id,
+    // `layer1.0.conv1`) sit in the module their path names, as PyTorch's scopes do.
+    const module = scoped ? modulePath(node.name!).path : id === node.name ? id.slice(0, Math.max(0, id.lastIndexOf("."))) : "";
     // A scoped op outside every module (`/GlobalAveragePool` from a functional call in
     // `forward`) has an id made from its op type, as an unnamed written layer has.
     const autoNamed = scoped && module === "";
+    this.positions.set(id, this.nodes.length);
     this.nodes.push({ id, op, attrs, inputs: inputs.map((i) => i.node), label: extra.label, autoNamed, loc: this.loc, frames: [] });
     this.modules.set(id, module);
     this.shapes.set(id, shape);

@@ -141,11 +141,14 @@ function shortName(path: string): string {
  */
 function repeatRuns(blocks: readonly string[], nodes: readonly LayerNode[], modules: ReadonlyMap<string, string>, shapes: ReadonlyMap<string, Shape | undefined>): string[][] {
   const index = new Map(nodes.map((n, i) => [n.id, i]));
+  // The layers of every block at once: a 5,000-layer graph has hundreds of blocks.
+  const inBlock = new Map<string, { n: LayerNode; i: number }[]>(blocks.map((b) => [b, []]));
+  nodes.forEach((n, i) => {
+    const parts = (modules.get(n.id) ?? "").split(".");
+    for (let k = 1; k <= parts.length; k++) inBlock.get(parts.slice(0, k).join("."))?.push({ n, i });
+  });
   const span = (block: string): { start: number; end: number; signature: string } | undefined => {
-    const members = nodes.map((n, i) => ({ n, i })).filter(({ n }) => {
-      const path = modules.get(n.id) ?? "";
-      return path === block || path.startsWith(`${block}.`);
-    });
+    const members = inBlock.get(block)!;
     const start = members[0]!.i;
     const end = members[members.length - 1]!.i;
     // A block whose layers interleave with others' cannot be drawn as one instance.

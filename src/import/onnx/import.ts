@@ -7,6 +7,8 @@ import { decodeModel, elementCount, int, readTensor, tensorValues, DataType, typ
 import { foldNode } from "./fold.js";
 import { MAPPERS, unknown } from "./map.js";
 import { moduleFrames } from "./frames.js";
+import { isChannelsLastInput } from "./layout.js";
+import { parameterInputs } from "./parameters.js";
 import { trimCommonPrefix } from "./naming.js";
 import { netfigShape, type Value } from "./values.js";
 
@@ -31,6 +33,16 @@ function declaredDims(info: ValueInfoProto): (number | null)[] | undefined {
   return dims?.map((d) => (int(d.dimValue) > 0 ? int(d.dimValue) : null));
 }
 
+/** A parameter given as a graph input: an initializer with dims and type but no values (the run seeds them, or `--weights` gives them). */
+function parameterTensor(ctx: ImportContext, info: ValueInfoProto): OnnxTensor {
+  const name = info.name ?? "";
+  const dims = declaredDims(info);
+  if (!dims || dims.some((d) => d === null)) {
+    ctx.fail({ name, opType: "Input", output: [name] }, "is read as a parameter but has no fixed declared shape", "export with the parameters' shapes declared (torch.onnx.export declares them)");
+  }
+  return { name, dims: dims as number[], dataType: info.type?.tensorType?.elemType ?? DataType.FLOAT };
+}
+
 /**
  * ONNX model bytes → netfig Graph. Ops map to netfig layers with the attributes their own
  * `compile` gives, so `analyze` counts them exactly as it counts a written network. Throws
@@ -50,11 +62,22 @@ export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
   const consumers = new Map<string, NodeProto[]>();
   const producers = new Map<string, NodeProto>();
   for (const node of nodes) {
-    for (const input of node.input ?? []) consumers.set(input, [...(consumers.get(input) ?? []), node]);
+    for (const input of node.input ?? []) {
+      const readers = consumers.get(input);
+      if (readers) readers.push(node);
+      else consumers.set(input, [node]);
+    }
     for (const output of node.output ?? []) producers.set(output, node);
   }
-  const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ""));
   const ctx: ImportContext = new ImportContext(file, consumers, producers, declared, []);
+  const graphInputs = (graph.input ?? []).filter((i) => !initializers.has(i.name ?? ""));
+  const parameters = parameterInputs(graphInputs, consumers);
+  for (const info of graphInputs.filter((i) => parameters.has(i.name ?? ""))) initializers.set(info.name!, parameterTensor(ctx, info));
+  const inputs = graphInputs.filter((i) => !parameters.has(i.name ?? ""));
+  if (parameters.size > 0) {
+    const images = inputs.map((i) => `'${i.name}'`).join(", ");
+    ctx.warnings.push({ severity: "warning", message: `${file}: ${parameters.size} graph inputs are parameters without values (an export_params=False export); the network's input is ${images}` });
+  }
   for (const tensor of initializers.values()) {
     const small = elementCount(tensor.dims) <= MAX_FOLDED_ELEMENTS;
     const float = tensor.dataType === DataType.FLOAT || tensor.dataType === DataType.DOUBLE;
@@ -65,11 +88,13 @@ export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
     const pseudo: NodeProto = { name, opType: "Input", output: [name] };
     const dims = declaredDims(info);
     if (!dims) ctx.fail(pseudo, "the graph input has no declared shape");
-    const shape = netfigShape(dims);
+    const channelsLast = dims.length === 4 && isChannelsLastInput(info, consumers);
+    const shape = netfigShape(channelsLast ? [dims[0]!, dims[3]!, dims[1]!, dims[2]!] : dims);
     if (!shape) {
       ctx.fail(pseudo, `input dims [${dims.map((d) => d ?? "?").join(", ")}] must be a batch then C,H,W, N or T,N, all fixed`, "export with a fixed input size; only the batch dimension may be symbolic");
     }
-    ctx.values.set(name, ctx.emit(pseudo, "input", { positional: [shape.length === 1 ? { kind: "number", value: shape[0]! } : { kind: "dims", dims: shape }], named: {}, flags: [] }, []));
+    const image = ctx.emit(pseudo, "input", { positional: [shape.length === 1 ? { kind: "number", value: shape[0]! } : { kind: "dims", dims: shape }], named: {}, flags: [] }, []);
+    ctx.values.set(name, channelsLast ? { kind: "nhwc", base: image } : image);
   }
   for (const node of nodes) importNode(ctx, node);
   return {
@@ -102,7 +127,8 @@ function importNode(ctx: ImportContext, node: NodeProto): void {
   // Ops of other domains (com.microsoft, custom) share names with standard ones but not their meaning.
   const standard = !node.domain || node.domain === "ai.onnx";
   const value = standard && mapper ? mapper(ctx, node, new Attributes(node)) : unknown(ctx, node);
-  if (node.output?.[0]) ctx.values.set(node.output[0], value);
+  const outputs = Array.isArray(value) ? value : [value];
+  outputs.forEach((v, i) => node.output?.[i] && ctx.values.set(node.output[i]!, v!));
 }
 
 function buildGraph(ctx: ImportContext, file: string): Graph {
@@ -111,6 +137,7 @@ function buildGraph(ctx: ImportContext, file: string): Graph {
   for (const node of ctx.nodes) {
     node.id = rename(node.id);
     node.inputs = node.inputs.map(rename);
+    if (typeof node.attrs.target === "string" && node.attrs.target !== "") node.attrs = { ...node.attrs, target: rename(node.attrs.target) };
   }
   for (const map of [ctx.weights, ctx.tensorNames, ctx.modules, ctx.shapes] as Map<string, unknown>[]) {
     for (const [id, value] of [...map]) {

@@ -1,69 +1,21 @@
 import { Attributes } from "./attributes.js";
 import type { ArgValue } from "../../ops/types.js";
-import { arg, args, type ImportContext, type LayerWeights } from "./context.js";
+import { arg, args, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
-import { netfigShape, onnxDims, type ConstValue, type DataValue, type Value } from "./values.js";
+import { slice, split } from "./channels.js";
+import { data, scalarInput, unknown, weight, weightsOf, window, type Mapper } from "./inputs.js";
+import { flattenChannelsLast, layoutTranspose } from "./layout.js";
+import { lpPool, reduceMean, resize } from "./resample.js";
+import { earlyProjection, projection, zeroChannels } from "./shortcuts.js";
+import { netfigShape, onnxDims, type Value } from "./values.js";
+
+export { unknown };
 
 /**
  * ONNX operators → netfig layers. Each mapper reads the node's attributes and constant
  * inputs, and emits layers through `ctx.emit` (which validates them with the op's own
  * `compile`), or returns the value its output aliases when the node draws as nothing.
  */
-
-type Mapper = (ctx: ImportContext, node: NodeProto, a: Attributes) => Value;
-
-/** A data input, materialising a pending pad or view for a consumer that cannot absorb it. */
-function data(ctx: ImportContext, node: NodeProto, index: number): DataValue {
-  const value = ctx.value(node, index);
-  if (!value) ctx.fail(node, `input '${node.input?.[index]}' is produced by nothing in the graph`);
-  if (value.kind === "data") return value;
-  if (value.kind === "padded") {
-    const [t, l, b, r] = value.pads;
-    return ctx.emit(ctx.producers.get(node.input![index]!)!, "zeropad", args([arg.dims([t, l, b, r])]), [value.base]);
-  }
-  if (value.kind === "view") ctx.fail(node, "reads a 5-D reshape of an image, which netfig can draw only as a channel shuffle (Reshape → Transpose(0,2,1,3,4) → Reshape)");
-  return ctx.fail(node, `expects a tensor computed by the network at input ${index}, got a constant`);
-}
-
-function weight(ctx: ImportContext, node: NodeProto, index: number, what: string): ConstValue & { dims: number[] } {
-  const value = ctx.value(node, index);
-  if (value?.kind !== "const" || !value.dims) ctx.fail(node, `${what} must be an initializer or constant with known dims`);
-  return value as ConstValue & { dims: number[] };
-}
-
-/** Records where a layer's parameters come from (input index → role). */
-function weightsOf(ctx: ImportContext, node: NodeProto, roles: Record<number, string>): LayerWeights {
-  const out: LayerWeights = {};
-  for (const [index, role] of Object.entries(roles)) {
-    const value = ctx.value(node, Number(index));
-    if (value?.kind === "const" && value.source) out[role] = { tensor: value.source.tensor.name, ...(value.source.perm ? { perm: value.source.perm } : {}) };
-  }
-  return out;
-}
-
-function scalarInput(ctx: ImportContext, node: NodeProto, index: number): number | undefined {
-  const value = ctx.value(node, index);
-  if (!value) return undefined;
-  if (value.kind !== "const" || value.values?.length !== 1 || value.values[0] === null) ctx.fail(node, `input ${index} must be a constant scalar`);
-  return value.values[0]!;
-}
-
-/** `pads` [x1_begin, x2_begin, x1_end, x2_end] are netfig's [top, left, bottom, right]; auto_pad as ONNX defines it. */
-function windowPadding(ctx: ImportContext, node: NodeProto, a: Attributes): Record<string, ArgValue> {
-  const auto = a.string("auto_pad", "NOTSET");
-  if (auto === "SAME_UPPER") return { pad: arg.word("same") };
-  if (auto === "SAME_LOWER") ctx.fail(node, "auto_pad SAME_LOWER is not supported", "re-export with explicit pads");
-  const pads = auto === "VALID" ? [0, 0, 0, 0] : (a.ints("pads") ?? [0, 0, 0, 0]);
-  return { pad: arg.dims(pads) };
-}
-
-/** A 2-D sliding window's arguments; undefined for 1-D and 3-D windows, which import as unknown ops. */
-function window(ctx: ImportContext, node: NodeProto, a: Attributes, kernel: number[]) {
-  const strides = a.ints("strides") ?? [1, 1];
-  const dilations = a.ints("dilations") ?? [1, 1];
-  if (kernel.length !== 2) return undefined;
-  return { kernel: arg.dims(kernel, strides), named: { ...windowPadding(ctx, node, a), dilation: arg.dims(dilations) } };
-}
 
 const conv: Mapper = (ctx, node, a) => {
   const input = data(ctx, node, 0);
@@ -77,9 +29,9 @@ const conv: Mapper = (ctx, node, a) => {
   const filters = deconv ? w.dims[1]! * groups : w.dims[0]!;
   const extra: Record<string, ArgValue> = deconv ? { output_padding: arg.dims(a.ints("output_padding") ?? [0, 0]) } : {};
   const bias = ctx.value(node, 2) !== undefined;
-  return ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], {
-    weights: weightsOf(ctx, node, { 1: "weight", 2: "bias" }),
-  });
+  const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
+  const shortcut = deconv ? undefined : projection(ctx, node, a, input, filters, weights, bias);
+  return shortcut ?? ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], { weights });
 };
 
 const pool: Mapper = (ctx, node, a) => {
@@ -148,7 +100,9 @@ function merge(op: "add" | "scale"): Mapper {
     }
     const inputs = (node.input ?? []).map((_, i) => ctx.value(node, i));
     if (inputs.some((v) => v?.kind === "const")) return unknown(ctx, node);
-    return ctx.emit(node, op, args(), inputs.map((_, i) => data(ctx, node, i)));
+    const operands = inputs.map((_, i) => data(ctx, node, i));
+    if (op === "add") earlyProjection(ctx, operands);
+    return ctx.emit(node, op, args(), operands);
   };
 }
 
@@ -174,16 +128,25 @@ const batchnorm: Mapper = (ctx, node, a) =>
   });
 
 const flatten: Mapper = (ctx, node, a) => {
+  const source = ctx.value(node, 0);
+  if (source?.kind === "nhwc" && a.int("axis", 1) === 1) return flattenChannelsLast(ctx, node, source);
   const input = data(ctx, node, 0);
   if (a.int("axis", 1) !== 1) return unknown(ctx, node);
   return input.shape?.length === 1 ? input : ctx.emit(node, "flatten", args(), [input]);
 };
+
+/** A Reshape target [batch, -1] or [batch, H·W·C] (tf2onnx writes the batch as -1, PyTorch as 0 or its size). */
+function isFlattening(target: readonly (number | null)[], shape: readonly number[] | undefined): boolean {
+  const elements = shape?.reduce((x, y) => x * y, 1);
+  return target.length === 2 && (target[0] === null || [-1, 0, 1].includes(target[0]!)) && (target[1] === -1 || target[1] === elements);
+}
 
 /** Reshape: a flatten, a channel shuffle's first or last step, a no-op, or a general reshape. */
 const reshapeNode: Mapper = (ctx, node) => {
   const source = ctx.value(node, 0);
   const target = ctx.value(node, 1);
   if (target?.kind !== "const" || !target.values) return unknown(ctx, node);
+  if (source?.kind === "nhwc" && isFlattening(target.values, source.base.shape)) return flattenChannelsLast(ctx, node, source);
   const base = source?.kind === "view" ? source.base : data(ctx, node, 0);
   if (!base.shape) return unknown(ctx, node);
   const inDims = onnxDims(base.shape);
@@ -218,23 +181,34 @@ const transpose: Mapper = (ctx, node, a) => {
   const source = ctx.value(node, 0);
   const perm = a.ints("perm") ?? [];
   if (source?.kind === "view" && !source.transposed && perm.join() === "0,2,1,3,4") return { ...source, transposed: true };
-  return unknown(ctx, node);
+  return layoutTranspose(ctx, node) ?? unknown(ctx, node);
 };
 
 const pad: Mapper = (ctx, node, a) => {
-  const input = data(ctx, node, 0);
   const padsValue = ctx.value(node, 1);
   const pads = a.ints("pads") ?? (padsValue?.kind === "const" ? padsValue.values : undefined);
   const fill = a.has("value") ? a.float("value", 0) : (scalarInput(ctx, node, 2) ?? 0);
   const mode = a.string("mode", "constant");
   if (!pads || pads.length !== 8 || pads.some((p) => p === null) || mode !== "constant" || fill !== 0) return unknown(ctx, node);
   const [nb, cb, t, l, ne, ce, b, r] = pads as number[];
-  if (nb !== 0 || cb !== 0 || ne !== 0 || ce !== 0 || [t, l, b, r].some((p) => p! < 0)) return unknown(ctx, node);
+  if (cb !== 0 || ce !== 0) return zeroChannels(ctx, node, ctx.value(node, 0), pads as number[]) ?? unknown(ctx, node);
+  const input = data(ctx, node, 0);
+  if (nb !== 0 || ne !== 0 || [t, l, b, r].some((p) => p! < 0)) return unknown(ctx, node);
   if (t === 0 && l === 0 && b === 0 && r === 0) return input;
   const readers = ctx.consumers.get(node.output![0]!) ?? [];
   const pooled = readers.length === 1 && readers[0]!.opType === "AveragePool" && !(readers[0]!.attribute ?? []).some((x) => x.name === "auto_pad") && (new Attributes(readers[0]!).ints("pads") ?? [0]).every((p) => p === 0);
   if (pooled && input.shape?.length === 3) return { kind: "padded", base: input, pads: [t!, l!, b!, r!] };
   return ctx.emit(node, "zeropad", args([arg.dims([t!, l!, b!, r!])]), [input]);
+};
+
+/** Squeeze of a 1x1 image's H and W (after global pooling) is a flatten. */
+const squeeze: Mapper = (ctx, node, a) => {
+  const input = data(ctx, node, 0);
+  const axesValue = ctx.value(node, 1);
+  const axes = (a.ints("axes") ?? (axesValue?.kind === "const" ? (axesValue.values as number[] | undefined) : undefined))?.map((x) => (x < 0 ? x + 4 : x)).sort();
+  const image = input.shape?.length === 3 && input.shape[0] === 1 && input.shape[1] === 1;
+  if (!image || (axes !== undefined && axes.join() !== "2,3")) return unknown(ctx, node);
+  return ctx.emit(node, "flatten", args(), [input]);
 };
 
 const dropout: Mapper = (ctx, node, a) => {
@@ -249,20 +223,6 @@ const concat: Mapper = (ctx, node, a) => {
   if ((axis < 0 ? axis + rank : axis) !== 1 || rank === 3) return unknown(ctx, node);
   return ctx.emit(node, "concat", args(), inputs);
 };
-
-/**
- * An op netfig has no rule for: drawn as a block labelled with its type, sized from the
- * shape the file declares for its output. Only its tensor inputs are wired.
- */
-export function unknown(ctx: ImportContext, node: NodeProto): DataValue {
-  const inputs = (node.input ?? []).flatMap((_, i) => (ctx.value(node, i)?.kind === "const" || !node.input![i] ? [] : [data(ctx, node, i)]));
-  if (inputs.length === 0) ctx.fail(node, "reads no tensor computed by the network and could not be folded into a constant");
-  const declared = ctx.declared.get(node.output?.[0] ?? "");
-  const shape = declared ? netfigShape(declared) : undefined;
-  const type = node.opType ?? "?";
-  ctx.warn(node, `netfig does not know ${type}; drawn as a plain block${shape ? "" : " (its output shape is not declared in the file)"}`);
-  return ctx.emit(node, "opaque", args([arg.word(type)], shape ? { shape: shape.length === 1 ? arg.num(shape[0]!) : arg.dims(shape) } : {}), inputs, { label: type });
-}
 
 export const MAPPERS: Record<string, Mapper> = {
   Conv: conv,
@@ -295,4 +255,11 @@ export const MAPPERS: Record<string, Mapper> = {
   Pad: pad,
   Dropout: dropout,
   Identity: (ctx, node) => data(ctx, node, 0),
+  Slice: slice,
+  Split: split,
+  Squeeze: squeeze,
+  Resize: resize,
+  Upsample: resize,
+  LpPool: lpPool,
+  ReduceMean: reduceMean,
 };

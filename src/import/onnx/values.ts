@@ -38,7 +38,20 @@ export interface GroupedView {
   transposed: boolean;
 }
 
-export type Value = DataValue | ConstValue | PaddedValue | GroupedView;
+/** Every s-th pixel of an image (a strided Slice of H and W): ResNet's option-A shortcut, or a 1x1/s subsample. */
+export interface StridedValue {
+  kind: "strided";
+  base: DataValue;
+  stride: [number, number];
+}
+
+/** An image in NHWC order (Transpose(0,2,3,1) of an NCHW one), as tf2onnx graphs carry it between their NCHW parts. */
+export interface ChannelsLastValue {
+  kind: "nhwc";
+  base: DataValue;
+}
+
+export type Value = DataValue | ConstValue | PaddedValue | GroupedView | StridedValue | ChannelsLastValue;
 
 /** netfig `[H, W, C]` / `[N]` / `[T, N]` → ONNX dims with the batch first (null: symbolic). */
 export function onnxDims(shape: Shape): (number | null)[] {

@@ -4,7 +4,7 @@ import { conv, deconv, proj } from "./conv.js";
 import { fc } from "./dense.js";
 import { add, concat, scale } from "./merge.js";
 import { adaptiveavgpool, avgpool, globalavgpool, globalmaxpool, l2pool, maxpool } from "./pool.js";
-import { chanpad, flatten, reshape, shuffle, upsample, zeropad } from "./shape.js";
+import { chanpad, flatten, reshape, shuffle, slice, upsample, zeropad } from "./shape.js";
 import { crop, maxunpool } from "./spatial.js";
 import { rbf, scaledtanh, subsample } from "./lenet.js";
 import { distance, embedding, sample } from "./pairs.js";
@@ -14,7 +14,7 @@ export const EXPORTS: Readonly<Record<string, OpExport>> = {
   conv, deconv, proj, fc,
   maxpool, avgpool, l2pool, globalavgpool, globalmaxpool, adaptiveavgpool,
   relu, leakyrelu, tanh, sigmoid, softmax, relu6, clip, hardsigmoid, hardswish, identity, dropout, bn, lrn,
-  flatten, reshape, shuffle, zeropad, upsample, chanpad,
+  flatten, reshape, shuffle, slice, zeropad, upsample, chanpad,
   concat, add, scale,
   crop, maxunpool, subsample, rbf, scaledtanh, embedding, distance, sample,
 };

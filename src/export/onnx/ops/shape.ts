@@ -1,6 +1,6 @@
 import { chwFromShape } from "../../../engine/tensor.js";
 import { shortcutStrides } from "../../../ops/shortcut.js";
-import { part, type OpExport } from "../builder.js";
+import { channelAxis, part, type OpExport } from "../builder.js";
 
 /** Flatten from axis 1: C, H, W order, PyTorch's and the engine's. */
 export const flatten: OpExport = (g, l) => {
@@ -56,4 +56,11 @@ export const chanpad: OpExport = (g, l) => {
   }
   if (extra > 0) g.node("Pad", [x, g.ints(part(l, "pads"), [0, 0, 0, 0, 0, extra, 0, 0])], l.output, { mode: "constant" });
   else if (x === l.inputs[0]) g.node("Identity", [x], l.output);
+};
+
+/** A run of channels: Slice of the channel axis, as PyTorch exports `x[:, a:b]`. */
+export const slice: OpExport = (g, l) => {
+  const { from, channels } = l.layer.node.attrs as { from: number; channels: number };
+  const bounds = [g.ints(part(l, "starts"), [from]), g.ints(part(l, "ends"), [from + channels]), g.ints(part(l, "axes"), [channelAxis(l.layer.shape)])];
+  g.node("Slice", [l.inputs[0]!, ...bounds], l.output);
 };
