@@ -48,6 +48,11 @@ const MATH: Record<string, string> = {
   Γ: "\\Gamma", Δ: "\\Delta", Θ: "\\Theta", Λ: "\\Lambda", Ξ: "\\Xi", Π: "\\Pi", Σ: "\\Sigma", Φ: "\\Phi", Ψ: "\\Psi", Ω: "\\Omega",
 };
 
+/** Typographic punctuation netfig writes (`conv1–3`, `layer1.1–2`): OT1 has each as a text glyph. */
+const PUNCTUATION: Record<string, string> = {
+  "–": "\\textendash{}", "—": "\\textemdash{}", "‘": "`{}", "’": "'{}", "“": "``{}", "”": "''{}",
+};
+
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 
@@ -59,6 +64,7 @@ function escapeChar(c: string): string {
   if (c >= " " && c <= "~") return c;
   if (c < " " || c === "\u007f" || c === "\u2028" || c === "\u2029") return " ";
   if (MATH[c] !== undefined) return `\\ensuremath{${MATH[c]}}`;
+  if (PUNCTUATION[c] !== undefined) return PUNCTUATION[c];
   const sup = SUPERSCRIPTS.indexOf(c);
   if (sup >= 0) return `\\ensuremath{^{${sup}}}`;
   const sub = SUBSCRIPTS.indexOf(c);

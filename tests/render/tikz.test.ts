@@ -20,7 +20,7 @@ flatten
 fc 10 -> softmax
 `;
 
-const HOSTILE = ["_ ^ & % $ # { } ~ \\ < > | \" ' `", "α Σ ℝ⁴ x₂ 3×3 ⊕ → ∈ · − ∗ …", "中文 é ü ß 😀 \u0007", "\\end{tikzpicture}\\input{/etc/passwd} $x$ -- ?` !`", "%\n\\def\\x{}"];
+const HOSTILE = ["_ ^ & % $ # { } ~ \\ < > | \" ' `", "α Σ ℝ⁴ x₂ 3×3 ⊕ → ∈ · − ∗ … conv1–3 — “q” ‘s’", "中文 é ü ß 😀 \u0007", "\\end{tikzpicture}\\input{/etc/passwd} $x$ -- ?` !`", "%\n\\def\\x{}"];
 
 function hostileScene(): Scene {
   const font = { family: "sans", weight: "normal", style: "normal", size: 8 } as const;
@@ -41,6 +41,8 @@ describe("renderTikz", () => {
     expect(latexText("56×56×64")).toBe("56\\ensuremath{\\times}56\\ensuremath{\\times}64");
     expect(latexText("x₂ ℝ⁴ α")).toBe("x\\ensuremath{_{2}} \\ensuremath{\\mathbf{R}}\\ensuremath{^{4}} \\ensuremath{\\alpha}");
     expect(latexText("a--b")).toBe("a-{}-{}b");
+    // Ranges of names (a compact run, a folded repeat's instances) keep their en dash.
+    expect(latexText("conv1–3 layer1.1–2—x")).toBe("conv1\\textendash{}3 layer1.1\\textendash{}2\\textemdash{}x");
     expect(latexText("中")).toBe("?{}");
   });
 
