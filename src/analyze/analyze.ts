@@ -1,7 +1,7 @@
 import { DiagnosticBag } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { concatShapes } from "../ops/merge.js";
-import { elements } from "../ops/shape.js";
+import { checkedShape, elements } from "../ops/shape.js";
 import { ShapeError } from "../ops/types.js";
 import type { Graph, LayerNode, Network, Shape } from "../graph/types.js";
 import type { AnalyzedGraph, AnalyzedNetwork, LayerAnalysis } from "./types.js";
@@ -63,7 +63,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     let seen: Shape[];
     try {
       seen = opInputs(node, inputShapes as Shape[], (id) => shapes.get(id));
-      shape = op.outShape(seen, node.attrs);
+      shape = checkedShape(op.outShape(seen, node.attrs));
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
       const message = error.message.startsWith(`${node.op}`) ? error.message.replace(`${node.op}`, `${node.op} ${displayName(node)}`) : `${node.op} ${displayName(node)}: ${error.message}`;

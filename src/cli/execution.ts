@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { AnalyzedNetwork } from "../analyze/types.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { ExecutionSetup } from "../execute/setup.js";
@@ -13,6 +14,7 @@ export interface ExecutionFlags {
   threads?: string;
   mean?: string;
   std?: string;
+  maxElements?: string;
 }
 
 function numberList(text: string, flag: string): number[] {
@@ -28,13 +30,21 @@ export function positiveInt(text: string | undefined, flag: string, fallback: nu
   return n;
 }
 
+function wholeAtLeastOne(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number ≥ 1, got '${text}'`);
+  return n;
+}
+
 /** The flags as the library's execution setup. */
 export function executionSetup(flags: ExecutionFlags): ExecutionSetup {
   return {
     input: flags.input,
     weights: flags.weights,
     seed: positiveInt(flags.seed, "--seed", 1),
-    threads: positiveInt(flags.threads, "--threads", 0),
+    // More threads than cores only costs memory (10,000 exhaust it): the pool never starts more.
+    threads: Math.min(positiveInt(flags.threads, "--threads", 0), availableParallelism()),
+    maxElements: flags.maxElements === undefined ? undefined : wholeAtLeastOne(flags.maxElements, "--max-elements"),
     mean: flags.mean === undefined ? undefined : numberList(flags.mean, "--mean"),
     std: flags.std === undefined ? undefined : numberList(flags.std, "--std"),
   };

@@ -35,6 +35,7 @@ export function evaluate(expr: Expr, bindings: ReadonlyMap<string, Binding>): Ar
       const right = evaluateNumber(expr.right, bindings, `'${expr.op}'`);
       if ((expr.op === "/" || expr.op === "%") && right === 0) throw new EvalError("division by zero", expr.right.loc);
       const value = { "+": left + right, "-": left - right, "*": left * right, "/": left / right, "%": left % right }[expr.op];
+      if (!Number.isFinite(value)) throw new EvalError(`'${expr.op}' gives a number too large to use`, expr.loc, "keep values below 1e308");
       return { kind: "number", value };
     }
     case "dims": {

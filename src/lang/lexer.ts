@@ -1,4 +1,4 @@
-import { DiagnosticBag, type SourceLocation } from "./diagnostics.js";
+import { DiagnosticBag, excerpt, type SourceLocation } from "./diagnostics.js";
 import type { Token, TokenKind } from "./tokens.js";
 
 const PUNCTUATION: Record<string, TokenKind> = {
@@ -87,12 +87,15 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
         pos = scanNumber(text, partStart);
         dims.push(Number(text.slice(partStart, pos)));
       }
+      if (dims.some((d) => !Number.isFinite(d))) {
+        diagnostics.error(`the number '${excerpt(text.slice(start, pos))}' is too large`, locAt(start, pos - start), "write a number below 1e308");
+      }
       if (dims.length > 1) push("dims", start, pos, { dims });
       else push("number", start, pos, { value: first });
       if (isIdentStart(text[pos] ?? "")) {
         const wordEnd = scanIdent(text, pos);
         diagnostics.error(
-          `unexpected '${text.slice(start, wordEnd)}': a number cannot run into a word`,
+          `unexpected '${excerpt(text.slice(start, wordEnd))}': a number cannot run into a word`,
           locAt(start, wordEnd - start),
           /^\d+x$/.test(text.slice(start, wordEnd)) ? "write dimensions as 3x3 (no spaces)" : "put a space between them",
         );
@@ -116,7 +119,8 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
           pos++;
           break;
         }
-        if (c === "\\" && pos + 1 < text.length) {
+        // A backslash before the line's end escapes nothing: the string ends unterminated on this line.
+        if (c === "\\" && pos + 1 < text.length && text[pos + 1] !== "\n") {
           const escaped = ESCAPES[text[pos + 1]!];
           if (escaped === undefined) {
             diagnostics.error(`unknown escape '\\${text[pos + 1]}' in string`, locAt(pos, 2), 'use \\n, \\t, \\" or \\\\');
@@ -147,12 +151,27 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
       }
       continue;
     }
-    diagnostics.error(`unexpected character '${ch}'`, locAt(start, 1));
+    // A run of stray characters (binary junk, NUL bytes) is one error, not one per byte.
     pos++;
+    while (pos < text.length && text[pos] !== "\n" && !startsToken(text, pos)) pos++;
+    const run = text.slice(start, pos);
+    diagnostics.error(run.length === 1 ? `unexpected character ${describeChar(ch)}` : `unexpected characters ${describeChar(ch)}… (${run.length})`, locAt(start, pos - start));
   }
   if (lastKind() !== "newline" && tokens.length > 0) tokens.push({ kind: "newline", text: "", loc: locAt(pos, 1) });
   tokens.push({ kind: "eof", text: "", loc: locAt(pos, 1) });
   return tokens;
+}
+
+/** Whether a token, a space or a comment may start at `pos`. */
+function startsToken(text: string, pos: number): boolean {
+  const ch = text[pos]!;
+  return ch === " " || ch === "\t" || ch === "\r" || ch === "#" || ch === '"' || ch === "→" || ch in PUNCTUATION || isDigit(ch) || isIdentStart(ch) || (ch === "." && isDigit(text[pos + 1] ?? ""));
+}
+
+/** A character as an error message quotes it: control characters by code point, never raw. */
+function describeChar(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  return code < 0x20 || (code >= 0x7f && code < 0xa0) ? `U+${code.toString(16).toUpperCase().padStart(4, "0")}` : `'${ch}'`;
 }
 
 function isDigit(ch: string): boolean {

@@ -19,21 +19,33 @@ function describe(value: ArgValue): string {
   }
 }
 
+/**
+ * The largest count, size or length a layer setting may have (2^31 − 1, ONNX's and PyTorch's
+ * int32 index range): far above any real layer, and small enough that products stay exact.
+ */
+export const MAX_WHOLE = 2 ** 31 - 1;
+
 export function asNumber(value: ArgValue, what: string): number {
   if (value.kind !== "number") throw new ArgError(`${what} must be a number, got '${describe(value)}'`, undefined, what);
+  if (!Number.isFinite(value.value)) throw new ArgError(`${what} must be a finite number, got ${value.value}`, undefined, what);
   return value.value;
+}
+
+function wholeAtMost(n: number, what: string): number {
+  if (n > MAX_WHOLE) throw new ArgError(`${what} must be at most ${MAX_WHOLE}, got ${n}`, undefined, what);
+  return n;
 }
 
 export function asPositiveInt(value: ArgValue, what: string): number {
   const n = asNumber(value, what);
   if (!Number.isInteger(n) || n < 1) throw new ArgError(`${what} must be a positive whole number, got ${n}`, undefined, what);
-  return n;
+  return wholeAtMost(n, what);
 }
 
 export function asNonNegativeInt(value: ArgValue, what: string): number {
   const n = asNumber(value, what);
   if (!Number.isInteger(n) || n < 0) throw new ArgError(`${what} must be a whole number ≥ 0, got ${n}`, undefined, what);
-  return n;
+  return wholeAtMost(n, what);
 }
 
 /** `3` or `3x5` → [3, 5] (H, W). */

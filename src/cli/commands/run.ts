@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -16,8 +17,14 @@ interface RunFlags extends ExecutionFlags {
 
 /** A layer id or tensor name as a file name: tower lanes (`conv1/2`) and ONNX names (`/layer1/Relu_output_0`) must not become folders. */
 function fileName(id: string): string {
-  return `${id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@")}.npy`;
+  // Control characters become `_`; a name past what file systems allow keeps its start and a hash of the whole.
+  const safe = id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@").replace(/[\u0000-\u001f\u007f]/g, "_");
+  if (Buffer.byteLength(safe) <= MAX_NAME_BYTES) return `${safe}.npy`;
+  return `${[...safe].slice(0, 40).join("")}~${createHash("sha256").update(id).digest("hex").slice(0, 16)}.npy`;
 }
+
+/** Bytes of a dump's file name before `.npy`: well under the 255 of common file systems. */
+const MAX_NAME_BYTES = 200;
 
 /** The top entries of a vector output, the way a classifier's result is read. */
 function describeOutput(id: string, output: Tensor): string {
@@ -37,7 +44,8 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option("--seed <n>", "seed for the weights and noise inputs (default 1)")
     .option("--mean <list>", "per-channel mean for image inputs (default ImageNet's)")
     .option("--std <list>", "per-channel standard deviation for image inputs (default ImageNet's)")
-    .option("--threads <n>", "worker threads for conv and fc (default: all cores)")
+    .option("--threads <n>", "worker threads for conv and fc (default and at most: all cores)")
+    .option("--max-elements <n>", "the most values the run may compute over all layers (default 2^30, 4 GiB of float32)")
     .option("--network <name>", "which network of the file to run (default: the first)")
     .option("--dump <dir>", "write every layer's output as DIR/<layer>.npy ([1,C,H,W] / [1,N]) and DIR/index.json")
     .action(async (file: string, flags: RunFlags) => {
