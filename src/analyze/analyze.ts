@@ -54,8 +54,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
   let failed = false;
   for (const node of network.nodes) {
     const inputShapes = node.inputs.map((id) => shapes.get(id));
-    if (inputShapes.some((s) => s === undefined)) {
-      failed = true; // an earlier error already explains this layer
+    const target = node.attrs.target;
+    if (inputShapes.some((s) => s === undefined) || (typeof target === "string" && target !== "" && !shapes.has(target))) {
+      failed = true; // an earlier error already explains this layer (or the branch a shortcut must match)
       continue;
     }
     const op = getOp(node.op);

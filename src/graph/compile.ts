@@ -336,7 +336,7 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   const count = positiveCount(statement.count, scope, "repeat", builder);
   if (count === undefined) return cursor;
   // A count past the budget is refused before any repetition is built, nested repeats multiplied out.
-  if (!builder.budget.fits(count * (1 + leastExpansion(statement.body, scope.bindings)))) throw builder.budget.exceeded(statement.count.loc);
+  if (!builder.budget.fits(count * (1 + new ExpansionEstimate(scope.blocks).of(statement.body, scope.bindings)))) throw builder.budget.exceeded(statement.count.loc);
   const name = statement.name ?? builder.autoName(scope.prefix, "repeat");
   const groupId = scope.prefix + name;
   builder.addFrame({ id: groupId, kind: "repeat", label: `×${count}`, parent: scope.frames.at(-1), loc: statement.loc });
@@ -358,38 +358,71 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
 }
 
 /**
- * The fewest layers and block instances `statements` expand to (block calls counted as one
- * instance, counts that do not evaluate as one), so a repeat of repeats is refused before it starts.
+ * The fewest layers and block instances `statements` expand to, block calls included (a
+ * block's own body counted once per definition, counts that do not evaluate as one), so that
+ * a repeat of repeats or a block calling blocks that fan out is refused before it starts.
  */
-function leastExpansion(statements: Statement[], bindings: ReadonlyMap<string, Binding>): number {
-  let total = 0;
-  for (const statement of statements) {
+class ExpansionEstimate {
+  private readonly perBlock = new Map<BlockDefinition, number>();
+  private readonly active = new Set<BlockDefinition>();
+
+  constructor(private readonly blocks: ReadonlyMap<string, BlockDefinition>) {}
+
+  of(statements: Statement[], bindings: ReadonlyMap<string, Binding>): number {
+    let total = 0;
+    for (const statement of statements) {
+      total += this.statement(statement, bindings);
+      // Past any budget already: no need to count further (and no overflow to Infinity).
+      if (total > MAX_LAYERS_CEILING) return total;
+    }
+    return total;
+  }
+
+  private statement(statement: Statement, bindings: ReadonlyMap<string, Binding>): number {
     switch (statement.type) {
       case "chain":
-        for (const element of statement.elements) total += element.type === "merge" ? 1 + element.branches.reduce((sum, branch) => sum + leastExpansion(branch, bindings), 0) : 1;
-        break;
+        return statement.elements.reduce((sum, element) => sum + this.element(element, bindings), 0);
       case "group":
-        total += 1 + leastExpansion(statement.body, bindings);
-        break;
+        return 1 + this.of(statement.body, bindings);
       case "repeat":
-      case "towers": {
-        let count = 1;
-        try {
-          const value = evaluate(statement.count, bindings);
-          if (value.kind === "number" && Number.isInteger(value.value) && value.value >= 1) count = value.value;
-        } catch (error) {
-          if (!(error instanceof EvalError)) throw error;
-        }
-        total += 1 + count * leastExpansion(statement.body, bindings);
-        break;
-      }
+      case "towers":
+        return 1 + countOf(statement.count, bindings) * this.of(statement.body, bindings);
       default:
-        break;
+        return 0;
     }
-    // Past any budget already: no need to count further (and no overflow to Infinity).
-    if (total > MAX_LAYERS_CEILING) return total;
   }
-  return total;
+
+  private element(element: Element, bindings: ReadonlyMap<string, Binding>): number {
+    if (element.type === "merge") return 1 + element.branches.reduce((sum, branch) => sum + this.of(branch, bindings), 0);
+    if (element.type === "call") {
+      const block = this.blocks.get(element.block);
+      return 1 + (block ? this.block(block) : 0);
+    }
+    return 1;
+  }
+
+  /** A block's body, its parameters unbound (a count that needs one counts as one); a block calling itself counts nothing more. */
+  private block(block: BlockDefinition): number {
+    const known = this.perBlock.get(block);
+    if (known !== undefined) return known;
+    if (this.active.has(block)) return 0;
+    this.active.add(block);
+    const size = this.of(block.body, new Map());
+    this.active.delete(block);
+    this.perBlock.set(block, size);
+    return size;
+  }
+}
+
+/** A repeat's or towers' count for estimating: the written number, or 1 when it is not one yet. */
+function countOf(expr: import("../lang/ast.js").Expr, bindings: ReadonlyMap<string, Binding>): number {
+  try {
+    const value = evaluate(expr, bindings);
+    return value.kind === "number" && Number.isInteger(value.value) && value.value >= 1 ? value.value : 1;
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    return 1;
+  }
 }
 
 function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
@@ -612,6 +645,8 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
     builder.diagnostics.error(`unknown block '${element.block}'`, element.loc, hint);
     return [POISONED];
   }
+  // Blocks that call blocks multiply: the whole expansion is estimated, and refused, before any of it is built.
+  if (!builder.budget.fits(new ExpansionEstimate(scope.blocks).of([{ type: "chain", elements: [element], loc: element.loc }], scope.bindings))) throw builder.budget.exceeded(element.loc);
   const name = element.name ?? (scope.sequence ? String(scope.sequence.next++) : builder.autoName(scope.prefix, block.name));
   const id = scope.prefix + name;
   builder.addFrame({ id, kind: "block", label: element.label ?? block.name, parent: scope.frames.at(-1), loc: element.loc });

@@ -22,6 +22,12 @@ const PUNCTUATION: Record<string, TokenKind> = {
 /** Tokens after which a line break does not end the statement. */
 const CONTINUES_LINE = new Set<TokenKind>(["arrow", "comma", "equals", "slash", "star", "plus", "minus", "percent"]);
 
+/**
+ * The most tokens a file may have: a written-out chain of 200,000 layers fits, and a
+ * pasted-together megabyte line is refused before the parser builds millions of objects.
+ */
+export const MAX_TOKENS = 1_000_000;
+
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\" };
 
 /**
@@ -48,6 +54,10 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
   const lastKind = (): TokenKind | undefined => tokens[tokens.length - 1]?.kind;
 
   while (pos < text.length) {
+    if (tokens.length > MAX_TOKENS) {
+      diagnostics.error(`the file has more than ${MAX_TOKENS} tokens`, locAt(pos, 1), "no network needs this much text; write repeated layers with repeat N");
+      break;
+    }
     const ch = text[pos]!;
     if (ch === "\n") {
       if (parenDepth === 0 && !CONTINUES_LINE.has(lastKind() ?? "newline") && lastKind() !== "newline" && tokens.length > 0) {
