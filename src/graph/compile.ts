@@ -186,6 +186,8 @@ function describeValue(value: ReturnType<typeof evaluate>): string {
 }
 
 function collectBlocks(statements: Statement[], outer: Map<string, BlockDefinition>, diagnostics: DiagnosticBag): Map<string, BlockDefinition> {
+  // A body without definitions shares its scope's map: a repeat of 100,000 bodies copies nothing.
+  if (!statements.some((s) => s.type === "block")) return outer;
   const blocks = new Map(outer);
   for (const statement of statements) {
     if (statement.type !== "block") continue;
@@ -267,7 +269,8 @@ function compileBody(statements: Statement[], cursor: Cursor, outer: Scope, buil
     return [POISONED];
   }
   // `defaults` apply to the rest of this body only, so the scope is copied.
-  const scope: Scope = { ...outer, nesting: outer.nesting + 1, defaults: new Map(outer.defaults), blocks: collectBlocks(statements, outer.blocks, builder.diagnostics) };
+  const defaults = statements.some((s) => s.type === "defaults") ? new Map(outer.defaults) : outer.defaults;
+  const scope: Scope = { ...outer, nesting: outer.nesting + 1, defaults, blocks: collectBlocks(statements, outer.blocks, builder.diagnostics) };
   for (const statement of statements) {
     cursor = compileStatement(statement, cursor, scope, builder);
   }

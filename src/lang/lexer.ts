@@ -23,10 +23,10 @@ const PUNCTUATION: Record<string, TokenKind> = {
 const CONTINUES_LINE = new Set<TokenKind>(["arrow", "comma", "equals", "slash", "star", "plus", "minus", "percent"]);
 
 /**
- * The most tokens a file may have: a written-out chain of 200,000 layers fits, and a
+ * The most tokens a file may have: a written-out chain of 50,000 conv layers fits, and a
  * pasted-together megabyte line is refused before the parser builds millions of objects.
  */
-export const MAX_TOKENS = 1_000_000;
+export const MAX_TOKENS = 500_000;
 
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\" };
 
@@ -53,11 +53,15 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
   };
   const lastKind = (): TokenKind | undefined => tokens[tokens.length - 1]?.kind;
 
+  const pastBudget = tokenBudgetEnd(text);
+  if (pastBudget !== undefined) {
+    const before = text.slice(0, pastBudget);
+    const lineOf = before.split("\n").length;
+    diagnostics.error(`the file has more than ${MAX_TOKENS} tokens`, { file, line: lineOf, column: pastBudget - before.lastIndexOf("\n"), length: 1 }, "no network needs this much text; write repeated layers with repeat N");
+    return [{ kind: "eof", text: "", loc: { file, line: lineOf, column: 1, length: 1 } }];
+  }
+
   while (pos < text.length) {
-    if (tokens.length > MAX_TOKENS) {
-      diagnostics.error(`the file has more than ${MAX_TOKENS} tokens`, locAt(pos, 1), "no network needs this much text; write repeated layers with repeat N");
-      break;
-    }
     const ch = text[pos]!;
     if (ch === "\n") {
       if (parenDepth === 0 && !CONTINUES_LINE.has(lastKind() ?? "newline") && lastKind() !== "newline" && tokens.length > 0) {
@@ -170,6 +174,23 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
   if (lastKind() !== "newline" && tokens.length > 0) tokens.push({ kind: "newline", text: "", loc: locAt(pos, 1) });
   tokens.push({ kind: "eof", text: "", loc: locAt(pos, 1) });
   return tokens;
+}
+
+/** Roughly one match per token (a comment or a string is one), the cheap way to count them. */
+const TOKENISH = /[\w.×]+|"[^"\n]*"?|#[^\n]*|->|\S/g;
+
+/**
+ * Where the text passes MAX_TOKENS, counted by a regular expression before any token is
+ * built (building half a million objects is the cost the budget avoids); undefined within it.
+ */
+function tokenBudgetEnd(text: string): number | undefined {
+  if (text.length <= MAX_TOKENS) return undefined;
+  TOKENISH.lastIndex = 0;
+  let count = 0;
+  while (TOKENISH.exec(text) !== null) {
+    if (++count > MAX_TOKENS) return TOKENISH.lastIndex - 1;
+  }
+  return undefined;
 }
 
 /** Whether a token, a space or a comment may start at `pos`. */
