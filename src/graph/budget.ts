@@ -8,7 +8,7 @@ import type { FigureSettings } from "./types.js";
  */
 
 /** Layers and block instances one network may expand to unless its file raises it. */
-export const DEFAULT_MAX_LAYERS = 200_000;
+export const DEFAULT_MAX_LAYERS = 100_000;
 /** The most `figure { maxLayers: N }` may ask for. */
 export const MAX_LAYERS_CEILING = 5_000_000;
 /** Lanes of one `towers` (AlexNet has 2; every lane reads every other at a `cross` layer). */

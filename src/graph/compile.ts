@@ -84,10 +84,11 @@ class NetworkBuilder {
     }
   }
 
-  claim(id: string, loc: SourceLocation): boolean {
+  /** Takes `id` for a layer written as `written` at `loc`; a second claim is an error, said once per line however often a block repeats it. */
+  claim(id: string, written: string, loc: SourceLocation): boolean {
     if (this.ids.has(id)) {
-      const hint = this.autoNamed.has(id) ? `an unnamed layer above was named ${id} automatically; pick another name` : "every layer name must be unique";
-      this.diagnostics.error(`duplicate name '${id}'`, loc, hint);
+      const hint = this.autoNamed.has(id) ? `an unnamed layer above was named ${id} automatically; pick another name` : id === written ? "every layer name must be unique" : `every layer name must be unique; this one is ${id}`;
+      this.diagnostics.error(`duplicate name '${written}'`, loc, hint);
       return false;
     }
     this.ids.add(id);
@@ -628,7 +629,7 @@ function compileLayer(
   const name = element.name ?? builder.autoName(scope.prefix, op.name, op.category === "input");
   const base = scope.prefix + name;
   const id = scope.tower ? `${base}/${scope.tower.index + 1}` : base;
-  if (!builder.claim(id, element.loc)) return undefined;
+  if (!builder.claim(id, name, element.loc)) return undefined;
   if (scope.tower) {
     const lanes = builder.towerBases.get(base) ?? [];
     lanes.push(id);

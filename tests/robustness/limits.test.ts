@@ -58,16 +58,16 @@ describe("expansion budgets: refused before the work is done", () => {
   });
 
   it("refuses `repeat 1e12` at its count", () => {
-    expectRefused("input 8x8x1\nrepeat 1e12 relu\n", /more than 200000 layers and blocks/, { line: 2, column: 8 });
+    expectRefused("input 8x8x1\nrepeat 1e12 relu\n", /more than 100000 layers and blocks/, { line: 2, column: 8 });
   });
 
   it("multiplies nested repeats out before building any (1000 × 1000)", () => {
-    expectRefused("input 8x8x1\nrepeat 1000 {\n  repeat 1000 {\n    relu\n  }\n}\n", /more than 200000 layers/, { line: 2, column: 8 });
+    expectRefused("input 8x8x1\nrepeat 1000 {\n  repeat 1000 {\n    relu\n  }\n}\n", /more than 100000 layers/, { line: 2, column: 8 });
   });
 
   it("refuses blocks that fan out (4^9 layers from ten lines)", () => {
     const blocks = Array.from({ length: 9 }, (_, i) => `block b${i + 1}() {\n  b${i}() -> b${i}() -> b${i}() -> b${i}()\n}`).join("\n");
-    expectRefused(`input 8x8x1\nblock b0() {\n  relu\n}\n${blocks}\nb9()\n`, /more than 200000 layers/);
+    expectRefused(`input 8x8x1\nblock b0() {\n  relu\n}\n${blocks}\nb9()\n`, /more than 100000 layers/);
   });
 
   it("refuses a block that calls itself with fan-out, naming the cycle", () => {
@@ -80,10 +80,10 @@ describe("expansion budgets: refused before the work is done", () => {
   });
 
   it("lets a file raise the layer budget with figure { maxLayers: N }, and checks the value", () => {
-    // Each repetition is a block instance and a layer: 2 × 110,000, past the default 200,000.
-    const text = "input 8x8x1\nrepeat 110000 relu\n";
-    expectRefused(text, /more than 200000 layers/);
-    expect(analyzeSource(`figure {\n  maxLayers: 250000\n}\n${text}`, "big.netfig").networks[0]!.layers).toHaveLength(110_001);
+    // Each repetition is a block instance and a layer: 2 × 60,000, past the default 100,000.
+    const text = "input 8x8x1\nrepeat 60000 relu\n";
+    expectRefused(text, /more than 100000 layers/);
+    expect(analyzeSource(`figure {\n  maxLayers: 150000\n}\n${text}`, "big.netfig").networks[0]!.layers).toHaveLength(60_001);
     expectRefused("figure {\n  maxLayers: -3\n}\ninput 8x8x1\n", /maxLayers must be a whole number from 1 to 5000000/, { line: 2, column: 3 });
   }, 30_000);
 });
