@@ -1,10 +1,10 @@
 /**
  * Shrinks a failing input to a small reproduction: delta debugging (Zeller's ddmin) over
  * lines, then over characters, keeping a candidate only when it fails the same way (same
- * outcome, same detail). Each try runs in a fresh worker with a timeout, so hangs shrink too.
+ * outcome, same detail). Each try runs in a worker with a timeout (a fresh one after a hang), so hangs shrink too.
  */
 
-import { runText } from "./run.mjs";
+import { textRunner } from "./run.mjs";
 
 const MAX_TRIES = 400;
 
@@ -33,12 +33,17 @@ async function ddmin(parts, join, fails, budget) {
 
 /** The smallest text found that still fails as `failure` did (its outcome and detail). */
 export async function minimise(failure, { timeoutMs = 5000 } = {}) {
+  const runner = textRunner({ timeoutMs });
   const fails = async (text) => {
-    const result = await runText(text, { timeoutMs, render: failure.detail.startsWith("render:") });
+    const result = await runner.run(text, failure.detail.startsWith("render:"));
     return result.outcome === failure.outcome && result.detail === failure.detail;
   };
-  const budget = { tries: 0 };
-  const lines = await ddmin(failure.text.split("\n"), (l) => l.join("\n"), fails, budget);
-  const characters = await ddmin([...lines.join("\n")], (c) => c.join(""), fails, budget);
-  return characters.join("");
+  try {
+    const budget = { tries: 0 };
+    const lines = await ddmin(failure.text.split("\n"), (l) => l.join("\n"), fails, budget);
+    const characters = await ddmin([...lines.join("\n")], (c) => c.join(""), fails, budget);
+    return characters.join("");
+  } finally {
+    await runner.close();
+  }
 }

@@ -124,21 +124,52 @@ export function fuzz({ count, seed = 1, workers = availableParallelism(), timeou
   });
 }
 
-/** Runs one text in a fresh worker with a timeout: the outcome and detail, `hang` when it runs past the time. */
-export function runText(text, { timeoutMs = 5000, render = false } = {}) {
-  return new Promise((resolvePromise) => {
-    const worker = new Worker(WORKER, { workerData: { seeds: [], seed: 0, renderEvery: 0 }, resourceLimits: RESOURCE_LIMITS });
-    let timer;
-    const end = (result) => {
-      clearTimeout(timer);
-      worker.terminate();
-      resolvePromise(result);
-    };
+/**
+ * A worker that runs given texts one at a time, each with a timeout: `run` resolves to the
+ * outcome and detail (`hang` when the text runs past the time, after which a fresh worker
+ * takes over). Minimising and the regression corpus run many texts through one of these.
+ */
+export function textRunner({ timeoutMs = 5000 } = {}) {
+  let worker;
+  let current;
+  const spawn = () => {
+    worker = new Worker(WORKER, { workerData: { seeds: [], seed: 0, renderEvery: 0 }, resourceLimits: RESOURCE_LIMITS });
     worker.on("message", (message) => {
-      if (message.type === "start") timer = setTimeout(() => end({ outcome: "hang", detail: "" }), timeoutMs);
-      else if (message.type === "done") end({ outcome: message.outcome, detail: message.detail ?? "" });
+      if (!current) return;
+      if (message.type === "start") current.timer = setTimeout(() => finish({ outcome: "hang", detail: "" }, true), timeoutMs);
+      else if (message.type === "done") finish({ outcome: message.outcome, detail: message.detail ?? "" }, false);
     });
-    worker.on("error", (error) => end({ outcome: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "oom" : "crash", detail: String(error.message) }));
-    worker.postMessage({ type: "text", text, render });
-  });
+    worker.on("error", (error) => finish({ outcome: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "oom" : "crash", detail: String(error.message) }, true));
+  };
+  const finish = (result, restart) => {
+    if (!current) return;
+    clearTimeout(current.timer);
+    const { resolve } = current;
+    current = undefined;
+    if (restart) {
+      worker.terminate();
+      spawn();
+    }
+    resolve(result);
+  };
+  spawn();
+  return {
+    run(text, render = false) {
+      return new Promise((resolve) => {
+        current = { resolve, timer: undefined };
+        worker.postMessage({ type: "text", text, render });
+      });
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** Runs one text in a fresh worker with a timeout (see textRunner). */
+export async function runText(text, { timeoutMs = 5000, render = false } = {}) {
+  const runner = textRunner({ timeoutMs });
+  try {
+    return await runner.run(text, render);
+  } finally {
+    await runner.close();
+  }
 }
