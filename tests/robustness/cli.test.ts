@@ -103,6 +103,19 @@ describe("endless and corrupt files are input errors that name the file", () => 
     });
   }
 
+  it("reports an image that is not one and a safetensors header that is not JSON as invalid input", () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "bad.png"), Buffer.from("this is not an image at all"));
+    expectInvalid(netfig(["run", "lenet5", "--input", join(dir, "bad.png")]), "bad.png", /not a PNG or JPEG file/);
+    const header = Buffer.from("{not json}");
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    writeFileSync(join(dir, "bad.safetensors"), Buffer.concat([length, header]));
+    expectInvalid(netfig(["run", "lenet5", "--weights", join(dir, "bad.safetensors")]), "bad.safetensors", /header is not JSON/);
+    writeFileSync(join(dir, "short.safetensors"), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
+    expectInvalid(netfig(["run", "lenet5", "--weights", join(dir, "short.safetensors")]), "short.safetensors", /header length 200 runs past the end of the file/);
+  });
+
   it("draws activations whose weights overflow float32 (3e38) instead of crashing in the thumbnails", () => {
     const dir = scratchDir();
     writeFileSync(join(dir, "net.netfig"), LENET_OK);
@@ -209,6 +222,12 @@ describe("file-system errors are one line and exit 1; nothing is lost", () => {
     }
     chmodSync(readOnly, 0o755);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("names a dump folder it cannot make", () => {
+    const target = process.getuid?.() === 0 ? "/sys/netfig-dump" : "/proc/netfig-dump";
+    const run = netfig(["run", "lenet5", "--dump", target]);
+    expectInvalid(run, `netfig: cannot make the folder ${target}`, /not permitted|permission denied|no such file/);
   });
 
   it("keeps a good figure when a render fails", () => {

@@ -6,7 +6,8 @@ import { encodeNpy } from "../../engine/io/npy.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { pickNetwork } from "../../analyze/network.js";
 import { executeWithFlags, type ExecutionFlags } from "../execution.js";
-import { loadModel, writeOutput } from "../io.js";
+import { systemReason } from "../../engine/io/invalid.js";
+import { loadModel, OutputError, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { runCommand } from "../report.js";
 
@@ -25,6 +26,14 @@ function fileName(id: string): string {
 
 /** Bytes of a dump's file name before `.npy`: well under the 255 of common file systems. */
 const MAX_NAME_BYTES = 200;
+
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new OutputError(`cannot make the folder ${path}: ${systemReason(error)}`);
+  }
+}
 
 /** The top entries of a vector output, the way a classifier's result is read. */
 function describeOutput(id: string, output: Tensor): string {
@@ -53,7 +62,7 @@ export function registerRun(program: Command, context: CommandContext): void {
         const { analyzed, onnx } = await loadModel(file);
         const network = pickNetwork(analyzed, flags.network);
         const index: Record<string, { file: string; shape: number[] }> = {};
-        if (flags.dump) mkdirSync(flags.dump, { recursive: true });
+        if (flags.dump) makeFolder(flags.dump);
         const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
