@@ -5,6 +5,7 @@ import type { ExecutionSetup } from "../execute/setup.js";
 import type { OnnxImport } from "../import/onnx/import.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
+import { terminalSafe } from "./terminal.js";
 
 /** The flags `run`, `render --activations` and `export` share: where the input and weights come from. */
 export interface ExecutionFlags {
@@ -77,6 +78,6 @@ export async function executeWithFlags(
   } finally {
     progress.finish();
   }
-  for (const warning of result.warnings) process.stderr.write(`netfig: ${warning}\n`);
+  for (const warning of result.warnings) process.stderr.write(`netfig: ${terminalSafe(warning)}\n`);
   return result.outputs;
 }

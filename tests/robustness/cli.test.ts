@@ -164,6 +164,17 @@ describe("ONNX files: implausible sizes refused, names made safe, duplicates fas
     expect(run.stdout).toContain("\\x1b");
   });
 
+  it("escapes control characters of a .netfig title in check and summary output", () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "esc.netfig"), 'title "\u001b[2Jgone"\ninput 4\nfc 2\n');
+    for (const command of ["check", "summary"]) {
+      const run = netfig([command, "esc.netfig"], { cwd: dir });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain("\\x1b[2Jgone");
+      expect(run.stdout).not.toContain("\u001b");
+    }
+  });
+
   it("names 5,000 nodes that all share one name in linear time", () => {
     const dir = scratchDir();
     const nodes = Array.from({ length: 5000 }, (_, i) => ({ op: "Relu", name: "/block/Relu", inputs: [i === 0 ? "x" : `t${i - 1}`], outputs: [`t${i}`] }));

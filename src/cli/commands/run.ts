@@ -10,6 +10,7 @@ import { systemReason } from "../../engine/io/invalid.js";
 import { loadModel, OutputError, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { runCommand } from "../report.js";
+import { terminalSafe } from "../terminal.js";
 
 interface RunFlags extends ExecutionFlags {
   dump?: string;
@@ -76,7 +77,7 @@ export function registerRun(program: Command, context: CommandContext): void {
           },
         });
         if (flags.dump) writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
-        for (const [id, output] of outputs) process.stdout.write(describeOutput(id, output) + "\n");
+        for (const [id, output] of outputs) process.stdout.write(terminalSafe(describeOutput(id, output)) + "\n");
       });
     });
 }
