@@ -52,9 +52,12 @@ const { counts, failures, slowest } = await fuzz({
   timeoutMs,
   renderEvery,
   onProgress(done) {
+    // A counter on a terminal; a line per tenth in a log.
     if (process.stderr.isTTY && Date.now() - shown > 500) {
       shown = Date.now();
       process.stderr.write(`\r${done}/${count}`);
+    } else if (!process.stderr.isTTY && count >= 10 && done % Math.floor(count / 10) === 0) {
+      process.stderr.write(`${done}/${count} after ${((Date.now() - began) / 1000).toFixed(0)} s\n`);
     }
   },
 });
