@@ -63,7 +63,7 @@ const { counts, failures, slowest } = await fuzz({
 });
 if (process.stderr.isTTY) process.stderr.write("\r");
 const seconds = ((Date.now() - began) / 1000).toFixed(1);
-process.stdout.write(`${count} inputs (seed ${seed}, ${workers} workers, ${timeoutMs} ms timeout) in ${seconds} s; slowest input ${slowest} ms\n`);
+process.stdout.write(`${count} inputs (seed ${seed}, ${workers} workers, ${timeoutMs} ms of CPU per input) in ${seconds} s; slowest input ${Math.round(slowest)} ms of CPU\n`);
 for (const [outcome, n] of Object.entries(counts).sort()) process.stdout.write(`  ${outcome.padEnd(15)} ${n}\n`);
 
 // One reproduction per distinct failure: the same outcome and detail is the same bug.
@@ -72,6 +72,8 @@ for (const failure of failures) {
   const key = `${failure.outcome} ${failure.detail}`;
   if (!distinct.has(key)) distinct.set(key, failure);
 }
+const listed = failures.slice(0, 200).map((f) => `${f.index}:${f.outcome}`).join(" ");
+if (failures.length > 0) process.stdout.write(`\nfailed inputs${failures.length > 200 ? " (first 200)" : ""}: ${listed}\n`);
 for (const failure of distinct.values()) {
   process.stdout.write(`\n${failure.outcome}: ${failure.detail} (input ${failure.index}, ${failure.from}, ${failure.mutations.join(" + ")})\n`);
   if (values["no-minimise"]) continue;

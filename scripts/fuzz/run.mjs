@@ -15,6 +15,35 @@ import { FAILURES } from "./target.mjs";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WORKER = new URL("./worker.mjs", import.meta.url);
 const BATCH = 25;
+/**
+ * An input's time is the CPU time of the thread running it (Linux: /proc/PID/task/TID/stat),
+ * so that a machine busy with other work does not make slow inputs of fast ones; wall time
+ * past this many times the timeout counts as a hang too (and is the measure where /proc is absent).
+ */
+const WALL_FACTOR = 12;
+
+/** CPU seconds (user + system) of thread `tid` of this process, or undefined without /proc. */
+function threadCpuSeconds(tid) {
+  if (tid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; after the name, they are the 12th and 13th.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Milliseconds input `state` has run: its thread's CPU time where known, else wall time. */
+function elapsed(state) {
+  const cpu = threadCpuSeconds(state.tid);
+  return cpu === undefined || state.cpuStart === undefined ? Date.now() - state.started : (cpu - state.cpuStart) * 1000;
+}
+
+function timedOut(state, timeoutMs) {
+  return elapsed(state) > timeoutMs || Date.now() - state.started > timeoutMs * WALL_FACTOR;
+}
 /** Each worker's heap: an input that needs more is an out-of-memory failure, not a dead machine. */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1536 };
 
@@ -35,12 +64,14 @@ export function isFailure(outcome) {
 
 /**
  * Runs the inputs; resolves to `{ counts, failures, slowest }`: counts by outcome, each
- * failure with its index, outcome, detail and text, and the slowest input's time in ms.
+ * failure with its index, outcome and detail (the first of each kind with its text, so that
+ * a run with many failures of one kind stays small), and the slowest input's time in ms.
  */
 export function fuzz({ count, seed = 1, workers = availableParallelism(), timeoutMs = 5000, renderEvery = 50, onProgress } = {}) {
   const seeds = seedTexts();
   const counts = {};
   const failures = [];
+  const kinds = new Set();
   let next = 0;
   let done = 0;
   let slowest = 0;
@@ -49,7 +80,10 @@ export function fuzz({ count, seed = 1, workers = availableParallelism(), timeou
     done++;
     if (isFailure(result.outcome)) {
       const input = mutant(seeds, seed, index);
-      failures.push({ index, outcome: result.outcome, detail: result.detail ?? "", text: input.text, from: input.seed, mutations: input.mutations });
+      const kind = `${result.outcome} ${result.detail ?? ""}`;
+      const first = !kinds.has(kind);
+      kinds.add(kind);
+      failures.push({ index, outcome: result.outcome, detail: result.detail ?? "", from: input.seed, mutations: input.mutations, ...(first ? { text: input.text } : {}) });
     }
     onProgress?.(done, count, counts);
   };
@@ -64,7 +98,7 @@ export function fuzz({ count, seed = 1, workers = availableParallelism(), timeou
       }
       running++;
       const worker = new Worker(WORKER, { workerData: { seeds, seed, renderEvery }, resourceLimits: RESOURCE_LIMITS });
-      const state = { index: undefined, started: 0, batch: [...batch], stopped: false };
+      const state = { index: undefined, started: 0, cpuStart: undefined, tid: undefined, batch: [...batch], stopped: false };
       const stop = () => {
         state.stopped = true;
         clearInterval(watchdog);
@@ -79,15 +113,18 @@ export function fuzz({ count, seed = 1, workers = availableParallelism(), timeou
         start(state.batch.slice(at + 1));
       };
       const watchdog = setInterval(() => {
-        if (state.index !== undefined && Date.now() - state.started > timeoutMs) lost("hang");
+        if (state.index !== undefined && timedOut(state, timeoutMs)) lost("hang");
       }, Math.min(250, timeoutMs / 4));
       worker.on("message", (message) => {
         if (state.stopped) return;
-        if (message.type === "start") {
+        if (message.type === "ready") {
+          state.tid = message.tid;
+        } else if (message.type === "start") {
           state.index = message.index;
           state.started = Date.now();
+          state.cpuStart = threadCpuSeconds(state.tid);
         } else if (message.type === "done") {
-          slowest = Math.max(slowest, Date.now() - state.started);
+          slowest = Math.max(slowest, elapsed(state));
           state.index = undefined;
           record(message.index, message);
         } else if (message.type === "finished") {
@@ -132,18 +169,24 @@ export function fuzz({ count, seed = 1, workers = availableParallelism(), timeou
 export function textRunner({ timeoutMs = 5000 } = {}) {
   let worker;
   let current;
+  let tid;
   const spawn = () => {
     worker = new Worker(WORKER, { workerData: { seeds: [], seed: 0, renderEvery: 0 }, resourceLimits: RESOURCE_LIMITS });
     worker.on("message", (message) => {
+      if (message.type === "ready") tid = message.tid;
       if (!current) return;
-      if (message.type === "start") current.timer = setTimeout(() => finish({ outcome: "hang", detail: "" }, true), timeoutMs);
-      else if (message.type === "done") finish({ outcome: message.outcome, detail: message.detail ?? "" }, false);
+      if (message.type === "start") {
+        const state = { started: Date.now(), cpuStart: threadCpuSeconds(tid), tid };
+        current.timer = setInterval(() => {
+          if (timedOut(state, timeoutMs)) finish({ outcome: "hang", detail: "" }, true);
+        }, Math.min(250, timeoutMs / 4));
+      } else if (message.type === "done") finish({ outcome: message.outcome, detail: message.detail ?? "" }, false);
     });
     worker.on("error", (error) => finish({ outcome: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "oom" : "crash", detail: String(error.message) }, true));
   };
   const finish = (result, restart) => {
     if (!current) return;
-    clearTimeout(current.timer);
+    clearInterval(current.timer);
     const { resolve } = current;
     current = undefined;
     if (restart) {

@@ -3,11 +3,22 @@
  * hears "start" before each input, so it can tell which one hangs and stop this thread.
  */
 
+import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { mutant } from "./mutate.mjs";
 import { runOne } from "./target.mjs";
 
 const { seeds, seed, renderEvery } = workerData;
+
+/** This thread's id in the operating system (`/proc/thread-self` → `PID/task/TID`), so the runner can read its CPU time. */
+function threadId() {
+  try {
+    return Number(readlinkSync("/proc/thread-self").split("/").pop());
+  } catch {
+    return undefined;
+  }
+}
+parentPort.postMessage({ type: "ready", tid: threadId() });
 
 parentPort.on("message", async (message) => {
   if (message.type === "text") {
@@ -21,7 +32,7 @@ parentPort.on("message", async (message) => {
     parentPort.postMessage({ type: "start", index });
     const render = renderEvery > 0 && index % renderEvery === 0;
     const result = await runOne(input.text, render);
-    parentPort.postMessage({ type: "done", index, ...result, ...(result.detail ? { text: input.text, from: input.seed, mutations: input.mutations } : {}) });
+    parentPort.postMessage({ type: "done", index, ...result });
   }
   parentPort.postMessage({ type: "finished" });
 });
