@@ -5,7 +5,7 @@
  * Outcomes: `valid` (analysed), `invalid` (a clean NetfigError: every diagnostic located,
  * each cause once, nothing unescaped for a terminal), and the failures: `crash` (any other
  * exception), `unlocated`, `repeated`, `unescaped`; `hang` is decided by the runner's timeout.
- * A sample of valid inputs also goes through layout → scene → SVG (`rendered` or a failure).
+ * A sample of valid inputs (up to 2,000 layers) also goes through layout → scene → SVG (`rendered` or a failure).
  */
 
 import { analyzeSource } from "../../dist/analyze/source.js";
@@ -18,6 +18,8 @@ import { renderSvg } from "../../dist/render/svg.js";
 export const FAILURES = ["crash", "unlocated", "repeated", "unescaped", "hang"];
 
 const FILE = "fuzz.netfig";
+/** The largest valid input the render sample draws. */
+const MAX_RENDERED_LAYERS = 2000;
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** What a failure is, in one line that stays the same for the same bug (for minimising and deduplicating). */
@@ -53,7 +55,8 @@ export async function runOne(text, render) {
     if (isNetfigError(error)) return judgeDiagnostics(error, text);
     return { outcome: "crash", detail: signature(error) };
   }
-  if (!render) return { outcome: "valid" };
+  // Figures of the size people draw: the scale of layout and scene has its own test (50,000 layers, tests/robustness/scale.test.ts).
+  if (!render || analyzed.networks.reduce((sum, n) => sum + n.layers.length, 0) > MAX_RENDERED_LAYERS) return { outcome: "valid" };
   try {
     const laidOut = await layout(analyzed);
     renderSvg(buildScene(laidOut));
