@@ -28,6 +28,9 @@ const CONTINUES_LINE = new Set<TokenKind>(["arrow", "comma", "equals", "slash", 
  */
 export const MAX_TOKENS = 500_000;
 
+/** The longest name (layer, block, parameter or setting) a file may write. */
+export const MAX_NAME_LENGTH = 256;
+
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\" };
 
 /**
@@ -119,6 +122,12 @@ export function tokenize(text: string, file: string, diagnostics: DiagnosticBag)
     }
     if (isIdentStart(ch)) {
       pos = scanIdent(text, pos);
+      if (pos - start > MAX_NAME_LENGTH) {
+        // Messages quote names: a pasted-together word would be copied into every one of them.
+        diagnostics.error(`a name of ${pos - start} characters (at most ${MAX_NAME_LENGTH})`, locAt(start, pos - start), "is a space or a line break missing?");
+        tokens.push({ kind: "ident", text: excerpt(text.slice(start, pos)), loc: locAt(start, pos - start) });
+        continue;
+      }
       push("ident", start, pos);
       continue;
     }

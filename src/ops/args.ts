@@ -1,3 +1,4 @@
+import { excerpt } from "../lang/diagnostics.js";
 import { formatShape } from "./shape.js";
 import { ArgError, type ArgValue, type OpArgs } from "./types.js";
 
@@ -6,7 +7,12 @@ import { ArgError, type ArgValue, type OpArgs } from "./types.js";
  * returns a typed value or throws an ArgError that names the argument.
  */
 
+/** A value as messages quote it, cut short: a string argument may be a megabyte long. */
 function describe(value: ArgValue): string {
+  return excerpt(describeWhole(value));
+}
+
+function describeWhole(value: ArgValue): string {
   switch (value.kind) {
     case "number":
       return String(value.value);

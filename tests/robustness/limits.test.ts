@@ -126,6 +126,16 @@ describe("every cause is said once, at the right place", () => {
     expect(next?.location).toMatchObject({ line: 3, column: 4 });
   });
 
+  it("refuses a name of 40,000 characters, quoting only its start (messages quote names)", () => {
+    const found = expectRefused(`input 8x8x1\n${"x3".repeat(20_000)} 3\n`, /a name of 40000 characters \(at most 256\)/, { line: 2, column: 1 });
+    expect(found.message.length).toBeLessThan(100);
+  });
+
+  it("quotes at most 40 characters of a megabyte string given where a number belongs", () => {
+    const { diagnostics } = refused(`input 8x8x1\nconv "${"a".repeat(1_000_000)}" 3x3\n`);
+    expect(diagnostics.every((d) => d.message.length < 200)).toBe(true);
+  });
+
   it("reports a run of stray bytes (NUL, binary junk) as one error", () => {
     const { diagnostics } = refused(`input 8x8x1\nrelu ${"\u0000".repeat(1000)}\n`);
     expect(diagnostics.map((d) => d.message)).toEqual(["unexpected characters U+0000… (1000)"]);
