@@ -128,6 +128,13 @@ const mutators = {
 
 export const MUTATORS = Object.keys(mutators);
 
+/**
+ * The longest input made: a long line duplicated a thousand times reaches 160 MB, which the
+ * command line refuses unread (it reads at most 64 MiB; tests/robustness/cli.test.ts), so a
+ * mutation past this size is dropped.
+ */
+const MAX_INPUT_CHARS = 8_000_000;
+
 /** Input `index` of `seed`: one to four mutations of one seed text, the same every time. */
 export function mutant(seeds, seed, index) {
   const r = random((seed * 0x9e3779b1) ^ (index * 0x85ebca6b));
@@ -137,8 +144,10 @@ export function mutant(seeds, seed, index) {
   const count = 1 + r.int(4);
   for (let i = 0; i < count; i++) {
     const name = r.pick(MUTATORS);
+    const mutated = mutators[name](text, r, r.pick(seeds).text);
+    if (mutated.length > MAX_INPUT_CHARS) continue;
     applied.push(name);
-    text = mutators[name](text, r, r.pick(seeds).text);
+    text = mutated;
   }
   return { text, seed: base.name, mutations: applied };
 }
