@@ -1,7 +1,7 @@
 import { DiagnosticBag } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { concatShapes } from "../ops/merge.js";
-import { elements } from "../ops/shape.js";
+import { checkedShape, elements } from "../ops/shape.js";
 import { ShapeError } from "../ops/types.js";
 import type { Graph, LayerNode, Network, Shape } from "../graph/types.js";
 import type { AnalyzedGraph, AnalyzedNetwork, LayerAnalysis } from "./types.js";
@@ -55,8 +55,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
   let failed = false;
   for (const node of network.nodes) {
     const inputShapes = node.inputs.map((id) => shapes.get(id));
-    if (inputShapes.some((s) => s === undefined)) {
-      failed = true; // an earlier error already explains this layer
+    const target = node.attrs.target;
+    if (inputShapes.some((s) => s === undefined) || (typeof target === "string" && target !== "" && !shapes.has(target))) {
+      failed = true; // an earlier error already explains this layer (or the branch a shortcut must match)
       continue;
     }
     const op = getOp(node.op);
@@ -64,7 +65,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     let seen: Shape[];
     try {
       seen = opInputs(node, inputShapes as Shape[], (id) => shapes.get(id));
-      shape = op.outShape(seen, node.attrs);
+      shape = checkedShape(op.outShape(seen, node.attrs));
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
       const message = error.message.startsWith(`${node.op}`) ? error.message.replace(`${node.op}`, `${node.op} ${displayName(node)}`) : `${node.op} ${displayName(node)}: ${error.message}`;

@@ -1,9 +1,11 @@
+import { availableParallelism } from "node:os";
 import type { AnalyzedNetwork } from "../analyze/types.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { ExecutionSetup } from "../execute/setup.js";
 import type { OnnxImport } from "../import/onnx/import.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
+import { terminalSafe } from "./terminal.js";
 
 /** The flags `run`, `render --activations` and `export` share: where the input and weights come from. */
 export interface ExecutionFlags {
@@ -13,6 +15,7 @@ export interface ExecutionFlags {
   threads?: string;
   mean?: string;
   std?: string;
+  maxElements?: string;
 }
 
 function numberList(text: string, flag: string): number[] {
@@ -28,13 +31,21 @@ export function positiveInt(text: string | undefined, flag: string, fallback: nu
   return n;
 }
 
+function wholeAtLeastOne(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number ≥ 1, got '${text}'`);
+  return n;
+}
+
 /** The flags as the library's execution setup. */
 export function executionSetup(flags: ExecutionFlags): ExecutionSetup {
   return {
     input: flags.input,
     weights: flags.weights,
     seed: positiveInt(flags.seed, "--seed", 1),
-    threads: positiveInt(flags.threads, "--threads", 0),
+    // More threads than cores only costs memory (10,000 exhaust it): the pool never starts more.
+    threads: Math.min(positiveInt(flags.threads, "--threads", 0), availableParallelism()),
+    maxElements: flags.maxElements === undefined ? undefined : wholeAtLeastOne(flags.maxElements, "--max-elements"),
     mean: flags.mean === undefined ? undefined : numberList(flags.mean, "--mean"),
     std: flags.std === undefined ? undefined : numberList(flags.std, "--std"),
   };
@@ -67,6 +78,6 @@ export async function executeWithFlags(
   } finally {
     progress.finish();
   }
-  for (const warning of result.warnings) process.stderr.write(`netfig: ${warning}\n`);
+  for (const warning of result.warnings) process.stderr.write(`netfig: ${terminalSafe(warning)}\n`);
   return result.outputs;
 }

@@ -1,29 +1,59 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { systemReason } from "../engine/io/invalid.js";
+import { MAX_TEXT_BYTES, readBounded } from "../engine/io/read.js";
 import { formatDiagnostic } from "../lang/diagnostics.js";
 import { analyzeModel, readModel, type LoadedModel, type ModelSource } from "../load/model.js";
+import { terminalSafe } from "./terminal.js";
 
 /** Sources read so far, by the name diagnostics use, so errors can quote the line. */
 export const sources = new Map<string, string>();
 
+/** The files read as models so far (device and inode), so that no output replaces one of them. */
+const inputs: { dev: number; ino: number; path: string }[] = [];
+
+/** A file the command cannot write (missing folder, a directory, read-only, full, a name too long): one line, exit 1. */
+export class OutputError extends Error {}
+
 /** Reads FILE, `-` (stdin) or the name of a bundled template, and keeps a text for quoting in diagnostics. */
 function readInput(file: string): ModelSource {
-  const source: ModelSource = file === "-" ? { kind: "text", name: "<stdin>", text: readFileSync(0, "utf8") } : readModel(file);
+  const source: ModelSource = file === "-" ? { kind: "text", name: "<stdin>", text: readBounded(0, MAX_TEXT_BYTES, "<stdin>").toString("utf8") } : readModel(file);
   if (source.kind === "text") sources.set(source.name, source.text);
+  if (file !== "-") rememberInput(file);
   return source;
+}
+
+function rememberInput(file: string): void {
+  try {
+    const stat = statSync(file);
+    if (stat.isFile()) inputs.push({ dev: stat.dev, ino: stat.ino, path: file });
+  } catch {
+    // A template name: nothing on disk to protect.
+  }
 }
 
 /** Reads and analyses FILE as the library does; its warnings go to stderr, as a compiler's do. */
 export async function loadModel(file: string): Promise<LoadedModel> {
   const model = await analyzeModel(readInput(file));
-  for (const warning of model.warnings) process.stderr.write(formatDiagnostic(warning) + "\n");
+  for (const warning of model.warnings) process.stderr.write(terminalSafe(formatDiagnostic(warning)) + "\n");
   return model;
+}
+
+/** The input `target` would replace, if any: the same file by device and inode, so links and `./x` count too. */
+function inputAt(target: string): string | undefined {
+  try {
+    const stat = statSync(target);
+    return inputs.find((input) => input.dev === stat.dev && input.ino === stat.ino)?.path;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Writes a complete output or nothing: the bytes go to a temporary file beside the
  * target and replace it by rename, so a failed run never leaves half a file behind.
- * `-` writes to stdout.
+ * `-` writes to stdout. Never replaces a file the command read its model from; every
+ * file-system failure is an OutputError that names the file and the reason.
  */
 export function writeOutput(path: string, data: string | Uint8Array): void {
   if (path === "-") {
@@ -31,12 +61,22 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
     return;
   }
   const target = resolve(path);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  const input = inputAt(target);
+  if (input !== undefined) throw new OutputError(`will not write ${path}: it is the input ${input}; choose another name with -o`);
+  const temporary = join(dirname(target), `.${basename(target).slice(0, 200)}.${process.pid}.tmp`);
   try {
+    const existing = statSync(target, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+    // A device or pipe (`-o /dev/stdout`) is written to, never renamed over.
+    if (existing && !existing.isFile()) return writeFileSync(target, data);
     writeFileSync(temporary, data);
     renameSync(temporary, target);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written there (a missing folder, a name too long).
+    }
+    throw new OutputError(`cannot write ${path}: ${systemReason(error)}`);
   }
 }

@@ -11,7 +11,8 @@ import { seededInput, seededTokens } from "../engine/init.js";
 import type { ComputePool } from "../engine/pool.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
-import { NetfigError } from "../lang/diagnostics.js";
+import { isNetfigError, NetfigError } from "../lang/diagnostics.js";
+import { elements } from "../ops/shape.js";
 import { getOp } from "../ops/index.js";
 import { concatChannels } from "../ops/merge.js";
 import { DataError, type ForwardContext, type OpDef } from "../ops/types.js";
@@ -26,6 +27,35 @@ export interface RunOptions {
   keepAll?: boolean;
   /** Called with each layer's output as soon as it exists, in order (dumps, progress). */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+  /** The most float32 values the run may compute, all layers' outputs together (default RUN_MAX_ELEMENTS). */
+  maxElements?: number;
+}
+
+/**
+ * What a run may compute unless asked for more: 2^30 values (4 GiB of float32) over all
+ * layers' outputs. VGG-16 at 224×224 computes 15 million; `input 100000x100000x3` would need 30 billion.
+ */
+export const RUN_MAX_ELEMENTS = 2 ** 30;
+/** The most one layer's output may hold: a typed array's limit in Node. */
+const LAYER_MAX_ELEMENTS = 2 ** 32 - 1;
+
+/** Refuses, before anything is allocated, a run whose tensors would not fit in memory: located at the layer where the budget runs out. */
+export function checkRunBudget(analyzed: AnalyzedNetwork, maxElements = RUN_MAX_ELEMENTS): void {
+  let total = 0;
+  for (const layer of analyzed.layers) {
+    const count = elements(layer.shape);
+    total += count;
+    if (count <= LAYER_MAX_ELEMENTS && total <= maxElements) continue;
+    const node = layer.node;
+    throw new NetfigError([
+      {
+        severity: "error",
+        message: `${node.op} ${displayName(node)}: running the network up to here computes ${total} values, more than the ${maxElements} a run may (${layer.shape.join("x")} here)`,
+        location: node.loc,
+        hint: count > LAYER_MAX_ELEMENTS ? "no engine holds a tensor this large; run a smaller input size" : "run a smaller input size, or raise the limit with --max-elements N",
+      },
+    ]);
+  }
 }
 
 /**
@@ -42,7 +72,11 @@ export class LayerWeights implements WeightSource {
     try {
       return this.source.get(name, shape, init);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = isNetfigError(error)
+        ? error.diagnostics.map((d) => (d.location?.file ? `${d.location.file}: ${d.message}` : d.message)).join("; ")
+        : error instanceof Error
+          ? error.message
+          : String(error);
       throw new NetfigError([{ severity: "error", message: `${this.layer.node.op} ${displayName(this.layer.node)}: ${message}`, location: this.layer.node.loc }]);
     }
   }
@@ -118,6 +152,7 @@ async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx:
  * layer id. Outputs no later layer reads are freed as soon as possible.
  */
 export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
+  checkRunBudget(analyzed, options.maxElements);
   const { lanes, inputsOf, reads, consumers, reluFollows } = readPlan(analyzed);
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
   const live = new Map<string, Tensor>();

@@ -11,7 +11,9 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import { loadImage, SAMPLE_IMAGE_URL } from "../engine/io/image.js";
+import { invalidFile } from "../engine/io/invalid.js";
 import { decodeNpy } from "../engine/io/npy.js";
+import { MAX_BINARY_BYTES, readBounded } from "../engine/io/read.js";
 import { SafetensorsFile } from "../engine/io/safetensors.js";
 import { ComputePool } from "../engine/pool.js";
 import { chwFromShape, type Tensor } from "../engine/tensor.js";
@@ -21,7 +23,7 @@ import { OnnxWeights } from "../import/onnx/weights.js";
 import { NetfigError } from "../lang/diagnostics.js";
 import { getOp } from "../ops/index.js";
 import { LiteralWeights, literalInputs } from "./literal.js";
-import { runNetwork } from "./run.js";
+import { checkRunBudget, runNetwork } from "./run.js";
 
 /** Where a run's input and weights come from (`netfig run`, `render --activations`, `export`). */
 export interface ExecutionSetup {
@@ -36,18 +38,12 @@ export interface ExecutionSetup {
   /** Per-channel mean and standard deviation of image inputs (default ImageNet's). */
   mean?: number[];
   std?: number[];
+  /** The most values the run may compute over all layers (default RUN_MAX_ELEMENTS, 2^30). */
+  maxElements?: number;
 }
 
-function invalid(message: string, hint?: string): NetfigError {
-  return new NetfigError([{ severity: "error", message, hint }]);
-}
-
-function readBytes(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch {
-    throw invalid(`${path}: cannot read the ${what}`);
-  }
+function readBytes(path: string): Uint8Array {
+  return new Uint8Array(readBounded(path, MAX_BINARY_BYTES));
 }
 
 /** The tensor for the network's first input: an image, a `.npy`, the file's values, the bundled sample image or seeded noise (an empty map). */
@@ -57,17 +53,22 @@ export function inputTensors(network: AnalyzedNetwork, setup: Pick<ExecutionSetu
   const isImage = shape.length === 3 && (shape[2] === 1 || shape[2] === 3);
   const path = setup.input;
   if (path && extname(path).toLowerCase() === ".npy") {
-    const tensor = decodeNpy(readBytes(path, "input tensor"));
+    const tensor = decodeNpy(readBytes(path), path);
     const expected = chwFromShape(shape);
     const unbatched = tensor.shape.length === expected.length + 1 && tensor.shape[0] === 1 ? { shape: tensor.shape.slice(1), data: tensor.data } : tensor;
+    if (unbatched.shape.join("x") !== expected.join("x")) {
+      throw invalidFile(path, `holds a ${tensor.shape.join("x")} tensor; input ${input.node.id} takes ${expected.join("x")} (or 1x${expected.join("x")})`, "PyTorch's order: C×H×W for an image");
+    }
     return new Map([[input.node.id, unbatched]]);
   }
   // Values written in the file (`input 6x6x1 values=[…]`) unless an input file replaces them.
   const written = literalInputs(network);
   if (!path && written.size > 0) return written;
-  if (!path && !isImage) return new Map();
-  if (!isImage) throw invalid(`${path}: input ${input.node.id} is ${shape.join("x")}, not an image`, "give a .npy tensor instead");
-  const bytes = path ? readBytes(path, "image") : new Uint8Array(readFileSync(fileURLToPath(SAMPLE_IMAGE_URL)));
+  if (!isImage) {
+    if (!path) return new Map();
+    throw invalidFile(path, `input ${input.node.id} is ${shape.join("x")}, not an image`, "give a .npy tensor instead");
+  }
+  const bytes = path ? readBytes(path) : new Uint8Array(readFileSync(fileURLToPath(SAMPLE_IMAGE_URL)));
   const options = {
     size: [shape[0]!, shape[1]!] as [number, number],
     channels: shape[2] as 1 | 3,
@@ -77,7 +78,8 @@ export function inputTensors(network: AnalyzedNetwork, setup: Pick<ExecutionSetu
   try {
     return new Map([[input.node.id, loadImage(bytes, options, path ?? "sample image")]]);
   } catch (error) {
-    throw invalid(error instanceof Error ? error.message : String(error), "give a PNG or JPEG image");
+    if (error instanceof NetfigError) throw error;
+    throw invalidFile(path ?? "sample image", error instanceof Error ? error.message.replace(/^[^:]*: /, "") : String(error), "give a PNG or JPEG image");
   }
 }
 
@@ -98,12 +100,7 @@ function loadedWeights({ weights: file, seed }: Pick<ExecutionSetup, "weights" |
     return { weights, warnings };
   }
   if (!file) return { weights: new SeededWeights(seed), warnings: [] };
-  try {
-    return { weights: new SafetensorsWeights(new SafetensorsFile(readBytes(file, "weights file"), file)), warnings: [] };
-  } catch (error) {
-    if (error instanceof NetfigError) throw error;
-    throw invalid(error instanceof Error ? error.message : String(error));
-  }
+  return { weights: new SafetensorsWeights(new SafetensorsFile(readBytes(file), file)), warnings: [] };
 }
 
 export interface ExecuteOptions {
@@ -117,6 +114,8 @@ export interface ExecuteOptions {
 
 /** Runs one analysed network as the setup says; returns the outputs it keeps, by layer id, and its warnings. */
 export async function execute(network: AnalyzedNetwork, setup: ExecutionSetup, options: ExecuteOptions): Promise<{ outputs: Map<string, Tensor>; warnings: string[] }> {
+  // Refused before any worker starts or any input is read.
+  checkRunBudget(network, setup.maxElements);
   // The pool first: it starts its workers and warms the WebAssembly up while inputs load.
   const pool = setup.threads ? new ComputePool(setup.threads) : new ComputePool();
   try {
@@ -128,6 +127,7 @@ export async function execute(network: AnalyzedNetwork, setup: ExecutionSetup, o
       inputs: inputTensors(network, setup),
       keepAll: options.keepAll,
       onLayer: options.onLayer,
+      maxElements: setup.maxElements,
     });
     return { outputs, warnings };
   } finally {

@@ -10,18 +10,18 @@ import type {
   SourceFile,
   Statement,
 } from "../lang/ast.js";
-import { DiagnosticBag, type SourceLocation } from "../lang/diagnostics.js";
+import { DiagnosticBag, isNetfigError, type SourceLocation } from "../lang/diagnostics.js";
 import { didYouMean } from "../lang/suggest.js";
 import { findOp, getOp, opNames, ops } from "../ops/index.js";
 import { formatShape } from "../ops/shape.js";
 import { ArgError, type OpArgs } from "../ops/types.js";
+import { BudgetExceeded, ExpansionBudget, layerBudget, MAX_EXPANDED_NESTING, MAX_LAYERS_CEILING, MAX_LAYERS_SETTING, MAX_TOWERS } from "./budget.js";
+import { THEME_NAMES } from "../themes/index.js";
+import { figureOverrides } from "./figure-settings.js";
 import { evaluate, evaluateArgs, EvalError, type Binding } from "./evaluate.js";
 import { literalFits } from "./literal.js";
 import { lastNamedPart } from "./scoped-name.js";
 import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from "./types.js";
-
-/** Block calls nested deeper than this are taken to be a block calling itself. */
-const MAX_CALL_DEPTH = 64;
 
 /** Branch heads that make a residual shortcut inside `add { }`: the identity `shortcut`, and each shortcut op's words (`OpDef.shortcutHeads`). */
 const IDENTITY_SHORTCUT = "shortcut";
@@ -39,7 +39,10 @@ interface Scope {
   tower?: { index: number; count: number };
   /** Inside a block call written `shares=OTHER`: ids under `from` reuse the parameters of those under `to`. */
   share?: { from: string; to: string };
-  depth: number;
+  /** The blocks being expanded, outermost first: a block already here calling itself would never end. */
+  calls: string[];
+  /** Bodies nested around this one, block calls expanded. */
+  nesting: number;
 }
 
 /** The outputs a statement leaves for the next one to read (several after `towers`). */
@@ -59,7 +62,10 @@ class NetworkBuilder {
   caption?: string;
   readonly figure: FigureSettings = {};
 
-  constructor(readonly diagnostics: DiagnosticBag) {}
+  constructor(
+    readonly diagnostics: DiagnosticBag,
+    readonly budget: ExpansionBudget,
+  ) {}
 
   /** A fresh name `kind_N`; `bare` (an input layer) takes plain `kind` while it is free. */
   autoName(prefix: string, kind: string, bare = false): string {
@@ -81,10 +87,11 @@ class NetworkBuilder {
     }
   }
 
-  claim(id: string, loc: SourceLocation): boolean {
+  /** Takes `id` for a layer written as `written` at `loc`; a second claim is an error, said once per line however often a block repeats it. */
+  claim(id: string, written: string, loc: SourceLocation): boolean {
     if (this.ids.has(id)) {
-      const hint = this.autoNamed.has(id) ? `an unnamed layer above was named ${id} automatically; pick another name` : "every layer name must be unique";
-      this.diagnostics.error(`duplicate name '${id}'`, loc, hint);
+      const hint = this.autoNamed.has(id) ? `an unnamed layer above was named ${id} automatically; pick another name` : id === written ? "every layer name must be unique" : `every layer name must be unique; this one is ${id}`;
+      this.diagnostics.error(`duplicate name '${written}'`, loc, hint);
       return false;
     }
     this.ids.add(id);
@@ -92,7 +99,13 @@ class NetworkBuilder {
   }
 
   addFrame(frame: Frame): void {
+    this.budget.spend(frame.loc);
     this.frames.push(frame);
+  }
+
+  addNode(node: LayerNode): void {
+    this.budget.spend(node.loc);
+    this.nodes.push(node);
   }
 }
 
@@ -116,12 +129,13 @@ export function compile(source: SourceFile): Graph {
  */
 export function compileInto(source: SourceFile, diagnostics: DiagnosticBag): Graph {
   const globalBlocks = collectBlocks(source.statements, new Map(), diagnostics);
+  const maxLayers = readLayerBudget(source.statements, diagnostics);
   const graphFigure: FigureSettings = {};
   const networks: Network[] = [];
   const loose: Statement[] = [];
   for (const statement of source.statements) {
     if (statement.type === "network") {
-      networks.push(compileNetwork(statement.name, statement.body, statement.loc, globalBlocks, diagnostics));
+      networks.push(compileNetwork(statement.name, statement.body, statement.loc, globalBlocks, maxLayers, diagnostics));
     } else if (statement.type === "figure") {
       readFigure(statement.entries, graphFigure, diagnostics);
     } else if (statement.type !== "block") {
@@ -133,7 +147,7 @@ export function compileInto(source: SourceFile, diagnostics: DiagnosticBag): Gra
     const title = loose.find((s) => s.type === "title");
     const name = title?.type === "title" ? title.text : basename(source.file, extname(source.file)) || "network";
     const loc: SourceLocation = loose[0]!.loc;
-    networks.unshift(compileNetwork(name, loose, loc, globalBlocks, diagnostics));
+    networks.unshift(compileNetwork(name, loose, loc, globalBlocks, maxLayers, diagnostics));
   } else {
     for (const statement of loose) {
       if (statement.type === "title" || statement.type === "caption") graphFigure[statement.type] = statement.text;
@@ -150,7 +164,34 @@ export function compileInto(source: SourceFile, diagnostics: DiagnosticBag): Gra
   return { file: source.file, networks, figure: graphFigure };
 }
 
+/** The file's `figure { maxLayers: N }`, read before anything expands so that it can raise the budget. */
+function readLayerBudget(statements: Statement[], diagnostics: DiagnosticBag): number {
+  let budget = layerBudget({});
+  for (const statement of statements) {
+    if (statement.type !== "figure") continue;
+    for (const entry of statement.entries) {
+      if (entry.key !== MAX_LAYERS_SETTING) continue;
+      try {
+        const value = evaluate(entry.value, new Map());
+        const read = layerBudget({ [MAX_LAYERS_SETTING]: value.kind === "number" ? value.value : describeValue(value) });
+        if (typeof read === "string") diagnostics.error(read, entry.loc);
+        else budget = read;
+      } catch (error) {
+        if (!(error instanceof EvalError)) throw error;
+        diagnostics.error(error.message, error.loc, error.hint);
+      }
+    }
+  }
+  return typeof budget === "number" ? budget : 0;
+}
+
+function describeValue(value: ReturnType<typeof evaluate>): string {
+  return value.kind === "dims" ? value.dims.join("x") : value.kind === "tensor" ? "a list" : String(value.value);
+}
+
 function collectBlocks(statements: Statement[], outer: Map<string, BlockDefinition>, diagnostics: DiagnosticBag): Map<string, BlockDefinition> {
+  // A body without definitions shares its scope's map: a repeat of 100,000 bodies copies nothing.
+  if (!statements.some((s) => s.type === "block")) return outer;
   const blocks = new Map(outer);
   for (const statement of statements) {
     if (statement.type !== "block") continue;
@@ -174,10 +215,13 @@ function readFigure(entries: { key: string; value: import("../lang/ast.js").Expr
       else if (value.kind === "tensor") setting = value.data;
       else if (value.kind === "word" && (value.value === "true" || value.value === "false")) setting = value.value === "true";
       else setting = value.value;
+      // Checked here, where the entry's place is known, so that `check` finds a bad setting before a render does.
+      figureOverrides({ [entry.key]: setting }, THEME_NAMES);
       into[entry.key] = setting;
     } catch (error) {
-      if (!(error instanceof EvalError)) throw error;
-      diagnostics.error(error.message, error.loc, error.hint);
+      if (error instanceof EvalError) diagnostics.error(error.message, error.loc, error.hint);
+      else if (isNetfigError(error)) for (const d of error.diagnostics) diagnostics.error(d.message, entry.loc, d.hint);
+      else throw error;
     }
   }
 }
@@ -187,18 +231,27 @@ function compileNetwork(
   body: Statement[],
   loc: SourceLocation,
   globalBlocks: Map<string, BlockDefinition>,
+  maxLayers: number,
   diagnostics: DiagnosticBag,
 ): Network {
-  const builder = new NetworkBuilder(diagnostics);
+  const builder = new NetworkBuilder(diagnostics, new ExpansionBudget(maxLayers));
   const scope: Scope = {
     prefix: "",
     frames: [],
     bindings: new Map(),
     defaults: new Map(),
     blocks: collectBlocks(body, globalBlocks, diagnostics),
-    depth: 0,
+    calls: [],
+    nesting: 0,
   };
-  compileBody(body, [], scope, builder);
+  try {
+    compileBody(body, [], scope, builder);
+  } catch (error) {
+    if (!(error instanceof BudgetExceeded)) throw error;
+    // What was built stays for the analysis to check, but nothing past the limit is.
+    diagnostics.error(error.message, error.loc, error.hint);
+    return { name, nodes: [], frames: [], figure: builder.figure, loc };
+  }
   if (builder.nodes.length > 0 && !builder.nodes.some((n) => getOp(n.op).category === "input")) {
     diagnostics.error(`network '${name}' has no input`, loc, "start it with an input line, e.g. input 224x224x3");
   }
@@ -214,8 +267,14 @@ function compileNetwork(
 }
 
 function compileBody(statements: Statement[], cursor: Cursor, outer: Scope, builder: NetworkBuilder): Cursor {
+  if (outer.nesting >= MAX_EXPANDED_NESTING) {
+    const loc = statements[0]?.loc;
+    if (loc) builder.diagnostics.error(`nesting deeper than ${MAX_EXPANDED_NESTING} levels once blocks are expanded`, loc, "no network nests this deep; look for blocks that call each other in a long chain");
+    return [POISONED];
+  }
   // `defaults` apply to the rest of this body only, so the scope is copied.
-  const scope: Scope = { ...outer, defaults: new Map(outer.defaults), blocks: collectBlocks(statements, outer.blocks, builder.diagnostics) };
+  const defaults = statements.some((s) => s.type === "defaults") ? new Map(outer.defaults) : outer.defaults;
+  const scope: Scope = { ...outer, nesting: outer.nesting + 1, defaults, blocks: collectBlocks(statements, outer.blocks, builder.diagnostics) };
   for (const statement of statements) {
     cursor = compileStatement(statement, cursor, scope, builder);
   }
@@ -229,7 +288,7 @@ function compileStatement(statement: Statement, cursor: Cursor, scope: Scope, bu
       return compileChain(statement, cursor, scope, builder);
     case "title":
     case "caption":
-      if (scope.depth > 0 || scope.prefix !== "") diagnostics.error(`${statement.type} belongs at the top of a network`, statement.loc);
+      if (scope.calls.length > 0 || scope.prefix !== "") diagnostics.error(`${statement.type} belongs at the top of a network`, statement.loc);
       else builder[statement.type] = statement.text;
       return cursor;
     case "figure":
@@ -302,6 +361,8 @@ function positiveCount(expr: import("../lang/ast.js").Expr, scope: Scope, what: 
 function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
   const count = positiveCount(statement.count, scope, "repeat", builder);
   if (count === undefined) return cursor;
+  // A count past the budget is refused before any repetition is built, nested repeats multiplied out.
+  if (!builder.budget.fits(count * (1 + new ExpansionEstimate(scope.blocks).of(statement.body, scope.bindings)))) throw builder.budget.exceeded(statement.count.loc);
   const name = statement.name ?? builder.autoName(scope.prefix, "repeat");
   const groupId = scope.prefix + name;
   builder.addFrame({ id: groupId, kind: "repeat", label: `×${count}`, parent: scope.frames.at(-1), loc: statement.loc });
@@ -322,11 +383,83 @@ function compileRepeat(statement: Extract<Statement, { type: "repeat" }>, cursor
   return cursor;
 }
 
+/**
+ * The fewest layers and block instances `statements` expand to, block calls included (a
+ * block's own body counted once per definition, counts that do not evaluate as one), so that
+ * a repeat of repeats or a block calling blocks that fan out is refused before it starts.
+ */
+class ExpansionEstimate {
+  private readonly perBlock = new Map<BlockDefinition, number>();
+  private readonly active = new Set<BlockDefinition>();
+
+  constructor(private readonly blocks: ReadonlyMap<string, BlockDefinition>) {}
+
+  of(statements: Statement[], bindings: ReadonlyMap<string, Binding>): number {
+    let total = 0;
+    for (const statement of statements) {
+      total += this.statement(statement, bindings);
+      // Past any budget already: no need to count further (and no overflow to Infinity).
+      if (total > MAX_LAYERS_CEILING) return total;
+    }
+    return total;
+  }
+
+  private statement(statement: Statement, bindings: ReadonlyMap<string, Binding>): number {
+    switch (statement.type) {
+      case "chain":
+        return statement.elements.reduce((sum, element) => sum + this.element(element, bindings), 0);
+      case "group":
+        return 1 + this.of(statement.body, bindings);
+      case "repeat":
+      case "towers":
+        return 1 + countOf(statement.count, bindings) * this.of(statement.body, bindings);
+      default:
+        return 0;
+    }
+  }
+
+  private element(element: Element, bindings: ReadonlyMap<string, Binding>): number {
+    if (element.type === "merge") return 1 + element.branches.reduce((sum, branch) => sum + this.of(branch, bindings), 0);
+    if (element.type === "call") {
+      const block = this.blocks.get(element.block);
+      return 1 + (block ? this.block(block) : 0);
+    }
+    return 1;
+  }
+
+  /** A block's body, its parameters unbound (a count that needs one counts as one); a block calling itself counts nothing more. */
+  private block(block: BlockDefinition): number {
+    const known = this.perBlock.get(block);
+    if (known !== undefined) return known;
+    if (this.active.has(block)) return 0;
+    this.active.add(block);
+    const size = this.of(block.body, new Map());
+    this.active.delete(block);
+    this.perBlock.set(block, size);
+    return size;
+  }
+}
+
+/** A repeat's or towers' count for estimating: the written number, or 1 when it is not one yet. */
+function countOf(expr: import("../lang/ast.js").Expr, bindings: ReadonlyMap<string, Binding>): number {
+  try {
+    const value = evaluate(expr, bindings);
+    return value.kind === "number" && Number.isInteger(value.value) && value.value >= 1 ? value.value : 1;
+  } catch (error) {
+    if (!(error instanceof EvalError)) throw error;
+    return 1;
+  }
+}
+
 function compileTowers(statement: Extract<Statement, { type: "towers" }>, cursor: Cursor, scope: Scope, builder: NetworkBuilder): Cursor {
   const count = positiveCount(statement.count, scope, "towers", builder);
   if (count === undefined) return cursor;
   if (scope.tower) {
     builder.diagnostics.error("towers cannot be nested", statement.loc);
+    return cursor;
+  }
+  if (count > MAX_TOWERS) {
+    builder.diagnostics.error(`towers count must be at most ${MAX_TOWERS}, got ${count}`, statement.count.loc, "towers draw one lane each; for grouped convolutions write groups= on the conv");
     return cursor;
   }
   const id = scope.prefix + (statement.name ?? builder.autoName(scope.prefix, "towers"));
@@ -576,7 +709,7 @@ function compileLayer(
   const name = element.name ?? builder.autoName(scope.prefix, op.name, op.category === "input");
   const base = scope.prefix + name;
   const id = scope.tower ? `${base}/${scope.tower.index + 1}` : base;
-  if (!builder.claim(id, element.loc)) return undefined;
+  if (!builder.claim(id, name, element.loc)) return undefined;
   if (scope.tower) {
     const lanes = builder.towerBases.get(base) ?? [];
     lanes.push(id);
@@ -593,7 +726,7 @@ function compileLayer(
   const node: LayerNode = { id, op: op.name, attrs, inputs: [...inputs, ...referenced.inputs], autoNamed, loc: element.loc, frames: scope.frames };
   if (element.label !== undefined) node.label = element.label;
   if (scope.tower) node.tower = { index: scope.tower.index, count: scope.tower.count, base };
-  builder.nodes.push(node);
+  builder.addNode(node);
   return id;
 }
 
@@ -604,6 +737,8 @@ function compileCall(element: CallElement, inputs: Cursor, scope: Scope, builder
     builder.diagnostics.error(`unknown block '${element.block}'`, element.loc, hint);
     return [POISONED];
   }
+  // Blocks that call blocks multiply: the whole expansion is estimated, and refused, before any of it is built.
+  if (!builder.budget.fits(new ExpansionEstimate(scope.blocks).of([{ type: "chain", elements: [element], loc: element.loc }], scope.bindings))) throw builder.budget.exceeded(element.loc);
   const numbered = element.name === undefined && scope.sequence !== undefined;
   const name = element.name ?? (numbered ? String(scope.sequence!.next++) : builder.autoName(scope.prefix, block.name));
   const id = scope.prefix + name;
@@ -625,8 +760,9 @@ function expandCall(element: CallElement, inputs: Cursor, inner: Scope, builder:
     diagnostics.error(`unknown block '${element.block}'`, element.loc, didYouMean(element.block, inner.blocks.keys()));
     return [POISONED];
   }
-  if (inner.depth >= MAX_CALL_DEPTH) {
-    diagnostics.error(`block '${block.name}' calls itself`, element.loc, "a block cannot contain a call to itself");
+  if (inner.calls.includes(block.name)) {
+    const cycle = [...inner.calls.slice(inner.calls.indexOf(block.name)), block.name].join(" → ");
+    diagnostics.error(`block '${block.name}' calls itself${inner.calls.at(-1) === block.name ? "" : ` (${cycle})`}`, element.loc, "a block cannot contain a call to itself");
     return [POISONED];
   }
   const bindings = new Map<string, Binding>();
@@ -666,7 +802,7 @@ function expandCall(element: CallElement, inputs: Cursor, inner: Scope, builder:
     diagnostics.error(error.message, error.loc, error.hint);
     return [POISONED];
   }
-  return compileBody(block.body, inputs, { ...inner, bindings, depth: inner.depth + 1 }, builder);
+  return compileBody(block.body, inputs, { ...inner, bindings, calls: [...inner.calls, block.name] }, builder);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Arg, Expr } from "../lang/ast.js";
-import type { SourceLocation } from "../lang/diagnostics.js";
+import { excerpt, type SourceLocation } from "../lang/diagnostics.js";
 import { formatShape } from "../ops/shape.js";
 import type { ArgValue, OpArgs } from "../ops/types.js";
 
@@ -35,6 +35,7 @@ export function evaluate(expr: Expr, bindings: ReadonlyMap<string, Binding>): Ar
       const right = evaluateNumber(expr.right, bindings, `'${expr.op}'`);
       if ((expr.op === "/" || expr.op === "%") && right === 0) throw new EvalError("division by zero", expr.right.loc);
       const value = { "+": left + right, "-": left - right, "*": left * right, "/": left / right, "%": left % right }[expr.op];
+      if (!Number.isFinite(value)) throw new EvalError(`'${expr.op}' gives a number too large to use`, expr.loc, "keep values below 1e308");
       return { kind: "number", value };
     }
     case "dims": {
@@ -82,9 +83,10 @@ function evaluateNumber(expr: Expr, bindings: ReadonlyMap<string, Binding>, wher
   return value.value;
 }
 
+/** A value as messages quote it, cut short: a string may be a megabyte long. */
 function describe(value: ArgValue): string {
   if (value.kind === "tensor") return `${formatShape(value.shape)} values`;
-  return value.kind === "dims" ? value.dims.join("x") : String(value.value);
+  return excerpt(value.kind === "dims" ? value.dims.join("x") : String(value.value));
 }
 
 /** A layer's written arguments, evaluated: bare unbound words become flags (`ceil`, `cross`). */

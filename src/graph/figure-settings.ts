@@ -1,5 +1,5 @@
 import type { AttrValue, FigureSettings } from "./types.js";
-import { NetfigError } from "../lang/diagnostics.js";
+import { excerpt, NetfigError } from "../lang/diagnostics.js";
 import { LABEL_KINDS, LAYOUT_ENGINES, MAX_ROWS, type CameraOptions, type LabelKind, type RenderOverrides } from "../options/figure.js";
 
 /**
@@ -7,13 +7,18 @@ import { LABEL_KINDS, LAYOUT_ENGINES, MAX_ROWS, type CameraOptions, type LabelKi
  * error that names the key.
  */
 
+/** A value as messages quote it, cut short: a setting may be a megabyte long. */
+function quoted(value: AttrValue): string {
+  return excerpt(JSON.stringify(value) ?? String(value));
+}
+
 function fail(message: string, hint?: string): never {
   throw new NetfigError([{ severity: "error", message, hint }]);
 }
 
 function oneOf<T extends string>(key: string, value: AttrValue, allowed: readonly T[]): T {
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  return fail(`figure: ${key} must be one of ${allowed.join(", ")}, not ${JSON.stringify(value)}`);
+  return fail(`figure: ${key} must be one of ${allowed.join(", ")}, not ${quoted(value)}`);
 }
 
 const TRUE_WORDS = ["true", "yes", "on"];
@@ -27,13 +32,13 @@ function bool(key: string, value: AttrValue): boolean {
   if (typeof value === "boolean") return value;
   if (TRUE_WORDS.includes(String(value))) return true;
   if (FALSE_WORDS.includes(String(value))) return false;
-  return fail(`figure: ${key} must be true or false, not ${JSON.stringify(value)}`);
+  return fail(`figure: ${key} must be true or false, not ${quoted(value)}`);
 }
 
 function num(key: string, value: AttrValue, min: number, max: number): number {
   const n = typeof value === "string" ? Number(value) : value;
   if (typeof n === "number" && Number.isFinite(n) && n >= min && n <= max) return n;
-  return fail(`figure: ${key} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return fail(`figure: ${key} must be a number from ${min} to ${max}, not ${quoted(value)}`);
 }
 
 /** `labels` reads as a comma-separated list (`shape,name`), a list of words, or `none`. */
@@ -53,7 +58,7 @@ export function parseLabels(value: AttrValue): LabelKind[] {
 function parseVanish(value: AttrValue): [number, number] {
   const parts = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/).map(Number) : [];
   if (parts.length === 2 && parts.every((p) => Number.isFinite(p))) return [parts[0]!, parts[1]!];
-  return fail(`figure: vanish must be two numbers x,y (fractions of the figure), not ${JSON.stringify(value)}`);
+  return fail(`figure: vanish must be two numbers x,y (fractions of the figure), not ${quoted(value)}`);
 }
 
 /** Reads the raw `figure { }` settings this stage understands into typed overrides; bad values are errors. */
@@ -93,7 +98,7 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
           out.legendAt = value;
         } else if (value === "none") out.legend = false;
         else if (isBool(value)) out.legend = bool(key, value);
-        else fail(`figure: legend must be bottom, right, none, true or false, not ${JSON.stringify(value)}`);
+        else fail(`figure: legend must be bottom, right, none, true or false, not ${quoted(value)}`);
         break;
       case "title":
         out.title = value === null || value === false ? "" : String(value);
@@ -109,7 +114,7 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         break;
       case "style":
         // Any word: the registered figure styles (src/styles/, a later stage) check the name.
-        out.style = typeof value === "string" ? value : fail(`figure: style must be a style's name, not ${JSON.stringify(value)}`);
+        out.style = typeof value === "string" ? value : fail(`figure: style must be a style's name, not ${quoted(value)}`);
         break;
       case "bias":
         out.bias = bool(key, value);
@@ -128,7 +133,7 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
         break;
       case "rows":
         out.rows = num(key, value, 1, MAX_ROWS);
-        if (!Number.isInteger(out.rows)) fail(`figure: rows must be a whole number from 1 to ${MAX_ROWS}, not ${JSON.stringify(value)}`);
+        if (!Number.isInteger(out.rows)) fail(`figure: rows must be a whole number from 1 to ${MAX_ROWS}, not ${quoted(value)}`);
         break;
       case "layout":
         out.layout = oneOf(key, value, LAYOUT_ENGINES);

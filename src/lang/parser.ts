@@ -16,6 +16,15 @@ import { describeToken, type Token, type TokenKind } from "./tokens.js";
 /** Thrown inside the parser to abandon one statement; the parser then skips to the next line. */
 class SyntaxProblem extends Error {}
 
+/** Thrown when the input nests past MAX_NESTING: parsing stops there, with that one error. */
+class NestingTooDeep extends Error {}
+
+/**
+ * How deep blocks, merges, parentheses, lists and signs may nest. The deepest real network
+ * nests a handful of levels; the limit keeps the recursive descent far from the stack's end.
+ */
+export const MAX_NESTING = 200;
+
 const MERGE_OPS = new Set(["concat", "add"]);
 
 /** Parses `.netfig` text into an AST, reporting every syntax error at once (throws NetfigError). */
@@ -23,13 +32,19 @@ export function parse(text: string, file = "<input>"): SourceFile {
   const diagnostics = new DiagnosticBag();
   const tokens = tokenize(text, file, diagnostics);
   const parser = new Parser(tokens, diagnostics);
-  const statements = parser.statements("eof");
+  let statements: Statement[] = [];
+  try {
+    statements = parser.statements("eof");
+  } catch (error) {
+    if (!(error instanceof NestingTooDeep)) throw error;
+  }
   diagnostics.throwIfErrors();
   return { file, statements };
 }
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -62,6 +77,20 @@ class Parser {
   private fail(message: string, loc: SourceLocation, hint?: string): never {
     this.diagnostics.error(message, loc, hint);
     throw new SyntaxProblem(message);
+  }
+
+  /** Runs one level of nesting, refusing to go past MAX_NESTING. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      this.diagnostics.error(`nesting deeper than ${MAX_NESTING} levels`, this.token.loc, "no network nests this deep; look for an unclosed '{', '(' or '['");
+      throw new NestingTooDeep();
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private skipNewlines(): void {
@@ -110,7 +139,7 @@ class Parser {
 
   private block(): Statement[] {
     this.expect("lbrace", "'{'");
-    const body = this.statements("rbrace");
+    const body = this.nested(() => this.statements("rbrace"));
     this.expect("rbrace", "'}'", "close the block with }");
     return body;
   }
@@ -245,7 +274,7 @@ class Parser {
       this.fail(`expected a layer, found ${describeToken(head)}`, head.loc, head.kind === "dims" || head.kind === "number" ? "a line starts with a layer kind, e.g. conv 64 3x3" : undefined);
     }
     this.advance();
-    if (MERGE_OPS.has(head.text) && this.at("lbrace")) return this.merge(head, name);
+    if (MERGE_OPS.has(head.text) && this.at("lbrace")) return this.nested(() => this.merge(head, name));
     if (this.at("lparen")) {
       this.advance();
       const args: Arg[] = [];
@@ -320,9 +349,12 @@ class Parser {
     return { value: this.expression(), loc: start.loc };
   }
 
+  /** `a + b + c` nests to the left as it is read, so each operator is one level of nesting. */
   expression(): Expr {
     let left = this.term();
+    let operators = 0;
     while (this.at("plus") || this.at("minus")) {
+      this.operatorLevel(++operators);
       const op = this.advance();
       const right = this.term();
       left = { type: "binary", op: op.text as "+" | "-", left, right, loc: left.loc };
@@ -332,7 +364,9 @@ class Parser {
 
   private term(): Expr {
     let left = this.unary();
+    let operators = 0;
     while (this.at("star") || this.at("slash") || this.at("percent")) {
+      this.operatorLevel(++operators);
       const op = this.advance();
       const right = this.unary();
       left = { type: "binary", op: op.text as "*" | "/" | "%", left, right, loc: left.loc };
@@ -340,10 +374,16 @@ class Parser {
     return left;
   }
 
+  private operatorLevel(operators: number): void {
+    if (this.depth + operators <= MAX_NESTING) return;
+    this.diagnostics.error(`an expression nested deeper than ${MAX_NESTING} levels`, this.token.loc, "split the arithmetic, or give the value as one number");
+    throw new NestingTooDeep();
+  }
+
   private unary(): Expr {
     if (this.at("minus")) {
       const loc = this.advance().loc;
-      return { type: "negate", operand: this.unary(), loc };
+      return { type: "negate", operand: this.nested(() => this.unary()), loc };
     }
     return this.primary();
   }
@@ -365,7 +405,7 @@ class Parser {
         const dims: Expr[] = token.dims!.map((value) => ({ type: "number", value, loc: token.loc }));
         if (this.at("slash")) {
           this.advance();
-          return { type: "dims", dims, stride: this.primary(), loc: token.loc };
+          return { type: "dims", dims, stride: this.nested(() => this.primary()), loc: token.loc };
         }
         return { type: "dims", dims, loc: token.loc };
       }
@@ -373,7 +413,7 @@ class Parser {
         this.advance();
         const items: Expr[] = [];
         while (!this.at("rbracket")) {
-          items.push(this.expression());
+          items.push(this.nested(() => this.expression()));
           if (!this.at("rbracket")) this.expect("comma", "',' or ']'", "separate the values of a list with commas: [1, 0, -1]");
         }
         this.advance();
@@ -382,7 +422,7 @@ class Parser {
       }
       case "lparen": {
         this.advance();
-        const inner = this.expression();
+        const inner = this.nested(() => this.expression());
         this.expect("rparen", "')'");
         return inner;
       }

@@ -13,19 +13,26 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+/** The longest word a "did you mean" is looked for. */
+const MAX_SUGGESTED_LENGTH = 64;
+
 /** The closest candidate within a typo's reach, or undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // No typo of a name is this long: a pasted-together word gets no suggestion, at no cost.
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: skip what cannot be within reach.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const d = distance(lower, candidate.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
 

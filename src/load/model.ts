@@ -10,6 +10,7 @@ import { analyze } from "../analyze/analyze.js";
 import { analyzeSource } from "../analyze/source.js";
 import type { AnalyzedGraph } from "../analyze/types.js";
 import type { OnnxImport } from "../import/onnx/import.js";
+import { MAX_BINARY_BYTES, MAX_TEXT_BYTES, readBounded } from "../engine/io/read.js";
 import { NetfigError, type Diagnostic } from "../lang/diagnostics.js";
 import { findTemplate } from "./templates.js";
 
@@ -44,14 +45,14 @@ function isOnnx(file: string): boolean {
 export function readModel(file: string): ModelSource {
   if (isOnnx(file)) {
     if (!existsSync(file)) throw new NetfigError([{ severity: "error", message: `${file}: no such file` }]);
-    return { kind: "onnx", file, bytes: readFileSync(file) };
+    return { kind: "onnx", file, bytes: readBounded(file, MAX_BINARY_BYTES) };
   }
   if (!existsSync(file)) {
     const template = findTemplate(file);
     if (template) return { kind: "text", name: basename(template), text: readFileSync(template, "utf8") };
     throw new NetfigError([{ severity: "error", message: `${file}: no such file or template`, hint: "run `netfig templates` to list the bundled ones" }]);
   }
-  return { kind: "text", name: file, text: readFileSync(file, "utf8") };
+  return { kind: "text", name: file, text: readBounded(file, MAX_TEXT_BYTES).toString("utf8") };
 }
 
 /** Analyses a read model; throws NetfigError for invalid input. */

@@ -1,3 +1,4 @@
+import { excerpt } from "../lang/diagnostics.js";
 import { formatShape } from "./shape.js";
 import { ArgError, type ArgValue, type OpArgs } from "./types.js";
 
@@ -6,7 +7,12 @@ import { ArgError, type ArgValue, type OpArgs } from "./types.js";
  * returns a typed value or throws an ArgError that names the argument.
  */
 
+/** A value as messages quote it, cut short: a string argument may be a megabyte long. */
 function describe(value: ArgValue): string {
+  return excerpt(describeWhole(value));
+}
+
+function describeWhole(value: ArgValue): string {
   switch (value.kind) {
     case "number":
       return String(value.value);
@@ -19,21 +25,33 @@ function describe(value: ArgValue): string {
   }
 }
 
+/**
+ * The largest count, size or length a layer setting may have (2^31 − 1, ONNX's and PyTorch's
+ * int32 index range): far above any real layer, and small enough that products stay exact.
+ */
+export const MAX_WHOLE = 2 ** 31 - 1;
+
 export function asNumber(value: ArgValue, what: string): number {
   if (value.kind !== "number") throw new ArgError(`${what} must be a number, got '${describe(value)}'`, undefined, what);
+  if (!Number.isFinite(value.value)) throw new ArgError(`${what} must be a finite number, got ${value.value}`, undefined, what);
   return value.value;
+}
+
+function wholeAtMost(n: number, what: string): number {
+  if (n > MAX_WHOLE) throw new ArgError(`${what} must be at most ${MAX_WHOLE}, got ${n}`, undefined, what);
+  return n;
 }
 
 export function asPositiveInt(value: ArgValue, what: string): number {
   const n = asNumber(value, what);
   if (!Number.isInteger(n) || n < 1) throw new ArgError(`${what} must be a positive whole number, got ${n}`, undefined, what);
-  return n;
+  return wholeAtMost(n, what);
 }
 
 export function asNonNegativeInt(value: ArgValue, what: string): number {
   const n = asNumber(value, what);
   if (!Number.isInteger(n) || n < 0) throw new ArgError(`${what} must be a whole number ≥ 0, got ${n}`, undefined, what);
-  return n;
+  return wholeAtMost(n, what);
 }
 
 /** `3` or `3x5` → [3, 5] (H, W). */

@@ -11,6 +11,20 @@ export function formatShape(shape: readonly number[]): string {
   return shape.join("×");
 }
 
+/** The most elements one tensor may have for its counts to stay exact (2^50: petabytes of activations). */
+export const MAX_TENSOR_ELEMENTS = 2 ** 50;
+
+/**
+ * A layer's output shape, checked: whole positive sizes below 2^31 each and a countable
+ * total, so that no later count becomes Infinity or NaN. Throws ShapeError otherwise.
+ */
+export function checkedShape(shape: Shape): Shape {
+  const bad = shape.find((d) => !Number.isInteger(d) || d < 1 || d > 2 ** 31 - 1);
+  if (bad !== undefined) throw new ShapeError(`its output ${writtenShape(shape)} has a size of ${bad}`, "every size must be a whole number from 1 to 2147483647");
+  if (elements(shape) > MAX_TENSOR_ELEMENTS) throw new ShapeError(`its output ${writtenShape(shape)} has more than 2^50 elements`, "no real layer is this large; check the input size and the upsampling factors");
+  return shape;
+}
+
 export function isImage(shape: Shape): shape is [number, number, number] {
   return shape.length === 3;
 }

@@ -6,6 +6,7 @@
 
 import { PNG_SIGNATURE, pngChunk } from "../image/png.js";
 import { Resvg } from "@resvg/resvg-js";
+import { NetfigError } from "../lang/diagnostics.js";
 import { allFontFiles } from "../text/fonts.js";
 
 export interface PngOptions {
@@ -65,9 +66,14 @@ export function renderPng(svg: string, options: PngOptions = {}): Uint8Array {
   });
   const pixels = resvg.width * pixelsPerPoint * resvg.height * pixelsPerPoint;
   if (pixels > MAX_PIXELS) {
-    throw new RangeError(
-      `renderPng: ${Math.round(resvg.width * pixelsPerPoint)}×${Math.round(resvg.height * pixelsPerPoint)} pixels is too large; lower --dpi or --scale`,
-    );
+    // The figure is fine, the request is not: an input error that says what to ask for instead.
+    throw new NetfigError([
+      {
+        severity: "error",
+        message: `a PNG of ${Math.round(resvg.width * pixelsPerPoint)}×${Math.round(resvg.height * pixelsPerPoint)} pixels is too large to make`,
+        hint: "lower --dpi or --scale, give --width, or write .svg or .pdf, which have no pixel limit",
+      },
+    ]);
   }
   const png = withResolution(resvg.render().asPng(), pixelsPerPoint * 72);
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);

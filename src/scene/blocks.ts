@@ -145,7 +145,8 @@ export function drawBlocks(laidOut: LaidOutGraph, options: RenderOptions, theme:
       arrow: "end",
     });
   }
-  primitives.push(...blockPrims);
-  if (options.pyramids) primitives.push(...drawPyramids(laidOut, projectors, outlines, theme));
+  // One push per primitive: spreading a 50,000-layer figure's primitives as arguments overflows the stack.
+  for (const primitive of blockPrims) primitives.push(primitive);
+  if (options.pyramids) for (const primitive of drawPyramids(laidOut, projectors, outlines, theme)) primitives.push(primitive);
   return { primitives, present };
 }

@@ -34,7 +34,9 @@ function mix(a: readonly number[], b: readonly number[], t: number): [number, nu
 }
 
 /** The colour of `v` in [min, max] under a colour map; diverging maps centre on zero. */
-function colour(v: number, min: number, max: number, map: Colormap): [number, number, number] {
+function colour(value: number, min: number, max: number, map: Colormap): [number, number, number] {
+  // An overflowed run (a weight of 3e38) leaves ±Infinity, which the clamps below place at the ends, and NaN, drawn as the low end.
+  const v = Number.isNaN(value) ? min : value;
   if (map === "diverging") {
     const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
     const t = Math.max(-1, Math.min(1, v / bound));
@@ -50,14 +52,16 @@ function colour(v: number, min: number, max: number, map: Colormap): [number, nu
   return mix(VIRIDIS[i]!, VIRIDIS[i + 1]!, at - i);
 }
 
+/** The finite values' range (0 to 0 when there are none), so that one Infinity does not wash out every colour. */
 export function valueRange(t: Tensor): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (const v of t.data) {
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { min, max };
+  return min <= max ? { min, max } : { min: 0, max: 0 };
 }
 
 /** Channels of a `[C, H, W]` tensor ordered by decreasing variance (ties by index, for determinism). */
@@ -71,7 +75,9 @@ function channelsByVariance(t: Tensor): number[] {
       sum += t.data[i]!;
       squares += t.data[i]! * t.data[i]!;
     }
-    return squares / n - (sum / n) ** 2;
+    const spread = squares / n - (sum / n) ** 2;
+    // An overflowed channel (NaN) sorts last, keeping the order a consistent one.
+    return Number.isNaN(spread) ? -Infinity : spread;
   });
   return variance.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, k]) => k);
 }

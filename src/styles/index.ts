@@ -80,8 +80,9 @@ function isAnalyzedGraph(value: AnalyzedGraph | AnalyzedNetwork): value is Analy
   return "networks" in value;
 }
 
-function figureError(message: string, hint?: string): NetfigError {
-  return new NetfigError([{ severity: "error", message, ...(hint ? { hint } : {}) }]);
+/** A figure that cannot be drawn, pointed at the network it is about. */
+function figureError(network: AnalyzedNetwork, message: string, hint?: string): NetfigError {
+  return new NetfigError([{ severity: "error", message, location: network.network.loc, ...(hint ? { hint } : {}) }]);
 }
 
 /** One run per network however often it is laid out (`--width` lays a figure out several times). */
@@ -123,13 +124,13 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
   const pick = (network: AnalyzedNetwork, options: RenderOptions): M => {
     if (options.style === "auto") {
       const picked = styles.find((s) => s.auto && s.fits(network, options) === true);
-      if (!picked) throw figureError(`figure: no style draws ${network.network.name}`, `use style: ${names.slice(1).join(", ")}`);
+      if (!picked) throw figureError(network, `figure: no style draws ${network.network.name}`, `use style: ${names.slice(1).join(", ")}`);
       return picked;
     }
     const style = byName.get(options.style);
-    if (!style) throw figureError(`figure: style must be one of ${names.join(", ")}, not ${JSON.stringify(options.style)}`);
+    if (!style) throw figureError(network, `figure: style must be one of ${names.join(", ")}, not ${JSON.stringify(options.style)}`);
     const fit = style.fits(network, options);
-    if (fit !== true) throw figureError(`figure: style ${style.name} cannot draw ${network.network.name}: ${fit}`, "use style: blocks");
+    if (fit !== true) throw figureError(network, `figure: style ${style.name} cannot draw ${network.network.name}: ${fit}`, "use style: blocks");
     return style;
   };
 

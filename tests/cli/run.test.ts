@@ -53,6 +53,6 @@ describe("netfig run", () => {
   it("reports a missing weights file as invalid input", () => {
     const run = netfig(["run", "lenet5", "--weights", "no-such.safetensors"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("no-such.safetensors: cannot read the weights file");
+    expect(run.stderr).toContain("no-such.safetensors: error: cannot read: no such file or folder");
   });
 });

@@ -5,6 +5,7 @@ import { formatCheckLine } from "../../analyze/format.js";
 import { loadModel } from "../io.js";
 import { runCommand } from "../report.js";
 import type { CommandContext } from "../main.js";
+import { terminalSafe } from "../terminal.js";
 
 export function registerCheck(program: Command, context: CommandContext): void {
   program
@@ -16,7 +17,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
       context.exitCode = await runCommand(async () => {
         const { analyzed } = await loadModel(file);
         const summary = summarize(selectNetworks(analyzed, flags.network));
-        for (const network of summary.networks) process.stdout.write(formatCheckLine(network) + "\n");
+        for (const network of summary.networks) process.stdout.write(terminalSafe(formatCheckLine(network)) + "\n");
       });
     });
 }

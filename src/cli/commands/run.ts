@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -5,9 +6,11 @@ import { encodeNpy } from "../../engine/io/npy.js";
 import type { Tensor } from "../../engine/tensor.js";
 import { pickNetwork } from "../../analyze/network.js";
 import { executeWithFlags, type ExecutionFlags } from "../execution.js";
-import { loadModel, writeOutput } from "../io.js";
+import { systemReason } from "../../engine/io/invalid.js";
+import { loadModel, OutputError, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { runCommand } from "../report.js";
+import { terminalSafe } from "../terminal.js";
 
 interface RunFlags extends ExecutionFlags {
   dump?: string;
@@ -16,7 +19,21 @@ interface RunFlags extends ExecutionFlags {
 
 /** A layer id or tensor name as a file name: tower lanes (`conv1/2`) and ONNX names (`/layer1/Relu_output_0`) must not become folders. */
 function fileName(id: string): string {
-  return `${id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@")}.npy`;
+  // Control characters become `_`; a name past what file systems allow keeps its start and a hash of the whole.
+  const safe = id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@").replace(/[\u0000-\u001f\u007f]/g, "_");
+  if (Buffer.byteLength(safe) <= MAX_NAME_BYTES) return `${safe}.npy`;
+  return `${[...safe].slice(0, 40).join("")}~${createHash("sha256").update(id).digest("hex").slice(0, 16)}.npy`;
+}
+
+/** Bytes of a dump's file name before `.npy`: well under the 255 of common file systems. */
+const MAX_NAME_BYTES = 200;
+
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new OutputError(`cannot make the folder ${path}: ${systemReason(error)}`);
+  }
 }
 
 /** The top entries of a vector output, the way a classifier's result is read. */
@@ -37,7 +54,8 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option("--seed <n>", "seed for the weights and noise inputs (default 1)")
     .option("--mean <list>", "per-channel mean for image inputs (default ImageNet's)")
     .option("--std <list>", "per-channel standard deviation for image inputs (default ImageNet's)")
-    .option("--threads <n>", "worker threads for conv and fc (default: all cores)")
+    .option("--threads <n>", "worker threads for conv and fc (default and at most: all cores)")
+    .option("--max-elements <n>", "the most values the run may compute over all layers (default 2^30, 4 GiB of float32)")
     .option("--network <name>", "which network of the file to run (default: the first)")
     .option("--dump <dir>", "write every layer's output as DIR/<layer>.npy ([1,C,H,W] / [1,N]) and DIR/index.json")
     .action(async (file: string, flags: RunFlags) => {
@@ -45,7 +63,7 @@ export function registerRun(program: Command, context: CommandContext): void {
         const { analyzed, onnx } = await loadModel(file);
         const network = pickNetwork(analyzed, flags.network);
         const index: Record<string, { file: string; shape: number[] }> = {};
-        if (flags.dump) mkdirSync(flags.dump, { recursive: true });
+        if (flags.dump) makeFolder(flags.dump);
         const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
@@ -59,7 +77,7 @@ export function registerRun(program: Command, context: CommandContext): void {
           },
         });
         if (flags.dump) writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
-        for (const [id, output] of outputs) process.stdout.write(describeOutput(id, output) + "\n");
+        for (const [id, output] of outputs) process.stdout.write(terminalSafe(describeOutput(id, output)) + "\n");
       });
     });
 }

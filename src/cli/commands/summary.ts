@@ -5,6 +5,7 @@ import { formatSummary } from "../../analyze/format.js";
 import { loadModel } from "../io.js";
 import { runCommand } from "../report.js";
 import type { CommandContext } from "../main.js";
+import { terminalSafe } from "../terminal.js";
 
 export function registerSummary(program: Command, context: CommandContext): void {
   program
@@ -17,7 +18,7 @@ export function registerSummary(program: Command, context: CommandContext): void
       context.exitCode = await runCommand(async () => {
         const { analyzed } = await loadModel(file);
         const summary = summarize(selectNetworks(analyzed, options.network));
-        process.stdout.write(options.json ? summaryJson(summary) : formatSummary(summary));
+        process.stdout.write(options.json ? summaryJson(summary) : terminalSafe(formatSummary(summary)));
       });
     });
 }

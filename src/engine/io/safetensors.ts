@@ -1,5 +1,7 @@
 import type { Tensor } from "../tensor.js";
 import { numel, sharedFloat32 } from "../tensor.js";
+import { excerpt } from "../../lang/diagnostics.js";
+import { invalidFile } from "./invalid.js";
 
 export interface SafetensorsEntry {
   dtype: string;
@@ -32,24 +34,33 @@ export class SafetensorsFile {
   private readonly data: DataView;
 
   constructor(bytes: Uint8Array, readonly source = "safetensors file") {
-    if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file`);
+    const bad = (message: string) => invalidFile(source, message, "write it with safetensors.torch.save_file");
+    if (bytes.length < 8) throw bad("too short to be a safetensors file");
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLen = Number(dv.getBigUint64(0, true));
-    if (8 + headerLen > bytes.length) throw new Error(`${source}: header length ${headerLen} runs past the end of the file`);
-    let header: Record<string, unknown>;
+    if (8 + headerLen > bytes.length) throw bad(`header length ${headerLen} runs past the end of the file`);
+    let header: unknown;
     try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
     } catch (e) {
-      throw new Error(`${source}: header is not JSON (${(e as Error).message})`);
+      throw bad(`header is not JSON (${excerpt((e as Error).message, 80)})`);
     }
-    this.metadata = (header["__metadata__"] as Record<string, string> | undefined) ?? {};
+    if (typeof header !== "object" || header === null || Array.isArray(header)) throw bad("header is not a JSON object");
+    const fields = header as Record<string, unknown>;
+    const metadata = fields["__metadata__"];
+    this.metadata = typeof metadata === "object" && metadata !== null ? (metadata as Record<string, string>) : {};
     this.data = new DataView(bytes.buffer, bytes.byteOffset + 8 + headerLen, bytes.length - 8 - headerLen);
-    for (const [name, v] of Object.entries(header)) {
+    for (const [name, v] of Object.entries(fields)) {
       if (name === "__metadata__") continue;
-      const e = v as { dtype: string; shape: number[]; data_offsets: [number, number] };
-      const [b, end] = e.data_offsets;
-      if (!(b >= 0 && end >= b && end <= this.data.byteLength)) throw new Error(`${source}: tensor '${name}' has data offsets outside the file`);
-      this.entries.set(name, { dtype: e.dtype, shape: e.shape, offsets: [b, end] });
+      const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+      const shape = e?.shape;
+      const offsets = e?.data_offsets;
+      if (typeof e?.dtype !== "string" || !Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Array.isArray(offsets) || offsets.length !== 2) {
+        throw bad(`tensor '${excerpt(name)}' has no valid dtype, shape and data_offsets`);
+      }
+      const [b, end] = offsets as [number, number];
+      if (!(Number.isSafeInteger(b) && Number.isSafeInteger(end) && b >= 0 && end >= b && end <= this.data.byteLength)) throw bad(`tensor '${excerpt(name)}' has data offsets outside the file`);
+      this.entries.set(name, { dtype: e.dtype, shape: shape as number[], offsets: [b, end] });
     }
   }
 
@@ -60,12 +71,12 @@ export class SafetensorsFile {
   /** The named tensor as float32; throws if it is missing or of an unsupported dtype. */
   get(name: string): Tensor {
     const e = this.entries.get(name);
-    if (!e) throw new Error(`${this.source}: no tensor named '${name}'`);
+    if (!e) throw invalidFile(this.source, `no tensor named '${name}'`);
     const size = BYTES[e.dtype];
-    if (size === undefined) throw new Error(`${this.source}: tensor '${name}' is ${e.dtype}; only F32, F64, F16 and BF16 can be read`);
+    if (size === undefined) throw invalidFile(this.source, `tensor '${name}' is ${excerpt(e.dtype)}; only F32, F64, F16 and BF16 can be read`);
     const n = numel(e.shape);
     const [b, end] = e.offsets;
-    if (end - b !== n * size) throw new Error(`${this.source}: tensor '${name}' of shape [${e.shape.join(", ")}] has ${end - b} bytes, expected ${n * size}`);
+    if (end - b !== n * size) throw invalidFile(this.source, `tensor '${name}' of shape [${e.shape.join(", ")}] has ${end - b} bytes, expected ${n * size}`);
     // Shared memory: weights are read in place by the worker pool.
     const out = sharedFloat32(n);
     const d = this.data;

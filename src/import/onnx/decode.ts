@@ -108,5 +108,57 @@ export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
   if (!model.graph || (model.graph.node ?? []).length === 0) {
     throw new NetfigError([{ severity: "error", message: `${file}: not an ONNX model (no graph with nodes in it)` }]);
   }
+  checkDimensions(model, file);
+  escapeNames(model);
   return model;
+}
+
+/** The largest size one dimension of an ONNX tensor may have: int32's range, as PyTorch's exporter writes. */
+const MAX_DIMENSION = 2 ** 31 - 1;
+/** The most elements one initializer may declare: 2^34 float32 values are 64 GiB, past any model file. */
+const MAX_INITIALIZER_ELEMENTS = 2 ** 34;
+
+/** Initializer and declared input/output dimensions must be sizes a real model has; anything else is a corrupt file. */
+function checkDimensions(model: ModelProto, file: string): void {
+  const bad = (message: string): never => {
+    throw new NetfigError([{ severity: "error", message, location: { file, line: 0, column: 0, length: 0 }, hint: "the file is corrupt or not exported by a framework; re-export the model" }]);
+  };
+  for (const initializer of model.graph!.initializer ?? []) {
+    const dims = (initializer.dims ?? []).map(int);
+    const name = printableName(initializer.name ?? "");
+    const wrong = dims.find((d) => !Number.isSafeInteger(d) || d < 0 || d > MAX_DIMENSION);
+    if (wrong !== undefined) bad(`initializer '${name}' has a dimension of ${wrong}`);
+    if (elementCount(dims) > MAX_INITIALIZER_ELEMENTS) bad(`initializer '${name}' declares ${dims.join("x")} = ${elementCount(dims)} values, more than any model holds`);
+  }
+  for (const info of [...(model.graph!.input ?? []), ...(model.graph!.output ?? [])]) {
+    for (const dim of info.type?.tensorType?.shape?.dim ?? []) {
+      if (dim.dimValue === null || dim.dimValue === undefined) continue;
+      const value = int(dim.dimValue);
+      if (!Number.isSafeInteger(value) || value < 0 || value > MAX_DIMENSION) bad(`'${printableName(info.name ?? "")}' declares a dimension of ${value}`);
+    }
+  }
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A name with its control characters written as `\x1b`, so that no name from a file can drive a terminal. */
+function printableName(name: string): string {
+  return name.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * Node, tensor and value names with control characters (ESC included) escaped, the same way
+ * everywhere they occur, so references still match and every later message, label and
+ * summary row shows them printable.
+ */
+function escapeNames(model: ModelProto): void {
+  const graph = model.graph!;
+  const fix = (name: string | null | undefined): string => (name ? printableName(name) : name ?? "");
+  for (const node of graph.node ?? []) {
+    node.name = fix(node.name);
+    node.input = (node.input ?? []).map(fix);
+    node.output = (node.output ?? []).map(fix);
+  }
+  for (const tensor of graph.initializer ?? []) tensor.name = fix(tensor.name);
+  for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) info.name = fix(info.name);
 }

@@ -21,9 +21,13 @@ export function moduleFrames(nodes: LayerNode[], modules: ReadonlyMap<string, st
   const framesOf = new Map<string, string[]>();
   // A frame takes its module's path as id unless a layer has it (ResNet's residual add is
   // `layer1.0` itself): ids of layers and frames share one namespace in the layout.
+  // The next number to try per base, so that many frames of one name are claimed in linear time.
+  const nextNumber = new Map<string, number>();
   const claim = (...candidates: string[]): string => {
     let unique = candidates.find((c) => !taken.has(c));
-    for (let n = 2; unique === undefined; n++) if (!taken.has(`${candidates[0]}_${n}`)) unique = `${candidates[0]}_${n}`;
+    let n = nextNumber.get(candidates[0]!) ?? 2;
+    for (; unique === undefined; n++) if (!taken.has(`${candidates[0]}_${n}`)) unique = `${candidates[0]}_${n}`;
+    nextNumber.set(candidates[0]!, n);
     taken.add(unique);
     return unique;
   };

@@ -22,6 +22,8 @@ export function modulePath(name: string): { path: string; op: string } {
 /** Hands out unique ids: the module path when free, else path.op, else a numbered variant. */
 export class LayerNamer {
   private readonly used = new Set<string>();
+  /** The next number to try per base name, so that a model whose nodes all share one name is named in linear time. */
+  private readonly nextNumber = new Map<string, number>();
 
   constructor(reserved: Iterable<string> = []) {
     for (const id of reserved) this.used.add(id);
@@ -33,10 +35,13 @@ export class LayerNamer {
     const opPart = nodeName.startsWith("/") ? op.toLowerCase() : op || opType.toLowerCase();
     const candidates = path === "" ? [opPart] : [path, `${path}.${opPart}`];
     let id = candidates.find((c) => c !== "" && !this.used.has(c));
-    for (let n = 2; id === undefined; n++) {
-      const numbered = `${candidates[candidates.length - 1]}_${n}`;
+    const base = candidates[candidates.length - 1]!;
+    let n = this.nextNumber.get(base) ?? 2;
+    for (; id === undefined; n++) {
+      const numbered = `${base}_${n}`;
       if (!this.used.has(numbered)) id = numbered;
     }
+    this.nextNumber.set(base, n);
     this.used.add(id);
     return id;
   }
