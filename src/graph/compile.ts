@@ -26,6 +26,7 @@ import type { AttrValue, FigureSettings, Frame, Graph, LayerNode, Network } from
 /** Branch heads that make a residual shortcut inside `add { }`: the identity `shortcut`, and each shortcut op's words (`OpDef.shortcutHeads`). */
 const IDENTITY_SHORTCUT = "shortcut";
 const SHORTCUT_OPS = new Map(ops.flatMap((op) => (op.shortcutHeads ?? []).map((head) => [head, op.name] as const)));
+const SHORTCUT_OP_NAMES = new Set(SHORTCUT_OPS.values());
 
 /** What a statement is compiled in: name prefix, frames, parameters, defaults. */
 interface Scope {
@@ -662,6 +663,11 @@ function compileLayer(
   if (cross) {
     args.flags = args.flags.filter((f) => f !== "cross");
     if (!scope.tower) diagnostics.error("'cross' only means something inside towers", locations.get("cross") ?? element.loc, "remove it");
+  }
+  // A shortcut op matches the main branch of its add { }: anywhere else it has nothing to match.
+  if (SHORTCUT_OP_NAMES.has(op.name) && extraAttrs.target === undefined) {
+    diagnostics.error(`'${element.op}' is a residual shortcut: it starts a branch of add { }`, element.opLoc, `write it first on its own line inside add { }, spelled ${[...SHORTCUT_OPS].filter(([, name]) => name === op.name).map(([head]) => head).join(" or ")}`);
+    return undefined;
   }
   const literals = takeLiterals(op.name, op.inputs === "none", args, locations, element, diagnostics);
   if (!literals) return undefined;

@@ -113,6 +113,12 @@ describe("figure settings are checked at check, where they are written", () => {
   });
 });
 
+describe("a shortcut outside add { } (found by the fuzz harness: `pRoj` crashed the analysis)", () => {
+  it("is an error at the shortcut, saying where it belongs", () => {
+    expectRefused("input 8x8x64\nconv 64 3x3 pad=1 -> pRoj -> relu\n", /'pRoj' is a residual shortcut: it starts a branch of add \{ \}/, { line: 2, column: 22 });
+  });
+});
+
 describe("every cause is said once, at the right place", () => {
   it("reports an error inside a repeated block once, not once per repetition", () => {
     const { diagnostics } = refused("input 8x8x3\nblock b() {\n  conv 4 3x3 strde=2\n}\nrepeat 50 b()\n");
