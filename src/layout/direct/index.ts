@@ -172,10 +172,13 @@ export function directLayout(
     const [us, vs] = port.in(id);
     return [[ue, ve], [turn, ve], [turn, middle], [us - lead, middle], [us - lead, vs]];
   };
+  // A fan's branch may begin at a layer the fork does not feed (a second input written inside
+  // `concat { }`): that branch has no line from the fork to route.
   const route = (from: string, to: string, points: Flow[]): void => {
     const source = standIn.get(from);
-    if (source === undefined) routes.set(edgeId.get(`${from}\u0000${to}`)!.id, points);
-    else routes.set(edgeId.get(`${source}\u0000${to}`)!.id, [...handOver(from), ...points]);
+    const edge = edgeId.get(`${source ?? from}\u0000${to}`);
+    if (edge === undefined) return;
+    routes.set(edge.id, source === undefined ? points : [...handOver(from), ...points]);
   };
   for (const row of rowChains) routeChain(row, { placement, local, abutOf, route });
 
