@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { systemReason } from "../engine/io/invalid.js";
 import { MAX_TEXT_BYTES, readBounded } from "../engine/io/read.js";
@@ -9,8 +9,8 @@ import { terminalSafe } from "./terminal.js";
 /** Sources read so far, by the name diagnostics use, so errors can quote the line. */
 export const sources = new Map<string, string>();
 
-/** The files read as models so far (device and inode), so that no output replaces one of them. */
-const inputs: { dev: number; ino: number; path: string }[] = [];
+/** The files read as models so far, so that no output replaces one of them. */
+const inputs = new Set<string>();
 
 /** A file the command cannot write (missing folder, a directory, read-only, full, a name too long): one line, exit 1. */
 export class OutputError extends Error {}
@@ -24,12 +24,8 @@ function readInput(file: string): ModelSource {
 }
 
 function rememberInput(file: string): void {
-  try {
-    const stat = statSync(file);
-    if (stat.isFile()) inputs.push({ dev: stat.dev, ino: stat.ino, path: file });
-  } catch {
-    // A template name: nothing on disk to protect.
-  }
+  // A template name has nothing on disk to protect.
+  if (statOrNothing(file)?.isFile()) inputs.add(file);
 }
 
 /** Reads and analyses FILE as the library does; its warnings go to stderr, as a compiler's do. */
@@ -39,11 +35,25 @@ export async function loadModel(file: string): Promise<LoadedModel> {
   return model;
 }
 
-/** The input `target` would replace, if any: the same file by device and inode, so links and `./x` count too. */
+/**
+ * The input `target` would replace, if any: the same file by device and inode, so links and
+ * `./x` count too. Both are looked at now, not when the input was read: an editor that saves
+ * by rename gives the input a new inode, and the old one may since belong to another file.
+ */
 function inputAt(target: string): string | undefined {
+  const stat = statOrNothing(target);
+  if (stat === undefined) return undefined;
+  for (const input of inputs) {
+    const now = statOrNothing(input);
+    if (now !== undefined && now.dev === stat.dev && now.ino === stat.ino) return input;
+  }
+  return undefined;
+}
+
+/** A path that cannot be looked at (missing, a name too long, a folder not searchable) is no file to protect; writing it reports why. */
+function statOrNothing(path: string): Stats | undefined {
   try {
-    const stat = statSync(target);
-    return inputs.find((input) => input.dev === stat.dev && input.ino === stat.ino)?.path;
+    return statSync(path);
   } catch {
     return undefined;
   }

@@ -4,13 +4,12 @@ import type { Command } from "commander";
 import { renderFigure } from "../../api/render.js";
 import type { RenderRequest } from "../../api/request.js";
 import { FORMAT_NAMES, isFormat, type FormatName } from "../../api/formats.js";
-import { isNetfigError } from "../../lang/diagnostics.js";
 import { watchFile } from "../../serve/watch.js";
 import { THEME_NAMES } from "../../themes/index.js";
 import { activationRequestOf, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadModel, writeOutput } from "../io.js";
 import type { CommandContext } from "../main.js";
-import { printDiagnostics, runCommand, UsageError } from "../report.js";
+import { EXIT_OK, runCommand, UsageError } from "../report.js";
 
 interface RenderFlags extends ActivationFlags {
   output?: string;
@@ -115,14 +114,11 @@ async function watchAndRender(file: string, output: string, flags: RenderFlags):
   const rerender = (): void => {
     running = running.then(async () => {
       const started = Date.now();
-      try {
-        await renderFile(file, output, flags);
-        process.stderr.write(`netfig: wrote ${output} (${Date.now() - started} ms)\n`);
-      } catch (error) {
-        if (!isNetfigError(error)) throw error;
-        printDiagnostics(error.diagnostics);
-        process.stderr.write(`netfig: kept the last good ${output}\n`);
-      }
+      // Whatever a save breaks (the network, the output file) is reported as the command would
+      // report it, and the watch goes on.
+      const status = await runCommand(() => renderFile(file, output, flags));
+      if (status === EXIT_OK) process.stderr.write(`netfig: wrote ${output} (${Date.now() - started} ms)\n`);
+      else process.stderr.write(`netfig: kept the last good ${output}\n`);
     });
   };
   const watcher = watchFile(file, rerender);
