@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { gunzipSync } from "node:zlib";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -97,5 +98,16 @@ describe("netfig templates and new", () => {
     writeFileSync(target, "keep me");
     expect(netfig(["new", "lenet5", target]).status).toBe(2);
     expect(readFileSync(target, "utf8")).toBe("keep me");
+  });
+});
+
+describe("netfig render of an ONNX model", () => {
+  it("says a loading warning once (torchvision AlexNet exported with export_params=False)", () => {
+    const dir = scratchDir("netfig-warn-");
+    const model = join(dir, "alexnet.onnx");
+    writeFileSync(model, gunzipSync(readFileSync(join(root, "tests/fixtures/onnx/torchvision/alexnet.onnx.gz"))));
+    const run = netfig(["render", model, "-o", join(dir, "alexnet.svg")]);
+    expect(run.status).toBe(0);
+    expect(run.stderr.match(/graph inputs are parameters without values/g)).toHaveLength(1);
   });
 });

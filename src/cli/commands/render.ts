@@ -100,8 +100,10 @@ function formatOf(output: string): FormatName {
 /** Draws FILE into OUTPUT; the output is written whole or not at all. */
 async function renderFile(file: string, output: string, flags: RenderFlags): Promise<void> {
   const request = requestOf(flags, formatOf(output));
-  const { output: bytes, warnings } = await renderFigure(await loadModel(file), request);
-  for (const warning of warnings) process.stderr.write(`netfig: ${warning.message}\n`);
+  const model = await loadModel(file);
+  const { output: bytes, warnings } = await renderFigure(model, request);
+  // Loading printed the model's own warnings already; the rest come from the activation run.
+  for (const warning of warnings) if (!model.warnings.includes(warning)) process.stderr.write(`netfig: ${warning.message}\n`);
   writeOutput(output, bytes);
 }
 
