@@ -2,7 +2,7 @@ import type { LayerNode, Shape } from "../../graph/types.js";
 import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/diagnostics.js";
 import { getOp } from "../../ops/index.js";
 import { writtenShape } from "../../ops/shape.js";
-import { ArgError, ShapeError, type ArgValue, type OpArgs } from "../../ops/types.js";
+import { ArgError, ShapeError, type ArgValue, type Attrs, type OpArgs } from "../../ops/types.js";
 import type { NodeProto } from "./decode.js";
 import { LayerNamer, modulePath } from "./naming.js";
 import type { DataValue, Value } from "./values.js";
@@ -38,6 +38,13 @@ export class ImportContext {
   readonly shapes = new Map<string, Shape | undefined>();
   readonly namer: LayerNamer;
   readonly loc: SourceLocation;
+  /** The first layer that read each initializer as a parameter, and in which role: a later reader shares it. */
+  readonly owners = new Map<string, { layer: string; role: string }>();
+  /**
+   * Nodes a mapper has already read as part of one layer (LeNet's Mul → Tanh → Mul is one
+   * `scaledtanh`): each output's value, set without mapping the node again.
+   */
+  readonly absorbed = new Map<NodeProto, Value>();
 
   constructor(
     readonly file: string,
@@ -70,7 +77,8 @@ export class ImportContext {
 
   /** Adds one layer: compiles its written-style arguments and sizes it with its op's own rules. */
   /** `target`: a residual shortcut's main branch, whose shape the shortcut matches (`proj`, `chanpad`). */
-  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights; target?: DataValue } = {}): DataValue {
+  /** `attrs`: settings a written layer takes from the layer it references (`maxunpool indices=`: the pool's window). */
+  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights; target?: DataValue; attrs?: Attrs } = {}): DataValue {
     let attrs;
     try {
       attrs = getOp(op).compile(opArgs);
@@ -79,7 +87,10 @@ export class ImportContext {
       throw error;
     }
     if (extra.target) attrs = { ...attrs, target: extra.target.node };
+    if (extra.attrs) attrs = { ...attrs, ...extra.attrs };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
+    const owner = extra.weights ? this.sharedOwner(extra.weights, id) : undefined;
+    if (owner) attrs = { ...attrs, shares: owner };
     let shape: Shape | undefined;
     const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
     if (known.every((s): s is Shape => s !== undefined)) {
@@ -108,5 +119,19 @@ export class ImportContext {
     if (output) this.tensorNames.set(id, output);
     if (extra.weights) this.weights.set(id, extra.weights);
     return { kind: "data", node: id, shape };
+  }
+
+  /**
+   * The layer whose parameters these are when every one of them is an initializer an
+   * earlier layer read in the same role (a Siamese tower run twice reads one copy): the
+   * new layer `shares=` it. Otherwise the layer owns the initializers it is the first to read.
+   */
+  private sharedOwner(weights: LayerWeights, id: string): string | undefined {
+    const entries = Object.entries(weights);
+    const owners = entries.map(([, { tensor }]) => this.owners.get(tensor)).filter((o) => o !== undefined);
+    const owner = owners[0]?.layer;
+    if (entries.length > 0 && owners.length === entries.length && owners.every((o, i) => o.layer === owner && o.role === entries[i]![0])) return owner;
+    for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
+    return undefined;
   }
 }

@@ -7,6 +7,10 @@ import { data, scalarInput, unknown, weight, weightsOf, window, type Mapper } fr
 import { flattenChannelsLast, layoutTranspose } from "./layout.js";
 import { lpPool, reduceMean, resize } from "./resample.js";
 import { earlyProjection, projection, zeroChannels } from "./shortcuts.js";
+import { rbf, scaledTanh, subsample } from "./lenet.js";
+import { cast, gather, sub } from "./pairs.js";
+import { connectionTable } from "./table.js";
+import { maxPoolWithIndices, maxUnpool } from "./unpool.js";
 import { netfigShape, onnxDims, type Value } from "./values.js";
 
 export { unknown };
@@ -31,7 +35,10 @@ const conv: Mapper = (ctx, node, a) => {
   const bias = ctx.value(node, 2) !== undefined;
   const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
   const shortcut = deconv ? undefined : projection(ctx, node, a, input, filters, weights, bias);
-  return shortcut ?? ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], { weights });
+  if (shortcut) return shortcut;
+  const table = deconv || groups !== 1 ? undefined : connectionTable(ctx, node, w);
+  if (table) extra.table = table;
+  return ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], { weights });
 };
 
 const pool: Mapper = (ctx, node, a) => {
@@ -43,6 +50,12 @@ const pool: Mapper = (ctx, node, a) => {
   const flags: string[] = [];
   if (a.int("ceil_mode", 0) === 1) flags.push("ceil");
   const max = node.opType === "MaxPool";
+  const indices = node.output?.[1];
+  if (max && indices && (ctx.consumers.get(indices) ?? []).length > 0) return maxPoolWithIndices(ctx, node, input, args([k], named, flags));
+  if (!max && value?.kind !== "padded") {
+    const lenet = subsample(ctx, node, a);
+    if (lenet) return lenet;
+  }
   if (!max && value?.kind === "padded") {
     // PyTorch exports AvgPool2d(padding=p) as Pad + AveragePool: one layer, zeros counted.
     return ctx.emit(node, "avgpool", args([k], { ...named, pad: arg.dims(value.pads) }, flags), [input]);
@@ -98,6 +111,8 @@ function merge(op: "add" | "scale"): Mapper {
       const folded = foldBias(ctx, node);
       if (folded) return folded;
     }
+    const squashed = op === "scale" ? scaledTanh(ctx, node) : undefined;
+    if (squashed) return squashed;
     const inputs = (node.input ?? []).map((_, i) => ctx.value(node, i));
     if (inputs.some((v) => v?.kind === "const")) return unknown(ctx, node);
     const operands = inputs.map((_, i) => data(ctx, node, i));
@@ -262,4 +277,9 @@ export const MAPPERS: Record<string, Mapper> = {
   Upsample: resize,
   LpPool: lpPool,
   ReduceMean: reduceMean,
+  MaxUnpool: maxUnpool,
+  Sub: sub,
+  Gather: gather,
+  Cast: cast,
+  Unsqueeze: (ctx, node, a) => rbf(ctx, node, a) ?? unknown(ctx, node),
 };

@@ -1,0 +1,58 @@
+import { writtenShape } from "../../ops/shape.js";
+import { Attributes } from "./attributes.js";
+import { arg, args } from "./context.js";
+import type { NodeProto } from "./decode.js";
+import { data, unknown, type Mapper } from "./inputs.js";
+import { absorb, otherInput, parameterOf, scalarOf, soleReader } from "./patterns.js";
+import type { DataValue, Value } from "./values.js";
+
+/**
+ * Layers that compare two tensors or look rows up: the distance of a Siamese head (Sub,
+ * then Abs, a square, or a norm) and an embedding (Gather of a table by token ids).
+ */
+
+/** A ReduceL1/ReduceL2 over the features of a vector (axis 1 or -1), as pairwise_distance reduces. */
+function reducesFeatures(node: NodeProto): boolean {
+  const a = new Attributes(node);
+  return (a.ints("axes") ?? [1]).every((axis) => axis === 1 || axis === -1);
+}
+
+/**
+ * Sub of two computed tensors of one shape, then: Abs (`distance l1 componentwise`,
+ * Koch et al.'s |a − b|), Mul by itself (`distance l2 componentwise`), or Add of an eps
+ * and ReduceL1/ReduceL2 over the features (`F.pairwise_distance(a, b, p=1 or 2)`: `distance l1`/`l2`).
+ */
+export const sub: Mapper = (ctx, node) => {
+  const [x, y] = [ctx.value(node, 0), ctx.value(node, 1)];
+  if (x?.kind !== "data" || y?.kind !== "data" || !x.shape || !y.shape || writtenShape(x.shape) !== writtenShape(y.shape)) return unknown(ctx, node);
+  const next = soleReader(ctx, node);
+  const difference = node.output![0]!;
+  const emit = (nodes: NodeProto[], flags: string[]) => absorb(ctx, nodes, ctx.emit(nodes[nodes.length - 1]!, "distance", args([], {}, flags), [x, y]));
+  if (next?.opType === "Abs") return emit([next], ["l1", "componentwise"]);
+  if (next?.opType === "Mul" && next.input?.every((name) => name === difference)) return emit([next], ["l2", "componentwise"]);
+  const add = next?.opType === "Add" ? next : undefined;
+  const reduce = add ? soleReader(ctx, add) : undefined;
+  const eps = add ? scalarOf(otherInput(ctx, add, difference)) : undefined;
+  if (x.shape.length === 1 && eps !== undefined && reduce && ["ReduceL1", "ReduceL2"].includes(reduce.opType!) && reducesFeatures(reduce)) {
+    return emit([add!, reduce], [reduce.opType === "ReduceL1" ? "l1" : "l2"]);
+  }
+  return unknown(ctx, node);
+};
+
+/** Gather of rows (axis 0) of a [V, D] initializer by computed token ids: `embedding V D`. */
+export const gather: Mapper = (ctx, node, a) => {
+  const table = ctx.value(node, 0);
+  const dims = table?.kind === "const" ? table.dims : undefined;
+  const weight = dims?.length === 2 ? parameterOf(table, dims) : undefined;
+  const ids = ctx.value(node, 1);
+  if (!weight || a.int("axis", 0) !== 0 || ids?.kind !== "data") return unknown(ctx, node);
+  return ctx.emit(node, "embedding", args([arg.num(dims![0]!), arg.num(dims![1]!)]), [ids], { weights: { weight: { tensor: weight.source.tensor.name } } });
+};
+
+/** Cast of the token ids to integers for a Gather (netfig's tensors carry no element type): the ids themselves. */
+export const cast: Mapper = (ctx, node): Value => {
+  const readers = ctx.consumers.get(node.output?.[0] ?? "") ?? [];
+  const indices = readers.length > 0 && readers.every((r) => r.opType === "Gather" && r.input?.[1] === node.output![0] && r.input?.[0] !== node.output![0]);
+  const input: DataValue = data(ctx, node, 0);
+  return indices ? input : unknown(ctx, node);
+};
