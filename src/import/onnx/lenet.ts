@@ -1,3 +1,4 @@
+import { getOp } from "../../ops/index.js";
 import { Attributes } from "./attributes.js";
 import { arg, args, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
@@ -27,7 +28,11 @@ export function scaledTanh(ctx: ImportContext, node: NodeProto): Value | undefin
   const [tanh, outer] = rest as [NodeProto, NodeProto];
   const amplitude = scalarOf(otherInput(ctx, outer, tanh.output![0]!));
   if (amplitude === undefined) return undefined;
-  const layer = ctx.emit(outer, "scaledtanh", args([], { amplitude: arg.num(float32Decimal(amplitude)), slope: arg.num(float32Decimal(slope)) }), [input]);
+  // A float32 that is LeNet's constant (2/3 stored as 0.6666667) is that constant: the layer then computes what the source did.
+  const defaults = getOp("scaledtanh").compile(args()) as { amplitude: number; slope: number };
+  const constant = (stored: number, lecun: number) => (Math.fround(stored) === Math.fround(lecun) ? lecun : float32Decimal(stored));
+  const named = { amplitude: arg.num(constant(amplitude, defaults.amplitude)), slope: arg.num(constant(slope, defaults.slope)) };
+  const layer = ctx.emit(outer, "scaledtanh", args([], named), [input]);
   return absorb(ctx, rest, layer);
 }
 

@@ -1,6 +1,6 @@
 import { writtenShape } from "../../ops/shape.js";
 import { Attributes } from "./attributes.js";
-import { arg, args } from "./context.js";
+import { arg, args, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { data, unknown, type Mapper } from "./inputs.js";
 import { absorb, otherInput, parameterOf, scalarOf, soleReader } from "./patterns.js";
@@ -39,6 +39,27 @@ export const sub: Mapper = (ctx, node) => {
   return unknown(ctx, node);
 };
 
+/**
+ * Mul of two computed vectors, ReduceSum over the features (the dot product), over the
+ * larger of the product of their ReduceL2 norms and an eps: `distance cosine`
+ * (`F.cosine_similarity` as netfig's export writes it).
+ */
+export function cosine(ctx: ImportContext, node: NodeProto): Value | undefined {
+  const [x, y] = [ctx.value(node, 0), ctx.value(node, 1)];
+  if (x?.kind !== "data" || y?.kind !== "data" || x.shape?.length !== 1 || writtenShape(x.shape) !== writtenShape(y.shape ?? [])) return undefined;
+  const dot = soleReader(ctx, node);
+  const quotient = dot?.opType === "ReduceSum" ? soleReader(ctx, dot) : undefined;
+  if (quotient?.opType !== "Div" || quotient.input?.[0] !== dot!.output![0]) return undefined;
+  const floor = ctx.producers.get(quotient.input?.[1] ?? "");
+  const norms = floor?.opType === "Max" ? ctx.producers.get(floor.input?.[0] ?? "") : undefined;
+  const eps = floor ? scalarOf(ctx.values.get(floor.input?.[1] ?? "")) : undefined;
+  const [normA, normB] = (norms?.opType === "Mul" ? (norms.input ?? []) : []).map((name) => ctx.producers.get(name));
+  const normOf = (n: NodeProto | undefined, operand: string) => n?.opType === "ReduceL2" && n.input?.[0] === operand && reducesFeatures(n);
+  if (eps === undefined || !normOf(normA, node.input![0]!) || !normOf(normB, node.input![1]!)) return undefined;
+  const layer = ctx.emit(quotient, "distance", args([], {}, ["cosine"]), [x, y]);
+  return absorb(ctx, [dot!, normA!, normB!, norms!, floor!, quotient], layer);
+}
+
 /** Gather of rows (axis 0) of a [V, D] initializer by computed token ids: `embedding V D`. */
 export const gather: Mapper = (ctx, node, a) => {
   const table = ctx.value(node, 0);
@@ -46,6 +67,9 @@ export const gather: Mapper = (ctx, node, a) => {
   const weight = dims?.length === 2 ? parameterOf(table, dims) : undefined;
   const ids = ctx.value(node, 1);
   if (!weight || a.int("axis", 0) !== 0 || ids?.kind !== "data") return unknown(ctx, node);
+  // Ids straight from a graph input make it an input of tokens below the vocabulary (`input T tokens=V`), as a run seeds it.
+  const source = ctx.nodes[ctx.positions.get(ids.node)!];
+  if (source?.op === "input" && source.attrs.tokens === undefined) source.attrs = { ...source.attrs, tokens: dims![0]! };
   return ctx.emit(node, "embedding", args([arg.num(dims![0]!), arg.num(dims![1]!)]), [ids], { weights: { weight: { tensor: weight.source.tensor.name } } });
 };
 

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/analyze/analyze.js";
+import { SeededWeights } from "../../src/engine/weights.js";
+import { exportOnnx } from "../../src/export/onnx/export.js";
+import { importOnnx } from "../../src/import/onnx/import.js";
+import { OnnxWeights } from "../../src/import/onnx/weights.js";
+import { analyzeText, readProjectFile } from "../helpers/netfig.js";
+import { engineOutputs, KINDS, network } from "../export/onnx-networks.js";
+
+/**
+ * Issue 11's layer kinds read back from the ONNX netfig writes for them: each chain of
+ * ONNX nodes is the one layer it came from, with its settings, and parameters read by
+ * two layers are counted once, at the first (`shares=`).
+ */
+
+const SEED = 3;
+const kinds = (fixture: string) => (JSON.parse(readProjectFile("tests/fixtures/torch/kinds.json")) as { networks: Record<string, { total: number; params: Record<string, number> }> }).networks[fixture]!;
+
+function reimport(text: string) {
+  const source = analyzeText(text);
+  const onnx = importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), "kinds.onnx");
+  return { source, onnx, imported: analyze(onnx.graph).networks[0]! };
+}
+
+describe("the new layer kinds re-imported from ONNX", () => {
+  it("are every layer of the kinds network: kind, settings, shape, parameters, MACs and what it shares", () => {
+    const { source, imported } = reimport(KINDS);
+    // ONNX lists every graph input first: the order of the layers is the file's, their rows are the source's.
+    const rows = (layers: typeof source.layers) => layers.map((l) => [l.node.id, l.node.op, l.shape, l.params, l.macs, l.shares]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(rows(imported.layers)).toEqual(rows(source.layers));
+    const attrs = (id: string) => imported.layers.find((l) => l.node.id === id)!.node.attrs;
+    expect(attrs("k").size).toEqual([8, 7]);
+    expect(attrs("u").stride).toEqual([2, 2]);
+    expect(imported.layers.find((l) => l.node.id === "u")!.node.inputs).toEqual(["c3", "relu_1"]);
+    expect(attrs("c5").table).toEqual(source.layers.find((l) => l.node.id === "c5")!.node.attrs.table);
+    expect([attrs("scaledtanh_1").amplitude, attrs("scaledtanh_1").slope]).toEqual([1.7159, 2 / 3]);
+    expect([attrs("d1").metric, attrs("d2").metric, attrs("d3").metric, attrs("d3").componentwise]).toEqual(["l1", "cosine", "l2", true]);
+    expect([attrs("tied").transposed, attrs("tied").shares, attrs("c3").shares]).toEqual([true, "mu", "c2"]);
+    expect(attrs("tok").tokens).toBe(10);
+  });
+
+  it("say what netfig reads differently from the file: the table from zero planes, a sample's stored ε", () => {
+    const { onnx } = reimport(KINDS);
+    expect(onnx.warnings.map((w) => w.message)).toEqual([
+      "kinds.onnx: node 'c5' (Conv): 9 of its 24 kernel planes are exactly zero: read as a connection table (table=), counting 135 weights where PyTorch's numel counts 216",
+      "kinds.onnx: node 'z' (Add): its noise ε is the constant 'z/noise', which netfig's sample does not read: drawn as sample (seed 0), whose run draws its own ε",
+    ]);
+  });
+
+  it("run on the file's initializers to the source's outputs (the sample's ε that of seed 0, read without a warning)", async () => {
+    const text = KINDS.replace("seed=5", "seed=0");
+    const { source, onnx, imported } = reimport(text);
+    expect(onnx.warnings.map((w) => w.message).filter((m) => m.includes("noise"))).toEqual([]);
+    const expected = await engineOutputs(source, new SeededWeights(SEED), SEED);
+    const actual = await engineOutputs(imported, new OnnxWeights(onnx, new SeededWeights(SEED + 1), "kinds.onnx"), SEED);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [id, tensor] of expected) expect(actual.get(id)!.data, id).toEqual(tensor.data);
+  }, 60_000);
+
+  it("a 1x1 conv with one weight exactly zero is a conv, not a connection table", () => {
+    const text = "input 4x4x3\nc: conv 2 1x1";
+    const source = analyzeText(text);
+    const weights = new SeededWeights(SEED);
+    const zeroed = { get: (name: string, shape: readonly number[], init: Parameters<SeededWeights["get"]>[2]) => {
+      const t = weights.get(name, shape, init);
+      return name === "c.weight" ? { shape: t.shape, data: Float32Array.from(t.data, (v, i) => (i === 0 ? 0 : v)) } : t;
+    } };
+    const imported = analyze(importOnnx(exportOnnx(source, { weights: zeroed }), "c.onnx").graph).networks[0]!;
+    expect(imported.layers[1]!.node.attrs.table).toBeUndefined();
+    expect(imported.totals.params).toBe(8);
+  });
+});
+
+describe("the templates with the new kinds re-imported, against PyTorch's counts (tests/fixtures/torch/generate_kinds.py)", () => {
+  const totals = (name: string) => {
+    const source = network(name);
+    const imported = analyze(importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), `${name}.onnx`).graph).networks[0]!;
+    return { source, imported };
+  };
+
+  it("Siamese: the right tower shares the left's parameters, counted once: 38,951,745", () => {
+    const { imported } = totals("siamese");
+    expect(imported.totals.params).toBe(kinds("siamese").total);
+    expect(imported.totals.params).toBe(38_951_745);
+    const right = imported.layers.filter((l) => l.node.id.startsWith("right.") && l.node.attrs.shares !== undefined);
+    expect(right.map((l) => [l.node.id, l.node.attrs.shares])).toEqual(["conv_1", "conv_2", "conv_3", "conv_4", "fc_1"].map((id) => [`right.${id}`, `left.${id}`]));
+  });
+
+  it("LeNet-5 as LeCun built it: C3's Table I and the paper's counts, 60,840", () => {
+    const { source, imported } = totals("lenet5-original");
+    const byId = new Map(imported.layers.map((l) => [l.node.id, l]));
+    for (const [id, params] of Object.entries(kinds("lenet5_original").params)) expect(byId.get(id)?.params, id).toBe(params);
+    expect(imported.totals.params).toBe(60_840);
+    expect(byId.get("c3")!.node.attrs.table).toEqual(source.layers.find((l) => l.node.id === "c3")!.node.attrs.table);
+    expect(imported.layers.map((l) => l.node.op).filter((op) => ["subsample", "scaledtanh", "rbf"].includes(op))).toEqual(["scaledtanh", "subsample", "scaledtanh", "scaledtanh", "subsample", "scaledtanh", "scaledtanh", "scaledtanh", "rbf"]);
+  });
+
+  it("SegNet: five maxunpools, each reading the pool its indices come from, and no pool added: 29,449,355", () => {
+    const { source, imported } = totals("segnet");
+    expect(imported.totals.params).toBe(kinds("segnet").total);
+    const count = (layers: typeof source.layers, op: string) => layers.filter((l) => l.node.op === op).length;
+    expect([count(imported.layers, "maxpool"), count(imported.layers, "maxunpool")]).toEqual([count(source.layers, "maxpool"), 5]);
+    const unpools = (layers: typeof source.layers) => layers.filter((l) => l.node.op === "maxunpool").map((l) => [l.node.id, l.node.inputs]);
+    expect(unpools(imported.layers)).toEqual(unpools(source.layers));
+  });
+
+  it("U-Net as Ronneberger et al. drew it: the skips centre-cropped to 56, 104, 200 and 392: 31,030,658", () => {
+    const { imported } = totals("unet-original");
+    expect(imported.totals.params).toBe(kinds("unet_original").total);
+    expect(imported.layers.filter((l) => l.node.op === "crop").map((l) => [l.node.id, l.node.attrs.size])).toEqual(
+      [["dec4.skip", [56, 56]], ["dec3.skip", [104, 104]], ["dec2.skip", [200, 200]], ["dec1.skip", [392, 392]]],
+    );
+  });
+});
