@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze/analyze.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { exportOnnx } from "../../src/export/onnx/export.js";
 import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
-import { analyzeText, readProjectFile } from "../helpers/netfig.js";
+import { analyzeText, readProjectFile, root } from "../helpers/netfig.js";
 import { engineOutputs, KINDS, network } from "../export/onnx-networks.js";
 
 /**
@@ -110,5 +112,34 @@ describe("the templates with the new kinds re-imported, against PyTorch's counts
     expect(imported.layers.filter((l) => l.node.op === "crop").map((l) => [l.node.id, l.node.attrs.size])).toEqual(
       [["dec4.skip", [56, 56]], ["dec3.skip", [104, 104]], ["dec2.skip", [200, 200]], ["dec1.skip", [392, 392]]],
     );
+  });
+});
+
+describe("the same modules as PyTorch exports them (tests/fixtures/onnx/generate_kinds.py; torch 1.13 cannot export nn.MaxUnpool2d)", () => {
+  const fixtures = JSON.parse(readProjectFile("tests/fixtures/onnx/kinds.json")) as Record<string, { params: number }>;
+  const load = (name: string) => {
+    const onnx = importOnnx(readFileSync(join(root, "tests/fixtures/onnx", `${name}.onnx`)), `${name}.onnx`);
+    return { onnx, imported: analyze(onnx.graph).networks[0]! };
+  };
+  const ops = (layers: { node: { id: string; op: string } }[]) => layers.map((l) => [l.node.id, l.node.op]);
+
+  it("nn.Embedding(50, 8) on int64 ids is a Gather: embedding 50 8 reading input 12 tokens=50, 691 parameters as PyTorch counts", () => {
+    const { onnx, imported } = load("embedding");
+    expect(onnx.warnings).toEqual([]);
+    expect(ops(imported.layers)).toEqual([["ids", "input"], ["embed", "embedding"], ["flatten", "flatten"], ["fc", "fc"]]);
+    expect(imported.layers[0]!.node.attrs.tokens).toBe(50);
+    expect(imported.layers[1]!.shape).toEqual([12, 8]);
+    expect(imported.totals.params).toBe(fixtures.embedding!.params);
+    expect(imported.totals.params).toBe(691);
+  });
+
+  it("one tower called on two images shares its parameters; |a − b| and F.pairwise_distance are distances: 2,377 parameters as PyTorch counts", () => {
+    const { onnx, imported } = load("siamese");
+    expect(onnx.warnings).toEqual([]);
+    expect(imported.totals.params).toBe(fixtures.siamese!.params);
+    expect(imported.totals.params).toBe(2377);
+    expect(imported.layers.filter((l) => l.node.attrs.shares !== undefined).map((l) => [l.node.id, l.node.attrs.shares])).toEqual([["tower.conv_1", "tower.conv"], ["tower.fc_1", "tower.fc"]]);
+    const distances = imported.layers.filter((l) => l.node.op === "distance").map((l) => [l.node.attrs.metric, l.node.attrs.componentwise, l.shape]);
+    expect(distances).toEqual([["l1", true, [16]], ["l2", false, [1]]]);
   });
 });

@@ -3,7 +3,7 @@ import { Attributes } from "./attributes.js";
 import { arg, args, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { data, unknown, type Mapper } from "./inputs.js";
-import { absorb, otherInput, parameterOf, scalarOf, soleReader } from "./patterns.js";
+import { absorb, otherInput, parameterOf, scalarOf, soleReader, valueAhead } from "./patterns.js";
 import type { DataValue, Value } from "./values.js";
 
 /**
@@ -36,8 +36,28 @@ export const sub: Mapper = (ctx, node) => {
   if (x.shape.length === 1 && eps !== undefined && reduce && ["ReduceL1", "ReduceL2"].includes(reduce.opType!) && reducesFeatures(reduce)) {
     return emit([add!, reduce], [reduce.opType === "ReduceL1" ? "l1" : "l2"]);
   }
+  const root = powerMean(ctx, node, next);
+  if (x.shape.length === 1 && root) return emit(root, ["l2"]);
   return unknown(ctx, node);
 };
+
+/**
+ * Pow by 2, ReduceSum over the features, Pow by ½: how torch 1.13 exports
+ * `F.pairwise_distance(a, b)` (p=2; it drops the eps, which netfig's distance adds: a
+ * difference of about 1e-6 in the distance). The three nodes, or undefined.
+ */
+function powerMean(ctx: ImportContext, node: NodeProto, square: NodeProto | undefined): NodeProto[] | undefined {
+  const exponent = (n: NodeProto | undefined, input: string) => (n?.opType === "Pow" && n.input?.[0] === input ? scalarOf(valueAhead(ctx, n.input[1] ?? "")) : undefined);
+  if (exponent(square, node.output![0]!) !== 2) return undefined;
+  const sum = soleReader(ctx, square!);
+  const axes = sum?.opType === "ReduceSum" ? valueAhead(ctx, sum.input?.[1] ?? "") : undefined;
+  const overFeatures = axes?.kind === "const" && axes.values?.length === 1 && (axes.values[0] === 1 || axes.values[0] === -1);
+  const root = sum ? soleReader(ctx, sum) : undefined;
+  // torch writes the root's exponent as 0.49999976 (float32 arithmetic on 1/p), not 0.5.
+  const rootExponent = exponent(root, sum?.output?.[0] ?? "");
+  if (!overFeatures || new Attributes(sum!).int("keepdims", 1) !== 0 || rootExponent === undefined || Math.abs(rootExponent - 0.5) > 1e-6) return undefined;
+  return [square!, sum!, root!];
+}
 
 /**
  * Mul of two computed vectors, ReduceSum over the features (the dot product), over the

@@ -1,5 +1,6 @@
 import type { ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
+import { foldNode } from "./fold.js";
 import type { ConstValue, Value } from "./values.js";
 
 /**
@@ -33,11 +34,22 @@ export function absorb(ctx: ImportContext, nodes: NodeProto[], value: Value): Va
   return value;
 }
 
+/**
+ * A tensor's value, looking ahead when it is a Constant node not read yet (PyTorch writes
+ * each Constant just before the node that reads it, after the chain's first node).
+ */
+export function valueAhead(ctx: ImportContext, name: string): Value | undefined {
+  const known = ctx.values.get(name);
+  if (known) return known;
+  const producer = ctx.producers.get(name);
+  return producer?.opType === "Constant" ? foldNode(producer, [])?.[0] : undefined;
+}
+
 /** The other input of a two-input node, besides the tensor `name`. */
 export function otherInput(ctx: ImportContext, node: NodeProto, name: string): Value | undefined {
   const inputs = node.input ?? [];
   if (inputs.length !== 2) return undefined;
-  return ctx.values.get(inputs[0] === name ? inputs[1]! : inputs[0]!);
+  return valueAhead(ctx, inputs[0] === name ? inputs[1]! : inputs[0]!);
 }
 
 /** A constant holding one known number. */
