@@ -3,7 +3,7 @@ import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/di
 import { getOp } from "../../ops/index.js";
 import { writtenShape } from "../../ops/shape.js";
 import { ArgError, ShapeError, type ArgValue, type Attrs, type OpArgs } from "../../ops/types.js";
-import type { NodeProto } from "./decode.js";
+import { floatData, type NodeProto } from "./decode.js";
 import { LayerNamer, modulePath } from "./naming.js";
 import type { DataValue, Value } from "./values.js";
 
@@ -89,7 +89,7 @@ export class ImportContext {
     if (extra.target) attrs = { ...attrs, target: extra.target.node };
     if (extra.attrs) attrs = { ...attrs, ...extra.attrs };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
-    const owner = extra.weights ? this.sharedOwner(extra.weights, id) : undefined;
+    const owner = extra.weights ? this.sharedOwner(node, op, extra.weights, id) : undefined;
     if (owner) attrs = { ...attrs, shares: owner };
     let shape: Shape | undefined;
     const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
@@ -122,16 +122,32 @@ export class ImportContext {
   }
 
   /**
-   * The layer whose parameters these are when every one of them is an initializer an
-   * earlier layer read in the same role (a Siamese tower run twice reads one copy): the
-   * new layer `shares=` it. Otherwise the layer owns the initializers it is the first to read.
+   * The layer whose parameters these are when its weight is an initializer an earlier
+   * layer read as its weight, and every other parameter is that layer's in the same role
+   * (a Siamese tower run twice reads one copy): the new layer `shares=` it. A weight of
+   * one repeated value is no evidence: torch merges equal initializers (a fresh
+   * BatchNorm's ones), so two such layers keep their own, and so do BatchNorms whose
+   * file holds no values to tell (export_params=False). Otherwise the layer owns the
+   * initializers it is the first to read.
    */
-  private sharedOwner(weights: LayerWeights, id: string): string | undefined {
+  private sharedOwner(node: NodeProto, op: string, weights: LayerWeights, id: string): string | undefined {
     const entries = Object.entries(weights);
-    const owners = entries.map(([, { tensor }]) => this.owners.get(tensor)).filter((o) => o !== undefined);
-    const owner = owners[0]?.layer;
-    if (entries.length > 0 && owners.length === entries.length && owners.every((o, i) => o.layer === owner && o.role === entries[i]![0])) return owner;
+    const weight = weights.weight ? this.owners.get(weights.weight.tensor) : undefined;
+    if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op)) {
+      const owner = weight.layer;
+      if (entries.every(([role, { tensor }]) => this.owners.get(tensor)?.layer === owner && this.owners.get(tensor)?.role === role)) return owner;
+      // netfig shares whole layers; a weight tied with a bias of its own elsewhere is counted at both.
+      this.warn(node, `reads the weight of ${owner} but not all its other parameters: counted again here, though PyTorch counts a tensor once`, "netfig shares a layer's parameters whole (shares=), or an fc's weight transposed");
+    }
     for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
     return undefined;
+  }
+
+  /** Whether an exporter may have merged this initializer with an equal one: it holds one value repeated, or it is a BatchNorm's and holds no values. */
+  private mergeable(name: string, op: string): boolean {
+    const value = this.values.get(name);
+    const data = value?.kind === "const" && value.source ? floatData(value.source.tensor) : undefined;
+    if (data === undefined) return op === "bn";
+    return data.length > 1 && data.every((v) => v === data[0]);
   }
 }
