@@ -8,6 +8,7 @@ import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import { analyzeText, readProjectFile, root } from "../helpers/netfig.js";
 import { engineOutputs, KINDS, network } from "../export/onnx-networks.js";
+import { encodeModel } from "./onnx-build.js";
 
 /**
  * Issue 11's layer kinds read back from the ONNX netfig writes for them: each chain of
@@ -70,6 +71,36 @@ describe("the new layer kinds re-imported from ONNX", () => {
     const imported = analyze(importOnnx(exportOnnx(source, { weights: zeroed }), "c.onnx").graph).networks[0]!;
     expect(imported.layers[1]!.node.attrs.table).toBeUndefined();
     expect(imported.totals.params).toBe(8);
+  });
+});
+
+describe("an initializer read by two layers", () => {
+  const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+  const twoFcs = (weights: Record<string, { dims: number[]; values?: Float32Array }>, secondBias: string) =>
+    importOnnx(encodeModel({
+      input: [1, 4],
+      nodes: [
+        { op: "Gemm", name: "a", inputs: ["x", "w", "b"], outputs: ["a"], ints: { transB: [1] } },
+        { op: "Gemm", name: "c", inputs: ["a", "w", secondBias], outputs: ["c"], ints: { transB: [1] } },
+      ],
+      weights,
+    }), "two.onnx");
+
+  it("with all its parameters is shared: fc 4 → fc 4 reading one weight and bias counts 20 parameters once", () => {
+    const onnx = twoFcs({ w: { dims: [4, 4], values: random(16) }, b: { dims: [4], values: random(4) } }, "b");
+    const imported = analyze(onnx.graph).networks[0]!;
+    expect([imported.layers[2]!.node.attrs.shares, imported.totals.params, onnx.warnings]).toEqual(["a", 20, []]);
+  });
+
+  it("with a bias of its own is counted again, and says so", () => {
+    const onnx = twoFcs({ w: { dims: [4, 4], values: random(16) }, b: { dims: [4], values: random(4) }, b2: { dims: [4], values: random(4) } }, "b2");
+    expect(analyze(onnx.graph).networks[0]!.totals.params).toBe(40);
+    expect(onnx.warnings.map((w) => w.message)).toEqual(["two.onnx: node 'c' (Gemm): reads the weight of a but not all its other parameters: counted again here, though PyTorch counts a tensor once"]);
+  });
+
+  it("holding one value repeated is not shared: torch merges equal initializers (fresh weights of ones)", () => {
+    const onnx = twoFcs({ w: { dims: [4, 4], values: new Float32Array(16).fill(1) }, b: { dims: [4] } }, "b");
+    expect([analyze(onnx.graph).networks[0]!.totals.params, onnx.warnings]).toEqual([40, []]);
   });
 });
 
