@@ -5,7 +5,7 @@ import { chwFromShape } from "../../src/engine/tensor.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { exportOnnx } from "../../src/export/onnx/export.js";
 import { analyzeText, root } from "../helpers/netfig.js";
-import { engineOutputs, relativeError } from "./onnx-networks.js";
+import { engineOutputs, KINDS, relativeError } from "./onnx-networks.js";
 
 /**
  * Issue 11's layer kinds exported to ONNX and run by onnxruntime give the engine's outputs:
@@ -13,29 +13,6 @@ import { engineOutputs, relativeError } from "./onnx-networks.js";
  * table, the VAE sample (its seeded ε stored in the model), the three distances, an
  * embedding, a conv sharing another's weight, and an fc tied to another's weight transposed.
  */
-const KINDS = `
-x: input 12x11x2
-c1: conv 4 3x3 -> relu
-p1: maxpool 2x2/2
-c2: conv 4 3x3 pad=1 -> relu
-c3: conv 4 3x3 pad=1 shares=c2
-u: maxunpool indices=p1
-k: crop 8x7
-s2: subsample 2x2/2 -> scaledtanh
-c5: conv 6 3x3 pad=1 table=[[1, 0, 1, 0, 1, 1], [0, 1, 1, 0, 1, 0], [1, 1, 0, 1, 0, 1], [0, 0, 1, 1, 1, 1]]
-fl: flatten
-mu: fc 8
-lv: fc 8 from fl
-z: sample from mu, lv seed=5
-r: rbf 5 from z
-q: fc 8 from z
-tied: fc 72 shares=mu transposed from z
-d1: distance l1 from q, z
-d2: distance cosine from q, z
-d3: distance l2 componentwise from q, z
-tok: input 6 tokens=10
-e: embedding 10 3
-`;
 
 interface OrtTensor {
   data: Float32Array;

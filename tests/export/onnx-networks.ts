@@ -46,6 +46,35 @@ sfc: fc 16 -> drop: dropout 0.2 -> sm: softmax
 gm: globalmaxpool from cat
 `;
 
+/**
+ * Issue 11's layer kinds in one network: crop, maxunpool, LeNet's subsampling, scaled
+ * tanh and RBF, a conv with a connection table, the VAE sample, the three distances, an
+ * embedding, a conv sharing another's weight, and an fc tied to another's weight transposed.
+ */
+export const KINDS = `
+x: input 12x11x2
+c1: conv 4 3x3 -> relu
+p1: maxpool 2x2/2
+c2: conv 4 3x3 pad=1 -> relu
+c3: conv 4 3x3 pad=1 shares=c2
+u: maxunpool indices=p1
+k: crop 8x7
+s2: subsample 2x2/2 -> scaledtanh
+c5: conv 6 3x3 pad=1 table=[[1, 0, 1, 0, 1, 1], [0, 1, 1, 0, 1, 0], [1, 1, 0, 1, 0, 1], [0, 0, 1, 1, 1, 1]]
+fl: flatten
+mu: fc 8
+lv: fc 8 from fl
+z: sample from mu, lv seed=5
+r: rbf 5 from z
+q: fc 8 from z
+tied: fc 72 shares=mu transposed from z
+d1: distance l1 from q, z
+d2: distance cosine from q, z
+d3: distance l2 componentwise from q, z
+tok: input 6 tokens=10
+e: embedding 10 3
+`;
+
 /** The first network of a bundled template, or of the zoo above. */
 export function network(name: string): AnalyzedNetwork {
   const text = name === "zoo" ? ZOO : readProjectFile(`templates/${name}.netfig`);

@@ -6,7 +6,8 @@ import { onnxDims, type DataValue, type Value } from "./values.js";
 /**
  * Slice and Split: a run of channels is the language's `slice` (ShuffleNet V2's split,
  * a tower's share), every s-th pixel from the first is a pending subsample (ResNet's
- * option-A shortcut, or `maxpool 1x1/s`), selecting everything is no layer at all.
+ * option-A shortcut, or `maxpool 1x1/s`), the centre of H and W is a `crop` (U-Net's
+ * crop-and-concat, `x[..., d // 2 : d // 2 + h]`), selecting everything is no layer at all.
  * Anything else on data is an unknown op.
  */
 
@@ -53,6 +54,11 @@ export const slice: Mapper = (ctx, node, a): Value => {
   if (source?.kind !== "strided" && effective.length === 1 && effective[0]!.axis === channel && effective[0]!.step === 1) {
     const [start, end] = effective[0]!.range;
     return end > start ? channelSlice(ctx, node, input, start, end - start) : unknown(ctx, node);
+  }
+  const centred = source?.kind !== "strided" && input.shape.length === 3 && effective.every(({ axis, step, range }) => (axis === 2 || axis === 3) && step === 1 && range[0] === Math.floor((dims[axis]! - (range[1] - range[0])) / 2));
+  if (centred && effective.every(({ range }) => range[1] > range[0])) {
+    const extent = (axis: number) => effective.find((r) => r.axis === axis)?.range.reduce((start, end) => end - start) ?? dims[axis]!;
+    return ctx.emit(node, "crop", args([arg.dims([extent(2), extent(3)])]), [input]);
   }
   const spatial = input.shape.length === 3 && effective.every(({ axis, range }) => (axis === 2 || axis === 3) && range[0] === 0 && range[1] === dims[axis]);
   if (!spatial) return unknown(ctx, node);

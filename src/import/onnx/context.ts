@@ -2,8 +2,8 @@ import type { LayerNode, Shape } from "../../graph/types.js";
 import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/diagnostics.js";
 import { getOp } from "../../ops/index.js";
 import { writtenShape } from "../../ops/shape.js";
-import { ArgError, ShapeError, type ArgValue, type OpArgs } from "../../ops/types.js";
-import type { NodeProto } from "./decode.js";
+import { ArgError, ShapeError, type ArgValue, type Attrs, type OpArgs } from "../../ops/types.js";
+import { floatData, type NodeProto } from "./decode.js";
 import { LayerNamer, modulePath } from "./naming.js";
 import type { DataValue, Value } from "./values.js";
 
@@ -38,6 +38,13 @@ export class ImportContext {
   readonly shapes = new Map<string, Shape | undefined>();
   readonly namer: LayerNamer;
   readonly loc: SourceLocation;
+  /** The first layer that read each initializer as a parameter, and in which role: a later reader shares it. */
+  readonly owners = new Map<string, { layer: string; role: string }>();
+  /**
+   * Nodes a mapper has already read as part of one layer (LeNet's Mul → Tanh → Mul is one
+   * `scaledtanh`): each output's value, set without mapping the node again.
+   */
+  readonly absorbed = new Map<NodeProto, Value>();
 
   constructor(
     readonly file: string,
@@ -70,7 +77,8 @@ export class ImportContext {
 
   /** Adds one layer: compiles its written-style arguments and sizes it with its op's own rules. */
   /** `target`: a residual shortcut's main branch, whose shape the shortcut matches (`proj`, `chanpad`). */
-  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights; target?: DataValue } = {}): DataValue {
+  /** `attrs`: settings a written layer takes from the layer it references (`maxunpool indices=`: the pool's window). */
+  emit(node: NodeProto, op: string, opArgs: OpArgs, inputs: DataValue[], extra: { label?: string; weights?: LayerWeights; target?: DataValue; attrs?: Attrs } = {}): DataValue {
     let attrs;
     try {
       attrs = getOp(op).compile(opArgs);
@@ -79,7 +87,10 @@ export class ImportContext {
       throw error;
     }
     if (extra.target) attrs = { ...attrs, target: extra.target.node };
+    if (extra.attrs) attrs = { ...attrs, ...extra.attrs };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
+    const owner = extra.weights ? this.sharedOwner(node, op, extra.weights, id) : undefined;
+    if (owner) attrs = { ...attrs, shares: owner };
     let shape: Shape | undefined;
     const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
     if (known.every((s): s is Shape => s !== undefined)) {
@@ -108,5 +119,35 @@ export class ImportContext {
     if (output) this.tensorNames.set(id, output);
     if (extra.weights) this.weights.set(id, extra.weights);
     return { kind: "data", node: id, shape };
+  }
+
+  /**
+   * The layer whose parameters these are when its weight is an initializer an earlier
+   * layer read as its weight, and every other parameter is that layer's in the same role
+   * (a Siamese tower run twice reads one copy): the new layer `shares=` it. A weight of
+   * one repeated value is no evidence: torch merges equal initializers (a fresh
+   * BatchNorm's ones), so two such layers keep their own, and so do BatchNorms whose
+   * file holds no values to tell (export_params=False). Otherwise the layer owns the
+   * initializers it is the first to read.
+   */
+  private sharedOwner(node: NodeProto, op: string, weights: LayerWeights, id: string): string | undefined {
+    const entries = Object.entries(weights);
+    const weight = weights.weight ? this.owners.get(weights.weight.tensor) : undefined;
+    if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op)) {
+      const owner = weight.layer;
+      if (entries.every(([role, { tensor }]) => this.owners.get(tensor)?.layer === owner && this.owners.get(tensor)?.role === role)) return owner;
+      // netfig shares whole layers; a weight tied with a bias of its own elsewhere is counted at both.
+      this.warn(node, `reads the weight of ${owner} but not all its other parameters: counted again here, though PyTorch counts a tensor once`, "netfig shares a layer's parameters whole (shares=), or an fc's weight transposed");
+    }
+    for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
+    return undefined;
+  }
+
+  /** Whether an exporter may have merged this initializer with an equal one: it holds one value repeated, or it is a BatchNorm's and holds no values. */
+  private mergeable(name: string, op: string): boolean {
+    const value = this.values.get(name);
+    const data = value?.kind === "const" && value.source ? floatData(value.source.tensor) : undefined;
+    if (data === undefined) return op === "bn";
+    return data.length > 1 && data.every((v) => v === data[0]);
   }
 }

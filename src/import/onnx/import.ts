@@ -114,6 +114,11 @@ function importNode(ctx: ImportContext, node: NodeProto): void {
     if (!value) ctx.fail(node, `reads '${name}', which no earlier node or initializer provides`, "the graph is not in topological order or refers to a missing tensor");
     return value;
   });
+  const absorbed = ctx.absorbed.get(node);
+  if (absorbed) {
+    for (const name of node.output ?? []) ctx.values.set(name, absorbed);
+    return;
+  }
   const op = node.opType ?? "";
   const computed = values.some((v) => v !== undefined && v.kind !== "const");
   if (op === "Shape" || !computed) {
@@ -138,6 +143,7 @@ function buildGraph(ctx: ImportContext, file: string): Graph {
     node.id = rename(node.id);
     node.inputs = node.inputs.map(rename);
     if (typeof node.attrs.target === "string" && node.attrs.target !== "") node.attrs = { ...node.attrs, target: rename(node.attrs.target) };
+    if (typeof node.attrs.shares === "string") node.attrs = { ...node.attrs, shares: rename(node.attrs.shares) };
   }
   for (const map of [ctx.weights, ctx.tensorNames, ctx.modules, ctx.shapes] as Map<string, unknown>[]) {
     for (const [id, value] of [...map]) {

@@ -1,12 +1,17 @@
 import { Attributes } from "./attributes.js";
 import type { ArgValue } from "../../ops/types.js";
-import { arg, args, type ImportContext } from "./context.js";
+import { arg, args, type ImportContext, type LayerWeights } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { slice, split } from "./channels.js";
 import { data, scalarInput, unknown, weight, weightsOf, window, type Mapper } from "./inputs.js";
 import { flattenChannelsLast, layoutTranspose } from "./layout.js";
 import { lpPool, reduceMean, resize } from "./resample.js";
 import { earlyProjection, projection, zeroChannels } from "./shortcuts.js";
+import { rbf, scaledTanh, subsample } from "./lenet.js";
+import { cast, cosine, gather, sub } from "./pairs.js";
+import { reparameterisation } from "./sample.js";
+import { connectionTable } from "./table.js";
+import { maxPoolWithIndices, maxUnpool } from "./unpool.js";
 import { netfigShape, onnxDims, type Value } from "./values.js";
 
 export { unknown };
@@ -31,7 +36,10 @@ const conv: Mapper = (ctx, node, a) => {
   const bias = ctx.value(node, 2) !== undefined;
   const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
   const shortcut = deconv ? undefined : projection(ctx, node, a, input, filters, weights, bias);
-  return shortcut ?? ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], { weights });
+  if (shortcut) return shortcut;
+  const table = deconv || groups !== 1 ? undefined : connectionTable(ctx, node, w);
+  if (table) extra.table = table;
+  return ctx.emit(node, deconv ? "deconv" : "conv", args([arg.num(filters), kernel], { ...named, ...extra, groups: arg.num(groups), bias: arg.word(String(bias)) }), [input], { weights });
 };
 
 const pool: Mapper = (ctx, node, a) => {
@@ -43,6 +51,12 @@ const pool: Mapper = (ctx, node, a) => {
   const flags: string[] = [];
   if (a.int("ceil_mode", 0) === 1) flags.push("ceil");
   const max = node.opType === "MaxPool";
+  const indices = node.output?.[1];
+  if (max && indices && (ctx.consumers.get(indices) ?? []).length > 0) return maxPoolWithIndices(ctx, node, input, args([k], named, flags));
+  if (!max && value?.kind !== "padded") {
+    const lenet = subsample(ctx, node, a);
+    if (lenet) return lenet;
+  }
   if (!max && value?.kind === "padded") {
     // PyTorch exports AvgPool2d(padding=p) as Pad + AveragePool: one layer, zeros counted.
     return ctx.emit(node, "avgpool", args([k], { ...named, pad: arg.dims(value.pads) }, flags), [input]);
@@ -52,6 +66,18 @@ const pool: Mapper = (ctx, node, a) => {
   return ctx.emit(node, max ? "maxpool" : "avgpool", args([k], named, flags), [input]);
 };
 
+/**
+ * A Gemm without transB whose B is the weight another fc reads with transB (tied
+ * encoder–decoder weights, `F.linear(x, enc.weight.t(), b)`): that fc's layer, which this
+ * one `shares=` `transposed`, keeping its own bias.
+ */
+function tiedWeight(ctx: ImportContext, a: Attributes, weights: LayerWeights): string | undefined {
+  const stored = weights.weight;
+  const owner = stored && !stored.perm && a.int("transB", 0) === 0 ? ctx.owners.get(stored.tensor) : undefined;
+  const layer = owner?.role === "weight" ? ctx.nodes[ctx.positions.get(owner.layer)!] : undefined;
+  return layer?.op === "fc" && ctx.weights.get(layer.id)?.weight?.perm === undefined ? layer.id : undefined;
+}
+
 const gemm: Mapper = (ctx, node, a) => {
   const input = data(ctx, node, 0);
   if (a.int("transA", 0) !== 0) ctx.fail(node, "transA=1 is not supported");
@@ -59,6 +85,11 @@ const gemm: Mapper = (ctx, node, a) => {
   const units = a.int("transB", 0) === 1 ? w.dims[0]! : w.dims[1]!;
   const bias = ctx.value(node, 2) !== undefined;
   const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
+  const tied = tiedWeight(ctx, a, weights);
+  if (tied) {
+    const { weight: _owners, ...own } = weights;
+    return ctx.emit(node, "fc", args([arg.num(units)], { bias: arg.word(String(bias)) }, ["transposed"]), [input], { weights: own, attrs: { shares: tied } });
+  }
   // Without transB, B is [in, out]: fc's [out, in] weight is it transposed.
   const stored = weights.weight;
   if (stored && a.int("transB", 0) === 0) weights.weight = stored.perm ? { tensor: stored.tensor } : { tensor: stored.tensor, perm: [1, 0] };
@@ -98,6 +129,8 @@ function merge(op: "add" | "scale"): Mapper {
       const folded = foldBias(ctx, node);
       if (folded) return folded;
     }
+    const pattern = op === "scale" ? (scaledTanh(ctx, node) ?? cosine(ctx, node) ?? reparameterisation(ctx, node)) : undefined;
+    if (pattern) return pattern;
     const inputs = (node.input ?? []).map((_, i) => ctx.value(node, i));
     if (inputs.some((v) => v?.kind === "const")) return unknown(ctx, node);
     const operands = inputs.map((_, i) => data(ctx, node, i));
@@ -262,4 +295,9 @@ export const MAPPERS: Record<string, Mapper> = {
   Upsample: resize,
   LpPool: lpPool,
   ReduceMean: reduceMean,
+  MaxUnpool: maxUnpool,
+  Sub: sub,
+  Gather: gather,
+  Cast: cast,
+  Unsqueeze: (ctx, node, a) => rbf(ctx, node, a) ?? unknown(ctx, node),
 };

@@ -51,7 +51,16 @@ export interface ChannelsLastValue {
   base: DataValue;
 }
 
-export type Value = DataValue | ConstValue | PaddedValue | GroupedView | StridedValue | ChannelsLastValue;
+/** MaxPool's second output, where each window's maximum was: read by MaxUnpool as `maxunpool indices=POOL`. */
+export interface PoolIndices {
+  kind: "indices";
+  /** The maxpool layer whose windows these are. */
+  pool: string;
+  /** The pool's input: its size is the unpooled size, and `maxunpool` reads it for both. */
+  input: DataValue;
+}
+
+export type Value = DataValue | ConstValue | PaddedValue | GroupedView | StridedValue | ChannelsLastValue | PoolIndices;
 
 /** netfig `[H, W, C]` / `[N]` / `[T, N]` → ONNX dims with the batch first (null: symbolic). */
 export function onnxDims(shape: Shape): (number | null)[] {

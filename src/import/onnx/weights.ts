@@ -40,7 +40,9 @@ export class OnnxWeights implements WeightSource {
     const data = initializer ? floatData(initializer) : undefined;
     if (!entry || !initializer || !data) return this.fallback.get(name, shape, init);
     const dims = entry.perm ? entry.perm.map((axis) => initializer.dims[axis]!) : initializer.dims;
-    if (!sameShape(dims, shape) && !(numel(dims) === numel(shape) && dims.length < shape.length)) {
+    // A parameter may be stored as a broadcastable view of itself: [C, 1, 1] for a per-map [C] (LeNet's subsampling).
+    const squeezed = (d: readonly number[]) => d.filter((n) => n !== 1).join();
+    if (!sameShape(dims, shape) && !(numel(dims) === numel(shape) && (dims.length < shape.length || squeezed(dims) === squeezed(shape)))) {
       throw new Error(`${this.source}: initializer '${entry.tensor}' for ${name} has shape [${dims.join(", ")}], the layer needs [${shape.join(", ")}]`);
     }
     const copy = sharedFloat32(data.length);
