@@ -347,8 +347,10 @@ export function describeChoice(printed: PrintedFigure, widthText: string): strin
   const flow = !isBlocks ? "" : arrangement.direction === "right" ? " flowing right" : " flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
+  // Stacked shapes are tried only when nothing else fits: their flag is news only where they were chosen.
+  const stack = arrangement.stackShapes ? "--[no-]stack-shapes, " : "";
   const force = isBlocks
-    ? "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --[no-]stack-shapes, --[no-]collapse, --block-size K"
+    ? `force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, ${stack}--[no-]collapse, --block-size K`
     : "force another with --rows N";
   if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (best of ${printed.tried}; ${force})`;
   return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;

@@ -128,6 +128,8 @@ describe("figures that fit with one-line shapes keep them (85 mm)", () => {
       const printed = await printFigure(template(name), {}, { width: COLUMN, fontSize: 7, maxHeight: 648 }, {});
       expect(printed.fits).toBe(true);
       expect(printed.all.some((c) => c.arrangement.stackShapes)).toBe(false);
+      // The line about the choice names only the flags that could change it.
+      expect(describeChoice(printed, "--width 85mm")).not.toContain("stack-shapes");
     }, 60_000);
   }
 });
