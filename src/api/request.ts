@@ -38,10 +38,11 @@ export interface FigureRequest {
   compact?: boolean;
   blockSize?: number;
   terse?: boolean;
+  stackShapes?: boolean;
   collapse?: boolean;
 }
 
-export const FIGURE_KEYS = ["theme", "direction", "camera", "angle", "depth", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "style", "rows", "layout", "compact", "blockSize", "terse", "collapse"] as const satisfies readonly (keyof FigureRequest)[];
+export const FIGURE_KEYS = ["theme", "direction", "camera", "angle", "depth", "scale", "labels", "legend", "title", "fold", "foldRepeats", "pyramids", "style", "rows", "layout", "compact", "blockSize", "terse", "stackShapes", "collapse"] as const satisfies readonly (keyof FigureRequest)[];
 
 /** Drawing real activation maps on the blocks: the network runs on an image first. */
 export interface ActivationRequest {

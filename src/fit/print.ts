@@ -46,6 +46,7 @@ export interface Arrangement {
   compact: boolean;
   blockSize: number;
   terse: boolean;
+  stackShapes: boolean;
   collapse: boolean;
 }
 
@@ -66,7 +67,7 @@ export interface PrintedFigure {
   fits: boolean;
   tried: number;
   /** The user fixed these, so they were not varied. */
-  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean; collapse: boolean };
+  fixed: { direction: boolean; rows: boolean; compact: boolean; blockSize: boolean; terse: boolean; stackShapes: boolean; collapse: boolean };
   /** Every arrangement tried, in the order tried (for benchmarks and for explaining a choice). */
   all: Candidate[];
 }
@@ -113,6 +114,7 @@ function better(a: Candidate, b: Candidate, request: PrintRequest): boolean {
   if (a.arrangement.compact !== b.arrangement.compact) return !a.arrangement.compact;
   if (a.arrangement.collapse !== b.arrangement.collapse) return !a.arrangement.collapse;
   if (a.arrangement.terse !== b.arrangement.terse) return !a.arrangement.terse;
+  if (a.arrangement.stackShapes !== b.arrangement.stackShapes) return !a.arrangement.stackShapes;
   if (a.arrangement.blockSize !== b.arrangement.blockSize) return a.arrangement.blockSize < b.arrangement.blockSize;
   return a.arrangement.direction === "right" && b.arrangement.direction !== "right";
 }
@@ -130,7 +132,7 @@ export async function printFigure(
 ): Promise<PrintedFigure> {
   const network = pickNetwork(analyzed, request.network);
   const resolved = resolveOptions(analyzed, network, request);
-  const figureSets = (key: "direction" | "rows" | "compact" | "blockSize" | "terse" | "collapse"): boolean =>
+  const figureSets = (key: keyof PrintedFigure["fixed"]): boolean =>
     request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
   // `style: compact` draws slabs whatever the option says.
   const slabsByStyle = resolved.style === "compact";
@@ -140,6 +142,7 @@ export async function printFigure(
     compact: figureSets("compact") || slabsByStyle,
     blockSize: figureSets("blockSize"),
     terse: figureSets("terse"),
+    stackShapes: figureSets("stackShapes"),
     collapse: figureSets("collapse"),
   };
   const base = getTheme(resolved.theme);
@@ -208,6 +211,7 @@ export async function printFigure(
         compact: resolved.compact,
         blockSize: resolved.blockSize,
         terse: resolved.terse,
+        stackShapes: resolved.stackShapes,
         collapse: resolved.collapse,
       });
       tried++;
@@ -225,13 +229,13 @@ export async function printFigure(
   /** Rows for one direction, style and block size, from `from` up while more rows can still help. */
   let u = false;
   let whole = false;
-  const sweep = async (direction: Direction, compact: boolean, { terse, collapse }: Detail, from: number, to: number): Promise<void> => {
+  const sweep = async (direction: Direction, compact: boolean, { terse, stackShapes, collapse }: Detail, from: number, to: number): Promise<void> => {
     // An encoder–decoder drawn as a U flows right in one piece; other arrangements of it would only lose the U.
     if (u && direction !== "right") return;
     // Other styles lay themselves out their own way: only their rows are theirs to vary.
-    if (blocksFigure === false && (compact || terse || collapse || direction === "down")) return;
+    if (blocksFigure === false && (compact || terse || stackShapes || collapse || direction === "down")) return;
     for (let rows = from; rows <= to; ) {
-      const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, collapse });
+      const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, stackShapes, collapse });
       u ||= isU;
       whole ||= isWhole;
       if (made < rows) break;
@@ -269,14 +273,14 @@ export async function printFigure(
     }).slice(0, 3);
     for (const leader of leaders) {
       if (comfortable()) break;
-      const { direction, compact, rows, terse, collapse } = leader.arrangement;
+      const { direction, compact, rows, terse, stackShapes, collapse } = leader.arrangement;
       // A figure only too tall may fit with smaller blocks (a U-Net: its width is its widest level).
       const tooTall = leader.metrics.heightPt > print.maxHeight && leader.metrics.medianBlockPt > MIN_BLOCK_PT * 1.15;
       for (const blockSize of tooTall ? SMALLER_BLOCK_SIZES : BLOCK_SIZES) {
         const before = candidates.length;
         const [lo, hi] = fixed.rows || whole ? [rows, rows] : [Math.max(1, rows - 1), rows + 1];
         for (let r = lo; r <= hi; r++) {
-          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse, collapse });
+          const { candidate, rows: made } = await evaluate({ direction, rows: r, compact, blockSize, terse, stackShapes, collapse });
           if (made < r) break;
           candidates.push(candidate);
         }
@@ -286,19 +290,23 @@ export async function printFigure(
       }
     }
   };
-  const asked: Detail = { terse: resolved.terse, collapse: resolved.collapse };
+  const asked: Detail = { terse: resolved.terse, stackShapes: resolved.stackShapes, collapse: resolved.collapse };
   // Less detail only when the full drawing fits nowhere, at any block size: terse labels
-  // say less, collapsed modules show less.
-  const details: Detail[] = [
-    asked,
-    ...[
-      { terse: true, collapse: asked.collapse },
-      { terse: asked.terse, collapse: true },
-      { terse: true, collapse: true },
-    ].filter((d) => (fixed.terse ? d.terse === asked.terse : true) && (fixed.collapse ? d.collapse === asked.collapse : true) && (d.terse !== asked.terse || d.collapse !== asked.collapse)),
+  // say less, collapsed modules show less. Last, when none of those fits, each again with
+  // the shapes stacked in two lines: a figure whose every block has a size of its own (an
+  // unpadded U-Net) has no runs to share its labels, and only narrower labels make room.
+  const lessDetail = [
+    { terse: asked.terse, collapse: asked.collapse },
+    { terse: true, collapse: asked.collapse },
+    { terse: asked.terse, collapse: true },
+    { terse: true, collapse: true },
   ];
-  for (const detail of details) {
-    if (detail !== asked && (fitsYet() || blocksFigure === false)) break;
+  const details: Detail[] = [asked.stackShapes, true]
+    .flatMap((stackShapes) => lessDetail.map((d) => ({ ...d, stackShapes })))
+    .filter((d) => (!fixed.terse || d.terse === asked.terse) && (!fixed.stackShapes || d.stackShapes === asked.stackShapes) && (!fixed.collapse || d.collapse === asked.collapse))
+    .filter((d, i, all) => all.findIndex((o) => o.terse === d.terse && o.stackShapes === d.stackShapes && o.collapse === d.collapse) === i);
+  for (const [i, detail] of details.entries()) {
+    if (i > 0 && (fitsYet() || blocksFigure === false)) break;
     const before = candidates.length;
     for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
     await resize(candidates.slice(before));
@@ -319,9 +327,10 @@ const FIT_LAYOUTS = 6;
 const BLOCK_SIZES = [1.5, 2.25, 3.4];
 const SMALLER_BLOCK_SIZES = [0.85, 0.7];
 
-/** How much a figure says: every label, or fewer; every layer, or modules as one block each. */
+/** How much a figure says: every label, or fewer; every layer, or modules as one block each; how its shapes are written. */
 interface Detail {
   terse: boolean;
+  stackShapes: boolean;
   collapse: boolean;
 }
 
@@ -333,13 +342,15 @@ function* range(from: number, to: number): Iterable<number> {
 export function describeChoice(printed: PrintedFigure, widthText: string): string {
   const { arrangement, metrics, faults } = printed.chosen;
   const { blocks: isBlocks } = printed.chosen;
-  const style = !isBlocks ? "" : (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  const style = !isBlocks ? "" : (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.stackShapes ? "shapes in two lines, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
   const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
   const flow = !isBlocks ? "" : arrangement.direction === "right" ? " flowing right" : " flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
+  // Stacked shapes are tried only when nothing else fits: their flag is news only where they were chosen.
+  const stack = arrangement.stackShapes ? "--[no-]stack-shapes, " : "";
   const force = isBlocks
-    ? "force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, --[no-]collapse, --block-size K"
+    ? `force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, ${stack}--[no-]collapse, --block-size K`
     : "force another with --rows N";
   if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (best of ${printed.tried}; ${force})`;
   return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;

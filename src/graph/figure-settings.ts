@@ -128,6 +128,9 @@ export function figureOverrides(settings: FigureSettings, themes: readonly strin
       case "terse":
         out.terse = bool(key, value);
         break;
+      case "stackShapes":
+        out.stackShapes = bool(key, value);
+        break;
       case "compact":
         out.compact = bool(key, value);
         break;

@@ -7,6 +7,14 @@ import type { DrawnNode } from "./drawn.js";
 /** `55×55×96`, `4096`, `T×N`: a shape the way papers write it (one helper, in ops/shape.ts). */
 export { formatShape } from "../ops/shape.js";
 
+/**
+ * The spatial size of an `H×W×C` shape: `56×56`, or `570²` for a square map where labels
+ * are short of room (stacked shapes), as papers write a 572² input.
+ */
+export function formatSpatial(shape: readonly number[], squared: boolean): string {
+  return squared && shape[0] === shape[1] ? `${shape[0]}²` : `${shape[0]}×${shape[1]}`;
+}
+
 /** `23.3K`, `61.1M`: counts short enough for a figure. */
 export function formatCount(n: number): string {
   if (n < 1000) return String(n);

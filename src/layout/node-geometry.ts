@@ -3,7 +3,7 @@ import type { Bounds, Point } from "../geometry/types.js";
 import type { Theme } from "../themes/index.js";
 import { footprint, obliqueStep } from "./camera.js";
 import type { DrawnNode } from "./drawn.js";
-import { detailLine, formatCount, formatShape, nameLines } from "./labels.js";
+import { detailLine, formatCount, formatShape, formatSpatial, nameLines } from "./labels.js";
 import { measuredLabel } from "./measured.js";
 import { blockExtent, type Extent } from "./scale.js";
 import type { PlacedLabel } from "./types.js";
@@ -56,19 +56,21 @@ export interface BlockLabels {
 }
 
 /**
- * The shape as written on a block. Terse labels write the spatial size only where it
- * changes: a block of the same height and width as its input shows its channel count.
+ * The shape as written on a block, a line each. Terse labels write the spatial size only
+ * where it changes: a block of the same height and width as its input shows its channel
+ * count. Stacked shapes put the spatial size over the channels, half as wide.
  */
-function shapeText(node: DrawnNode, terse: boolean): string {
+function shapeLines(node: DrawnNode, { terse, stackShapes }: RenderOptions): string[] {
   const shape = node.layer.shape;
   const input = node.layer.inputShapes[0];
-  if (terse && shape.length === 3 && input?.length === 3 && input[0] === shape[0] && input[1] === shape[1]) return String(shape[2]);
-  return formatShape(shape);
+  if (shape.length !== 3) return [formatShape(shape)];
+  if (terse && input?.length === 3 && input[0] === shape[0] && input[1] === shape[1]) return [String(shape[2])];
+  return stackShapes ? [formatSpatial(shape, true), String(shape[2])] : [formatShape(shape)];
 }
 
 export function blockLabels(node: DrawnNode, theme: Theme, options: RenderOptions, params: number): BlockLabels {
   const shows = new Set(options.labels);
-  const shape = shows.has("shape") ? [measuredLabel(theme, "label-shape", "shape", shapeText(node, options.terse))] : [];
+  const shape = shows.has("shape") ? shapeLines(node, options).map((text) => measuredLabel(theme, "label-shape", "shape", text)) : [];
   const c = node.layer.shape.length === 3 ? node.layer.shape[2]! : undefined;
   const channels = shows.has("channels") && c !== undefined ? [measuredLabel(theme, "label-channels", "channels", String(c))] : [];
   const under: PlacedLabel[] = [];

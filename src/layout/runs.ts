@@ -12,7 +12,7 @@ import type { Theme } from "../themes/types.js";
 import { footprint } from "./camera.js";
 import { GAP } from "./direct/index.js";
 import type { DrawnGraph, DrawnNode } from "./drawn.js";
-import { formatShape } from "./labels.js";
+import { formatShape, formatSpatial } from "./labels.js";
 import { measuredLabel } from "./measured.js";
 import { blockLabels, LABEL_GAP, stackHeight, type BlockLabels, type NodeGeometry, type Reserve } from "./node-geometry.js";
 import { blockExtent, type Extent } from "./scale.js";
@@ -115,7 +115,7 @@ function slabOffsets(extents: Extent[], right: boolean): number[] {
  */
 export function planRuns(drawn: DrawnGraph, theme: Theme, options: RenderOptions, compact: boolean, paramsOf: (n: DrawnNode) => number): Run[] {
   const right = options.direction === "right";
-  const spatial = (n: DrawnNode): string | undefined => (n.layer.shape.length === 3 ? `${n.layer.shape[0]}×${n.layer.shape[1]}` : undefined);
+  const spatial = (n: DrawnNode): string | undefined => (n.layer.shape.length === 3 ? formatSpatial(n.layer.shape, options.stackShapes) : undefined);
   const shapeKey = (n: DrawnNode): string => formatShape(n.layer.shape);
   const runs: Run[] = [];
   for (const chain of chains(drawn)) {

@@ -48,6 +48,8 @@ export interface RenderOptions {
   collapse: boolean;
   /** Blocks: the spatial size written only where it changes (channel counts elsewhere), no kernel details. */
   terse: boolean;
+  /** Blocks: a shape label in two lines, the spatial size over the channels (`570²` over `64`), so a dense row of blocks has room for its labels. */
+  stackShapes: boolean;
   /** Blocks: every block's size relative to the scale's (1); larger blocks print bigger beside the same text. */
   blockSize: number;
   /** Blocks: runs of one spatial size drawn as slabs face to face, one label per run (PlotNeuralNet's look). */
@@ -83,6 +85,7 @@ export const DEFAULT_OPTIONS: RenderOptions = {
   edges: "directed",
   blockSize: 1,
   terse: false,
+  stackShapes: false,
   collapse: false,
   compact: false,
   rows: 1,

@@ -96,3 +96,29 @@ describe("--legend right", () => {
     expect(m.legendInside).toBe(true);
   }, 30_000);
 });
+
+describe("--stack-shapes", () => {
+  const unet = (...flags: string[]) => netfig(["render", "templates/unet-original.netfig", "-o", "-", ...flags]);
+
+  it("writes each shape in two lines at natural size: 570² over 64 for enc1's first conv, no 570×570×64", () => {
+    const run = unet("--stack-shapes");
+    expect(run.status, run.stderr).toBe(0);
+    const texts = measureSvg(run.stdout).texts.map((t) => t.text);
+    expect(texts).toContain("570²");
+    expect(texts).not.toContain("570×570×64");
+  });
+
+  it("--no-stack-shapes --width 85mm: the unpadded U-Net fits nothing tried, and the warning says so", () => {
+    const run = unet("--width", "85mm", "--font-size", "7", "--no-stack-shapes");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain("nothing tried fits --width 85mm");
+    expect(run.stderr).not.toContain("shapes in two lines");
+  }, 60_000);
+
+  it("--width 85mm alone: the fitter says it stacked the shapes, and how to refuse it", () => {
+    const run = unet("--width", "85mm", "--font-size", "7");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^netfig: --width 85mm: shapes in two lines, /);
+    expect(run.stderr).toContain("--[no-]stack-shapes");
+  }, 60_000);
+});

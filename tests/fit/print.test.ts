@@ -85,6 +85,55 @@ describe("U-Net (templates/unet.netfig) at 85 mm", () => {
   }, 30_000);
 });
 
+describe("the unpadded U-Net (templates/unet-original.netfig: every layer a size of its own) at 85 mm, 7 pt labels", () => {
+  const PRINT = { width: COLUMN, fontSize: 7, maxHeight: 648 };
+
+  it("fits only with its shapes in two lines (570² over 64), tried after everything else had failed", async () => {
+    const printed = await printFigure(template("unet-original"), {}, PRINT, {});
+    expect(printed.fits).toBe(true);
+    expect(printed.chosen.arrangement.stackShapes).toBe(true);
+    expect(printed.chosen.arrangement.rows).toBe(1);
+    const m = printMetrics(printed.chosen.scene);
+    expect(Math.abs(printed.chosen.scene.width - 240.94)).toBeLessThan(0.01);
+    expect(m.minFontPt).toBeGreaterThanOrEqual(6);
+    expect(m.collisions).toBe(0);
+    expect(m.medianBlockPt).toBeGreaterThanOrEqual(18);
+    expect(m.heightPt).toBeLessThanOrEqual(648);
+    // One-line shapes came first, in every detail (terse, collapsed), and none fitted.
+    const first = printed.all.findIndex((c) => c.arrangement.stackShapes);
+    expect(first).toBeGreaterThan(0);
+    expect(printed.all.slice(0, first).every((c) => c.faults.length > 0)).toBe(true);
+    expect(new Set(printed.all.slice(0, first).map((c) => `${c.arrangement.terse}/${c.arrangement.collapse}`)).size).toBe(4);
+    expect(describeChoice(printed, "--width 85mm")).toContain("shapes in two lines");
+  }, 60_000);
+
+  it("with stackShapes: false fixed, nothing fits and nothing stacked is tried: the closest prints its text under 6 pt", async () => {
+    const printed = await printFigure(template("unet-original"), { stackShapes: false }, PRINT, {});
+    expect(printed.fixed.stackShapes).toBe(true);
+    expect(printed.fits).toBe(false);
+    expect(printed.all.some((c) => c.arrangement.stackShapes)).toBe(false);
+    expect(printMetrics(printed.chosen.scene).minFontPt).toBeLessThan(6);
+  }, 60_000);
+
+  it("at 178 mm fits with one-line shapes and never tries two", async () => {
+    const printed = await printFigure(template("unet-original"), {}, { ...PRINT, width: 178 * MM }, {});
+    expect(printed.fits).toBe(true);
+    expect(printed.all.some((c) => c.arrangement.stackShapes)).toBe(false);
+  }, 60_000);
+});
+
+describe("figures that fit with one-line shapes keep them (85 mm)", () => {
+  for (const name of ["unet", "resnet18", "googlenet"]) {
+    it(`${name}: no arrangement with stacked shapes is tried`, async () => {
+      const printed = await printFigure(template(name), {}, { width: COLUMN, fontSize: 7, maxHeight: 648 }, {});
+      expect(printed.fits).toBe(true);
+      expect(printed.all.some((c) => c.arrangement.stackShapes)).toBe(false);
+      // The line about the choice names only the flags that could change it.
+      expect(describeChoice(printed, "--width 85mm")).not.toContain("stack-shapes");
+    }, 60_000);
+  }
+});
+
 describe("natural size (no width)", () => {
   // templates/resnet152.netfig folds repeats (figure { foldRepeats: true }); unfolded it is 50 blocks of 3 convs.
   for (const foldRepeats of [undefined, false] as const) {

@@ -28,6 +28,7 @@ interface RenderFlags extends ActivationFlags {
   compact?: boolean;
   blockSize?: string;
   terse?: boolean;
+  stackShapes?: boolean;
   collapse?: boolean;
   network?: string;
   textAsPaths?: boolean;
@@ -67,6 +68,7 @@ export function requestOf(flags: RenderFlags, format: FormatName): RenderRequest
     compact: flags.compact,
     blockSize: flags.blockSize as unknown as number | undefined,
     terse: flags.terse,
+    stackShapes: flags.stackShapes,
     collapse: flags.collapse,
     width: flags.width,
     maxHeight: flags.maxHeight,
@@ -152,6 +154,8 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--no-compact", "never draw compact slabs")
     .option("--terse", "labels written once: the spatial size where it changes, channel counts elsewhere, no kernel details (--width uses it when nothing else fits)")
     .option("--no-terse", "never shorten labels")
+    .option("--stack-shapes", "write each block's shape in two lines, the spatial size over the channels (570² over 64); --width uses it when nothing else fits")
+    .option("--no-stack-shapes", "write each shape on one line (570×570×64)")
     .option("--collapse", "draw each module (an Inception module, a residual block) as one block named after it (--width uses it when nothing else fits)")
     .option("--no-collapse", "never collapse modules")
     .option("--block-size <k>", "every block k times its usual size beside the same text (0.25–8; --width chooses by itself)")
