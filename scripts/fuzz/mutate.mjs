@@ -105,7 +105,11 @@ const mutators = {
   duplicateLines(text, r) {
     const l = lines(text);
     const i = r.int(l.length);
-    l.splice(i, 0, ...Array(r.pick([2, 10, 1000])).fill(l[i]));
+    const copies = r.pick([2, 10, 1000]);
+    // A line grown long by earlier mutations, copied a thousand times, would pass the largest
+    // string V8 can make before the size check in mutant() sees it.
+    if (text.length + (l[i].length + 1) * copies > MAX_INPUT_CHARS) return text;
+    l.splice(i, 0, ...Array(copies).fill(l[i]));
     return l.join("\n");
   },
   expansionBomb(text, r) {
