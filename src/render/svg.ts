@@ -31,6 +31,14 @@ function pathData(commands: PathCommand[]): string {
   return d;
 }
 
+/** Text made an ASCII XML name (`conv1->conv2` → `conv1-to-conv2`), before numbering repeats. */
+export function svgIdBase(text: string): string {
+  return text
+    .replace(/->/g, "-to-")
+    .replace(/[^A-Za-z0-9_.-]+/g, "_")
+    .replace(/^([^A-Za-z_])/, "_$1");
+}
+
 /**
  * Ids from what an element draws (`edge-conv1-to-conv2`, a layer's group by its name
  * `layer1.0.conv1`): ASCII XML names, numbered only when repeated, in document order.
@@ -41,10 +49,7 @@ class Ids {
     return this.named(`${p.role}${p.owner !== undefined ? `-${p.owner}` : ""}`);
   }
   named(text: string): string {
-    const base = text
-      .replace(/->/g, "-to-")
-      .replace(/[^A-Za-z0-9_.-]+/g, "_")
-      .replace(/^([^A-Za-z_])/, "_$1");
+    const base = svgIdBase(text);
     let n = this.used.get(base) ?? 0;
     // `a` twice gives `a`, `a-1`; a later name that is itself `a-1` moves on to `a-1-1`.
     let id = n === 0 ? base : `${base}-${n}`;

@@ -14,6 +14,7 @@ import type { FormatName } from "../api/formats.js";
 import type { RenderRequest } from "../api/request.js";
 import { formatDiagnostic, isNetfigError } from "../lang/diagnostics.js";
 import type { ModelSource } from "../load/model.js";
+import { svgIdBase } from "../render/svg.js";
 import { formatShape } from "../ops/shape.js";
 import { OptionError } from "../options/errors.js";
 
@@ -71,7 +72,7 @@ export function requestOf(controls: Controls, format: FormatName): RenderRequest
 
 /**
  * Each layer's row by the id its block's faces carry in the SVG (`block-face-ID`, made
- * the way render/svg.ts makes ids), tower lanes sharing their summed row.
+ * by render/svg.ts's `svgIdBase`), tower lanes sharing their summed row.
  */
 function rowsOf(model: Model, network?: string): Record<string, BlockRow> {
   const analyzed = pickNetwork(model.analyzed, network);
@@ -81,7 +82,7 @@ function rowsOf(model: Model, network?: string): Record<string, BlockRow> {
   for (const layer of analyzed.layers) {
     const row = byName.get(displayName(layer.node));
     if (!row) continue;
-    const id = `block-face-${layer.node.id}`.replace(/->/g, "-to-").replace(/[^A-Za-z0-9_.-]+/g, "_");
+    const id = svgIdBase(`block-face-${layer.node.id}`);
     rows[id] = {
       name: row.name,
       op: row.detail ? `${row.op} ${row.detail}` : row.op,

@@ -1,10 +1,10 @@
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { seededInput, seededTokens } from "../../src/engine/init.js";
 import { chwFromShape } from "../../src/engine/tensor.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { exportOnnx } from "../../src/export/onnx/export.js";
-import { analyzeText, root } from "../helpers/netfig.js";
+import { analyzeText } from "../helpers/netfig.js";
+import { loadOrt } from "./onnxruntime.js";
 import { engineOutputs, KINDS, relativeError } from "./onnx-networks.js";
 
 /**
@@ -13,23 +13,6 @@ import { engineOutputs, KINDS, relativeError } from "./onnx-networks.js";
  * table, the VAE sample (its seeded ε stored in the model), the three distances, an
  * embedding, a conv sharing another's weight, and an fc tied to another's weight transposed.
  */
-
-interface OrtTensor {
-  data: Float32Array;
-  dims: readonly number[];
-}
-interface Ort {
-  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
-  InferenceSession: { create(model: Uint8Array): Promise<{ run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> }> };
-}
-
-function loadOrt(): Ort | undefined {
-  try {
-    return createRequire(`${root}/bench/package.json`)("onnxruntime-node") as Ort;
-  } catch {
-    return undefined;
-  }
-}
 
 const ort = loadOrt();
 const SEED = 3;

@@ -1,10 +1,9 @@
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { seededInput } from "../../src/engine/init.js";
 import { chwFromShape } from "../../src/engine/tensor.js";
 import { SeededWeights } from "../../src/engine/weights.js";
 import { exportOnnx } from "../../src/export/onnx/export.js";
-import { root } from "../helpers/netfig.js";
+import { loadOrt } from "./onnxruntime.js";
 import { engineOutputs, network, relativeError } from "./onnx-networks.js";
 
 /**
@@ -12,23 +11,6 @@ import { engineOutputs, network, relativeError } from "./onnx-networks.js";
  * runtime lives in the separate bench/ package (not a product dependency); without it
  * these tests are skipped and say how to install it.
  */
-
-interface OrtTensor {
-  data: Float32Array;
-  dims: readonly number[];
-}
-interface Ort {
-  Tensor: new (type: "float32", data: Float32Array, dims: number[]) => OrtTensor;
-  InferenceSession: { create(model: Uint8Array): Promise<{ run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> }> };
-}
-
-function loadOrt(): Ort | undefined {
-  try {
-    return createRequire(`${root}/bench/package.json`)("onnxruntime-node") as Ort;
-  } catch {
-    return undefined;
-  }
-}
 
 const ort = loadOrt();
 const absent = ort ? "" : " (skipped: onnxruntime-node is not installed; run `cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install`)";

@@ -3,6 +3,15 @@ import { analyzeSource } from "../../src/pipeline.js";
 import { layout, type LayoutRequest, buildScene } from "../../src/styles/index.js";
 import type { Scene } from "../../src/scene/types.js";
 
+/** A small LeNet the renderer tests draw: a conv with a folded ReLU, a pool, a hidden flatten, an fc. */
+export const LENET = `
+input 32x32x1
+c1: conv 6 5x5 -> relu
+s2: maxpool 2x2/2
+flatten
+fc 10 -> softmax
+`;
+
 /** The figures the snapshot and geometry tests draw: a source file and the options it is drawn with. */
 export interface Figure {
   name: string;

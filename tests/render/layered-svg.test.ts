@@ -12,7 +12,7 @@ import { groupScene, isGroup, type LayerGroup, type SceneGroup } from "../../src
 import { renderSvg } from "../../src/render/svg.js";
 import type { Primitive, Scene } from "../../src/scene/types.js";
 import { buildScene, layout, type LayoutRequest } from "../../src/styles/index.js";
-import { sceneOfSource } from "./figures.js";
+import { LENET, sceneOfSource } from "./figures.js";
 
 const TEMPLATES = readdirSync("templates").filter((f) => f.endsWith(".netfig")).sort();
 
@@ -34,14 +34,6 @@ function ids(svg: string): string[] {
 
 /** What an XML 1.0 `ID` may be, restricted to ASCII as the writer makes them. */
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-const LENET = `
-input 32x32x1
-c1: conv 6 5x5 -> relu
-s2: maxpool 2x2/2
-flatten
-fc 10 -> softmax
-`;
 
 describe("the layered SVG", () => {
   it("gives every analysed layer of every template exactly one group when nothing is folded", async () => {

@@ -8,15 +8,7 @@ import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { renderPptx } from "../../src/render/pptx.js";
 import type { Scene } from "../../src/scene/types.js";
-import { sceneOfSource } from "./figures.js";
-
-const LENET = `
-input 32x32x1
-c1: conv 6 5x5 -> relu
-s2: maxpool 2x2/2
-flatten
-fc 10 -> softmax
-`;
+import { LENET, sceneOfSource } from "./figures.js";
 
 async function slideOf(bytes: Uint8Array): Promise<{ slide: string; presentation: string; core: string }> {
   const zip = await JSZip.loadAsync(bytes);

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderSvg } from "../../src/render/svg.js";
 import type { Scene } from "../../src/scene/types.js";
-import { sceneOfSource } from "./figures.js";
-
-const LENET = `
-input 32x32x1
-c1: conv 6 5x5 -> relu
-s2: maxpool 2x2/2
-flatten
-fc 10 -> softmax
-`;
+import { LENET, sceneOfSource } from "./figures.js";
 
 describe("renderSvg", () => {
   it("keeps a hostile layer label as text: nothing in it becomes markup", async () => {

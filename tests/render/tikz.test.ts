@@ -10,15 +10,7 @@ import { latexText } from "../../src/render/latex.js";
 import { renderTikz } from "../../src/render/tikz.js";
 import type { Scene } from "../../src/scene/types.js";
 import { needTools, run, tempDir, writeTemp } from "../export/tools.js";
-import { sceneOfSource } from "./figures.js";
-
-const LENET = `
-input 32x32x1
-c1: conv 6 5x5 -> relu
-s2: maxpool 2x2/2
-flatten
-fc 10 -> softmax
-`;
+import { LENET, sceneOfSource } from "./figures.js";
 
 const HOSTILE = ["_ ^ & % $ # { } ~ \\ < > | \" ' `", "α Σ ℝ⁴ x₂ 3×3 ⊕ → ∈ · − ∗ … conv1–3 — “q” ‘s’", "中文 é ü ß 😀 \u0007", "\\end{tikzpicture}\\input{/etc/passwd} $x$ -- ?` !`", "%\n\\def\\x{}"];
 
