@@ -20,7 +20,7 @@ export function embeddingWeight(weights: WeightSource, layer: string, attrs: Emb
 export const embedding: OpDef<EmbeddingAttrs> = {
   name: "embedding",
   aliases: ["embed"],
-  category: "dense",
+  category: "embedding",
   description: "lookup table of vectors: VOCABULARY DIMENSION (T token ids in, TxD out)",
   inputs: "one",
   compile(args) {

@@ -23,6 +23,13 @@ import { subsample } from "./subsample.js";
 import { rbf } from "./rbf.js";
 import { scaledtanh } from "./scaled-tanh.js";
 import { slice } from "./slice.js";
+import { layernorm } from "./layernorm.js";
+import { gelu } from "./gelu.js";
+import { attention } from "./attention.js";
+import { patchembed } from "./patchembed.js";
+import { clstoken } from "./clstoken.js";
+import { posembed } from "./posembed.js";
+import { token } from "./token.js";
 
 // Each op narrows Attrs to its own type; the registry stores them at the common type.
 const ALL = [
@@ -31,6 +38,7 @@ const ALL = [
   identity, rnn, lstm, gru, concat, add, proj, chanpad,
   relu6, clip, hardsigmoid, hardswish, scale, shuffle, reshape, slice, opaque,
   crop, embedding, maxunpool, sample, distance, subsample, rbf, scaledtanh,
+  layernorm, gelu, attention, patchembed, clstoken, posembed, token,
 ] as unknown as OpDef[];
 
 const byName = new Map<string, OpDef>();

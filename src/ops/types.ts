@@ -26,6 +26,10 @@ export type OpCategory =
   | "merge"
   | "shortcut"
   | "recurrent"
+  /** Multi-head attention. */
+  | "attention"
+  /** Learned or fixed vectors looked up or added by position: word, class-token and position embeddings. */
+  | "embedding"
   /** A layer netfig knows only by name (`opaque`): the legend lists it by its own type. */
   | "opaque";
 

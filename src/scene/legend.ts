@@ -8,11 +8,12 @@ import { drawCuboid } from "./cuboid.js";
 import type { Primitive } from "./types.js";
 
 /** The one op a kind's name already says; other ops of the kind are named in the legend. */
-const USUAL_OP: Partial<Record<OpCategory, string>> = { input: "input", conv: "conv", deconv: "deconv", dense: "fc" };
+const USUAL_OP: Partial<Record<OpCategory, string>> = { input: "input", conv: "conv", deconv: "deconv", dense: "fc", attention: "attention", embedding: "embedding" };
 
 /** Legend order: the order layers usually appear in a network. */
 const ORDER: OpCategory[] = [
   "input",
+  "embedding",
   "conv",
   "deconv",
   "norm",
@@ -20,6 +21,7 @@ const ORDER: OpCategory[] = [
   "pool",
   "regularization",
   "reshape",
+  "attention",
   "recurrent",
   "dense",
   "merge",

@@ -23,6 +23,8 @@ export const mono: Theme = {
     merge: { fill: "#ffffff", name: "Merge" },
     shortcut: { fill: "#e8e8e8", name: "Shortcut" },
     recurrent: { fill: "#b4b4b4", name: "Recurrent" },
+    attention: { fill: "#a6a6a6", name: "Attention" },
+    embedding: { fill: "#d2d2d2", name: "Embedding" },
     opaque: { fill: "#ffffff", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.6 },

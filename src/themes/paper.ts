@@ -23,6 +23,8 @@ export const paper: Theme = {
     merge: { fill: "#bfe3c0", name: "Merge" },
     shortcut: { fill: "#c9cde8", name: "Shortcut" },
     recurrent: { fill: "#a9dcd6", name: "Recurrent" },
+    attention: { fill: "#f4b8cf", name: "Attention" },
+    embedding: { fill: "#dccfa6", name: "Embedding" },
     opaque: { fill: "#f3eee2", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.6 },

@@ -23,6 +23,8 @@ export const visio: Theme = {
     merge: { fill: "#9ed99a", name: "Merge" },
     shortcut: { fill: "#a9cbe8", name: "Shortcut" },
     recurrent: { fill: "#7fd1c7", name: "Recurrent" },
+    attention: { fill: "#ef8fb4", name: "Attention" },
+    embedding: { fill: "#d8c27a", name: "Embedding" },
     opaque: { fill: "#eeeeee", name: "Not analysed" },
   },
   outline: { color: ink, width: 0.55 },
