@@ -20,6 +20,7 @@ import { blocks, compact } from "./blocks.js";
 import { neurons } from "./neurons.js";
 import { receptive } from "./receptive.js";
 import { sequence } from "./sequence.js";
+import { transformer } from "./transformer.js";
 import type { AnyFigureStyle, LaidOutOf, StyleInputs } from "./types.js";
 
 export type { FigureStyleModule, LaidOut, StyleDrawing, StyleInputs, StyleLayout, StyleNeed } from "./types.js";
@@ -30,7 +31,7 @@ export type { SceneOptions } from "../scene/index.js";
  * Every figure style, in the order `style: auto` tries them: the first that may be picked
  * automatically and fits the network draws it (blocks fits every network).
  */
-export const STYLES = [neurons, sequence, blocks, compact, arithmetic, receptive] as const;
+export const STYLES = [neurons, sequence, transformer, blocks, compact, arithmetic, receptive] as const;
 
 /** One network laid out in one of the registered styles: `{ style: "neurons", figure: NeuronFigure, … }` and so on. */
 export type LaidOutGraph = LaidOutOf<(typeof STYLES)[number]>;

@@ -1,0 +1,22 @@
+/**
+ * The Transformer block diagram (Vaswani et al. 2017, fig. 1; Dosovitskiy et al. 2021, fig. 1):
+ * token rows at the bottom, each repeated layer drawn once as stacked sub-blocks with its
+ * residuals in a frame with ×N, encoder and decoder side by side with the cross-attention
+ * arrow, the heads on top. Picked automatically for sequence networks with attention.
+ */
+import { layoutTransformerFigure, transformerFits, type TransformerFigure } from "../layout/transformer/index.js";
+import { drawTransformer } from "../scene/transformer/index.js";
+import type { FigureStyleModule } from "./types.js";
+
+export const transformer: FigureStyleModule<"transformer", TransformerFigure> = {
+  name: "transformer",
+  auto: true,
+  fits: (network) => transformerFits(network),
+  layout: (network, _options, theme) => layoutTransformerFigure(network, theme),
+  draw: (laidOut, theme) => ({
+    primitives: drawTransformer(laidOut.figure, theme),
+    width: laidOut.width,
+    height: laidOut.height,
+    present: new Map(laidOut.figure.present.map(([category, ops]) => [category, new Set(ops)])),
+  }),
+};
