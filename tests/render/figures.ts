@@ -33,6 +33,8 @@ export const FIGURES: Figure[] = [
   { name: "vgg16-visio", file: nets("vgg16"), options: { theme: "visio" } },
   { name: "vgg16-perspective-unfolded", file: nets("vgg16"), options: { camera: { kind: "perspective" }, fold: false, labels: ["shape"] } },
   { name: "resnet50-folded-repeats", file: templates("resnet50"), options: { foldRepeats: true } },
+  { name: "transformer", file: templates("transformer"), options: {} },
+  { name: "vit-b16-mono", file: templates("vit-b16"), options: { theme: "mono" } },
 ];
 
 export async function sceneOf(file: string, options: LayoutRequest = {}): Promise<Scene> {

@@ -42,6 +42,7 @@ describe("the figure style registry", () => {
     expect(drawn.get("blocks")!.length).toBe(templates.reduce((n, [, g]) => n + g.networks.length, 0));
     expect(drawn.get("arithmetic")).toEqual(["edge-detection.netfig"]);
     expect(drawn.get("sequence")).toEqual(["rnn.netfig"]);
+    expect(drawn.get("transformer")).toEqual(["bert-base.netfig", "gpt-small.netfig", "transformer.netfig", "vit-b16.netfig"]);
   }, 120_000);
 
   it("accepts as style names exactly auto and the registry's names", async () => {
