@@ -61,8 +61,8 @@ function sizesOf(theme: Theme): Sizes {
   return {
     em,
     padX: 0.6 * em,
-    padY: 0.4 * em,
-    gap: 0.8 * em + 4,
+    padY: 0.35 * em,
+    gap: 0.65 * em + 3,
     tap: 0.4 * em + 2,
     lane: 0.6 * em + 4,
     framePad: 0.4 * em + 3,
@@ -71,7 +71,7 @@ function sizesOf(theme: Theme): Sizes {
     beside: 0.6 * em + 3,
     cell: { width: 0.4 * em + 2.5, height: 1.1 * em + 5, gap: 0.2 * em + 1.5 },
     id: 0.6 * em + 3,
-    image: 2.6 * em + 14,
+    image: 2.2 * em + 10,
     columnGap: 1.6 * em + 10,
   };
 }
@@ -80,7 +80,9 @@ interface Measured {
   step: Step;
   height: number;
   title: PlacedLabel[];
-  /** A box's detail line, or the size beside a row or an input. */
+  /** A box's detail lines. */
+  details: PlacedLabel[];
+  /** The size beside a row or an input. */
   note?: PlacedLabel;
   sideLines: PlacedLabel[];
   sideNote?: PlacedLabel;
@@ -93,13 +95,14 @@ const cellsOf = (step: Step): number => Math.min(MAX_CELLS, Math.max(1, step.sha
 function measure(step: Step, theme: Theme, s: Sizes): Measured {
   const title = step.kind === "box" ? step.lines.map((t) => label(theme, "label-box", "shape", t)) : [];
   const beside = step.kind === "image" || step.kind === "ids" || step.kind === "tokens";
-  const note = step.kind === "box" && step.detail ? label(theme, "label-detail", "detail", step.detail) : beside ? label(theme, "label-shape", "detail", step.lines[0]!, "start") : undefined;
+  const details = step.kind === "box" && step.detail ? step.detail.split("\n").map((t) => label(theme, "label-detail", "detail", t)) : [];
+  const note = beside ? label(theme, "label-shape", "detail", step.lines[0]!, "start") : undefined;
   const sideLines = (step.side?.lines ?? []).map((t) => label(theme, step.side!.kind === "box" ? "label-box" : "label-side", "shape", t, step.side!.kind === "box" ? "middle" : "start"));
   const sideNote = step.side?.detail ? label(theme, "label-detail", "detail", step.side.detail) : undefined;
   let height: number;
   switch (step.kind) {
     case "box":
-      height = title.reduce((h, l) => h + lineHeight(l), 0) + (note ? lineHeight(note) : 0) + 2 * s.padY;
+      height = [...title, ...details].reduce((h, l) => h + lineHeight(l), 0) + 2 * s.padY;
       break;
     case "sum":
       height = 2 * s.radius;
@@ -116,7 +119,7 @@ function measure(step: Step, theme: Theme, s: Sizes): Measured {
   }
   if (step.side?.kind === "box") height = Math.max(height, sideLines.reduce((h, l) => h + lineHeight(l), 0) + (sideNote ? lineHeight(sideNote) : 0) + 2 * s.padY);
   if (step.side?.kind === "wave") height = Math.max(height, 2 * s.wave, sideLines.reduce((h, l) => h + lineHeight(l), 0));
-  return { step, height, title, sideLines, ...(note ? { note } : {}), ...(sideNote ? { sideNote } : {}) };
+  return { step, height, title, details, sideLines, ...(note ? { note } : {}), ...(sideNote ? { sideNote } : {}) };
 }
 
 interface PlacedColumn {
@@ -142,7 +145,7 @@ function rowWidth(step: Step, s: Sizes): number {
 
 function placeColumn(column: Column, index: number, count: number, theme: Theme, s: Sizes): PlacedColumn {
   const measured = column.steps.map((step) => measure(step, theme, s));
-  const textWidth = (m: Measured): number => Math.max(0, ...m.title.map((l) => l.width), m.step.kind === "box" && m.note ? m.note.width : 0);
+  const textWidth = (m: Measured): number => Math.max(0, ...m.title.map((l) => l.width), ...m.details.map((l) => l.width));
   const width = Math.max(4 * s.em, ...measured.map((m) => textWidth(m) + 2 * s.padX));
   const sideWidth = Math.max(0, ...measured.filter((m) => m.step.side?.kind === "box").map((m) => Math.max(...m.sideLines.map((l) => l.width), m.sideNote?.width ?? 0) + 2 * s.padX));
   const side: -1 | 1 = index > 0 && index === count - 1 ? 1 : -1;
@@ -258,7 +261,7 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
         case "box": {
           const rect = { x: axis - w / 2, y: Y(c.bottoms[i]! + m.height), width: w, height: m.height };
           items.push({ type: "box", owner, layer, category: step.category, rect });
-          const lines = [...m.title, ...(m.note ? [m.note] : [])];
+          const lines = [...m.title, ...m.details];
           let baseline = rect.y + s.padY;
           for (const l of lines) {
             baseline += l.ascent;
@@ -288,7 +291,7 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
           break;
         }
       }
-      if (m.note && step.kind !== "box") {
+      if (m.note) {
         const at: Point = [axis + rowWidth(step, s) / 2 + s.beside, cy + (m.note.ascent - m.note.descent) / 2];
         items.push({ type: "label", owner, layer, label: { ...m.note, at } });
       }

@@ -32,6 +32,7 @@ export interface Step {
   category: OpCategory;
   /** A box's title lines; the size written beside an input or a token row. */
   lines: string[];
+  /** Under a box's title; a line break starts another line. */
   detail?: string;
   /** A box that is a run of dense layers (Feed Forward): later dense layers and their activations join it. */
   dense?: boolean;
@@ -241,7 +242,7 @@ function stepFor(layer: LayerAnalysis, steps: Step[], ctx: Context): Step[] | "f
   if (category === "embedding") {
     if (input!.length === 1) {
       return [
-        { kind: "box", layers: [id], category, lines: ["Embedding"], detail: `${op.describe?.(node.attrs) ?? ""}${layer.shares ? ", shared" : ""}` },
+        { kind: "box", layers: [id], category, lines: ["Embedding"], detail: `${op.describe?.(node.attrs) ?? ""}${layer.shares ? "\nshared" : ""}` },
         { kind: "tokens", layers: [id], category, lines: [layer.shape.join("×")], shape: layer.shape },
       ];
     }
