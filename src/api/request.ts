@@ -10,7 +10,7 @@ import { figureOverrides } from "../graph/figure-settings.js";
 import { isNetfigError } from "../lang/diagnostics.js";
 import { OptionError } from "../options/errors.js";
 import { parseBackground, parseDpi, parseFontSize, parseLength, parseScale, type Background, type Parsed } from "../options/print.js";
-import type { LayoutRequest } from "../styles/index.js";
+import { FIGURE_STYLES, type LayoutRequest } from "../styles/index.js";
 import { THEME_NAMES } from "../themes/index.js";
 import { FORMAT_NAMES, isFormat, type FormatName } from "./formats.js";
 
@@ -112,6 +112,8 @@ export function formatOf(request: RenderRequest): FormatName {
 
 /** The figure settings read exactly like `figure { }` entries, so both accept and reject the same values. */
 export function layoutRequestOf(request: RenderRequest): LayoutRequest {
+  // The figure stage reads a style as a word; the registry knows the names, so a wrong one is the request's error here.
+  if (request.style !== undefined && !FIGURE_STYLES.includes(request.style)) throw new OptionError("style", `must be one of ${FIGURE_STYLES.join(", ")}, not ${JSON.stringify(request.style)}`);
   const settings: FigureSettings = {};
   for (const key of FIGURE_KEYS) {
     const value = request[key];

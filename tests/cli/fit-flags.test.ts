@@ -29,6 +29,7 @@ describe("bad flag values are usage errors (exit 2) naming the flag", () => {
     // The flag is --block-size; the message must not name the figure key (blockSize) instead.
     [["--block-size", "100"], "--block-size"],
     [["--block-size", "x"], "--block-size"],
+    [["--style", "nosuch"], "--style"],
   ];
   for (const [flags, name] of cases) {
     it(flags.join(" "), () => {
@@ -120,5 +121,18 @@ describe("--stack-shapes", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^netfig: --width 85mm: shapes in two lines, /);
     expect(run.stderr).toContain("--[no-]stack-shapes");
+  }, 60_000);
+});
+
+describe("--style picks the figure style, as figure { style: … } does", () => {
+  it("draws the Transformer template as blocks with --style blocks, and a CNN it cannot draw is an error saying why", () => {
+    const blocks = netfig(["render", "templates/transformer.netfig", "-o", "-", "--style", "blocks"]);
+    expect(blocks.status, blocks.stderr).toBe(0);
+    expect(blocks.stdout.includes('id="block-face-encoder.0.self_attn"'), "a block for the first attention").toBe(true);
+    const transformer = netfig(["render", "templates/transformer.netfig", "-o", "-", "--style", "transformer"]);
+    expect(transformer.stdout.includes(">Add &amp; Norm</text>"), "an Add & Norm box").toBe(true);
+    const refused = render("--style", "transformer");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("style transformer cannot draw ResNet-18: it has no attention layer");
   }, 60_000);
 });

@@ -26,6 +26,7 @@ interface RenderFlags extends ActivationFlags {
   rows?: string;
   layout?: string;
   compact?: boolean;
+  style?: string;
   blockSize?: string;
   terse?: boolean;
   stackShapes?: boolean;
@@ -66,6 +67,7 @@ export function requestOf(flags: RenderFlags, format: FormatName): RenderRequest
     rows: flags.rows as unknown as number | undefined,
     layout: flags.layout as RenderRequest["layout"],
     compact: flags.compact,
+    style: flags.style,
     blockSize: flags.blockSize as unknown as number | undefined,
     terse: flags.terse,
     stackShapes: flags.stackShapes,
@@ -160,6 +162,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--no-collapse", "never collapse modules")
     .option("--block-size <k>", "every block k times its usual size beside the same text (0.25–8; --width chooses by itself)")
     .option("--rows <n>", "break a long network into N rows (columns when flowing down), at stage boundaries first; --width chooses by itself")
+    .option("--style <name>", "the figure style: auto (default: the first that draws the network), neurons, sequence, transformer, blocks, compact, arithmetic or receptive")
     .option("--layout <engine>", "what places the blocks: auto (default: the direct layout where it applies, ELK elsewhere), direct or elk")
     .option("--network <name>", "which network of the file to draw (default: the first)")
     .option("--text-as-paths", "SVG only: draw text as glyph outlines (same look without the fonts, not selectable)")

@@ -93,11 +93,17 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
   }
 
   // Columns: an input starts one; a layer joins the column of the layer it reads first.
+  // Each column is a chain: a layer reads the one before it there first, and anything else second.
   const columnOf = new Map<string, number>();
+  const streamEnd = new Map<number, string>();
   let columns = 0;
   for (const l of layers) {
     const first = l.node.inputs[0];
-    columnOf.set(l.node.id, first === undefined ? columns++ : columnOf.get(first)!);
+    const column = first === undefined ? columns++ : columnOf.get(first)!;
+    if (first !== undefined && streamEnd.get(column) !== first) return `${l.node.id} reads ${first} beside the layer after it (the style draws chains with residuals and cross-attention)`;
+    if (categoryOf(l) === "merge" && l.inputShapes.some((shape) => shape.join("x") !== l.shape.join("x"))) return `${l.node.id} joins inputs of other shapes (the style draws residual sums)`;
+    columnOf.set(l.node.id, column);
+    streamEnd.set(column, l.node.id);
   }
   const lastOf = new Map<number, string>();
   for (const l of layers) lastOf.set(columnOf.get(l.node.id)!, l.node.id);
