@@ -47,6 +47,18 @@ describe("the Transformer style", () => {
     await expect(layout(analyzeSource("figure { style: transformer }\ninput 32x32x3\nconv 8 3x3\n", "t.netfig"))).rejects.toThrow("figure: style transformer cannot draw t: it has no attention layer");
   });
 
+  it("refuses what it would misdraw: two attention branches concatenated are not a chain (auto draws them as blocks)", async () => {
+    const parallel = "x: input 10x16\na: attention heads=4\nb: attention heads=4 from x\nconcat from a, b\nfc 4\n";
+    await expect(layout(analyzeSource(`figure { style: transformer }\n${parallel}`, "t.netfig"))).rejects.toThrow("b reads x beside the layer after it");
+    expect((await layout(analyzeSource(parallel, "t.netfig"))).style).toBe("blocks");
+  });
+
+  it("draws BERT's segment embedding beside the ⊕ it is added at, named by its input", async () => {
+    const figure = await figureOfTemplate("bert-base");
+    const side = figure.parts.filter((p) => p.type === "label" && p.owner.endsWith("-side")).map((p) => (p as Extract<TransformerPart, { type: "label" }>).label.text);
+    expect(side).toEqual(["Position", "Embedding", "Embedding", "2→768", "segments"]);
+  });
+
   it("draws Vaswani et al.'s encoder and decoder: post-norm sub-blocks, the masked self-attention, heads on top", async () => {
     const [encoder, decoder] = columnsOf(await figureOfTemplate("transformer"));
     expect(encoder).toEqual(["Embedding", "+", "Multi-Head Attention", "Add & Norm", "Feed Forward", "Add & Norm"]);

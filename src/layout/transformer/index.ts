@@ -85,7 +85,7 @@ interface Measured {
   /** The size beside a row or an input. */
   note?: PlacedLabel;
   sideLines: PlacedLabel[];
-  sideNote?: PlacedLabel;
+  sideNotes: PlacedLabel[];
 }
 
 const label = (theme: Theme, role: string, style: LabelStyle, text: string, anchor: PlacedLabel["anchor"] = "middle"): PlacedLabel => measuredLabel(theme, role, style, text, anchor);
@@ -98,7 +98,7 @@ function measure(step: Step, theme: Theme, s: Sizes): Measured {
   const details = step.kind === "box" && step.detail ? step.detail.split("\n").map((t) => label(theme, "label-detail", "detail", t)) : [];
   const note = beside ? label(theme, "label-shape", "detail", step.lines[0]!, "start") : undefined;
   const sideLines = (step.side?.lines ?? []).map((t) => label(theme, step.side!.kind === "box" ? "label-box" : "label-side", "shape", t, step.side!.kind === "box" ? "middle" : "start"));
-  const sideNote = step.side?.detail ? label(theme, "label-detail", "detail", step.side.detail) : undefined;
+  const sideNotes = (step.side?.detail ?? "").split("\n").filter((t) => t !== "").map((t) => label(theme, "label-detail", "detail", t));
   let height: number;
   switch (step.kind) {
     case "box":
@@ -117,9 +117,9 @@ function measure(step: Step, theme: Theme, s: Sizes): Measured {
       height = s.cell.height;
       break;
   }
-  if (step.side?.kind === "box") height = Math.max(height, sideLines.reduce((h, l) => h + lineHeight(l), 0) + (sideNote ? lineHeight(sideNote) : 0) + 2 * s.padY);
+  if (step.side?.kind === "box") height = Math.max(height, [...sideLines, ...sideNotes].reduce((h, l) => h + lineHeight(l), 0) + 2 * s.padY);
   if (step.side?.kind === "wave") height = Math.max(height, 2 * s.wave, sideLines.reduce((h, l) => h + lineHeight(l), 0));
-  return { step, height, title, details, sideLines, ...(note ? { note } : {}), ...(sideNote ? { sideNote } : {}) };
+  return { step, height, title, details, sideLines, sideNotes, ...(note ? { note } : {}) };
 }
 
 interface PlacedColumn {
@@ -147,7 +147,7 @@ function placeColumn(column: Column, index: number, count: number, theme: Theme,
   const measured = column.steps.map((step) => measure(step, theme, s));
   const textWidth = (m: Measured): number => Math.max(0, ...m.title.map((l) => l.width), ...m.details.map((l) => l.width));
   const width = Math.max(4 * s.em, ...measured.map((m) => textWidth(m) + 2 * s.padX));
-  const sideWidth = Math.max(0, ...measured.filter((m) => m.step.side?.kind === "box").map((m) => Math.max(...m.sideLines.map((l) => l.width), m.sideNote?.width ?? 0) + 2 * s.padX));
+  const sideWidth = Math.max(0, ...measured.filter((m) => m.step.side?.kind === "box").map((m) => Math.max(...[...m.sideLines, ...m.sideNotes].map((l) => l.width)) + 2 * s.padX));
   const side: -1 | 1 = index > 0 && index === count - 1 ? 1 : -1;
 
   // Bottom to top; a stack's frame takes a pad below its first step and above its last.
@@ -239,9 +239,9 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
       const layer = step.layers[0];
       const cy = centerY(c, i);
       // The stream from the step below.
-      if (i > 0) arrows.push({ type: "arrow", owner: `${owner}-in`, points: [[axis, Y(topOf(c, i - 1))], [axis, Y(c.bottoms[i]!)]] });
+      if (i > 0) arrows.push({ type: "arrow", owner: `${owner}-in`, points: [[axis, Y(drawnEdge(c, i - 1, 1, s))], [axis, Y(drawnEdge(c, i, -1, s))]] });
       if (step.residualFrom !== undefined) {
-        const tapY = Y(c.bottoms[step.residualFrom]! - s.tap);
+        const tapY = Y(drawnEdge(c, step.residualFrom, -1, s) - s.tap);
         const lane = axis + side * (w / 2 + s.lane);
         arrows.push({ type: "dot", owner: `${owner}-residual`, center: [axis, tapY] });
         arrows.push({ type: "arrow", owner: `${owner}-residual`, points: [[axis, tapY], [lane, tapY], [lane, cy], [edgeX(m, side), cy]] });
@@ -249,7 +249,7 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
       if (step.cross) {
         const from = columns[step.cross.column]!;
         const toward = from.axis < axis ? -1 : 1;
-        const sourceTop = Y(topOf(from, step.cross.step));
+        const sourceTop = Y(drawnEdge(from, step.cross.step, 1, s));
         const turn = Y(topOf(from, step.cross.step) + s.gap);
         const between = toward < 0 ? (from.axis + from.right + axis - c.left) / 2 : (axis + c.right + from.axis - from.left) / 2;
         arrows.push({ type: "arrow", owner: `${owner}-cross`, points: [[from.axis, sourceTop], [from.axis, turn], [between, turn], [between, cy], [edgeX(m, toward), cy]] });
@@ -306,6 +306,13 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
   };
 }
 
+/** Where what step `i` draws on the axis ends below (−1) or above (+1): a ⊕ beside a taller addend is shorter than its step. */
+function drawnEdge(c: PlacedColumn, i: number, toward: -1 | 1, s: Sizes): number {
+  const m = c.measured[i]!;
+  const half = m.step.kind === "sum" ? s.radius : m.step.kind === "tokens" ? s.cell.height / 2 : m.step.kind === "ids" ? s.id / 2 : m.step.kind === "image" ? s.image / 2 : m.height / 2;
+  return c.bottoms[i]! + m.height / 2 + toward * half;
+}
+
 function topOf(c: PlacedColumn, i: number): number {
   return c.bottoms[i]! + c.measured[i]!.height;
 }
@@ -342,7 +349,7 @@ function sideParts(
     }
     return;
   }
-  const lines = [...m.sideLines, ...(m.sideNote ? [m.sideNote] : [])];
+  const lines = [...m.sideLines, ...m.sideNotes];
   const height = lines.reduce((h, l) => h + lineHeight(l), 0) + 2 * s.padY;
   const x = side < 0 ? start - s.beside / 2 - sideWidth : start + s.beside / 2;
   const rect = { x, y: cy - height / 2, width: sideWidth, height };

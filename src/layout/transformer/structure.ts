@@ -200,7 +200,7 @@ function stepFor(layer: LayerAnalysis, steps: Step[], ctx: Context): Step[] | "f
   const id = node.id;
   if (category === "input") {
     if (layer.shape.length === 3) return [{ kind: "image", layers: [id], category, lines: [layer.shape.join("×")] }];
-    if (layer.shape.length === 1) return [{ kind: "ids", layers: [id], category, lines: [`${layer.shape[0]} tokens`], shape: layer.shape }];
+    if (layer.shape.length === 1) return [{ kind: "ids", layers: [id], category, lines: [`${layer.shape[0]} token${layer.shape[0] === 1 ? "" : "s"}`], shape: layer.shape }];
     return [{ kind: "tokens", layers: [id], category, lines: [layer.shape.join("×")], shape: layer.shape }];
   }
   if (op.passThrough) return "fold";
@@ -270,7 +270,10 @@ function stepFor(layer: LayerAnalysis, steps: Step[], ctx: Context): Step[] | "f
       const sideLayers = ctx.layers.filter((l) => ctx.columnOf.get(l.node.id) === sideColumn);
       const shown = [...sideLayers].reverse().find((l) => getOp(l.node.op).category !== "input" && !getOp(l.node.op).passThrough) ?? sideLayers[0]!;
       const shownOp = getOp(shown.node.op);
-      return [{ kind: "sum", layers: [id], category, lines: [], side: { kind: "box", lines: ["Embedding"], detail: shownOp.describe?.(shown.node.attrs), category: shownOp.category, layers: sideLayers.map((l) => l.node.id) } }];
+      // The input it embeds, by the name the file gives it (BERT's segments).
+      const source = sideLayers[0]!.node;
+      const detail = [shownOp.describe?.(shown.node.attrs), source.autoNamed || source === shown.node ? undefined : source.id].filter((t) => t !== undefined).join("\n");
+      return [{ kind: "sum", layers: [id], category, lines: [], side: { kind: "box", lines: [shownOp.category === "embedding" ? "Embedding" : titled(shown.node.op)], ...(detail ? { detail } : {}), category: shownOp.category, layers: sideLayers.map((l) => l.node.id) } }];
     }
     const from = ctx.stepOf.get(ctx.representative(other));
     if (from && from.column === ctx.at) return [{ kind: "sum", layers: [id], category, lines: [], residualFrom: from.step + 1 }];
