@@ -16,8 +16,6 @@ import { measuredLabel } from "../measured.js";
 import type { LabelStyle, PlacedLabel } from "../types.js";
 import { transformerStructure, type Column, type Step } from "./structure.js";
 
-export { transformerStructure } from "./structure.js";
-
 /** One thing to draw, in drawing order; `layer` names the analysed layer it draws (absent: chrome). */
 export type TransformerPart =
   | { type: "frame"; owner: string; rect: Rect }
@@ -39,18 +37,28 @@ export interface TransformerFigure {
 /** How many token vectors a row draws at most; its size label says how many it stands for. */
 const MAX_CELLS = 6;
 
+/** The figure's lengths in points, from the theme's label size (fit/width.ts scales that for --width). */
 interface Sizes {
   em: number;
+  /** Inside a box, around its text. */
   padX: number;
   padY: number;
+  /** Between one step and the next: the stream's arrow. */
   gap: number;
+  /** How far below a step its residual leaves the stream. */
   tap: number;
+  /** From a box's side to the residual running past it. */
   lane: number;
   framePad: number;
+  /** The ⊕. */
   radius: number;
+  /** The positional encoding's circle. */
   wave: number;
+  /** Between a thing and what is written or drawn beside it. */
   beside: number;
+  /** A token vector. */
   cell: { width: number; height: number; gap: number };
+  /** A token id's square. */
   id: number;
   image: number;
   columnGap: number;
