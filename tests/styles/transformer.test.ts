@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { printFigure } from "../../src/fit/print.js";
+import { checkScene } from "../../src/scene/check.js";
 import type { TransformerFigure, TransformerPart } from "../../src/layout/transformer/index.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { renderSvg } from "../../src/render/svg.js";
@@ -91,6 +92,21 @@ describe("the Transformer style", () => {
     const near = (p: number[], q: number[]) => expect(Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!)).toBeLessThan(1e-9);
     near(points[0]!, [source.rect.x + source.rect.width / 2, source.rect.y]);
     near(points.at(-1)!, [target.rect.x, target.rect.y + target.rect.height / 2]);
+  });
+
+  it("draws keys and values from lower in the same column as a lane on the side the residuals leave free", async () => {
+    const laidOut = await layout(analyzeSource("x: input 10x16\ny: fc 16\nattention heads=2 kv=x\n", "t.netfig"));
+    const figure = figureOf(laidOut, "transformer")!;
+    const cross = figure.parts.filter((p) => p.type === "arrow" && p.owner.endsWith("-cross")) as Extract<TransformerPart, { type: "arrow" }>[];
+    const box = figure.parts.find((p) => p.type === "box" && p.layer === "attention_1") as Extract<TransformerPart, { type: "box" }>;
+    const input = figure.parts.find((p) => p.type === "cell" && p.layer === "x") as Extract<TransformerPart, { type: "cell" }>;
+    expect(cross.length).toBe(1);
+    const [start, , , end] = cross[0]!.points;
+    // From just above the input's row, into the attention's right side (the residual side is the left).
+    expect(start![1]).toBeLessThan(input.rect.y);
+    expect(end![0]).toBeCloseTo(box.rect.x + box.rect.width, 9);
+    expect(end![1]).toBeCloseTo(box.rect.y + box.rect.height / 2, 9);
+    expect(checkScene(buildScene(laidOut))).toEqual([]);
   });
 
   it("writes each sequence's size beside its row of token vectors, the class token darker", async () => {

@@ -183,6 +183,7 @@ function placeColumn(column: Column, index: number, count: number, theme: Theme,
     if (step.side?.kind === "wave") reach(side, s.radius + s.beside + 2 * s.wave + s.beside / 2 + Math.max(...m.sideLines.map((l) => l.width)));
     if (step.side?.kind === "box") reach(side, s.radius + s.beside * 1.5 + sideWidth);
   }
+  if (measured.some((m) => m.step.cross?.column === index)) reach(side === -1 ? 1 : -1, width / 2 + s.lane + s.beside);
   for (const stack of column.stacks) {
     const badge = label(theme, "label-frame", "badge", `${stack.count}×`);
     reach(side, width / 2 + s.lane + s.framePad + s.beside / 2 + badge.width);
@@ -254,7 +255,13 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
         arrows.push({ type: "dot", owner: `${owner}-residual`, center: [axis, tapY] });
         arrows.push({ type: "arrow", owner: `${owner}-residual`, points: [[axis, tapY], [lane, tapY], [lane, cy], [edgeX(m, side), cy]] });
       }
-      if (step.cross) {
+      if (step.cross && step.cross.column === ci) {
+        // Keys and values from lower in the same column: a lane on the side the residuals leave free.
+        const tapY = Y(drawnEdge(c, step.cross.step, 1, s) + s.gap / 2);
+        const lane = axis - side * (w / 2 + s.lane);
+        arrows.push({ type: "dot", owner: `${owner}-cross`, center: [axis, tapY] });
+        arrows.push({ type: "arrow", owner: `${owner}-cross`, points: [[axis, tapY], [lane, tapY], [lane, cy], [edgeX(m, -side), cy]] });
+      } else if (step.cross) {
         const from = columns[step.cross.column]!;
         const toward = from.axis < axis ? -1 : 1;
         const sourceTop = Y(drawnEdge(from, step.cross.step, 1, s));
