@@ -108,7 +108,8 @@ export const attention: OpDef<AttentionAttrs> = {
   },
   describe: (attrs) => `${attrs.heads} heads${attrs.causal ? ", causal" : ""}`,
   async forward([query, memory], attrs, ctx) {
-    const { output } = await multiHeadAttention(ctx.pool, query!, attrs.kv ? memory! : query!, attentionParameters(attrs, ctx));
+    const { output, weights } = await multiHeadAttention(ctx.pool, query!, attrs.kv ? memory! : query!, attentionParameters(attrs, ctx));
+    ctx.keepIntermediate?.("attention", weights);
     return output;
   },
 };

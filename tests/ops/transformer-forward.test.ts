@@ -21,6 +21,8 @@ interface Case {
   inputs: Record<string, Fixed>;
   weights: Record<string, Fixed>;
   output: Fixed;
+  /** Attention only: each head's weights `[H, T, S]`. */
+  attention?: Fixed;
 }
 const fixtures: Record<string, Case[]> = JSON.parse(readFileSync(`${root}/tests/fixtures/torch/transformer_ops.json`, "utf8")).forward;
 const tensorOf = (t: Fixed): Tensor => ({ shape: [...t.shape], data: Float32Array.from(t.data) });
@@ -63,6 +65,23 @@ describe("PyTorch's forward for each Transformer kind", () => {
 
   it("covers every new kind", () => {
     expect(Object.keys(fixtures).sort()).toEqual(["attention", "clstoken", "gelu", "layernorm", "patchembed", "posembed", "token"]);
+  });
+});
+
+describe("the attention weights a figure shows", () => {
+  it.each(fixtures.attention!.map((c) => [c.netfig.split("\n").at(-1)!.replace("layer: ", ""), c] as const))("%s hands on each head's weights as PyTorch computes them, from the same run", async (_written, c) => {
+    const kept: [string, string, Tensor][] = [];
+    const inputs = new Map(Object.entries(c.inputs).map(([id, t]) => [id, tensorOf(t)]));
+    const outputs = await runNetwork(analyzeText(c.netfig), {
+      weights: new FixtureWeights(c.weights),
+      pool,
+      inputs,
+      seed: 0,
+      onIntermediate: (layer, name, tensor) => kept.push([layer.node.id, name, tensor]),
+    });
+    expect(kept.map(([id, name]) => [id, name])).toEqual([["layer", "attention"]]);
+    expect(worstError(kept[0]![2], c.attention!)).toBeLessThan(1e-4);
+    expect(worstError(outputs.get("layer")!, c.output)).toBeLessThan(1e-4);
   });
 });
 
