@@ -4,6 +4,7 @@ import { ComputePool } from "../../src/engine/pool.js";
 import { sameShape, type Tensor } from "../../src/engine/tensor.js";
 import { SeededWeights, type WeightSource } from "../../src/engine/weights.js";
 import { runNetwork } from "../../src/execute/run.js";
+import { NetfigError } from "../../src/lang/diagnostics.js";
 import { analyzeText, root } from "../helpers/netfig.js";
 
 /**
@@ -82,6 +83,20 @@ describe("the attention weights a figure shows", () => {
     expect(kept.map(([id, name]) => [id, name])).toEqual([["layer", "attention"]]);
     expect(worstError(kept[0]![2], c.attention!)).toBeLessThan(1e-4);
     expect(worstError(outputs.get("layer")!, c.output)).toBeLessThan(1e-4);
+  });
+});
+
+describe("a sequence too long to attend over", () => {
+  it("is refused at the layer before anything is allocated, saying how many weights it would hold", async () => {
+    const network = analyzeText("input 70000x8\nlayer: attention heads=1");
+    const error = await runNetwork(network, { weights: new SeededWeights(1), pool, seed: 1 }).catch((e: unknown) => e);
+    expect((error as NetfigError).diagnostics[0]!.message).toBe("attention layer: its 70000 queries and 70000 keys make 4900000000 attention weights per head, more than the 268435456 a run holds");
+  });
+
+  it("counts every head's weights when a figure keeps them", async () => {
+    const network = analyzeText("input 9000x8\nlayer: attention heads=8");
+    const error = await runNetwork(network, { weights: new SeededWeights(1), pool, seed: 1, onIntermediate: () => undefined }).catch((e: unknown) => e);
+    expect((error as NetfigError).diagnostics[0]!.hint).toBe("draw it without --activations, which keeps every head's weights, or run a shorter sequence");
   });
 });
 
