@@ -94,6 +94,11 @@ export interface ForwardContext {
   out: Shape;
   /** A ReLU follows: weights initialise with He, otherwise Xavier. */
   reluFollows: boolean;
+  /**
+   * Receives a tensor the layer computes on the way that a figure may show (attention's
+   * weights `[H, T, S]` as `"attention"`); absent when nothing asks, so nothing is kept.
+   */
+  keepIntermediate?(name: string, tensor: Tensor): void;
 }
 
 /**
