@@ -58,7 +58,7 @@ export async function renderFigure<F extends FormatName = "svg">(input: ModelInp
     sceneOptions.activations = run.activations;
     warnings.push(...run.warnings.map((message): Diagnostic => ({ severity: "warning", message })));
   }
-  const { scene, choice } = await sizedScene(model.analyzed, layoutRequest, request, print, sceneOptions);
+  const { scene, choice } = await sizedScene(model.analyzed, sceneOptions.activations ? { ...layoutRequest, activations: true } : layoutRequest, request, print, sceneOptions);
   if (choice !== undefined) request.onChoice?.(choice);
   if (print.background === "transparent") scene.background = "none";
   const renderer: { render(scene: Scene, options: FormatOptions): Promise<string | Uint8Array> } = FORMATS[format];

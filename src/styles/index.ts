@@ -47,6 +47,8 @@ export interface LayoutRequest extends RenderOverrides {
   customTheme?: Theme;
   /** The network's run, for a style that needs one, when the caller has it already; otherwise layout runs the execute stage. */
   execution?: Execution;
+  /** The scene will draw activation maps (`render --activations`): `auto` picks a style that shows them. */
+  activations?: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface StyleRegistry<M extends AnyFigureStyle> {
   /** Options for one network: defaults < file `figure { }` < network `figure { }` < the request. */
   resolveOptions(graph: AnalyzedGraph, network: AnalyzedNetwork, request?: RenderOverrides): RenderOptions;
   /** The style that draws the network with these options; an error saying why when the one asked for cannot. */
-  pick(network: AnalyzedNetwork, options: RenderOptions): M;
+  pick(network: AnalyzedNetwork, options: RenderOptions, activations?: boolean): M;
   /**
    * Runs what the network's style needs (the execute stage for numbers), then positions
    * the figure. The result is plain data and carries the resolved options, so `buildScene`
@@ -119,12 +121,13 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     delete overrides.network;
     delete overrides.customTheme;
     delete overrides.execution;
+    delete overrides.activations;
     return mergeOptions(DEFAULT_OPTIONS, figureOverrides(graph.figure, THEME_NAMES), figureOverrides(network.network.figure, THEME_NAMES), overrides);
   };
 
-  const pick = (network: AnalyzedNetwork, options: RenderOptions): M => {
+  const pick = (network: AnalyzedNetwork, options: RenderOptions, activations = false): M => {
     if (options.style === "auto") {
-      const picked = styles.find((s) => s.auto && s.fits(network, options) === true);
+      const picked = styles.find((s) => s.auto && (!activations || s.drawsActivations !== false) && s.fits(network, options) === true);
       if (!picked) throw figureError(network, `figure: no style draws ${network.network.name}`, `use style: ${names.slice(1).join(", ")}`);
       return picked;
     }
@@ -140,7 +143,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     const network = isAnalyzedGraph(analyzed) ? pickNetwork(analyzed, request.network) : analyzed;
     const options = resolveOptions(graph, network, request);
     const theme = request.customTheme ?? getTheme(options.theme);
-    const style = pick(network, options);
+    const style = pick(network, options, request.activations === true);
     const { figure, width, height } = await style.layout(network, options, theme, await inputsFor(style, network, request));
     const laidOut = {
       style: style.name,

@@ -2,7 +2,8 @@
  * The Transformer block diagram (Vaswani et al. 2017, fig. 1; Dosovitskiy et al. 2021, fig. 1):
  * token rows at the bottom, each repeated layer drawn once as stacked sub-blocks with its
  * residuals in a frame with ×N, encoder and decoder side by side with the cross-attention
- * arrow, the heads on top. Picked automatically for sequence networks with attention.
+ * arrow, the heads on top. Picked automatically for sequence networks with attention (the blocks
+ * figure when activations are to be drawn).
  */
 import { layoutTransformerFigure, transformerFits, type TransformerFigure } from "../layout/transformer/index.js";
 import { drawTransformer } from "../scene/transformer/index.js";
@@ -11,6 +12,8 @@ import type { FigureStyleModule } from "./types.js";
 export const transformer: FigureStyleModule<"transformer", TransformerFigure> = {
   name: "transformer",
   auto: true,
+  // Attention maps go on the blocks figure's faces; this diagram has no place for them yet.
+  drawsActivations: false,
   fits: (network) => transformerFits(network),
   layout: (network, _options, theme) => layoutTransformerFigure(network, theme),
   draw: (laidOut, theme) => ({

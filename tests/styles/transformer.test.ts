@@ -48,6 +48,11 @@ describe("the Transformer style", () => {
     await expect(layout(analyzeSource("figure { style: transformer }\ninput 32x32x3\nconv 8 3x3\n", "t.netfig"))).rejects.toThrow("figure: style transformer cannot draw t: it has no attention layer");
   });
 
+  it("leaves a figure that shows activation maps to the blocks style, whose faces show them", async () => {
+    expect((await layout(template("vit-b16"), { activations: true })).style).toBe("blocks");
+    expect((await layout(template("vit-b16"), { activations: true, style: "transformer" })).style).toBe("transformer");
+  });
+
   it("refuses what it would misdraw: two attention branches concatenated are not a chain (auto draws them as blocks)", async () => {
     const parallel = "x: input 10x16\na: attention heads=4\nb: attention heads=4 from x\nconcat from a, b\nfc 4\n";
     await expect(layout(analyzeSource(`figure { style: transformer }\n${parallel}`, "t.netfig"))).rejects.toThrow("b reads x beside the layer after it");
