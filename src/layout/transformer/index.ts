@@ -26,6 +26,7 @@ export type TransformerPart =
   | { type: "wave"; owner: string; layer: string; category: OpCategory; center: Point; radius: number; learned: boolean }
   | { type: "image"; owner: string; layer: string; category: OpCategory; rect: Rect; grid: number }
   | { type: "cell"; owner: string; layer: string; category: OpCategory; rect: Rect; strong: boolean }
+  | { type: "ellipsis"; owner: string; layer: string; center: Point; spacing: number }
   | { type: "label"; owner: string; layer?: string; label: PlacedLabel };
 
 export interface TransformerFigure {
@@ -299,8 +300,15 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
           const cw = step.kind === "ids" ? s.id : s.cell.width;
           const ch = step.kind === "ids" ? s.id : s.cell.height;
           const x0 = axis - rowWidth(step, s) / 2;
+          // A longer sequence keeps its first tokens and its last, with ⋯ for those between.
+          const elided = (step.kind === "ids" || step.shape!.length === 2) && step.shape![0]! > MAX_CELLS;
           for (let k = 0; k < n; k++) {
-            const rect = { x: x0 + k * (cw + s.cell.gap), y: cy - ch / 2, width: cw, height: ch };
+            const x = x0 + k * (cw + s.cell.gap);
+            if (elided && k === n - 2) {
+              items.push({ type: "ellipsis", owner: `${owner}-${k}`, layer, center: [x + cw / 2, cy], spacing: cw / 3 });
+              continue;
+            }
+            const rect = { x, y: cy - ch / 2, width: cw, height: ch };
             items.push({ type: "cell", owner: `${owner}-${k}`, layer, category: step.category, rect, strong: step.classToken === true && k === 0 });
           }
           break;

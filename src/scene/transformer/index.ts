@@ -2,7 +2,8 @@
  * Primitives of the Transformer block diagram: the frames of repeated layers with ×N, the
  * stream, residual and cross-attention arrows, then each layer's shapes and text together
  * (rounded boxes in their category's colour, ⊕, the positional encoding's sine wave, the
- * input image's patch grid, token vectors), so editable outputs group them by layer.
+ * input image's patch grid, token vectors with ⋯ for a long sequence), so editable outputs
+ * group them by layer.
  */
 
 import type { PathCommand, Point } from "../../geometry/types.js";
@@ -79,6 +80,8 @@ function partPrimitives(part: TransformerPart, theme: Theme): Primitive[] {
       const fill = theme.categories[part.category].fill;
       return [{ type: "polygon", role: "token", owner: part.owner, layer: part.layer, points: [[x, y], [x + width, y], [x + width, y + height], [x, y + height]], paint: { fill: part.strong ? shade(fill, 0.72) : fill, stroke: outline } }];
     }
+    case "ellipsis":
+      return [-1, 0, 1].map((k): Primitive => ({ type: "circle", role: "ellipsis", owner: part.owner, layer: part.layer, center: [part.center[0] + k * part.spacing, part.center[1]], radius: Math.max(0.5, part.spacing / 4), paint: { fill: theme.outline.color } }));
     case "label": {
       const text = labelText(part.label, theme, part.owner);
       return [part.layer === undefined ? text : { ...text, layer: part.layer }];
