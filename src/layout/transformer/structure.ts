@@ -117,12 +117,12 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
   }
 
   // Later instances of a repeat are drawn by the first: a layer of one maps to its counterpart there.
+  const firstInstance = new Map(network.network.frames.filter((f) => f.repeat?.index === 0).map((f) => [f.repeat!.group, f.id]));
   const representative = (id: string): string => {
-    const layer = byId.get(id)!;
-    const instance = instanceOf(layer, frames);
+    const instance = instanceOf(byId.get(id)!, frames);
     if (!instance || instance.repeat!.index === 0) return id;
-    const first = network.network.frames.find((f) => f.repeat?.group === instance.repeat!.group && f.repeat.index === 0);
-    return first ? `${first.id}${id.slice(instance.id.length)}` : id;
+    const first = firstInstance.get(instance.repeat!.group);
+    return first ? `${first}${id.slice(instance.id.length)}` : id;
   };
 
   const drawn = [...Array(columns).keys()].filter((c) => !sideOf.has(c));
@@ -140,7 +140,7 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
     const id = layer.node.id;
     const instance = instanceOf(layer, frames);
     if (instance && instance.repeat!.index > 0) continue;
-    const step = stepFor(layer, steps, { byId, stepOf, representative, columnOf, sideOf, layers, at, readers, isOutput: !readers.has(id) });
+    const step = stepFor(layer, steps, { stepOf, representative, columnOf, sideOf, layers, at, readers, isOutput: !readers.has(id) });
     if (step === "fold") {
       const last = steps[steps.length - 1];
       if (last) last.layers.push(id);
@@ -160,10 +160,20 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
     built[outputColumn]!.steps.push({ kind: "tokens", layers: [output.node.id], category: categoryOf(output), lines: [output.shape.join("×")], shape: output.shape });
   }
 
-  // The repeats: each group's first instance, as the steps its layers became.
+  // The repeats: each group's first instance, as the steps its layers became (one pass over the layers).
+  const membersOf = new Map<string, { column: number; step: number }[]>();
+  for (const l of layers) {
+    const step = stepOf.get(l.node.id);
+    if (!step) continue;
+    for (const id of l.node.frames) {
+      const members = membersOf.get(id);
+      if (members) members.push(step);
+      else membersOf.set(id, [step]);
+    }
+  }
   for (const frame of network.network.frames) {
     if (!frame.repeat || frame.repeat.index !== 0 || frame.repeat.count < 2) continue;
-    const members = layers.filter((l) => l.node.frames.includes(frame.id)).map((l) => stepOf.get(l.node.id)).filter((s) => s !== undefined);
+    const members = membersOf.get(frame.id) ?? [];
     if (members.length === 0) continue;
     const column = members[0]!.column;
     if (members.some((m) => m.column !== column)) continue;
@@ -178,7 +188,6 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
 }
 
 interface Context {
-  byId: Map<string, LayerAnalysis>;
   stepOf: Map<string, { column: number; step: number }>;
   representative: (id: string) => string;
   columnOf: Map<string, number>;
