@@ -1,0 +1,190 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/analyze/analyze.js";
+import { importOnnx } from "../../src/import/onnx/import.js";
+import { analyzeSource } from "../../src/pipeline.js";
+import { root } from "../helpers/netfig.js";
+import { encodeModel } from "./onnx-build.js";
+
+/**
+ * Transformers as PyTorch 1.13 exports them with export_params=False
+ * (tests/fixtures/onnx/transformers/generate.py): torchvision's vit_b_16, nn.TransformerEncoder
+ * post-norm and pre-norm (opset 14, and 17 where LayerNormalization is an operator), an
+ * nn.Transformer encoder–decoder with the causal mask, nn.GELU both ways with nn.LayerNorm,
+ * and a small BERT-like encoder. The references are PyTorch's: sum(p.numel()), and per
+ * module the output shape, parameters and MACs from forward hooks (attention counted as
+ * fvcore does: the four projections, QKᵀ and AV).
+ */
+
+const FIXTURES = join(root, "tests/fixtures/onnx/transformers");
+
+/** [module path, module type, output shape, parameters, MACs] at the module's first call. */
+type HookedLayer = [string, string, number[], number, number];
+
+interface Reference {
+  model: string;
+  inputs: number[][];
+  output: number[];
+  params: number;
+  macs: number;
+  layers: HookedLayer[];
+}
+
+const REFERENCES: Reference[] = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8")) as Reference);
+
+function load(model: string) {
+  const onnx = importOnnx(gunzipSync(readFileSync(join(FIXTURES, `${model}.onnx.gz`))), `${model}.onnx`);
+  return { onnx, network: analyze(onnx.graph).networks[0]! };
+}
+
+/** netfig drops a module part every layer shares (the wrapper's `encoder.`), as it does for any import. */
+function idOf(reference: Reference): (path: string) => string {
+  const first = reference.layers[0]![0].split(".")[0]!;
+  const shared = reference.layers.every(([path]) => path.startsWith(`${first}.`));
+  return (path) => (shared ? path.slice(first.length + 1) : path);
+}
+
+/** The modules that hold parameters or compute, each of which must be a layer of its own. */
+const COUNTED = /Conv|Linear|LayerNorm|MultiheadAttention|Embedding/;
+
+describe("Transformers exported by PyTorch import as the language's layers", () => {
+  it("has every export the generator writes", () => {
+    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16"]);
+  });
+
+  it.each(REFERENCES.map((r) => [r.model, r] as const))("%s: totals are sum(p.numel()) and the hooks' MACs, every hooked module has its shape, params and MACs, no plain block", (_name, reference) => {
+    const { onnx, network } = load(reference.model);
+    expect(network.totals.params).toBe(reference.params);
+    expect(network.totals.macs).toBe(reference.macs);
+    const inputs = network.layers.filter((l) => l.node.op === "input");
+    expect(inputs.map((l) => l.shape)).toEqual(reference.inputs);
+    expect(network.layers[network.layers.length - 1]!.shape).toEqual(reference.output);
+    expect(network.layers.filter((l) => l.node.op === "opaque").map((l) => l.node.label)).toEqual([]);
+    expect(onnx.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/graph inputs are parameters without values \(an export_params=False export\)/)]);
+    const byId = new Map(network.layers.map((l) => [l.node.id, l]));
+    const id = idOf(reference);
+    for (const [path, type, shape, params, macs] of reference.layers) {
+      const layer = byId.get(id(path));
+      if (COUNTED.test(type)) expect(layer, `${path} (${type})`).toBeDefined();
+      // patchembed is torchvision's conv_proj and the flatten(2).transpose(1, 2) after it: the conv's H·W positions are its tokens.
+      const expected = layer?.node.op === "patchembed" ? [shape[0]! * shape[1]!, shape[2]!] : shape;
+      if (layer) expect([layer.shape, layer.params, layer.macs], `${path} (${type})`).toEqual([expected, params, macs]);
+    }
+  });
+
+  it("torchvision's ViT-B/16: 86,567,656 parameters and 17.56 G MACs, layer for layer the network written in the language", () => {
+    const { network } = load("vit_b_16");
+    expect(network.totals.params).toBe(86_567_656);
+    // torchvision documents 17.56 GFLOPS for ViT_B_16_Weights.IMAGENET1K_V1 (multiply-adds, fvcore's count).
+    expect(network.totals.macs).toBe(17_563_828_224);
+    const written = analyzeSource(
+      `input 224x224x3
+conv_proj: patchembed 768 16x16
+class_token: clstoken
+pos_embedding: posembed
+block encoder_layer() {
+  add {
+    ln_1: layernorm eps=1e-6 -> self_attention: attention heads=12
+    shortcut
+  }
+  add {
+    ln_2: layernorm eps=1e-6 -> mlp.0: fc 3072 -> gelu -> mlp.3: fc 768
+    shortcut
+  }
+}
+repeat 12 encoder_layer()
+ln: layernorm eps=1e-6
+token 0
+head: fc 1000
+`,
+      "vit.netfig",
+    ).networks[0]!;
+    expect(network.totals.macs).toBe(written.totals.macs);
+    expect(network.totals.params).toBe(written.totals.params);
+    const kinds = (layers: typeof network.layers) => layers.filter((l) => l.node.op !== "input").map((l) => [l.node.op, l.shape, l.params, l.macs]);
+    expect(kinds(network.layers)).toEqual(kinds(written.layers));
+    const attention = network.layers.filter((l) => l.node.op === "attention");
+    expect(attention.map((l) => l.node.attrs)).toEqual(Array.from({ length: 12 }, () => ({ heads: 12, causal: false, bias: true })));
+    expect(network.layers.filter((l) => l.node.op === "layernorm").map((l) => l.node.attrs.eps)).toEqual(Array<number>(25).fill(1e-6));
+  });
+
+  it("the encoder–decoder's cross-attention reads the encoder's output as kv=, the decoder's self-attention is causal", () => {
+    const { network } = load("encoder_decoder");
+    const attention = network.layers.filter((l) => l.node.op === "attention").map((l) => [l.node.id, l.node.attrs]);
+    const self = { heads: 4, causal: false, bias: true };
+    expect(attention).toEqual([
+      ["encoder.layers.0.self_attn", self],
+      ["encoder.layers.1.self_attn", self],
+      ["decoder.layers.0.self_attn", { ...self, causal: true }],
+      ["decoder.layers.0.multihead_attn", { ...self, kv: "encoder.norm" }],
+      ["decoder.layers.1.self_attn", { ...self, causal: true }],
+      ["decoder.layers.1.multihead_attn", { ...self, kv: "encoder.norm" }],
+    ]);
+    const cross = network.layers.find((l) => l.node.id === "decoder.layers.0.multihead_attn")!;
+    expect(cross.node.inputs).toEqual(["decoder.layers.0.norm1", "encoder.norm"]);
+  });
+
+  it("nn.GELU() and nn.GELU('tanh') import as gelu and gelu tanh, nn.LayerNorm(eps=1e-6) as layernorm eps=1e-6", () => {
+    const { network } = load("activations");
+    expect(network.layers.map((l) => [l.node.id, l.node.op, l.node.attrs])).toEqual([
+      ["input", "input", { shape: [8, 32] }],
+      ["fc1", "fc", { units: 64, bias: true }],
+      ["gelu", "gelu", { approximate: "none" }],
+      ["fc2", "fc", { units: 64, bias: true }],
+      ["gelu_tanh", "gelu", { approximate: "tanh" }],
+      ["norm", "layernorm", { eps: 1e-6, affine: true }],
+    ]);
+  });
+
+  it("opset 17's LayerNormalization imports as opset 14's decomposition does", () => {
+    const layers = (model: string) => load(model).network.layers.map((l) => [l.node.id, l.node.op, l.node.attrs, l.shape, l.params, l.macs]);
+    expect(layers("encoder_prenorm_opset17")).toEqual(layers("encoder_prenorm"));
+  });
+
+  it("BERT's position embeddings gathered from a table of 128 positions are posembed max=128, the pooler reads token 0", () => {
+    const { network } = load("bert_like");
+    const byId = new Map(network.layers.map((l) => [l.node.id, l]));
+    expect(byId.get("position_embeddings")!.node).toMatchObject({ op: "posembed", attrs: { kind: "learned", positions: 128 } });
+    expect(byId.get("position_embeddings")!.params).toBe(128 * 64);
+    expect(network.layers.find((l) => l.node.op === "token")!.node.attrs).toEqual({ index: 0 });
+  });
+
+  it("the torchvision CNNs' parameters stay graph inputs read by their layers: a real input read only by Add stays the input", () => {
+    // x + b: x is the network's input even though an Add reads nothing else; b is an initializer.
+    const bytes = encodeModel({
+      input: ["batch", 8, 16],
+      nodes: [{ op: "Add", name: "/Add", inputs: ["x", "b"], outputs: ["y"] }],
+      weights: { b: { dims: [16] } },
+      declared: { y: ["batch", 8, 16] },
+    });
+    const { graph } = importOnnx(bytes, "add.onnx");
+    expect(graph.networks[0]!.nodes.map((n) => n.op)).toEqual(["input", "opaque"]);
+  });
+
+  it("attention without an output projection is no attention layer: its MatMuls fall back to plain blocks, nothing crashes", () => {
+    const d = 16;
+    const bytes = encodeModel({
+      input: ["batch", 8, d],
+      nodes: [
+        { op: "MatMul", name: "/q/MatMul", inputs: ["x", "wq"], outputs: ["q"] },
+        { op: "MatMul", name: "/k/MatMul", inputs: ["x", "wk"], outputs: ["k"] },
+        { op: "MatMul", name: "/v/MatMul", inputs: ["x", "wv"], outputs: ["v"] },
+        { op: "Transpose", name: "/Transpose", inputs: ["k"], outputs: ["kt"], ints: { perm: [0, 2, 1] } },
+        { op: "MatMul", name: "/scores/MatMul", inputs: ["q", "kt"], outputs: ["scores"] },
+        { op: "Softmax", name: "/Softmax", inputs: ["scores"], outputs: ["weights"], ints: { axis: [-1] } },
+        { op: "MatMul", name: "/out/MatMul", inputs: ["weights", "v"], outputs: ["out"] },
+      ],
+      weights: { wq: { dims: [d, d] }, wk: { dims: [d, d] }, wv: { dims: [d, d] } },
+      declared: { kt: ["batch", d, 8], scores: ["batch", 8, 8], out: ["batch", 8, d] },
+    });
+    const { graph, warnings } = importOnnx(bytes, "partial.onnx");
+    const ops = graph.networks[0]!.nodes.map((n) => n.op);
+    expect(ops).not.toContain("attention");
+    expect(ops).toEqual(["input", "fc", "fc", "fc", "opaque", "opaque", "softmax", "opaque"]);
+    expect(warnings.map((w) => w.message)).toContain("partial.onnx: node '/scores/MatMul' (MatMul): netfig does not know MatMul; drawn as a plain block");
+  });
+});
