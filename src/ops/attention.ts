@@ -1,6 +1,8 @@
+import { multiHeadAttention, type AttentionParams, type Projection } from "../engine/kernels/attention.js";
+import type { Tensor } from "../engine/tensor.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { requireSequence } from "./sequence.js";
-import { ArgError, ShapeError, type OpDef, type Shape } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext, type Shape } from "./types.js";
 
 /** `kv`: the layer whose output gives the keys and values (cross-attention); absent, the layer attends to its own input. */
 export type AttentionAttrs = { heads: number; causal: boolean; bias: boolean; kv?: string };
@@ -21,6 +23,41 @@ export function attentionSizes(inputs: Shape[], attrs: AttentionAttrs): Attentio
   }
   const [keySteps, keyFeatures] = attrs.kv ? requireSequence(inputs[1]!, "attention kv=") : [steps, features];
   return { steps, features, keySteps, keyFeatures };
+}
+
+/** Rows `[from, from + count)` of a `[rows, cols]` matrix, as a view. */
+function rows(m: Tensor, from: number, count: number): Tensor {
+  const cols = m.shape[1]!;
+  return { shape: [count, cols], data: m.data.subarray(from * cols, (from + count) * cols) };
+}
+
+/**
+ * The projections under `nn.MultiheadAttention`'s state-dict names: `<layer>.in_proj_weight`
+ * `[3D, D]` (Q, K, V stacked) when the keys have the query's D features, else
+ * `<layer>.q_proj_weight` `[D, D]`, `.k_proj_weight` and `.v_proj_weight` `[D, Dkv]`;
+ * `<layer>.in_proj_bias` `[3D]`, `<layer>.out_proj.weight` `[D, D]` and `.out_proj.bias` `[D]`.
+ * Seeded as PyTorch initialises them: Xavier-uniform weights, zero biases.
+ */
+export function attentionParameters(attrs: AttentionAttrs, ctx: ParameterContext): AttentionParams {
+  const { features: d, keyFeatures: dkv } = attentionSizes(ctx.inputShapes, attrs);
+  const { weights, layer } = ctx;
+  const bias = attrs.bias ? weights.get(`${layer}.in_proj_bias`, [3 * d], { kind: "constant", value: 0 }).data : null;
+  const biasOf = (i: number) => bias && bias.subarray(i * d, (i + 1) * d);
+  let projections: Projection[];
+  if (dkv === d) {
+    const packed = weights.get(`${layer}.in_proj_weight`, [3 * d, d], { kind: "xavier", fanIn: d, fanOut: 3 * d });
+    projections = [0, 1, 2].map((i) => ({ weight: rows(packed, i * d, d), bias: biasOf(i) }));
+  } else {
+    projections = (["q", "k", "v"] as const).map((name, i) => {
+      const inFeatures = name === "q" ? d : dkv;
+      return { weight: weights.get(`${layer}.${name}_proj_weight`, [d, inFeatures], { kind: "xavier", fanIn: inFeatures, fanOut: d }), bias: biasOf(i) };
+    });
+  }
+  const output = {
+    weight: weights.get(`${layer}.out_proj.weight`, [d, d], { kind: "xavier", fanIn: d, fanOut: d }),
+    bias: attrs.bias ? weights.get(`${layer}.out_proj.bias`, [d], { kind: "constant", value: 0 }).data : null,
+  };
+  return { heads: attrs.heads, causal: attrs.causal, query: projections[0]!, key: projections[1]!, value: projections[2]!, output };
 }
 
 /**
@@ -70,6 +107,10 @@ export const attention: OpDef<AttentionAttrs> = {
     return 2 * t * d * d + 2 * s * dkv * d + 2 * t * s * d;
   },
   describe: (attrs) => `${attrs.heads} heads${attrs.causal ? ", causal" : ""}`,
+  async forward([query, memory], attrs, ctx) {
+    const { output } = await multiHeadAttention(ctx.pool, query!, attrs.kv ? memory! : query!, attentionParameters(attrs, ctx));
+    return output;
+  },
 };
 
 function largestDivisorAtMost(n: number, limit: number): number {

@@ -1,3 +1,4 @@
+import { gelu as geluKernel } from "../engine/kernels/gelu.js";
 import { asWord, ArgReader } from "./args.js";
 import { ArgError, type OpDef } from "./types.js";
 
@@ -25,4 +26,5 @@ export const gelu: OpDef<GeluAttrs> = {
   params: () => 0,
   macs: () => 0,
   note: (attrs) => (attrs.approximate === "tanh" ? "GELU (tanh)" : "GELU"),
+  forward: ([x], attrs) => geluKernel(x!, attrs.approximate),
 };

@@ -1,8 +1,16 @@
+import { layerNorm, type LayerNormParams } from "../engine/kernels/layer-norm.js";
 import { asBool, asNumber, ArgReader } from "./args.js";
 import { channels } from "./shape.js";
-import { ArgError, type OpDef } from "./types.js";
+import { ArgError, type OpDef, type ParameterContext } from "./types.js";
 
 export type LayerNormAttrs = { eps: number; affine: boolean };
+
+/** `<layer>.weight` (γ, ones) and `<layer>.bias` (β, zeros) of D each, as nn.LayerNorm initialises them; none without affine. */
+export function layerNormParameters(attrs: LayerNormAttrs, ctx: ParameterContext): LayerNormParams {
+  const features = channels(ctx.inputShapes[0]!);
+  const get = (name: string, value: number) => ctx.weights.get(`${ctx.layer}.${name}`, [features], { kind: "constant", value }).data;
+  return { weight: attrs.affine ? get("weight", 1) : null, bias: attrs.affine ? get("bias", 0) : null, eps: attrs.eps };
+}
 
 /**
  * Layer normalisation over the last dimension (PyTorch `nn.LayerNorm(D)`): each step of a
@@ -29,4 +37,5 @@ export const layernorm: OpDef<LayerNormAttrs> = {
   outShape: ([input]) => [...input!],
   params: ([input], _out, attrs) => (attrs.affine ? 2 * channels(input!) : 0),
   macs: () => 0,
+  forward: ([x], attrs, ctx) => layerNorm(x!, layerNormParameters(attrs, ctx)),
 };

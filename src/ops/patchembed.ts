@@ -1,6 +1,9 @@
+import { conv2dParams } from "../engine/kernels/conv.js";
+import { patchSequence } from "../engine/kernels/tokens.js";
+import { convWeights, type ConvWeights } from "../engine/params.js";
 import { asPair, asPositiveInt, ArgReader } from "./args.js";
 import { requireImage, writtenShape } from "./shape.js";
-import { ArgError, ShapeError, type OpDef, type Shape } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext, type Shape } from "./types.js";
 
 export type PatchEmbedAttrs = { dimension: number; patch: [number, number] };
 
@@ -12,6 +15,12 @@ export function patchGrid(input: Shape, attrs: PatchEmbedAttrs): { rows: number;
     throw new ShapeError(`patchembed: its ${writtenShape([h, w, c])} input does not divide into ${ph}x${pw} patches`, `the height and width must be multiples of the patch size: e.g. input ${Math.ceil(h / ph) * ph}x${Math.ceil(w / pw) * pw}x${c}`);
   }
   return { rows: h / ph, cols: w / pw, channels: c };
+}
+
+/** The patch conv's `<layer>.weight` `[D, C, P, P]` and `<layer>.bias` `[D]`, named as torchvision's `conv_proj`. */
+export function patchEmbedParameters(attrs: PatchEmbedAttrs, ctx: ParameterContext): ConvWeights {
+  const { channels } = patchGrid(ctx.inputShapes[0]!, attrs);
+  return convWeights(ctx.weights, ctx.layer, channels, attrs.dimension, attrs.patch, 1, true);
 }
 
 /**
@@ -47,4 +56,8 @@ export const patchembed: OpDef<PatchEmbedAttrs> = {
   },
   receptive: (_inputs, attrs) => ({ kernel: attrs.patch, stride: attrs.patch }),
   describe: (attrs) => `${attrs.patch[0]}×${attrs.patch[1]} → ${attrs.dimension}`,
+  async forward([x], attrs, ctx) {
+    const { weight, bias } = patchEmbedParameters(attrs, ctx);
+    return patchSequence(await ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: attrs.patch })));
+  },
 };

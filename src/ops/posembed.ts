@@ -1,9 +1,26 @@
+import type { InitSpec } from "../engine/init.js";
+import { addPositions, sinusoids } from "../engine/kernels/tokens.js";
 import { asPositiveInt, ArgReader } from "./args.js";
 import { requireSequence } from "./sequence.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 
 /** `positions`: the size of a learned table longer than the sequence (BERT's 512); absent, one position per step. */
 export type PosEmbedAttrs = { kind: "learned" | "sinusoidal"; positions?: number };
+
+/** N(0, 0.02²), torchvision's and BERT's, as the uniform of the same variance: He's bound √(6/fanIn) is 0.02·√3 for fanIn 5000. */
+const POSITION_INIT: InitSpec = { kind: "he", fanIn: 5000 };
+
+/**
+ * The `[T, D]` values added: the sinusoids, `<layer>` itself `[1, T, D]` (a bare parameter
+ * in PyTorch, so a layer named `encoder.pos_embedding` reads torchvision's), or the first T
+ * rows of `<layer>.weight` `[N, D]` (an `nn.Embedding` of N positions, BERT's `position_embeddings`).
+ */
+export function positionParameters(attrs: PosEmbedAttrs, ctx: ParameterContext): Float32Array {
+  const [steps, features] = requireSequence(ctx.inputShapes[0]!, "posembed");
+  if (attrs.kind === "sinusoidal") return sinusoids(steps, features);
+  if (attrs.positions === undefined) return ctx.weights.get(ctx.layer, [1, steps, features], POSITION_INIT).data;
+  return ctx.weights.get(`${ctx.layer}.weight`, [attrs.positions, features], POSITION_INIT).data;
+}
 
 /**
  * Position embeddings added to a `T×D` sequence: learned (ViT's `pos_embedding`, one
@@ -39,4 +56,5 @@ export const posembed: OpDef<PosEmbedAttrs> = {
   },
   macs: () => 0,
   describe: (attrs) => (attrs.kind === "sinusoidal" ? "sinusoidal" : attrs.positions !== undefined ? `learned, ${attrs.positions}` : "learned"),
+  forward: ([x], attrs, ctx) => addPositions(x!, positionParameters(attrs, ctx)),
 };

@@ -1,3 +1,4 @@
+import { selectStep } from "../engine/kernels/tokens.js";
 import { asNumber, ArgReader } from "./args.js";
 import { requireSequence } from "./sequence.js";
 import { ArgError, ShapeError, type OpDef, type Shape } from "./types.js";
@@ -34,4 +35,5 @@ export const token: OpDef<TokenAttrs> = {
   params: () => 0,
   macs: () => 0,
   describe: (attrs) => `step ${attrs.index}`,
+  forward: ([x], attrs, ctx) => selectStep(x!, tokenStep(ctx.inputShapes[0]!, attrs)),
 };
