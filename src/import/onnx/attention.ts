@@ -80,7 +80,8 @@ class BlockFinder {
   throughShuffles(tensor: string): string {
     for (;;) {
       const node = this.producer(tensor);
-      if (!node) return tensor;
+      // A node met again is a cycle (a corrupt file) or another path's: stop there.
+      if (!node || this.nodes.has(node)) return tensor;
       const first = node.input?.[0] ?? "";
       const op = node.opType ?? "";
       const rest = (node.input ?? []).slice(1).filter((i) => i !== "");
@@ -139,7 +140,7 @@ class BlockFinder {
     let mask: string | undefined;
     for (;;) {
       const node = this.producer(tensor);
-      if (!node) return undefined;
+      if (!node || this.nodes.has(node)) return undefined;
       const op = node.opType;
       if (op === "MatMul" && (node.input ?? []).every((i) => !this.constant.has(i))) {
         this.nodes.add(node);
@@ -189,7 +190,7 @@ function match(ctx: ImportContext, constant: ReadonlySet<string>, softmax: NodeP
   // After AV: the heads merged back (Transpose, Reshape), the output projection, the batch-first Transpose back.
   let tensor = weighted.output![0]!;
   const shuffle = () => {
-    for (let next = find.soleReader(tensor); next && (next.opType === "Transpose" || next.opType === "Reshape"); next = find.soleReader(tensor)) {
+    for (let next = find.soleReader(tensor); next && !find.nodes.has(next) && (next.opType === "Transpose" || next.opType === "Reshape"); next = find.soleReader(tensor)) {
       find.nodes.add(next);
       tensor = next.output![0]!;
     }
@@ -227,7 +228,8 @@ function match(ctx: ImportContext, constant: ReadonlySet<string>, softmax: NodeP
   if (biases.length > 0 && biases.every((b) => b && b.tensor === biases[0]!.tensor)) weights.in_proj_bias = { tensor: biases[0]!.tensor };
   const out = baseTensor(ctx, projected.input![1]!);
   const outTransposed = projected.opType === "Gemm" && new Attributes(projected).int("transB", 0) === 1;
-  if (out) weights["out_proj.weight"] = out.transposed === outTransposed ? { tensor: out.tensor } : { tensor: out.tensor, perm: [1, 0] };
+  // Gemm with transB reads PyTorch's [out, in] as stored; MatMul reads [in, out], which is PyTorch's only when it passed a Transpose.
+  if (out) weights["out_proj.weight"] = out.transposed === outTransposed ? { tensor: out.tensor, perm: [1, 0] } : { tensor: out.tensor };
   const outBiasBase = outBias ? baseTensor(ctx, outBias) : undefined;
   if (outBiasBase) weights["out_proj.bias"] = { tensor: outBiasBase.tensor };
   return { nodes: find.nodes, entries: find.entries, exit, softmax, query: q.input, keys: k.input, heads, mask: scores.mask, bias: q.bias !== undefined, weights, broken: false };

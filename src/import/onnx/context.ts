@@ -23,6 +23,9 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 /** `perm` transposes the initializer into the parameter's PyTorch layout (fc weights are `[out, in]`). */
 export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
 
+/** The role of a parameter that is the layer itself, named by the layer's own path as PyTorch names it (`class_token`, `encoder.pos_embedding`). */
+export const WHOLE_LAYER = "";
+
 /** The state of one import: ONNX tensor values by name and the layers emitted so far. */
 export class ImportContext {
   readonly values = new Map<string, Value>();

@@ -77,7 +77,7 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
   // Weights flow through Identity and Transpose with dims only (no values needed).
   if (op === "Identity" && a) return [a];
   // A parameter broadcast over the batch (ViT's class token, `expand(n, -1, -1)`) is still that parameter.
-  if (op === "Expand" && a?.source && !a.values) return [a];
+  if (op === "Expand" && a?.source) return [a];
   if (op === "Transpose" && a?.dims) {
     const perm = attrs.ints("perm") ?? a.dims.map((_, i) => a.dims!.length - 1 - i);
     const dims = perm.map((p) => a.dims![p]!);

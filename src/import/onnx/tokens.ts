@@ -1,5 +1,5 @@
 import type { Attributes } from "./attributes.js";
-import { arg, args, type ImportContext } from "./context.js";
+import { arg, args, WHOLE_LAYER, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { absorb, chain, parameterOf } from "./patterns.js";
 import type { DataValue, Value } from "./values.js";
@@ -32,7 +32,7 @@ export function classToken(ctx: ImportContext, node: NodeProto, a: Attributes): 
   if ((node.input ?? []).length !== 2 || tokens?.kind !== "data" || tokens.shape?.length !== 2 || a.int("axis", 1) !== 1) return undefined;
   const parameter = parameterOf(token, [1, 1, tokens.shape[1]!]);
   if (!parameter) return undefined;
-  return ctx.emit(namedBy(parameter.source.tensor.name, node), "clstoken", args(), [tokens], { weights: { class_token: { tensor: parameter.source.tensor.name } } });
+  return ctx.emit(namedBy(parameter.source.tensor.name, node), "clstoken", args(), [tokens], { weights: { [WHOLE_LAYER]: { tensor: parameter.source.tensor.name } } });
 }
 
 /** A layer that is a parameter added in a module's forward is named by the parameter (`class_token`, `encoder.pos_embedding`), as the model's code knows it. */
@@ -60,7 +60,7 @@ export function positionEmbedding(ctx: ImportContext, node: NodeProto): Value | 
   if ((node.input ?? []).length !== 2 || !sequence || sequence.shape?.length !== 2 || other?.kind !== "const") return undefined;
   const [steps, features] = sequence.shape as [number, number];
   const direct = parameterOf(other, [1, steps, features]) ?? parameterOf(other, [steps, features]);
-  if (direct) return ctx.emit(namedBy(direct.source.tensor.name, node), "posembed", args(), [sequence], { weights: { pos_embedding: { tensor: direct.source.tensor.name } } });
+  if (direct) return ctx.emit(namedBy(direct.source.tensor.name, node), "posembed", args(), [sequence], { weights: { [WHOLE_LAYER]: { tensor: direct.source.tensor.name } } });
   const table = gatheredTable(ctx, node.input![1 - at]!, features);
   if (!table || table.positions < steps) return undefined;
   // Named by the table's module (`position_embeddings`), as the layer is in the model's code.
