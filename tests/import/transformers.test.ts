@@ -58,7 +58,7 @@ const COUNTED = /Conv|Linear|LayerNorm|MultiheadAttention|Embedding/;
 
 describe("Transformers exported by PyTorch import as the language's layers", () => {
   it("has every export the generator writes", () => {
-    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16"]);
+    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16", "vit_b_16_opset17"]);
   });
 
   it.each(REFERENCES.map((r) => [r.model, r] as const))("%s: totals are sum(p.numel()) and the hooks' MACs, every hooked module has its shape, params and MACs, no plain block", (_name, reference) => {
@@ -168,6 +168,43 @@ head: fc 1000
     });
     const { graph } = importOnnx(bytes, "add.onnx");
     expect(graph.networks[0]!.nodes.map((n) => n.op)).toEqual(["input", "opaque"]);
+  });
+
+  it("attention written with three Linear layers and [B, T, H, dh] heads (as Hugging Face's BERT writes it) is one attention layer", () => {
+    const [t, d, h] = [4, 8, 2];
+    const heads = (part: string, perm: number[]) => [
+      { op: "MatMul", name: `/${part}/MatMul`, inputs: ["x", `w${part}`], outputs: [`${part}0`] },
+      { op: "Add", name: `/${part}/Add`, inputs: [`${part}0`, `b${part}`], outputs: [`${part}1`] },
+      { op: "Reshape", name: `/${part}/Reshape`, inputs: [`${part}1`, "split"], outputs: [`${part}2`] },
+      { op: "Transpose", name: `/${part}/Transpose`, inputs: [`${part}2`], outputs: [`${part}h`], ints: { perm } },
+    ];
+    const weights: Record<string, { dims: number[]; values?: Float32Array }> = { scale: { dims: [], values: Float32Array.of(Math.sqrt(d / h)) } };
+    for (const part of ["q", "k", "v", "o"]) Object.assign(weights, { [`w${part}`]: { dims: [d, d] }, [`b${part}`]: { dims: [d] } });
+    const bytes = encodeModel({
+      input: ["batch", t, d],
+      nodes: [
+        ...heads("q", [0, 2, 1, 3]),
+        ...heads("k", [0, 2, 3, 1]),
+        ...heads("v", [0, 2, 1, 3]),
+        { op: "MatMul", name: "/scores", inputs: ["qh", "kh"], outputs: ["scores"] },
+        { op: "Div", name: "/scale", inputs: ["scores", "scale"], outputs: ["scaled"] },
+        { op: "Softmax", name: "/Softmax", inputs: ["scaled"], outputs: ["weights"], ints: { axis: [-1] } },
+        { op: "MatMul", name: "/context", inputs: ["weights", "vh"], outputs: ["context"] },
+        { op: "Transpose", name: "/merge", inputs: ["context"], outputs: ["merged"], ints: { perm: [0, 2, 1, 3] } },
+        { op: "Reshape", name: "/flatten", inputs: ["merged", "join"], outputs: ["joined"] },
+        { op: "MatMul", name: "/o/MatMul", inputs: ["joined", "wo"], outputs: ["o0"] },
+        { op: "Add", name: "/o/Add", inputs: ["o0", "bo"], outputs: ["out"] },
+      ],
+      weights,
+      ints: { split: [0, 0, h, d / h], join: [0, 0, d] },
+    });
+    const network = analyze(importOnnx(bytes, "bert-attention.onnx").graph).networks[0]!;
+    expect(network.layers.map((l) => [l.node.op, l.node.attrs, l.shape])).toEqual([
+      ["input", { shape: [t, d] }, [t, d]],
+      ["attention", { heads: h, causal: false, bias: true }, [t, d]],
+    ]);
+    // nn.MultiheadAttention(8, 2): in_proj 3·8·8 + 24, out_proj 8·8 + 8.
+    expect(network.totals.params).toBe(4 * d * d + 4 * d);
   });
 
   it("attention without an output projection is no attention layer: its MatMuls fall back to plain blocks, nothing crashes", () => {
