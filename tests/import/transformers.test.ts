@@ -58,7 +58,7 @@ const COUNTED = /Conv|Linear|LayerNorm|MultiheadAttention|Embedding/;
 
 describe("Transformers exported by PyTorch import as the language's layers", () => {
   it("has every export the generator writes", () => {
-    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16", "vit_b_16_opset17"]);
+    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "cross_kdim", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16", "vit_b_16_opset17"]);
   });
 
   it.each(REFERENCES.map((r) => [r.model, r] as const))("%s: totals are sum(p.numel()) and the hooks' MACs, every hooked module has its shape, params and MACs, no plain block", (_name, reference) => {
@@ -257,12 +257,14 @@ head: fc 1000
     },
   };
 
-  it.each(["vit_small", "encoder_decoder_small"])("%s exported with its weights runs on them to PyTorch's output within 1e-4", async (model) => {
+  it.each(["vit_small", "encoder_decoder_small", "cross_kdim_small", "split_projections_small"])("%s exported with its weights runs on them to PyTorch's output within 1e-4", async (model) => {
     const folder = join(FIXTURES, "weights");
     const reference = JSON.parse(readFileSync(join(folder, `${model}.json`), "utf8")) as { params: number; inputs: Record<string, Fixed>; output: Fixed };
     const onnx = importOnnx(gunzipSync(readFileSync(join(folder, `${model}.onnx.gz`))), `${model}.onnx`);
     const network = analyze(onnx.graph).networks[0]!;
     expect(network.totals.params).toBe(reference.params);
+    expect(network.layers.filter((l) => l.node.op === "opaque")).toEqual([]);
+    expect(network.layers.some((l) => l.node.op === "attention")).toBe(true);
     const inputs = new Map(Object.entries(reference.inputs).map(([id, t]): [string, Tensor] => [id, { shape: t.shape, data: Float32Array.from(t.data) }]));
     const pool = new ComputePool(1);
     try {

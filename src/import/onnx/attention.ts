@@ -218,14 +218,24 @@ function match(ctx: ImportContext, constant: ReadonlySet<string>, softmax: NodeP
     }
   }
   const weights: LayerWeights = {};
-  const packed = [q, k, v].map((p) => baseTensor(ctx, p.weight));
-  if (packed.every((p) => p && p.tensor === packed[0]!.tensor)) {
-    // MatMul reads [D, 3D]: PyTorch's in_proj_weight [3D, D] transposed, unless the file carries it untransposed through a Transpose.
-    const transposed = packed[0]!.transposed !== (q.transposed === false);
-    weights.in_proj_weight = transposed ? { tensor: packed[0]!.tensor, perm: [1, 0] } : { tensor: packed[0]!.tensor };
+  const bases = [q, k, v].map((p) => baseTensor(ctx, p.weight));
+  // MatMul reads [in, out]: PyTorch's [out, in] transposed, unless the file carries it untransposed through a Transpose; Gemm with transB reads PyTorch's own.
+  const pytorchLayout = (base: { tensor: string; transposed: boolean }, gemmTransposed: boolean) => (base.transposed !== !gemmTransposed ? { tensor: base.tensor, perm: [1, 0] } : { tensor: base.tensor });
+  if (bases.every((b) => b && b.tensor === bases[0]!.tensor)) {
+    weights.in_proj_weight = pytorchLayout(bases[0]!, q.transposed);
+  } else if (bases.every((b) => b) && new Set(bases.map((b) => b!.tensor)).size === 3) {
+    // Three projections apart: nn.MultiheadAttention's q_proj_weight, k_proj_weight and v_proj_weight when kdim/vdim differ from D,
+    // and, stacked, its in_proj_weight when they do not (a model with three Linear layers).
+    const parts = (["q", "k", "v"] as const).map((part, i) => {
+      const layout = pytorchLayout(bases[i]!, [q, k, v][i]!.transposed);
+      weights[`${part}_proj_weight`] = layout;
+      return layout;
+    });
+    weights.in_proj_weight = { ...parts[0]!, parts };
   }
   const biases = q.bias ? [q, k, v].map((p) => baseTensor(ctx, p.bias!)) : [];
   if (biases.length > 0 && biases.every((b) => b && b.tensor === biases[0]!.tensor)) weights.in_proj_bias = { tensor: biases[0]!.tensor };
+  else if (biases.length > 0 && biases.every((b) => b)) weights.in_proj_bias = { tensor: biases[0]!.tensor, parts: biases.map((b) => ({ tensor: b!.tensor })) };
   const out = baseTensor(ctx, projected.input![1]!);
   const outTransposed = projected.opType === "Gemm" && new Attributes(projected).int("transB", 0) === 1;
   // Gemm with transB reads PyTorch's [out, in] as stored; MatMul reads [in, out], which is PyTorch's only when it passed a Transpose.

@@ -21,7 +21,8 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 
 /** Which initializer fills which parameter of a layer, for loading real weights into the engine. */
 /** `perm` transposes the initializer into the parameter's PyTorch layout (fc weights are `[out, in]`). */
-export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
+/** `parts`: the parameter is these initializers one after another along its first axis (Q, K and V projections exported apart), `tensor` the first of them. */
+export type LayerWeights = Record<string, { tensor: string; perm?: number[]; parts?: { tensor: string; perm?: number[] }[] }>;
 
 /** The role of a parameter that is the layer itself, named by the layer's own path as PyTorch names it (`class_token`, `encoder.pos_embedding`). */
 export const WHOLE_LAYER = "";
