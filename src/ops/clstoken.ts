@@ -5,12 +5,13 @@ import { requireSequence } from "./sequence.js";
 import type { OpDef, ParameterContext } from "./types.js";
 
 /**
- * The token, `<layer>` itself `[1, 1, D]` (zeros, as torchvision initialises it): a bare
- * parameter in PyTorch, so a layer named `class_token` reads torchvision's `class_token`.
+ * The token, `<layer>.weight` `[1, 1, D]`: torchvision's bare `class_token` parameter, zeros as
+ * torchvision initialises it. (Named `.weight` like every other parameter: the layer's id
+ * itself names its output tensor in an ONNX export.)
  */
 export function classTokenParameter(ctx: ParameterContext): Tensor {
   const features = requireSequence(ctx.inputShapes[0]!, "clstoken")[1];
-  return ctx.weights.get(ctx.layer, [1, 1, features], { kind: "constant", value: 0 });
+  return ctx.weights.get(`${ctx.layer}.weight`, [1, 1, features], { kind: "constant", value: 0 });
 }
 
 

@@ -11,14 +11,14 @@ export type PosEmbedAttrs = { kind: "learned" | "sinusoidal"; positions?: number
 const POSITION_INIT: InitSpec = { kind: "he", fanIn: 5000 };
 
 /**
- * The `[T, D]` values added: the sinusoids, `<layer>` itself `[1, T, D]` (a bare parameter
- * in PyTorch, so a layer named `encoder.pos_embedding` reads torchvision's), or the first T
- * rows of `<layer>.weight` `[N, D]` (an `nn.Embedding` of N positions, BERT's `position_embeddings`).
+ * The `[T, D]` values added: the sinusoids, `<layer>.weight` `[1, T, D]` (torchvision's bare
+ * `pos_embedding` parameter), or the first T rows of `<layer>.weight` `[N, D]` (an
+ * `nn.Embedding` of N positions, BERT's `position_embeddings`).
  */
 export function positionParameters(attrs: PosEmbedAttrs, ctx: ParameterContext): Float32Array {
   const [steps, features] = requireSequence(ctx.inputShapes[0]!, "posembed");
   if (attrs.kind === "sinusoidal") return sinusoids(steps, features);
-  if (attrs.positions === undefined) return ctx.weights.get(ctx.layer, [1, steps, features], POSITION_INIT).data;
+  if (attrs.positions === undefined) return ctx.weights.get(`${ctx.layer}.weight`, [1, steps, features], POSITION_INIT).data;
   return ctx.weights.get(`${ctx.layer}.weight`, [attrs.positions, features], POSITION_INIT).data;
 }
 

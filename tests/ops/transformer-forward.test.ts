@@ -72,7 +72,7 @@ describe("seeded parameters", () => {
     const text = "x: input 4x8\ncls: clstoken\npos: posembed";
     const outputs = await runNetwork(analyzeText(text), { weights, pool, seed: 3, keepAll: true });
     expect(Array.from(outputs.get("cls")!.data.subarray(0, 8))).toEqual(new Array(8).fill(0));
-    const table = weights.get("pos", [1, 5, 8], { kind: "he", fanIn: 5000 }).data;
+    const table = weights.get("pos.weight", [1, 5, 8], { kind: "he", fanIn: 5000 }).data;
     expect(Math.max(...table.map(Math.abs))).toBeLessThanOrEqual(0.02 * Math.sqrt(3));
     expect(Math.max(...table.map(Math.abs))).toBeGreaterThan(0.02);
   });

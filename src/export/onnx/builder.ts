@@ -4,7 +4,7 @@ import type { Tensor } from "../../engine/tensor.js";
 import type { Shape } from "../../graph/types.js";
 import { NetfigError } from "../../lang/diagnostics.js";
 import type { ParameterContext } from "../../ops/types.js";
-import { attribute, floatScalar, floatTensor, int64Tensor, type AttrValue, type NodeProto, type TensorProto } from "./proto.js";
+import { attribute, floatScalar, floatTensor, int64Scalar, int64Tensor, type AttrValue, type NodeProto, type TensorProto } from "./proto.js";
 
 /**
  * The nodes and initializers of the graph being written, in the order they are added
@@ -64,6 +64,11 @@ export class GraphBuilder {
 
   ints(name: string, values: readonly number[]): string {
     this.initializers.push(int64Tensor(this.claim(name), values));
+    return name;
+  }
+
+  intScalar(name: string, value: number): string {
+    this.initializers.push(int64Scalar(this.claim(name), value));
     return name;
   }
 

@@ -47,6 +47,11 @@ export function int64Tensor(name: string, values: readonly number[]): TensorProt
   return { name, dims: [values.length], dataType: INT64, int64Data: [...values] };
 }
 
+/** An int64 scalar initializer (a Gather's single index, which drops the axis it picks from). */
+export function int64Scalar(name: string, value: number): TensorProto {
+  return { name, dims: [], dataType: INT64, int64Data: [value] };
+}
+
 /** A float32 scalar initializer (Clip's bounds, Dropout's ratio). */
 export function floatScalar(name: string, value: number): TensorProto {
   return { name, dims: [], dataType: FLOAT, floatData: [value] };

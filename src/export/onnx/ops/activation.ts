@@ -70,3 +70,23 @@ export const lrn: OpExport = (g, l) => {
   if (size % 2 === 0) throw cannotExport(l.layer, `ONNX's LRN centres an even window (size ${size}) differently from PyTorch's`, "use an odd size");
   g.node("LRN", [l.inputs[0]!], l.output, { size, alpha: { float: alpha }, beta: { float: beta }, bias: { float: k } });
 };
+
+/**
+ * GELU as PyTorch 1.13 writes `nn.GELU` at opset 14 (Gelu is an opset-20 operator): x·(1 +
+ * erf(x/√2))·½, Div, Erf, Add, Mul, Mul; the tanh form x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))·½.
+ */
+export const gelu: OpExport = (g, l) => {
+  const x = l.inputs[0]!;
+  const constant = (name: string, value: number) => g.scalar(part(l, name), value);
+  if (l.layer.node.attrs.approximate === "tanh") {
+    const cube = g.node("Mul", [x, g.node("Mul", [x, x], part(l, "square"))], part(l, "cube"));
+    const inner = g.node("Add", [x, g.node("Mul", [constant("coefficient", 0.044715), cube], part(l, "cubic"))], part(l, "inner"));
+    const tanh = g.node("Tanh", [g.node("Mul", [constant("sqrt_2_over_pi", Math.sqrt(2 / Math.PI)), inner], part(l, "scaled"))], part(l, "tanh"));
+    const gate = g.node("Mul", [x, g.node("Add", [constant("one", 1), tanh], part(l, "one_plus_tanh"))], part(l, "gated"));
+    g.node("Mul", [constant("half", 0.5), gate], l.output);
+    return;
+  }
+  const erf = g.node("Erf", [g.node("Div", [x, constant("sqrt_2", Math.SQRT2)], part(l, "scaled"))], part(l, "erf"));
+  const gate = g.node("Mul", [x, g.node("Add", [erf, constant("one", 1)], part(l, "one_plus_erf"))], part(l, "gated"));
+  g.node("Mul", [gate, constant("half", 0.5)], l.output);
+};

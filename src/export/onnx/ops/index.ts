@@ -1,5 +1,5 @@
 import type { OpExport } from "../builder.js";
-import { bn, clip, dropout, hardsigmoid, hardswish, identity, leakyrelu, lrn, relu, relu6, sigmoid, softmax, tanh } from "./activation.js";
+import { bn, clip, dropout, gelu, hardsigmoid, hardswish, identity, leakyrelu, lrn, relu, relu6, sigmoid, softmax, tanh } from "./activation.js";
 import { conv, deconv, proj } from "./conv.js";
 import { fc } from "./dense.js";
 import { add, concat, scale } from "./merge.js";
@@ -8,6 +8,9 @@ import { chanpad, flatten, reshape, shuffle, slice, upsample, zeropad } from "./
 import { crop, maxunpool } from "./spatial.js";
 import { rbf, scaledtanh, subsample } from "./lenet.js";
 import { distance, embedding, sample } from "./pairs.js";
+import { attention } from "./attention.js";
+import { layernorm } from "./normalization.js";
+import { clstoken, patchembed, posembed, token } from "./tokens.js";
 
 /** The ONNX writer of each layer kind that has a forward, by canonical op name. */
 export const EXPORTS: Readonly<Record<string, OpExport>> = {
@@ -17,4 +20,5 @@ export const EXPORTS: Readonly<Record<string, OpExport>> = {
   flatten, reshape, shuffle, slice, zeropad, upsample, chanpad,
   concat, add, scale,
   crop, maxunpool, subsample, rbf, scaledtanh, embedding, distance, sample,
+  layernorm, gelu, attention, patchembed, clstoken, posembed, token,
 };
