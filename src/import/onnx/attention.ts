@@ -2,6 +2,7 @@ import { Attributes } from "./attributes.js";
 import { arg, args, type ImportContext, type LayerWeights } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { internalDims } from "./dims.js";
+import { patternNode } from "./patterns.js";
 import { netfigShape, type DataValue, type Value } from "./values.js";
 
 /**
@@ -284,7 +285,7 @@ export function visitBlock(ctx: ImportContext, block: AttentionBlock, node: Node
     return;
   }
   const output = node.output![0]!;
-  const named: NodeProto = { name: block.softmax.name, opType: "Attention", output: [output] };
+  const named = patternNode(node, block.softmax.name);
   const inputs: DataValue[] = [ctx.values.get(block.query), ...(block.keys === block.query ? [] : [ctx.values.get(block.keys)])].map((value, i) => {
     if (value?.kind !== "data") ctx.fail(named, `the ${i === 0 ? "queries" : "keys and values"} of this attention block are not a sequence netfig computes`);
     return value;

@@ -24,9 +24,6 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 /** `parts`: the parameter is these initializers one after another along its first axis (Q, K and V projections exported apart), `tensor` the first of them. */
 export type LayerWeights = Record<string, { tensor: string; perm?: number[]; parts?: { tensor: string; perm?: number[] }[] }>;
 
-/** The role of a parameter that is the layer itself, named by the layer's own path as PyTorch names it (`class_token`, `encoder.pos_embedding`). */
-export const WHOLE_LAYER = "";
-
 /** The state of one import: ONNX tensor values by name and the layers emitted so far. */
 export class ImportContext {
   readonly values = new Map<string, Value>();

@@ -37,12 +37,14 @@ function reshape(input: Dims, target: (number | null)[]): Dims | undefined {
   if (free < 0) return dims;
   const known = dims.filter((_, i) => i !== free);
   if (known.includes(null) || input.includes(null)) {
-    // The batch is symbolic on both sides: the free dim is what the fixed ones leave of the fixed input dims.
+    // With the batch symbolic on both sides the free dim is what the fixed ones leave of the
+    // fixed input dims; when only the input has it, the free dim takes it in (`[T, -1, dh]`
+    // of `[T, B, D]` is B·H heads) and is symbolic too.
+    const nulls = [input.filter((d) => d === null).length, known.filter((d) => d === null).length];
+    if (nulls[0] < nulls[1]) return undefined;
     const fixedIn = input.filter((d): d is number => d !== null).reduce((x, y) => x * y, 1);
     const fixedOut = known.filter((d): d is number => d !== null).reduce((x, y) => x * y, 1);
-    const nulls = [input.filter((d) => d === null).length, known.filter((d) => d === null).length];
-    if (nulls[0] !== nulls[1]) return undefined;
-    dims[free] = fixedIn / fixedOut;
+    dims[free] = nulls[0] === nulls[1] ? fixedIn / fixedOut : null;
     return dims;
   }
   const total = (input as number[]).reduce((x, y) => x * y, 1);

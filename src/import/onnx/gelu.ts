@@ -1,7 +1,7 @@
 import type { Attributes } from "./attributes.js";
 import { args, type ImportContext } from "./context.js";
 import type { NodeProto } from "./decode.js";
-import { absorb, chain, otherInput, scalarOf } from "./patterns.js";
+import { absorb, chain, otherInput, patternNode, scalarOf } from "./patterns.js";
 import type { Value } from "./values.js";
 
 /**
@@ -29,7 +29,7 @@ export function erfGelu(ctx: ImportContext, div: NodeProto): Value | undefined {
   if (!rest) return undefined;
   const [erf, one, times, half] = rest as [NodeProto, NodeProto, NodeProto, NodeProto];
   if (!near(constantBeside(ctx, one, erf.output![0]!), 1) || !(times.input ?? []).includes(x) || !near(constantBeside(ctx, half, times.output![0]!), 0.5)) return undefined;
-  const layer = ctx.emit({ ...div, output: half.output }, "gelu", args(), [input]);
+  const layer = ctx.emit(patternNode(half, div.name), "gelu", args(), [input]);
   return absorb(ctx, rest, layer);
 }
 
@@ -51,7 +51,7 @@ export function tanhGelu(ctx: ImportContext, square: NodeProto): Value | undefin
     reads(times!, x) &&
     near(constantBeside(ctx, half!, times!.output![0]!), 0.5);
   if (!ok) return undefined;
-  const layer = ctx.emit({ ...square, output: half!.output }, "gelu", args([], {}, ["tanh"]), [input]);
+  const layer = ctx.emit(patternNode(half!, square.name), "gelu", args([], {}, ["tanh"]), [input]);
   return absorb(ctx, rest, layer);
 }
 

@@ -2,7 +2,7 @@ import { Attributes } from "./attributes.js";
 import { arg, args, type ImportContext, type LayerWeights } from "./context.js";
 import type { NodeProto } from "./decode.js";
 import { data } from "./inputs.js";
-import { absorb, float32Decimal, otherInput, parameterOf, scalarOf, soleReader, valueAhead } from "./patterns.js";
+import { absorb, float32Decimal, otherInput, parameterOf, patternNode, scalarOf, soleReader, valueAhead } from "./patterns.js";
 import type { Value } from "./values.js";
 
 /**
@@ -62,8 +62,7 @@ export function decomposedLayerNorm(ctx: ImportContext, mean: NodeProto): Value 
   const affine = affinePart(ctx, div, features);
   const chainNodes = [sub, pow, variance, shifted!, sqrt, div, ...(affine?.nodes ?? [])];
   const last = chainNodes[chainNodes.length - 1]!;
-  const named: NodeProto = { name: mean.name, opType: "LayerNormalization", output: last.output };
-  const layer = ctx.emit(named, "layernorm", args([], { eps: arg.num(float32Decimal(eps)), affine: arg.word(String(affine !== undefined)) }), [value], affine ? { weights: affine.weights } : {});
+  const layer = ctx.emit(patternNode(last, mean.name), "layernorm", args([], { eps: arg.num(float32Decimal(eps)), affine: arg.word(String(affine !== undefined)) }), [value], affine ? { weights: affine.weights } : {});
   return absorb(ctx, chainNodes, layer);
 }
 

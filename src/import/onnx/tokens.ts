@@ -1,7 +1,8 @@
 import type { Attributes } from "./attributes.js";
-import { arg, args, WHOLE_LAYER, type ImportContext } from "./context.js";
-import type { NodeProto } from "./decode.js";
-import { absorb, chain, parameterOf } from "./patterns.js";
+import { arg, args, type ImportContext } from "./context.js";
+import { sinusoids } from "../../engine/kernels/tokens.js";
+import { floatData, type NodeProto, type OnnxTensor } from "./decode.js";
+import { absorb, chain, parameterOf, patternNode } from "./patterns.js";
 import type { DataValue, Value } from "./values.js";
 
 /**
@@ -22,7 +23,7 @@ export function patchEmbedding(ctx: ImportContext, conv: NodeProto, a: Attribute
   if (!input.shape || input.shape.length !== 3 || input.shape[0]! % kernel[0]! !== 0 || input.shape[1]! % kernel[1]! !== 0) return undefined;
   const transpose = rest[1]!;
   if (transpose.attribute?.find((x) => x.name === "perm")?.ints?.map(Number).join() !== "0,2,1") return undefined;
-  const layer = ctx.emit({ ...conv, output: transpose.output }, "patchembed", args([arg.num(dimension), arg.dims(kernel)]), [input], { weights });
+  const layer = ctx.emit(patternNode(transpose, conv.name), "patchembed", args([arg.num(dimension), arg.dims(kernel)]), [input], { weights });
   return absorb(ctx, rest, layer);
 }
 
@@ -32,12 +33,15 @@ export function classToken(ctx: ImportContext, node: NodeProto, a: Attributes): 
   if ((node.input ?? []).length !== 2 || tokens?.kind !== "data" || tokens.shape?.length !== 2 || a.int("axis", 1) !== 1) return undefined;
   const parameter = parameterOf(token, [1, 1, tokens.shape[1]!]);
   if (!parameter) return undefined;
-  return ctx.emit(namedBy(parameter.source.tensor.name, node), "clstoken", args(), [tokens], { weights: { [WHOLE_LAYER]: { tensor: parameter.source.tensor.name } } });
+  return ctx.emit(patternNode(node, parameter.source.tensor.name), "clstoken", args(), [tokens], { weights: { weight: { tensor: parameter.source.tensor.name } } });
 }
 
-/** A layer that is a parameter added in a module's forward is named by the parameter (`class_token`, `encoder.pos_embedding`), as the model's code knows it. */
-function namedBy(parameter: string, node: NodeProto): NodeProto {
-  return { name: parameter, opType: node.opType, output: node.output };
+/** A table that holds Vaswani et al.'s fixed sines and cosines (a constant, not a parameter: `posembed sinusoidal`); a file without values cannot tell. */
+function isSinusoidal(tensor: OnnxTensor, steps: number, features: number): boolean {
+  const stored = floatData(tensor);
+  if (!stored) return false;
+  const expected = sinusoids(steps, features);
+  return stored.every((v, i) => Math.abs(v - expected[i]!) <= 1e-6);
 }
 
 /** Rows of a [N, D] parameter gathered by constant positions (`nn.Embedding(N, D)(position_ids)`): the table. */
@@ -60,12 +64,12 @@ export function positionEmbedding(ctx: ImportContext, node: NodeProto): Value | 
   if ((node.input ?? []).length !== 2 || !sequence || sequence.shape?.length !== 2 || other?.kind !== "const") return undefined;
   const [steps, features] = sequence.shape as [number, number];
   const direct = parameterOf(other, [1, steps, features]) ?? parameterOf(other, [steps, features]);
-  if (direct) return ctx.emit(namedBy(direct.source.tensor.name, node), "posembed", args(), [sequence], { weights: { [WHOLE_LAYER]: { tensor: direct.source.tensor.name } } });
+  if (direct && isSinusoidal(direct.source.tensor, steps, features)) return ctx.emit(patternNode(node, direct.source.tensor.name), "posembed", args([], {}, ["sinusoidal"]), [sequence]);
+  if (direct) return ctx.emit(patternNode(node, direct.source.tensor.name), "posembed", args(), [sequence], { weights: { weight: { tensor: direct.source.tensor.name } } });
   const table = gatheredTable(ctx, node.input![1 - at]!, features);
   if (!table || table.positions < steps) return undefined;
   // Named by the table's module (`position_embeddings`), as the layer is in the model's code.
-  const named: NodeProto = { name: table.gather.name, opType: "Gather", output: node.output };
-  return ctx.emit(named, "posembed", args([], { max: arg.num(table.positions) }), [sequence], { weights: { weight: { tensor: table.tensor } } });
+  return ctx.emit(patternNode(node, table.gather.name), "posembed", args([], { max: arg.num(table.positions) }), [sequence], { weights: { weight: { tensor: table.tensor } } });
 }
 
 /** Gather of one constant index on the step axis of a [T, D] sequence (`x[:, 0]`): `token N`. */

@@ -1,7 +1,7 @@
 import type { InitSpec } from "../../engine/init.js";
 import { numel, sameShape, sharedFloat32, type Tensor } from "../../engine/tensor.js";
 import type { WeightSource } from "../../engine/weights.js";
-import { WHOLE_LAYER, type LayerWeights } from "./context.js";
+import type { LayerWeights } from "./context.js";
 import { floatData } from "./decode.js";
 import type { OnnxImport } from "./import.js";
 
@@ -32,10 +32,8 @@ export class OnnxWeights implements WeightSource {
     return false;
   }
 
-  /** The initializer behind a parameter name: the layer's own (`class_token`), or `<layer>.<role>` where the role may hold dots (`out_proj.weight`). */
+  /** The initializer behind a parameter name `<layer>.<role>`, where the role may hold dots (`out_proj.weight`). */
   private entryOf(name: string): LayerWeights[string] | undefined {
-    const whole = this.model.weights.get(name)?.[WHOLE_LAYER];
-    if (whole) return whole;
     for (let dot = name.lastIndexOf("."); dot > 0; dot = name.lastIndexOf(".", dot - 1)) {
       const entry = this.model.weights.get(name.slice(0, dot))?.[name.slice(dot + 1)];
       if (entry) return entry;
