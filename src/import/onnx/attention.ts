@@ -219,24 +219,25 @@ function match(ctx: ImportContext, constant: ReadonlySet<string>, softmax: NodeP
     }
   }
   const weights: LayerWeights = {};
-  const bases = [q, k, v].map((p) => baseTensor(ctx, p.weight));
+  // The distinct projections in Q, K, V order: one packed (self-attention), Q and a packed K/V (cross-attention), or three apart.
+  const projections = [q, k, v].filter((p, i, all) => all.findIndex((o) => o.weight === p.weight) === i);
   // MatMul reads [in, out]: PyTorch's [out, in] transposed, unless the file carries it untransposed through a Transpose; Gemm with transB reads PyTorch's own.
   const pytorchLayout = (base: { tensor: string; transposed: boolean }, gemmTransposed: boolean) => (base.transposed !== !gemmTransposed ? { tensor: base.tensor, perm: [1, 0] } : { tensor: base.tensor });
-  if (bases.every((b) => b && b.tensor === bases[0]!.tensor)) {
-    weights.in_proj_weight = pytorchLayout(bases[0]!, q.transposed);
-  } else if (bases.every((b) => b) && new Set(bases.map((b) => b!.tensor)).size === 3) {
-    // Three projections apart: nn.MultiheadAttention's q_proj_weight, k_proj_weight and v_proj_weight when kdim/vdim differ from D,
-    // and, stacked, its in_proj_weight when they do not (a model with three Linear layers).
-    const parts = (["q", "k", "v"] as const).map((part, i) => {
-      const layout = pytorchLayout(bases[i]!, [q, k, v][i]!.transposed);
-      weights[`${part}_proj_weight`] = layout;
-      return layout;
-    });
-    weights.in_proj_weight = { ...parts[0]!, parts };
+  const stacked = (bases: ({ tensor: string; transposed: boolean } | undefined)[], layout: (base: { tensor: string; transposed: boolean }, i: number) => { tensor: string; perm?: number[] }): LayerWeights[string] | undefined => {
+    if (!bases.every((b) => b)) return undefined;
+    const layouts = bases.map((b, i) => layout(b!, i));
+    // Slices of one tensor (PyTorch cuts in_proj_weight for cross-attention) are that tensor; tensors apart stack in Q, K, V order.
+    return new Set(bases.map((b) => b!.tensor)).size === 1 ? layouts[0]! : { ...layouts[0]!, parts: layouts };
+  };
+  const bases = projections.map((p) => baseTensor(ctx, p.weight));
+  const inProjection = stacked(bases, (b, i) => pytorchLayout(b, projections[i]!.transposed));
+  if (inProjection) weights.in_proj_weight = inProjection;
+  if (inProjection?.parts?.length === 3) {
+    // kdim/vdim other than D: nn.MultiheadAttention keeps q_proj_weight, k_proj_weight and v_proj_weight apart.
+    (["q", "k", "v"] as const).forEach((part, i) => (weights[`${part}_proj_weight`] = inProjection.parts![i]!));
   }
-  const biases = q.bias ? [q, k, v].map((p) => baseTensor(ctx, p.bias!)) : [];
-  if (biases.length > 0 && biases.every((b) => b && b.tensor === biases[0]!.tensor)) weights.in_proj_bias = { tensor: biases[0]!.tensor };
-  else if (biases.length > 0 && biases.every((b) => b)) weights.in_proj_bias = { tensor: biases[0]!.tensor, parts: biases.map((b) => ({ tensor: b!.tensor })) };
+  const inBias = q.bias ? stacked(projections.map((p) => baseTensor(ctx, p.bias!)), (b) => ({ tensor: b.tensor })) : undefined;
+  if (inBias) weights.in_proj_bias = inBias;
   const out = baseTensor(ctx, projected.input![1]!);
   const outTransposed = projected.opType === "Gemm" && new Attributes(projected).int("transB", 0) === 1;
   // Gemm with transB reads PyTorch's [out, in] as stored; MatMul reads [in, out], which is PyTorch's only when it passed a Transpose.
