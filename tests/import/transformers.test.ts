@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { importOnnx } from "../../src/import/onnx/import.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
 import { encodeModel } from "./onnx-build.js";
 
 /**
@@ -116,6 +118,19 @@ head: fc 1000
     expect(attention.map((l) => l.node.attrs)).toEqual(Array.from({ length: 12 }, () => ({ heads: 12, causal: false, bias: true })));
     expect(network.layers.filter((l) => l.node.op === "layernorm").map((l) => l.node.attrs.eps)).toEqual(Array<number>(25).fill(1e-6));
   });
+
+  it("netfig summary and render read the ViT-B/16 export: its totals, and a PNG", () => {
+    const dir = scratchDir();
+    const file = join(dir, "vit_b_16.onnx");
+    writeFileSync(file, gunzipSync(readFileSync(join(FIXTURES, "vit_b_16.onnx.gz"))));
+    const netfig = (...args: string[]) => spawnSync(process.execPath, [join(root, "bin/netfig.js"), ...args], { cwd: root, encoding: "utf8" });
+    const summary = netfig("summary", file, "--json");
+    expect(summary.status, summary.stderr).toBe(0);
+    expect(JSON.parse(summary.stdout).networks[0].totals).toMatchObject({ params: 86_567_656, macs: 17_563_828_224 });
+    const render = netfig("render", file, "-o", join(dir, "vit.png"), "--width", "178mm");
+    expect(render.status, render.stderr).toBe(0);
+    expect(readFileSync(join(dir, "vit.png")).subarray(1, 4).toString()).toBe("PNG");
+  }, 60_000);
 
   it("the encoder–decoder's cross-attention reads the encoder's output as kv=, the decoder's self-attention is causal", () => {
     const { network } = load("encoder_decoder");
