@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/analyze/analyze.js";
+import type { LayerAnalysis } from "../../src/analyze/types.js";
 import { ComputePool } from "../../src/engine/pool.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import type { WeightSource } from "../../src/engine/weights.js";
@@ -48,11 +49,9 @@ function load(model: string) {
   return { onnx, network: analyze(onnx.graph).networks[0]! };
 }
 
-/** netfig drops a module part every layer shares (the wrapper's `encoder.`), as it does for any import. */
-function idOf(reference: Reference): (path: string) => string {
-  const first = reference.layers[0]![0].split(".")[0]!;
-  const shared = reference.layers.every(([path]) => path.startsWith(`${first}.`));
-  return (path) => (shared ? path.slice(first.length + 1) : path);
+/** A layer by its module path, or without the wrapper's first part (`encoder.`) when every layer shares it, as netfig drops it. */
+function layerAt(byId: ReadonlyMap<string, LayerAnalysis>, path: string): LayerAnalysis | undefined {
+  return byId.get(path) ?? byId.get(path.slice(path.indexOf(".") + 1));
 }
 
 /** The modules that hold parameters or compute, each of which must be a layer of its own. */
@@ -60,7 +59,7 @@ const COUNTED = /Conv|Linear|LayerNorm|MultiheadAttention|Embedding/;
 
 describe("Transformers exported by PyTorch import as the language's layers", () => {
   it("has every export the generator writes", () => {
-    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "cross_kdim", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16", "vit_b_16_opset17"]);
+    expect(REFERENCES.map((r) => r.model).sort()).toEqual(["activations", "bert_like", "causal_bool_mask", "cross_kdim", "encoder_decoder", "encoder_postnorm", "encoder_prenorm", "encoder_prenorm_opset17", "vit_b_16", "vit_b_16_opset17"]);
   });
 
   it.each(REFERENCES.map((r) => [r.model, r] as const))("%s: totals are sum(p.numel()) and the hooks' MACs, every hooked module has its shape, params and MACs, no plain block", (_name, reference) => {
@@ -73,9 +72,8 @@ describe("Transformers exported by PyTorch import as the language's layers", () 
     expect(network.layers.filter((l) => l.node.op === "opaque").map((l) => l.node.label)).toEqual([]);
     expect(onnx.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/graph inputs are parameters without values \(an export_params=False export\)/)]);
     const byId = new Map(network.layers.map((l) => [l.node.id, l]));
-    const id = idOf(reference);
     for (const [path, type, shape, params, macs] of reference.layers) {
-      const layer = byId.get(id(path));
+      const layer = layerAt(byId, path);
       if (COUNTED.test(type)) expect(layer, `${path} (${type})`).toBeDefined();
       // patchembed is torchvision's conv_proj and the flatten(2).transpose(1, 2) after it: the conv's H·W positions are its tokens.
       const expected = layer?.node.op === "patchembed" ? [shape[0]! * shape[1]!, shape[2]!] : shape;
@@ -146,6 +144,11 @@ head: fc 1000
     ]);
     const cross = network.layers.find((l) => l.node.id === "decoder.layers.0.multihead_attn")!;
     expect(cross.node.inputs).toEqual(["decoder.layers.0.norm1", "encoder.norm"]);
+  });
+
+  it("a boolean causal mask (torch.triu of ones, made additive by nn.MultiheadAttention) is causal too", () => {
+    const { network } = load("causal_bool_mask");
+    expect(network.layers.find((l) => l.node.op === "attention")!.node.attrs).toEqual({ heads: 4, causal: true, bias: true });
   });
 
   it("nn.GELU() and nn.GELU('tanh') import as gelu and gelu tanh, nn.LayerNorm(eps=1e-6) as layernorm eps=1e-6", () => {

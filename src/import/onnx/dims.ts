@@ -82,8 +82,12 @@ export function internalDims(node: NodeProto, inputs: (Value | undefined)[]): Di
     case "Mul":
     case "Div":
     case "Pow":
-    case "Where":
-      return dims.every((d) => d !== undefined) ? [dims.reduce((p, q) => broadcast(p!, q!))!] : undefined;
+    case "Where": {
+      // A constant whose dims did not fold (a mask, a scale) broadcasts to the data it meets.
+      if (dims.some((d, i) => d === undefined && inputs[i]?.kind !== "const")) return undefined;
+      const known = dims.filter((d): d is Dims => d !== undefined);
+      return known.length > 0 ? [known.reduce((p, q) => broadcast(p, q))] : undefined;
+    }
     case "Transpose": {
       const perm = a.ints("perm") ?? x?.map((_, i) => x.length - 1 - i);
       return x && perm && [perm.map((p) => x[p]!)];

@@ -153,6 +153,16 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
       const values = rows.flatMap((r) => a!.values!.slice(r * rowLength, (r + 1) * rowLength));
       return [constant(a!.dims!.length === 2 ? [rows.length, rowLength] : [rows.length], values, a!.float)];
     }
+    case "Where": {
+      // A boolean mask made additive (`masked_fill(mask, -inf)` of zeros): nn.MultiheadAttention's causal mask from a bool one.
+      const [cond, x, y] = consts as [ConstValue, ConstValue, ConstValue];
+      const lengths = [cond, x, y].map((c) => c.values!.length);
+      const n = Math.max(...lengths);
+      if (lengths.some((l) => l !== 1 && l !== n)) return undefined;
+      const at = (c: ConstValue, i: number) => c.values![c.values!.length === 1 ? 0 : i]!;
+      const dims = [cond, x, y].find((c) => c.values!.length === n)!.dims!;
+      return [constant(dims, Array.from({ length: n }, (_, i) => (at(cond, i) ? at(x, i) : at(y, i))), x.float || y.float)];
+    }
     case "Trilu": {
       // torch.triu/tril of a small square (nn.Transformer's causal mask): the mask's values, so the importer can tell it is causal.
       if (a!.dims!.length !== 2) return undefined;
