@@ -5,6 +5,7 @@
  */
 
 import type { AnalyzedNetwork } from "../analyze/types.js";
+import type { Tensor } from "../engine/tensor.js";
 import { execute } from "../execute/setup.js";
 import type { OnnxImport } from "../import/onnx/import.js";
 import { OptionError } from "../options/errors.js";
@@ -34,16 +35,21 @@ export async function activationsOf(network: AnalyzedNetwork, request: Activatio
     mean: request.mean,
     std: request.std,
   };
+  const head = wholeNumber(request.head, "head", 0);
   let done = 0;
+  const attention = new Map<string, Tensor>();
   const { outputs, warnings } = await execute(network, setup, {
     keepAll: true,
     onnx,
     onLayer: (layer) => request.onLayer?.(++done, network.layers.length, layer.node.id),
+    onIntermediate: (layer, name, tensor) => {
+      if (name === "attention") attention.set(layer.node.id, tensor);
+    },
   });
   let range: Activations["options"]["range"] = "layer";
   if (scope === "global") {
     const ranges = [...outputs.values()].map(valueRange);
     range = { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
   }
-  return { activations: { outputs, options: { colormap, channel, grid, range } }, warnings };
+  return { activations: { outputs, attention, options: { colormap, channel, grid, range, head } }, warnings };
 }

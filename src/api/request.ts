@@ -55,6 +55,8 @@ export interface ActivationRequest {
   mean?: number[];
   std?: number[];
   channel?: NumberLike;
+  /** The attention head attention layers show (default: the mean of their heads). */
+  head?: NumberLike;
   grid?: NumberLike;
   colormap?: string;
   normalize?: "layer" | "global";

@@ -9,6 +9,7 @@ export interface ActivationFlags extends ExecutionFlags {
   /** `true` for the bundled sample image, or an image path. */
   activations?: boolean | string;
   channel?: string;
+  head?: string;
   grid?: string;
   colormap?: string;
   normalize?: string;
@@ -24,6 +25,7 @@ export function addActivationOptions(command: Command): Command {
     .option("--threads <n>", "with --activations: worker threads for conv and fc (default and at most: all cores)")
     .option("--max-elements <n>", "with --activations: the most values the run may compute over all layers (default 2^30)")
     .option("--channel <n>", "with --activations: show this channel (default: the one with the largest variance)")
+    .option("--head <n>", "with --activations: attention layers show this head's weights (default: the mean of the heads)")
     .option("--grid <k>", "with --activations: show a k×k grid of the highest-variance channels")
     .option("--colormap <name>", `with --activations: ${COLORMAPS.join(", ")} (default viridis)`)
     .option("--normalize <scope>", "with --activations: colour range per layer (default) or global");
@@ -45,6 +47,7 @@ export function activationRequestOf(flags: ActivationFlags): ActivationRequest |
     mean: setup.mean,
     std: setup.std,
     channel: flags.channel,
+    head: flags.head,
     grid: flags.grid,
     colormap: flags.colormap,
     normalize: flags.normalize as ActivationRequest["normalize"],

@@ -27,6 +27,8 @@ export interface RunOptions {
   keepAll?: boolean;
   /** Called with each layer's output as soon as it exists, in order (dumps, progress). */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+  /** Called with the tensors layers compute on the way that a figure may show (`ForwardContext.keepIntermediate`). */
+  onIntermediate?(layer: LayerAnalysis, name: string, tensor: Tensor): void;
   /** The most float32 values the run may compute, all layers' outputs together (default RUN_MAX_ELEMENTS). */
   maxElements?: number;
 }
@@ -196,6 +198,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
         inputShapes: layer.inputShapes,
         out: layer.shape,
         reluFollows: reluFollows(layer.shares ?? node.id),
+        ...(options.onIntermediate && { keepIntermediate: (name: string, tensor: Tensor) => options.onIntermediate!(layer, name, tensor) }),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {

@@ -110,6 +110,8 @@ export interface ExecuteOptions {
   onnx?: OnnxImport;
   /** Sees each layer's output as soon as it exists, in order (dumps, progress). */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+  /** Sees the tensors layers compute on the way that a figure may show (attention weights). */
+  onIntermediate?(layer: LayerAnalysis, name: string, tensor: Tensor): void;
 }
 
 /** Runs one analysed network as the setup says; returns the outputs it keeps, by layer id, and its warnings. */
@@ -127,6 +129,7 @@ export async function execute(network: AnalyzedNetwork, setup: ExecutionSetup, o
       inputs: inputTensors(network, setup),
       keepAll: options.keepAll,
       onLayer: options.onLayer,
+      onIntermediate: options.onIntermediate,
       maxElements: setup.maxElements,
     });
     return { outputs, warnings };

@@ -2,7 +2,10 @@ import { multiHeadAttention, type AttentionParams, type Projection } from "../en
 import type { Tensor } from "../engine/tensor.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { requireSequence } from "./sequence.js";
-import { ArgError, ShapeError, type OpDef, type ParameterContext, type Shape } from "./types.js";
+import { ArgError, DataError, ShapeError, type OpDef, type ParameterContext, type Shape } from "./types.js";
+
+/** The most attention weights a run holds at once (1 GiB of float32): a 16,384-step self-attention's. */
+const MAX_SCORES = 2 ** 28;
 
 /** `kv`: the layer whose output gives the keys and values (cross-attention); absent, the layer attends to its own input. */
 export type AttentionAttrs = { heads: number; causal: boolean; bias: boolean; kv?: string };
@@ -72,6 +75,7 @@ export const attention: OpDef<AttentionAttrs> = {
   category: "attention",
   description: "multi-head attention: heads=H (kv=LAYER: cross-attention, causal: masked, bias=)",
   inputs: "many",
+  mixesSteps: true,
   references: { kv: (layer) => ({ inputs: [layer.id], attrs: { kv: layer.id } }) },
   compile(args) {
     const reader = new ArgReader(args, "attention");
@@ -108,7 +112,17 @@ export const attention: OpDef<AttentionAttrs> = {
   },
   describe: (attrs) => `${attrs.heads} heads${attrs.causal ? ", causal" : ""}`,
   async forward([query, memory], attrs, ctx) {
-    const { output } = await multiHeadAttention(ctx.pool, query!, attrs.kv ? memory! : query!, attentionParameters(attrs, ctx));
+    const keys = attrs.kv ? memory! : query!;
+    const keep = ctx.keepIntermediate !== undefined;
+    const scores = query!.shape[0]! * keys.shape[0]! * (keep ? attrs.heads : 1);
+    if (scores > MAX_SCORES) {
+      throw new DataError(
+        `its ${query!.shape[0]} queries and ${keys.shape[0]} keys make ${scores} attention weights${keep ? ` over ${attrs.heads} heads` : " per head"}, more than the ${MAX_SCORES} a run holds`,
+        keep && scores / attrs.heads <= MAX_SCORES ? "draw it without --activations, which keeps every head's weights, or run a shorter sequence" : "run a shorter sequence",
+      );
+    }
+    const { output, weights } = await multiHeadAttention(ctx.pool, query!, keys, attentionParameters(attrs, ctx), keep);
+    if (weights) ctx.keepIntermediate!("attention", weights);
     return output;
   },
 };

@@ -94,6 +94,11 @@ export interface ForwardContext {
   out: Shape;
   /** A ReLU follows: weights initialise with He, otherwise Xavier. */
   reluFollows: boolean;
+  /**
+   * Receives a tensor the layer computes on the way that a figure may show (attention's
+   * weights `[H, T, S]` as `"attention"`); absent when nothing asks, so nothing is kept.
+   */
+  keepIntermediate?(name: string, tensor: Tensor): void;
 }
 
 /**
@@ -150,6 +155,11 @@ export interface OpDef<A extends Attrs = Attrs> {
    * lanes' channels together and keeps its lane's share, as Caffe's grouped AlexNet does.
    */
   mixesChannels?: boolean;
+  /**
+   * Every step of the output reads every step of the input (attention): past it the
+   * receptive field is the whole input image, whatever the steps' own fields were.
+   */
+  mixesSteps?: boolean;
   /**
    * A rectifier (ReLU, leaky ReLU): a layer whose output only rectifiers read initialises
    * its weights with He (`ForwardContext.reluFollows`), any other with Xavier.

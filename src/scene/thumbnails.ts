@@ -17,6 +17,8 @@ export interface ThumbnailOptions {
   grid: number;
   /** Value range: each layer's own, or one range for the whole network. */
   range: { min: number; max: number } | "layer";
+  /** The attention head an attention layer shows; absent, the mean of its heads. */
+  head?: number;
 }
 
 /** matplotlib's viridis at ten evenly spaced stops (its published key colours). */
@@ -142,15 +144,39 @@ export function thumbnailPng(output: Tensor, options: ThumbnailOptions, maxPixel
 }
 
 /**
- * Where a block shows its activation: for a feature map, the visible face spanned by
- * height and width (rows down, columns receding); for a vector, the front face. Returns
- * the face's top-left, top-right and bottom-left corners on the page, or nothing when
- * that face is turned away from the viewer.
+ * The PNG of an attention layer's weights `[H, T, S]`: one head's (the last when `head` is
+ * past it, as `channel` is) or the heads' mean, a `T × S` map with the queries down and the
+ * keys across, at no more than `maxPixels` a side. Weights are probabilities, so a network-wide
+ * range is 0 to 1.
  */
-export function thumbnailFace(node: LaidOutNode, project: Projector, direction: "right" | "down"): [Point, Point, Point] | undefined {
+export function attentionPng(weights: Tensor, options: ThumbnailOptions, maxPixels: [number, number]): Uint8Array {
+  const [heads, t, s] = weights.shape as [number, number, number];
+  const size = t * s;
+  let map: Float32Array;
+  if (options.head !== undefined) {
+    const head = Math.min(options.head, heads - 1);
+    map = weights.data.subarray(head * size, (head + 1) * size);
+  } else {
+    map = new Float32Array(size);
+    for (let h = 0; h < heads; h++) for (let i = 0; i < size; i++) map[i]! += weights.data[h * size + i]! / heads;
+  }
+  const range = options.range === "layer" ? valueRange({ shape: [t, s], data: map }) : { min: 0, max: 1 };
+  const rows = Math.max(1, Math.min(t, maxPixels[1]));
+  const cols = Math.max(1, Math.min(s, maxPixels[0]));
+  return encode(resample(map, t, s, rows, cols), cols, rows, range, options.colormap);
+}
+
+/**
+ * Where a block shows its activation: for a feature map (and an attention map, on a
+ * sequence's block), the visible face spanned by the two dimensions across the flow
+ * (rows down, columns receding); for a vector, the front face. Returns the face's
+ * top-left, top-right and bottom-left corners on the page, or nothing when that face is
+ * turned away from the viewer.
+ */
+export function thumbnailFace(node: LaidOutNode, project: Projector, direction: "right" | "down", map = node.shape.length === 3): [Point, Point, Point] | undefined {
   const { x, y, z } = node.extent;
   const candidates: [number, number, number][][] =
-    node.shape.length !== 3
+    !map
       ? [[[0, 0, 0], [x, 0, 0], [0, y, 0], [x, y, 0]]]
       : direction === "right"
         ? [
@@ -181,14 +207,21 @@ export function thumbnailPrimitive(owner: string, png: Uint8Array, corners: [Poi
 /** Real activations to draw on the blocks: every layer's output by id, and how to show them. */
 export interface Activations {
   outputs: ReadonlyMap<string, Tensor>;
+  /** Each attention layer's weights `[H, T, S]` by id, which its block shows instead of its output. */
+  attention?: ReadonlyMap<string, Tensor>;
   options: ThumbnailOptions;
 }
 
 /**
- * The thumbnail of a drawn block: the output of the last layer folded into it (after
- * its activation, as CNN Explainer shows it), on the block's map face.
+ * The thumbnail of a drawn block: an attention layer's weights, or the output of the last
+ * layer folded into it (after its activation, as CNN Explainer shows it), on the block's map face.
  */
 export function activationThumbnail(node: LaidOutNode, project: Projector, direction: "right" | "down", activations: Activations): ImagePrimitive | undefined {
+  const attending = node.members.find((m) => activations.attention?.has(m));
+  if (attending !== undefined) {
+    const corners = thumbnailFace(node, project, direction, true);
+    return corners && thumbnailPrimitive(node.id, attentionPng(activations.attention!.get(attending)!, activations.options, facePixels(corners)), corners);
+  }
   // Layers folded into the arrow after the block (flatten) have another shape: skip them.
   const shape = chwFromShape(node.shape);
   const id = [...node.members].reverse().find((m) => {

@@ -4,6 +4,7 @@ import { ComputePool } from "../../src/engine/pool.js";
 import { sameShape, type Tensor } from "../../src/engine/tensor.js";
 import { SeededWeights, type WeightSource } from "../../src/engine/weights.js";
 import { runNetwork } from "../../src/execute/run.js";
+import { NetfigError } from "../../src/lang/diagnostics.js";
 import { analyzeText, root } from "../helpers/netfig.js";
 
 /**
@@ -21,6 +22,8 @@ interface Case {
   inputs: Record<string, Fixed>;
   weights: Record<string, Fixed>;
   output: Fixed;
+  /** Attention only: each head's weights `[H, T, S]`. */
+  attention?: Fixed;
 }
 const fixtures: Record<string, Case[]> = JSON.parse(readFileSync(`${root}/tests/fixtures/torch/transformer_ops.json`, "utf8")).forward;
 const tensorOf = (t: Fixed): Tensor => ({ shape: [...t.shape], data: Float32Array.from(t.data) });
@@ -63,6 +66,37 @@ describe("PyTorch's forward for each Transformer kind", () => {
 
   it("covers every new kind", () => {
     expect(Object.keys(fixtures).sort()).toEqual(["attention", "clstoken", "gelu", "layernorm", "patchembed", "posembed", "token"]);
+  });
+});
+
+describe("the attention weights a figure shows", () => {
+  it.each(fixtures.attention!.map((c) => [c.netfig.split("\n").at(-1)!.replace("layer: ", ""), c] as const))("%s hands on each head's weights as PyTorch computes them, from the same run", async (_written, c) => {
+    const kept: [string, string, Tensor][] = [];
+    const inputs = new Map(Object.entries(c.inputs).map(([id, t]) => [id, tensorOf(t)]));
+    const outputs = await runNetwork(analyzeText(c.netfig), {
+      weights: new FixtureWeights(c.weights),
+      pool,
+      inputs,
+      seed: 0,
+      onIntermediate: (layer, name, tensor) => kept.push([layer.node.id, name, tensor]),
+    });
+    expect(kept.map(([id, name]) => [id, name])).toEqual([["layer", "attention"]]);
+    expect(worstError(kept[0]![2], c.attention!)).toBeLessThan(1e-4);
+    expect(worstError(outputs.get("layer")!, c.output)).toBeLessThan(1e-4);
+  });
+});
+
+describe("a sequence too long to attend over", () => {
+  it("is refused at the layer before anything is allocated, saying how many weights it would hold", async () => {
+    const network = analyzeText("input 70000x8\nlayer: attention heads=1");
+    const error = await runNetwork(network, { weights: new SeededWeights(1), pool, seed: 1 }).catch((e: unknown) => e);
+    expect((error as NetfigError).diagnostics[0]!.message).toBe("attention layer: its 70000 queries and 70000 keys make 4900000000 attention weights per head, more than the 268435456 a run holds");
+  });
+
+  it("counts every head's weights when a figure keeps them", async () => {
+    const network = analyzeText("input 9000x8\nlayer: attention heads=8");
+    const error = await runNetwork(network, { weights: new SeededWeights(1), pool, seed: 1, onIntermediate: () => undefined }).catch((e: unknown) => e);
+    expect((error as NetfigError).diagnostics[0]!.hint).toBe("draw it without --activations, which keeps every head's weights, or run a shorter sequence");
   });
 });
 

@@ -33,9 +33,10 @@ function columns(m: Tensor, from: number, width: number, transposed: boolean): T
  * computes it: Q, K and V projected, each head's queries scaled by 1/√(D/H), scores QKᵀ
  * (masked above the diagonal when causal), a softmax over the keys, AV, the heads
  * concatenated and projected out. `query` `[T, D]`, `memory` `[S, Dkv]` (the query itself
- * for self-attention). Returns the output `[T, D]` and the attention weights `[H, T, S]`.
+ * for self-attention). Returns the output `[T, D]` and, when `keepWeights`, the attention
+ * weights `[H, T, S]` (otherwise only one head's `T × S` is held at a time).
  */
-export async function multiHeadAttention(pool: ComputePool, query: Tensor, memory: Tensor, p: AttentionParams): Promise<{ output: Tensor; weights: Tensor }> {
+export async function multiHeadAttention(pool: ComputePool, query: Tensor, memory: Tensor, p: AttentionParams, keepWeights: boolean): Promise<{ output: Tensor; weights?: Tensor }> {
   expectRank(query, 2, "attention query");
   expectRank(memory, 2, "attention keys and values");
   const [t, d] = query.shape as [number, number];
@@ -46,7 +47,7 @@ export async function multiHeadAttention(pool: ComputePool, query: Tensor, memor
   const q = await pool.linear(query, p.query.weight, p.query.bias);
   const k = await pool.linear(memory, p.key.weight, p.key.bias);
   const v = await pool.linear(memory, p.value.weight, p.value.bias);
-  const weights = new Float32Array(p.heads * t * s);
+  const weights = keepWeights ? new Float32Array(p.heads * t * s) : undefined;
   const heads = sharedFloat32(t * d);
   for (let h = 0; h < p.heads; h++) {
     const qh = columns(q, h * width, width, false);
@@ -54,10 +55,10 @@ export async function multiHeadAttention(pool: ComputePool, query: Tensor, memor
     const scores = await pool.linear(qh, columns(k, h * width, width, false), null);
     if (p.causal) for (let i = 0; i < t; i++) scores.data.fill(-Infinity, i * s + i + 1, (i + 1) * s);
     const attention = softmax(scores);
-    weights.set(attention.data, h * t * s);
+    weights?.set(attention.data, h * t * s);
     const out = await pool.linear(attention, columns(v, h * width, width, true), null);
     for (let i = 0; i < t; i++) heads.set(out.data.subarray(i * width, (i + 1) * width), i * d + h * width);
   }
   const output = await pool.linear({ shape: [t, d], data: heads }, p.output.weight, p.output.bias);
-  return { output, weights: { shape: [p.heads, t, s], data: weights } };
+  return { output, ...(weights && { weights: { shape: [p.heads, t, s], data: weights } }) };
 }
