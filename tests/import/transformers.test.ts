@@ -188,17 +188,17 @@ head: fc 1000
     expect(graph.networks[0]!.nodes.map((n) => n.op)).toEqual(["input", "opaque"]);
   });
 
-  it("attention written with three Linear layers and [B, T, H, dh] heads (as Hugging Face's BERT writes it) is one attention layer", () => {
-    const [t, d, h] = [4, 8, 2];
+  /** Self-attention as Hugging Face's BERT writes it: three Linear layers, heads as [B, T, H, dh] by a Reshape to `split`, and back. */
+  function splitProjections(t: number, d: number, split: number[]): Uint8Array {
     const heads = (part: string, perm: number[]) => [
       { op: "MatMul", name: `/${part}/MatMul`, inputs: ["x", `w${part}`], outputs: [`${part}0`] },
       { op: "Add", name: `/${part}/Add`, inputs: [`${part}0`, `b${part}`], outputs: [`${part}1`] },
       { op: "Reshape", name: `/${part}/Reshape`, inputs: [`${part}1`, "split"], outputs: [`${part}2`] },
       { op: "Transpose", name: `/${part}/Transpose`, inputs: [`${part}2`], outputs: [`${part}h`], ints: { perm } },
     ];
-    const weights: Record<string, { dims: number[]; values?: Float32Array }> = { scale: { dims: [], values: Float32Array.of(Math.sqrt(d / h)) } };
+    const weights: Record<string, { dims: number[]; values?: Float32Array }> = { scale: { dims: [], values: Float32Array.of(Math.sqrt(split[3]!)) } };
     for (const part of ["q", "k", "v", "o"]) Object.assign(weights, { [`w${part}`]: { dims: [d, d] }, [`b${part}`]: { dims: [d] } });
-    const bytes = encodeModel({
+    return encodeModel({
       input: ["batch", t, d],
       nodes: [
         ...heads("q", [0, 2, 1, 3]),
@@ -214,15 +214,26 @@ head: fc 1000
         { op: "Add", name: "/o/Add", inputs: ["o0", "bo"], outputs: ["out"] },
       ],
       weights,
-      ints: { split: [0, 0, h, d / h], join: [0, 0, d] },
+      ints: { split, join: [0, 0, d] },
     });
-    const network = analyze(importOnnx(bytes, "bert-attention.onnx").graph).networks[0]!;
+  }
+
+  it("attention written with three Linear layers and [B, T, H, dh] heads (as Hugging Face's BERT writes it) is one attention layer", () => {
+    const [t, d, h] = [4, 8, 2];
+    const network = analyze(importOnnx(splitProjections(t, d, [0, 0, h, d / h]), "bert-attention.onnx").graph).networks[0]!;
     expect(network.layers.map((l) => [l.node.op, l.node.attrs, l.shape])).toEqual([
       ["input", { shape: [t, d] }, [t, d]],
       ["attention", { heads: h, causal: false, bias: true }, [t, d]],
     ]);
     // nn.MultiheadAttention(8, 2): in_proj 3·8·8 + 24, out_proj 8·8 + 8.
     expect(network.totals.params).toBe(4 * d * d + 4 * d);
+  });
+
+  it("an attention block whose heads do not divide its features is drawn as one plain block of its output's size, with a warning", () => {
+    const { graph, warnings } = importOnnx(splitProjections(4, 8, [0, 0, 2, 3]), "odd-heads.onnx");
+    expect(graph.networks[0]!.nodes.map((n) => [n.op, n.label])).toEqual([["input", undefined], ["opaque", "Attention"]]);
+    expect(analyze(graph).networks[0]!.layers[1]!.shape).toEqual([4, 8]);
+    expect(warnings.map((w) => w.message)).toEqual(["odd-heads.onnx: node '/Softmax' (Softmax): reads like an attention block but its heads or output could not be sized; drawn as a plain block"]);
   });
 
   it("attention without an output projection is no attention layer: its MatMuls fall back to plain blocks, nothing crashes", () => {

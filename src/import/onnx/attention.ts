@@ -79,7 +79,7 @@ export function visitBlock(ctx: ImportContext, block: AttentionBlock, node: Node
   const output = node.output![0]!;
   const named = patternNode(node, block.softmax.name);
   const inputs: DataValue[] = [ctx.values.get(block.query), ...(block.keys === block.query ? [] : [ctx.values.get(block.keys)])].map((value, i) => {
-    if (value?.kind !== "data") ctx.fail(named, `the ${i === 0 ? "queries" : "keys and values"} of this attention block are not a sequence netfig computes`);
+    if (value?.kind !== "data") ctx.fail(block.softmax, `the ${i === 0 ? "queries" : "keys and values"} of this attention block are not a sequence netfig computes`);
     return value;
   });
   const shape = dims?.[0] ? netfigShape(dims[0]) : undefined;
@@ -88,14 +88,14 @@ export function visitBlock(ctx: ImportContext, block: AttentionBlock, node: Node
   const headSize = headValue?.kind === "internal" ? headValue.dims[headValue.dims.length - 1] : undefined;
   const sized = !block.broken && shape?.join() === inputs[0]!.shape?.join() && features !== undefined && typeof headSize === "number" && headSize > 0 && features % headSize === 0;
   if (!sized) {
-    ctx.warn(named, "reads like an attention block but its heads or output could not be sized; drawn as a plain block");
+    ctx.warn(block.softmax, "reads like an attention block but its heads or output could not be sized; drawn as a plain block");
     ctx.values.set(output, ctx.emit(named, "opaque", args([arg.word("Attention")], shape ? { shape: shape.length === 1 ? arg.num(shape[0]!) : arg.dims(shape) } : {}), inputs, { label: "Attention" }));
     return;
   }
   const steps = inputs[0]!.shape![0]!;
   const mask = block.mask ? ctx.values.get(block.mask) : undefined;
   const causal = block.mask !== undefined && isCausal(mask, steps);
-  if (block.mask && !causal) ctx.warn(named, "adds an attention mask that is not the causal one; the layer is drawn and counted without it");
+  if (block.mask && !causal) ctx.warn(block.softmax, "adds an attention mask that is not the causal one; the layer is drawn and counted without it");
   const flags = causal ? ["causal"] : [];
   const opArgs = args([], { heads: arg.num(features! / (headSize as number)), bias: arg.word(String(block.bias)) }, flags);
   const kv = inputs[1] ? { kv: inputs[1].node } : undefined;
