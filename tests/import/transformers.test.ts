@@ -176,16 +176,24 @@ head: fc 1000
     expect(network.layers.find((l) => l.node.op === "token")!.node.attrs).toEqual({ index: 0 });
   });
 
-  it("the torchvision CNNs' parameters stay graph inputs read by their layers: a real input read only by Add stays the input", () => {
-    // x + b: x is the network's input even though an Add reads nothing else; b is an initializer.
-    const bytes = encodeModel({
-      input: ["batch", 8, 16],
-      nodes: [{ op: "Add", name: "/Add", inputs: ["x", "b"], outputs: ["y"] }],
-      weights: { b: { dims: [16] } },
-      declared: { y: ["batch", 8, 16] },
-    });
-    const { graph } = importOnnx(bytes, "add.onnx");
-    expect(graph.networks[0]!.nodes.map((n) => n.op)).toEqual(["input", "opaque"]);
+  it("in an export_params=False file, biases and norms' weights read by Add and Mul are parameters, the real input is not, even read only by Add", () => {
+    const model = (input: (number | string)[]) =>
+      encodeModel({
+        input,
+        nodes: [
+          { op: "Add", name: "/shift/Add", inputs: ["x", "shift.bias"], outputs: ["shifted"] },
+          { op: "MatMul", name: "/fc/MatMul", inputs: ["shifted", "fc.weight"], outputs: ["y0"] },
+          { op: "Add", name: "/fc/Add", inputs: ["fc.bias", "y0"], outputs: ["y"] },
+        ],
+        parameters: { "shift.bias": [16], "fc.weight": [16, 4], "fc.bias": [4] },
+        declared: { shifted: ["batch", 8, 16] },
+      });
+    for (const input of [["batch", 8, 16], [1, 8, 16]]) {
+      const { graph, warnings } = importOnnx(model(input), "params.onnx");
+      // fc.weight is a parameter by its MatMul slot; shift.bias and fc.bias by their Adds; x, read only by an Add, stays the input.
+      expect(warnings.map((w) => w.message)).toContain("params.onnx: 3 graph inputs are parameters without values (an export_params=False export); the network's input is 'x'");
+      expect(graph.networks[0]!.nodes.map((n) => n.op)).toEqual(["input", "opaque", "fc"]);
+    }
   });
 
   /** Self-attention as Hugging Face's BERT writes it: three Linear layers, heads as [B, T, H, dh] by a Reshape to `split`, and back. */

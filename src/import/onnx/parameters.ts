@@ -17,7 +17,8 @@ const PARAMETER_SLOTS: Readonly<Record<string, readonly number[]>> = {
  * bias (Mul, Add, LayerNormalization), projections' biases added to a MatMul, the class
  * token (Expand), position embeddings (Add, Gather), cross-attention's sliced in_proj_weight
  * (Slice). A real input may sit there too, so these count only in a file that has
- * parameters by the slots above, for inputs of fixed dims, and while a real input remains.
+ * parameters by the slots above and for inputs of fixed dims; when that would leave no
+ * input, the first graph input is the input, as exporters list it.
  */
 const ARITHMETIC_SLOTS: Readonly<Record<string, readonly number[]>> = {
   Add: [0, 1],
@@ -42,7 +43,10 @@ export function parameterInputs(inputs: readonly ValueInfoProto[], consumers: Re
   const fixed = inputs.filter((i) => (i.type?.tensorType?.shape?.dim ?? []).every((d) => int(d.dimValue) > 0));
   const arithmetic = parametersBySlots(fixed, consumers, { ...PARAMETER_SLOTS, ...ARITHMETIC_SLOTS });
   const all = new Set([...strict, ...arithmetic]);
-  return inputs.some((i) => !all.has(i.name ?? "")) ? all : strict;
+  // Nothing left to be the input (a fixed batch, read first by an Add): exporters list the real input first.
+  const first = inputs.every((i) => all.has(i.name ?? "")) ? inputs.find((i) => !strict.has(i.name ?? "")) : undefined;
+  if (first) all.delete(first.name ?? "");
+  return all;
 }
 
 function parametersBySlots(inputs: readonly ValueInfoProto[], consumers: ReadonlyMap<string, readonly NodeProto[]>, parameterSlots: Readonly<Record<string, readonly number[]>>): Set<string> {
