@@ -8,10 +8,11 @@ import type { AnalyzedGraph, AnalyzedNetwork, LayerAnalysis } from "./types.js";
 
 const BYTES_PER_ELEMENT = 4;
 
-/** Receptive field and jump along H and W, per layer (Araujo et al., Distill 2019). */
+/** Receptive field and jump along H and W, per layer (Araujo et al., Distill 2019), and the input image's H and W. */
 interface Receptive {
   rf: [number, number];
   jump: [number, number];
+  image: [number, number];
 }
 
 /**
@@ -140,16 +141,24 @@ function tiedProblem(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): st
 /** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */
 function receptiveField(node: LayerNode, inputs: Shape[], fields: (Receptive | undefined)[]): Receptive | undefined {
   const op = getOp(node.op);
-  if (op.inputs === "none") return inputs.length === 0 && op.outShape([], node.attrs).length === 3 ? { rf: [1, 1], jump: [1, 1] } : undefined;
+  if (op.inputs === "none") {
+    const shape = inputs.length === 0 ? op.outShape([], node.attrs) : [];
+    return shape.length === 3 ? { rf: [1, 1], jump: [1, 1], image: [shape[0]!, shape[1]!] } : undefined;
+  }
   const known = fields.filter((f): f is Receptive => f !== undefined);
   if (known.length === 0) return undefined;
-  const rf: [number, number] = [Math.max(...known.map((f) => f.rf[0])), Math.max(...known.map((f) => f.rf[1]))];
-  const jump: [number, number] = [Math.max(...known.map((f) => f.jump[0])), Math.max(...known.map((f) => f.jump[1]))];
-  if (!op.receptive || inputs[0]!.length !== 3) return { rf, jump };
+  const largest = (pick: (f: Receptive) => [number, number]): [number, number] => [Math.max(...known.map((f) => pick(f)[0])), Math.max(...known.map((f) => pick(f)[1]))];
+  const rf = largest((f) => f.rf);
+  const jump = largest((f) => f.jump);
+  const image = largest((f) => f.image);
+  // Every step of an attention's output reads every step of its input: the whole image.
+  if (op.mixesSteps) return { rf: image, jump, image };
+  if (!op.receptive || inputs[0]!.length !== 3) return { rf, jump, image };
   const step = op.receptive(inputs, node.attrs);
   return {
     rf: [rf[0] + (step.kernel[0] - 1) * jump[0], rf[1] + (step.kernel[1] - 1) * jump[1]],
     jump: [jump[0] * step.stride[0], jump[1] * step.stride[1]],
+    image,
   };
 }
 

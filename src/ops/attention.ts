@@ -75,6 +75,7 @@ export const attention: OpDef<AttentionAttrs> = {
   category: "attention",
   description: "multi-head attention: heads=H (kv=LAYER: cross-attention, causal: masked, bias=)",
   inputs: "many",
+  mixesSteps: true,
   references: { kv: (layer) => ({ inputs: [layer.id], attrs: { kv: layer.id } }) },
   compile(args) {
     const reader = new ArgReader(args, "attention");

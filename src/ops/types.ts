@@ -156,6 +156,11 @@ export interface OpDef<A extends Attrs = Attrs> {
    */
   mixesChannels?: boolean;
   /**
+   * Every step of the output reads every step of the input (attention): past it the
+   * receptive field is the whole input image, whatever the steps' own fields were.
+   */
+  mixesSteps?: boolean;
+  /**
    * A rectifier (ReLU, leaky ReLU): a layer whose output only rectifiers read initialises
    * its weights with He (`ForwardContext.reluFollows`), any other with Xavier.
    */

@@ -43,6 +43,31 @@ describe("an exported network re-imported", () => {
     }
   });
 
+  // The Transformer kinds one by one and a small ViT and encoder–decoder, as tests/export/onnx-transformer.test.ts exports them.
+  const TRANSFORMERS = Object.entries(JSON.parse(readProjectFile("tests/fixtures/torch/transformer_onnx.json")).cases as Record<string, { netfig: string }>);
+  it.each(TRANSFORMERS)("Transformer %s re-imports as the same layers with the same settings and counts", (_name, { netfig }) => {
+    const source = analyzeSource(netfig, "transformer.netfig").networks[0]!;
+    const imported = analyze(importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), "transformer.onnx").graph).networks[0]!;
+    expect([imported.totals.params, imported.totals.macs]).toEqual([source.totals.params, source.totals.macs]);
+    const byId = new Map(imported.layers.map((l) => [l.node.id, l]));
+    // Dropout 0 exports as nothing; every other layer comes back under its id.
+    for (const layer of source.layers.filter((l) => l.node.op !== "identity" && l.node.op !== "dropout")) {
+      const copy = byId.get(layer.node.id);
+      expect(copy && [copy.node.op, copy.node.attrs, copy.shape, copy.params, copy.macs], layer.node.id).toEqual([layer.node.op, layer.node.attrs, layer.shape, layer.params, layer.macs]);
+    }
+  });
+
+  it.each(TRANSFORMERS)("Transformer %s runs on its initializers to the source's outputs", async (_name, { netfig }) => {
+    const source = analyzeSource(netfig, "transformer.netfig").networks[0]!;
+    const onnx = importOnnx(exportOnnx(source, { weights: new SeededWeights(SEED) }), "transformer.onnx");
+    const imported = analyze(onnx.graph).networks[0]!;
+    const expected = await engineOutputs(source, new SeededWeights(SEED), SEED);
+    // A different fallback seed: a parameter missing from the file would change the outputs.
+    const actual = await engineOutputs(imported, new OnnxWeights(onnx, new SeededWeights(SEED + 1), "transformer.onnx"), SEED);
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [id, tensor] of expected) expect(actual.get(id)!.data, id).toEqual(tensor.data);
+  }, 60_000);
+
   it.each(TEMPLATES)("template %s: every network re-imports with no opaque block, the same totals and every layer's shape", (name) => {
     for (const source of analyzeSource(readProjectFile(`templates/${name}.netfig`), `${name}.netfig`).networks) {
       if (source.layers.some((l) => ["rnn", "lstm", "gru"].includes(l.node.op))) {

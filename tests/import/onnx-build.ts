@@ -20,6 +20,8 @@ export interface TestModel {
   weights?: Record<string, { dims: number[]; values?: Float32Array }>;
   /** Int64 initializers (shapes, pads). */
   ints?: Record<string, number[]>;
+  /** Parameters as graph inputs without values, as export_params=False writes them: their dims. */
+  parameters?: Record<string, number[]>;
   /** Declared output dims of tensors (value_info). */
   declared?: Record<string, (number | string)[]>;
 }
@@ -53,7 +55,7 @@ export function encodeModel(model: TestModel): Uint8Array {
       name: "test",
       node: nodes,
       initializer: [...floats, ...ints],
-      input: [info("x", model.input)],
+      input: [info("x", model.input), ...Object.entries(model.parameters ?? {}).map(([name, dims]) => info(name, dims))],
       output: [{ name: last }],
       valueInfo: Object.entries(model.declared ?? {}).map(([name, dims]) => info(name, dims)),
     },

@@ -42,6 +42,17 @@ describe("what the fixture cannot show", () => {
     expect([patches.rf, patches.jump]).toEqual([16, 16]);
   });
 
+  it("attention sees the whole image: each token's field is its 16×16 patch before, all 224×224 after", () => {
+    const text = "input 224x224x3\npatches: patchembed 768 16x16\nmlp: fc 768\nlayer: attention heads=12\nadd {\n  fc 768\n  shortcut\n}";
+    const network = analyzeText(text);
+    const rf = (id: string) => network.layers.find((l) => l.node.id === id)!.rf;
+    expect([rf("patches"), rf("mlp"), rf("layer"), rf("add_1")]).toEqual([16, 16, 224, 224]);
+  });
+
+  it("a sequence that never was an image has no receptive field, before or after attention", () => {
+    expect(layer("input 10x32\nlayer: attention heads=4").rf).toBeUndefined();
+  });
+
   it("the aliases name the same kinds", () => {
     const kinds = (text: string) => analyzeText(text).layers.slice(1).map((l) => l.node.op);
     expect(kinds("input 32x32x3\npatches 8 8x8\nclasstoken\npositional\nln\nmha heads=2\nlayer_norm\ngelu\ntoken")).toEqual([

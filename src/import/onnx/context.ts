@@ -3,6 +3,7 @@ import { NetfigError, type Diagnostic, type SourceLocation } from "../../lang/di
 import { getOp } from "../../ops/index.js";
 import { writtenShape } from "../../ops/shape.js";
 import { ArgError, ShapeError, type ArgValue, type Attrs, type OpArgs } from "../../ops/types.js";
+import type { AttentionBlock } from "./attention.js";
 import { floatData, type NodeProto } from "./decode.js";
 import { LayerNamer, modulePath } from "./naming.js";
 import type { DataValue, Value } from "./values.js";
@@ -20,7 +21,8 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 
 /** Which initializer fills which parameter of a layer, for loading real weights into the engine. */
 /** `perm` transposes the initializer into the parameter's PyTorch layout (fc weights are `[out, in]`). */
-export type LayerWeights = Record<string, { tensor: string; perm?: number[] }>;
+/** `parts`: the parameter is these initializers one after another along its first axis (Q, K and V projections exported apart), `tensor` the first of them. */
+export type LayerWeights = Record<string, { tensor: string; perm?: number[]; parts?: { tensor: string; perm?: number[] }[] }>;
 
 /** The state of one import: ONNX tensor values by name and the layers emitted so far. */
 export class ImportContext {
@@ -45,6 +47,8 @@ export class ImportContext {
    * `scaledtanh`): each output's value, set without mapping the node again.
    */
   readonly absorbed = new Map<NodeProto, Value>();
+  /** The attention blocks found before mapping, by each of their nodes: those nodes are read as one `attention` layer. */
+  blocks = new Map<NodeProto, AttentionBlock>();
 
   constructor(
     readonly file: string,
@@ -133,7 +137,7 @@ export class ImportContext {
   private sharedOwner(node: NodeProto, op: string, weights: LayerWeights, id: string): string | undefined {
     const entries = Object.entries(weights);
     const weight = weights.weight ? this.owners.get(weights.weight.tensor) : undefined;
-    if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op)) {
+    if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op, node)) {
       const owner = weight.layer;
       if (entries.every(([role, { tensor }]) => this.owners.get(tensor)?.layer === owner && this.owners.get(tensor)?.role === role)) return owner;
       // netfig shares whole layers; a weight tied with a bias of its own elsewhere is counted at both.
@@ -143,11 +147,19 @@ export class ImportContext {
     return undefined;
   }
 
-  /** Whether an exporter may have merged this initializer with an equal one: it holds one value repeated, or it is a BatchNorm's and holds no values. */
-  private mergeable(name: string, op: string): boolean {
+  /**
+   * Whether an exporter may have merged this initializer with an equal one: it holds one
+   * value repeated, or the file holds no values (export_params=False) and the layer is a
+   * norm (whose initial weights are all ones) or reads it through an Identity, which is how
+   * torch hands each merged parameter (`Identity(layers.0.linear1.weight) →
+   * layers.1.linear1.weight`: nn.TransformerEncoder's cloned layers start equal). A tower
+   * run twice reads the one tensor itself.
+   */
+  private mergeable(name: string, op: string, node: NodeProto): boolean {
     const value = this.values.get(name);
     const data = value?.kind === "const" && value.source ? floatData(value.source.tensor) : undefined;
-    if (data === undefined) return op === "bn";
+    if (data === undefined) return getOp(op).category === "norm" || (node.input ?? []).some((input) => this.producers.get(input)?.opType === "Identity" && this.producers.get(input)!.input?.[0] === name);
     return data.length > 1 && data.every((v) => v === data[0]);
   }
+
 }

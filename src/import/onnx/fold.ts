@@ -1,5 +1,6 @@
 import { Attributes } from "./attributes.js";
 import { DataType, elementCount, tensorValues, type NodeProto } from "./decode.js";
+import { slice as sliceDims } from "./dims.js";
 import { onnxDims, type ConstValue, type Value } from "./values.js";
 
 /**
@@ -64,6 +65,7 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
     let dims: Vals | undefined;
     if (input?.kind === "data" && input.shape) dims = onnxDims(input.shape);
     else if (input?.kind === "const" && input.dims) dims = input.dims;
+    else if (input?.kind === "internal") dims = input.dims;
     if (!dims) return undefined;
     const start = axisOf(attrs.int("start", 0), dims.length);
     const end = attrs.has("end") ? axisOf(attrs.int("end", dims.length), dims.length) : dims.length;
@@ -74,6 +76,8 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
   const [a, b] = consts;
   // Weights flow through Identity and Transpose with dims only (no values needed).
   if (op === "Identity" && a) return [a];
+  // A parameter broadcast over the batch (ViT's class token, `expand(n, -1, -1)`) is still that parameter.
+  if (op === "Expand" && a?.source) return [a];
   if (op === "Transpose" && a?.dims) {
     const perm = attrs.ints("perm") ?? a.dims.map((_, i) => a.dims!.length - 1 - i);
     const dims = perm.map((p) => a.dims![p]!);
@@ -83,6 +87,12 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
       values = perm[0] === 1 ? Array.from({ length: rows * cols }, (_, i) => a.values![(i % rows) * cols + Math.floor(i / rows)]!) : a.values;
     }
     return [{ kind: "const", dims, values, float: a.float, source: a.source && !a.source.perm ? { tensor: a.source.tensor, perm } : undefined }];
+  }
+  // A part of a weight (cross-attention's Q rows of in_proj_weight): its dims, no values.
+  if (op === "Slice" && a?.dims && !a.values && consts.slice(1).every((c, i) => !node.input![i + 1] || c?.values)) {
+    const [starts, ends, axes, steps] = consts.slice(1).map((c) => c?.values);
+    const dims = starts && ends ? sliceDims(a.dims, starts, ends, axes, steps) : undefined;
+    return dims && !dims.includes(null) ? [{ kind: "const", dims: dims as number[], float: a.float }] : undefined;
   }
   if (inputs.some((v, i) => node.input![i] !== "" && (v?.kind !== "const" || v.values === undefined || v.dims === undefined))) return undefined;
   switch (op) {
@@ -142,6 +152,28 @@ export function foldNode(node: NodeProto, inputs: (Value | undefined)[]): ConstV
       for (let i = start; step > 0 ? i < end : i > end; i += step!) rows.push(i);
       const values = rows.flatMap((r) => a!.values!.slice(r * rowLength, (r + 1) * rowLength));
       return [constant(a!.dims!.length === 2 ? [rows.length, rowLength] : [rows.length], values, a!.float)];
+    }
+    case "Where": {
+      // A boolean mask made additive (`masked_fill(mask, -inf)` of zeros): nn.MultiheadAttention's causal mask from a bool one.
+      const [cond, x, y] = consts as [ConstValue, ConstValue, ConstValue];
+      const lengths = [cond, x, y].map((c) => c.values!.length);
+      const n = Math.max(...lengths);
+      if (lengths.some((l) => l !== 1 && l !== n)) return undefined;
+      const at = (c: ConstValue, i: number) => c.values![c.values!.length === 1 ? 0 : i]!;
+      const dims = [cond, x, y].find((c) => c.values!.length === n)!.dims!;
+      return [constant(dims, Array.from({ length: n }, (_, i) => (at(cond, i) ? at(x, i) : at(y, i))), x.float || y.float)];
+    }
+    case "Trilu": {
+      // torch.triu/tril of a small square (nn.Transformer's causal mask): the mask's values, so the importer can tell it is causal.
+      if (a!.dims!.length !== 2) return undefined;
+      const [rows, cols] = a!.dims! as [number, number];
+      const k = b ? (b.values![0] ?? 0) : 0;
+      const upper = attrs.int("upper", 1) === 1;
+      const values = a!.values!.map((v, i) => {
+        const [row, col] = [Math.floor(i / cols), i % cols];
+        return (upper ? col - row >= k : col - row <= k) ? v : 0;
+      });
+      return [constant([rows, cols], values, a!.float)];
     }
     case "ConstantOfShape": {
       const fill = attrs.tensor("value");

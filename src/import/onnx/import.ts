@@ -6,6 +6,7 @@ import { ImportContext, type LayerWeights } from "./context.js";
 import { decodeModel, elementCount, int, readTensor, tensorValues, DataType, type NodeProto, type OnnxTensor, type ValueInfoProto } from "./decode.js";
 import { foldNode } from "./fold.js";
 import { MAPPERS, unknown } from "./map.js";
+import { findAttentionBlocks, visitBlock } from "./attention.js";
 import { moduleFrames } from "./frames.js";
 import { isChannelsLastInput } from "./layout.js";
 import { parameterInputs } from "./parameters.js";
@@ -96,6 +97,7 @@ export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
     const image = ctx.emit(pseudo, "input", { positional: [shape.length === 1 ? { kind: "number", value: shape[0]! } : { kind: "dims", dims: shape }], named: {}, flags: [] }, []);
     ctx.values.set(name, channelsLast ? { kind: "nhwc", base: image } : image);
   }
+  ctx.blocks = findAttentionBlocks(ctx, nodes);
   for (const node of nodes) importNode(ctx, node);
   return {
     graph: buildGraph(ctx, file),
@@ -114,6 +116,8 @@ function importNode(ctx: ImportContext, node: NodeProto): void {
     if (!value) ctx.fail(node, `reads '${name}', which no earlier node or initializer provides`, "the graph is not in topological order or refers to a missing tensor");
     return value;
   });
+  const block = ctx.blocks.get(node);
+  if (block) return visitBlock(ctx, block, node, values);
   const absorbed = ctx.absorbed.get(node);
   if (absorbed) {
     for (const name of node.output ?? []) ctx.values.set(name, absorbed);
@@ -144,6 +148,7 @@ function buildGraph(ctx: ImportContext, file: string): Graph {
     node.inputs = node.inputs.map(rename);
     if (typeof node.attrs.target === "string" && node.attrs.target !== "") node.attrs = { ...node.attrs, target: rename(node.attrs.target) };
     if (typeof node.attrs.shares === "string") node.attrs = { ...node.attrs, shares: rename(node.attrs.shares) };
+    if (typeof node.attrs.kv === "string") node.attrs = { ...node.attrs, kv: rename(node.attrs.kv) };
   }
   for (const map of [ctx.weights, ctx.tensorNames, ctx.modules, ctx.shapes] as Map<string, unknown>[]) {
     for (const [id, value] of [...map]) {

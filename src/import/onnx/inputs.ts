@@ -23,6 +23,7 @@ export function data(ctx: ImportContext, node: NodeProto, index: number): DataVa
   }
   if (value.kind === "nhwc") ctx.fail(node, "reads an image in NHWC order (a Transpose(0,2,3,1) of it), which netfig reads only where it is transposed back to NCHW or flattened", "run tf2onnx's optimizer, or export channels-first");
   if (value.kind === "indices") ctx.fail(node, "reads the indices of a MaxPool, which netfig reads only where a MaxUnpool unpools with them", "unpool with the indices (nn.MaxUnpool2d), or export the pool without return_indices");
+  if (value.kind === "internal") ctx.fail(node, "reads a tensor inside an attention block (its heads or scores), which netfig draws only as the whole block", "read the block's output instead");
   if (value.kind === "view") ctx.fail(node, "reads a 5-D reshape of an image, which netfig can draw only as a channel shuffle (Reshape → Transpose(0,2,1,3,4) → Reshape)");
   return ctx.fail(node, `expects a tensor computed by the network at input ${index}, got a constant`);
 }

@@ -11,6 +11,9 @@ import { rbf, scaledTanh, subsample } from "./lenet.js";
 import { cast, cosine, gather, sub } from "./pairs.js";
 import { reparameterisation } from "./sample.js";
 import { connectionTable } from "./table.js";
+import { erfGelu, geluOperator, tanhGelu } from "./gelu.js";
+import { decomposedLayerNorm, layerNormalization } from "./normalization.js";
+import { classToken, patchEmbedding, positionEmbedding, tokenPick } from "./tokens.js";
 import { maxPoolWithIndices, maxUnpool } from "./unpool.js";
 import { netfigShape, onnxDims, type Value } from "./values.js";
 
@@ -35,6 +38,8 @@ const conv: Mapper = (ctx, node, a) => {
   const extra: Record<string, ArgValue> = deconv ? { output_padding: arg.dims(a.ints("output_padding") ?? [0, 0]) } : {};
   const bias = ctx.value(node, 2) !== undefined;
   const weights = weightsOf(ctx, node, { 1: "weight", 2: "bias" });
+  const patches = deconv ? undefined : patchEmbedding(ctx, node, a, input, filters, weights);
+  if (patches) return patches;
   const shortcut = deconv ? undefined : projection(ctx, node, a, input, filters, weights, bias);
   if (shortcut) return shortcut;
   const table = deconv || groups !== 1 ? undefined : connectionTable(ctx, node, w);
@@ -126,10 +131,10 @@ function foldBias(ctx: ImportContext, node: NodeProto): Value | undefined {
 function merge(op: "add" | "scale"): Mapper {
   return (ctx, node) => {
     if (op === "add") {
-      const folded = foldBias(ctx, node);
+      const folded = foldBias(ctx, node) ?? positionEmbedding(ctx, node);
       if (folded) return folded;
     }
-    const pattern = op === "scale" ? (scaledTanh(ctx, node) ?? cosine(ctx, node) ?? reparameterisation(ctx, node)) : undefined;
+    const pattern = op === "scale" ? (scaledTanh(ctx, node) ?? cosine(ctx, node) ?? reparameterisation(ctx, node) ?? tanhGelu(ctx, node)) : undefined;
     if (pattern) return pattern;
     const inputs = (node.input ?? []).map((_, i) => ctx.value(node, i));
     if (inputs.some((v) => v?.kind === "const")) return unknown(ctx, node);
@@ -250,6 +255,8 @@ const dropout: Mapper = (ctx, node, a) => {
 };
 
 const concat: Mapper = (ctx, node, a) => {
+  const token = classToken(ctx, node, a);
+  if (token) return token;
   const inputs = (node.input ?? []).map((_, i) => data(ctx, node, i));
   const rank = inputs[0]!.shape ? onnxDims(inputs[0]!.shape).length : 0;
   const axis = a.int("axis", 1);
@@ -294,10 +301,13 @@ export const MAPPERS: Record<string, Mapper> = {
   Resize: resize,
   Upsample: resize,
   LpPool: lpPool,
-  ReduceMean: reduceMean,
+  ReduceMean: (ctx, node, a) => decomposedLayerNorm(ctx, node) ?? reduceMean(ctx, node, a),
+  LayerNormalization: (ctx, node, a) => layerNormalization(ctx, node, a) ?? unknown(ctx, node),
+  Div: (ctx, node) => erfGelu(ctx, node) ?? unknown(ctx, node),
+  Gelu: geluOperator,
   MaxUnpool: maxUnpool,
   Sub: sub,
-  Gather: gather,
+  Gather: (ctx, node, a) => tokenPick(ctx, node, a) ?? gather(ctx, node, a),
   Cast: cast,
   Unsqueeze: (ctx, node, a) => rbf(ctx, node, a) ?? unknown(ctx, node),
 };

@@ -28,6 +28,17 @@ export function chain(ctx: ImportContext, node: NodeProto, ...opTypes: string[])
   return nodes;
 }
 
+/**
+ * The node a layer made of several ONNX nodes is emitted as: it writes the last node's
+ * output, and is named as that node when the exporter names nodes by layer (netfig's own
+ * exports: `layer/mean` … `layer`), else as `scoped` says (PyTorch's `/…/ln_1/ReduceMean`
+ * names the module; a bare parameter names the layer that adds it).
+ */
+export function patternNode(last: NodeProto, scoped: string | null | undefined): NodeProto {
+  const byLayer = last.name !== undefined && last.name !== null && last.name !== "" && !last.name.startsWith("/");
+  return { name: byLayer ? last.name : scoped, opType: last.opType, output: last.output };
+}
+
 /** Marks the chain's later nodes as read: their outputs are `value`, the layer the whole chain made. */
 export function absorb(ctx: ImportContext, nodes: NodeProto[], value: Value): Value {
   for (const node of nodes) ctx.absorbed.set(node, value);

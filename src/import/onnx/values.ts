@@ -60,7 +60,17 @@ export interface PoolIndices {
   input: DataValue;
 }
 
-export type Value = DataValue | ConstValue | PaddedValue | GroupedView | StridedValue | ChannelsLastValue | PoolIndices;
+/**
+ * A tensor inside a pattern that becomes one layer (the heads, scores and projections of
+ * an attention block): never drawn, only sized in ONNX's own dims (batch first, null where
+ * symbolic), so the shape arithmetic that reads it still folds.
+ */
+export interface InternalValue {
+  kind: "internal";
+  dims: (number | null)[];
+}
+
+export type Value = DataValue | ConstValue | PaddedValue | GroupedView | StridedValue | ChannelsLastValue | PoolIndices | InternalValue;
 
 /** netfig `[H, W, C]` / `[N]` / `[T, N]` → ONNX dims with the batch first (null: symbolic). */
 export function onnxDims(shape: Shape): (number | null)[] {

@@ -1,6 +1,7 @@
 import type { InitSpec } from "../../engine/init.js";
 import { numel, sameShape, sharedFloat32, type Tensor } from "../../engine/tensor.js";
 import type { WeightSource } from "../../engine/weights.js";
+import type { LayerWeights } from "./context.js";
 import { floatData } from "./decode.js";
 import type { OnnxImport } from "./import.js";
 
@@ -31,27 +32,44 @@ export class OnnxWeights implements WeightSource {
     return false;
   }
 
+  /** The initializer behind a parameter name `<layer>.<role>`, where the role may hold dots (`out_proj.weight`). */
+  private entryOf(name: string): LayerWeights[string] | undefined {
+    for (let dot = name.lastIndexOf("."); dot > 0; dot = name.lastIndexOf(".", dot - 1)) {
+      const entry = this.model.weights.get(name.slice(0, dot))?.[name.slice(dot + 1)];
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
   get(name: string, shape: readonly number[], init: InitSpec): Tensor {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    const dot = name.lastIndexOf(".");
-    const entry = this.model.weights.get(name.slice(0, dot))?.[name.slice(dot + 1)];
-    const initializer = entry ? this.model.initializers.get(entry.tensor) : undefined;
-    const data = initializer ? floatData(initializer) : undefined;
-    if (!entry || !initializer || !data) return this.fallback.get(name, shape, init);
-    const dims = entry.perm ? entry.perm.map((axis) => initializer.dims[axis]!) : initializer.dims;
+    const entry = this.entryOf(name);
+    const parts = entry ? (entry.parts ?? [entry]).map((part) => ({ ...part, initializer: this.model.initializers.get(part.tensor) })) : [];
+    const stored = parts.map((part) => (part.initializer ? floatData(part.initializer) : undefined));
+    if (!entry || stored.some((data) => data === undefined)) return this.fallback.get(name, shape, init);
+    const partDims = parts.map(({ perm, initializer }) => (perm ? perm.map((axis) => initializer!.dims[axis]!) : initializer!.dims));
+    // Parts stack along the first axis: Q, K and V rows make in_proj_weight.
+    const dims = partDims.length === 1 ? partDims[0]! : [partDims.reduce((sum, d) => sum + d[0]!, 0), ...partDims[0]!.slice(1)];
+    const names = parts.map((p) => `'${p.tensor}'`).join(" + ");
+    if (partDims.some((d) => d.slice(1).join() !== dims.slice(1).join())) throw new Error(`${this.source}: initializers ${names} for ${name} do not stack: [${partDims.map((d) => d.join(", ")).join("], [")}]`);
     // A parameter may be stored as a broadcastable view of itself: [C, 1, 1] for a per-map [C] (LeNet's subsampling).
     const squeezed = (d: readonly number[]) => d.filter((n) => n !== 1).join();
     if (!sameShape(dims, shape) && !(numel(dims) === numel(shape) && (dims.length < shape.length || squeezed(dims) === squeezed(shape)))) {
-      throw new Error(`${this.source}: initializer '${entry.tensor}' for ${name} has shape [${dims.join(", ")}], the layer needs [${shape.join(", ")}]`);
+      throw new Error(`${this.source}: initializer ${names} for ${name} has shape [${dims.join(", ")}], the layer needs [${shape.join(", ")}]`);
     }
-    const copy = sharedFloat32(data.length);
-    if (entry.perm) {
-      const [rows, cols] = initializer.dims as [number, number];
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[c * rows + r] = data[r * cols + c]!;
-    } else {
-      copy.set(data);
-    }
+    const copy = sharedFloat32(numel(dims));
+    let offset = 0;
+    parts.forEach(({ perm, initializer }, i) => {
+      const data = stored[i]!;
+      if (perm) {
+        const [rows, cols] = initializer!.dims as [number, number];
+        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) copy[offset + c * rows + r] = data[r * cols + c]!;
+      } else {
+        copy.set(data, offset);
+      }
+      offset += data.length;
+    });
     const tensor = { shape: [...shape], data: copy };
     this.cache.set(name, tensor);
     return tensor;
