@@ -96,9 +96,16 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
   // Each column is a chain: a layer reads the one before it there first, and anything else second.
   const columnOf = new Map<string, number>();
   const streamEnd = new Map<number, string>();
+  // A sum's inputs as the figure reads them: the stream first, the residual second. An ONNX
+  // export writes a residual `x + f(x)` with the shortcut first.
+  const inputsOf = new Map<string, readonly string[]>();
   let columns = 0;
   for (const l of layers) {
-    const first = l.node.inputs[0];
+    const written = l.node.inputs;
+    const swapped = categoryOf(l) === "merge" && written.length === 2 && columnOf.get(written[0]!) === columnOf.get(written[1]!) && streamEnd.get(columnOf.get(written[1]!)!) === written[1];
+    const inputs = swapped ? [written[1]!, written[0]!] : written;
+    inputsOf.set(l.node.id, inputs);
+    const first = inputs[0];
     const column = first === undefined ? columns++ : columnOf.get(first)!;
     if (first !== undefined && streamEnd.get(column) !== first) return `${l.node.id} reads ${first} beside the layer after it (the style draws chains with residuals and cross-attention)`;
     if (categoryOf(l) === "merge" && l.inputShapes.some((shape) => shape.join("x") !== l.shape.join("x"))) return `${l.node.id} joins inputs of other shapes (the style draws residual sums)`;
@@ -110,7 +117,7 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
   // A column whose output is a second addend of a sum in another column is drawn beside that sum.
   const sideOf = new Map<number, string>();
   for (const l of layers) {
-    const other = l.node.inputs[1];
+    const other = inputsOf.get(l.node.id)![1];
     if (other === undefined || categoryOf(l) !== "merge") continue;
     const column = columnOf.get(other)!;
     if (column !== columnOf.get(l.node.id) && lastOf.get(column) === other) sideOf.set(column, l.node.id);
@@ -140,7 +147,7 @@ export function transformerStructure(network: AnalyzedNetwork): TransformerStruc
     const id = layer.node.id;
     const instance = instanceOf(layer, frames);
     if (instance && instance.repeat!.index > 0) continue;
-    const step = stepFor(layer, steps, { stepOf, representative, columnOf, sideOf, layers, at, readers, isOutput: !readers.has(id) });
+    const step = stepFor(layer, steps, { stepOf, representative, columnOf, sideOf, layers, at, readers, inputs: inputsOf.get(id)!, isOutput: !readers.has(id) });
     if (step === "fold") {
       const last = steps[steps.length - 1];
       if (last) last.layers.push(id);
@@ -196,6 +203,8 @@ interface Context {
   at: number;
   /** How many layers read each layer. */
   readers: Map<string, number>;
+  /** The layer's inputs, a sum's stream first. */
+  inputs: readonly string[];
   isOutput: boolean;
 }
 
@@ -272,8 +281,8 @@ function stepFor(layer: LayerAnalysis, steps: Step[], ctx: Context): Step[] | "f
       { kind: "tokens", layers: [id], category, lines: [layer.shape.join("×")], shape: layer.shape },
     ];
   }
-  if (category === "merge" && node.inputs.length === 2) {
-    const other = node.inputs[1]!;
+  if (category === "merge" && ctx.inputs.length === 2) {
+    const other = ctx.inputs[1]!;
     const sideColumn = ctx.columnOf.get(other)!;
     if (ctx.sideOf.get(sideColumn) === id) {
       const sideLayers = ctx.layers.filter((l) => ctx.columnOf.get(l.node.id) === sideColumn);
