@@ -10,6 +10,7 @@ import type { Tensor } from "../../src/engine/tensor.js";
 import type { WeightSource } from "../../src/engine/weights.js";
 import { runNetwork } from "../../src/execute/run.js";
 import { importOnnx } from "../../src/import/onnx/import.js";
+import { transformerStructure } from "../../src/layout/transformer/structure.js";
 import { OnnxWeights } from "../../src/import/onnx/weights.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { root } from "../helpers/netfig.js";
@@ -115,6 +116,16 @@ head: fc 1000
     const attention = network.layers.filter((l) => l.node.op === "attention");
     expect(attention.map((l) => l.node.attrs)).toEqual(Array.from({ length: 12 }, () => ({ heads: 12, causal: false, bias: true })));
     expect(network.layers.filter((l) => l.node.op === "layernorm").map((l) => l.node.attrs.eps)).toEqual(Array<number>(25).fill(1e-6));
+  });
+
+  it("torchvision's ViT-B/16 draws as the template does: encoder.layers.encoder_layer_0…11 are one repeat of 12, framed ×12 in the Transformer style", () => {
+    const { onnx, network } = load("vit_b_16");
+    const repeats = onnx.graph.networks[0]!.frames.filter((f) => f.repeat?.index === 0).map((f) => [f.id, f.repeat!.count]);
+    // The first add is named after its module (`encoder_layer_0`), so the frame takes the next id.
+    expect(repeats).toEqual([["encoder.layers.encoder_layer_0#frame", 12]]);
+    const structure = transformerStructure(network);
+    if (typeof structure === "string") throw new Error(structure);
+    expect(structure.columns.map((c) => c.stacks.map((s) => s.count))).toEqual([[12]]);
   });
 
   it("netfig summary and render read the ViT-B/16 export: its totals, and a PNG", () => {

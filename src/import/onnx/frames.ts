@@ -11,7 +11,8 @@ import type { SourceLocation } from "../../lang/diagnostics.js";
  * frames: a series is what a figure shows as stages and blocks, while a lone module
  * (`features`, `classifier`) or one inside a block (`downsample`, `conv.0`) only adds a box.
  * A series member that holds a series itself is a group and is searched further; any other
- * member is a block, and nothing inside a block gets a frame.
+ * member is a block, and nothing inside a block gets a frame. Modules outside a series are
+ * searched at any depth.
  */
 export function moduleFrames(nodes: LayerNode[], modules: ReadonlyMap<string, string>, shapes: ReadonlyMap<string, Shape | undefined>, loc: SourceLocation): Frame[] {
   const tree = moduleTree(nodes, modules);
@@ -32,12 +33,23 @@ export function moduleFrames(nodes: LayerNode[], modules: ReadonlyMap<string, st
     return unique;
   };
 
+  // Whether a module holds a series at any depth: ViT's is at `encoder.layers.encoder_layer_N`.
+  const holdsSeries = new Map<string, boolean>();
+  const seriesBelow = (path: string): boolean => {
+    let known = holdsSeries.get(path);
+    if (known === undefined) {
+      known = seriesOf(tree, path).length > 0 || tree.get(path)!.children.some(seriesBelow);
+      holdsSeries.set(path, known);
+    }
+    return known;
+  };
+
   const visit = (path: string, parent: string | undefined): void => {
     const series = seriesOf(tree, path);
     const inSeries = new Set(series.flat());
     for (const child of tree.get(path)!.children) {
-      // A container outside any series (`features`) is searched without a frame of its own.
-      if (!inSeries.has(child) && seriesOf(tree, child).length > 0) visit(child, parent);
+      // A container outside any series (`features`, `encoder.layers`) is searched without a frame of its own.
+      if (!inSeries.has(child) && seriesBelow(child)) visit(child, parent);
     }
     for (const members of series) {
       const blocks: string[] = [];
