@@ -8,7 +8,8 @@
  * id derived from them, fonts and images numbered in order of first use.
  */
 
-import PDFDocument from "pdfkit";
+import { createRequire } from "node:module";
+import type PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
 import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
@@ -16,6 +17,13 @@ import { openFont } from "../text/measure.js";
 import { anchorOffset } from "../text/outline.js";
 import { shapeText } from "../text/shaping.js";
 import { arrowHead } from "./arrow.js";
+
+/**
+ * pdfkit's CommonJS build, by `require`: it loads the same CommonJS fontkit and restructure
+ * as text/measure.ts, so one build of each is loaded and the fonts are parsed by one of them
+ * (pdfkit's ES build would bring the ES fontkit, a second copy of both).
+ */
+const PdfDocument = createRequire(import.meta.url)("pdfkit") as typeof PDFDocument;
 
 export interface PdfOptions {
   /** Creation and modification date written into the PDF (default 2000-01-01T00:00:00Z, so bytes never change). */
@@ -197,7 +205,7 @@ export function renderPdf(scene: Scene, options: PdfOptions = {}): Promise<Uint8
     return Promise.reject(new Error(`renderPdf: scene size ${scene.width}×${scene.height} is empty`));
   }
   const date = options.date ?? DEFAULT_DATE;
-  const doc = new PDFDocument({
+  const doc = new PdfDocument({
     autoFirstPage: false,
     margin: 0,
     // 1.4 brings the transparency (fill opacity, PNG alpha as soft masks) the scene may use.
