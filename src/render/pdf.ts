@@ -125,11 +125,14 @@ function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   // Translate to the anchor point and rotate counter-clockwise on paper (clockwise in these
   // y-down axes); the text starts at the anchor offset along its own baseline.
   doc.transform(cos, -sin, sin, cos, t.at[0], t.at[1]);
-  doc.font(fontFile(t.font)).fontSize(t.font.size).fillColor(color);
-  // One text object per script run (see shaping.ts). pdfkit shapes each run again with the
-  // same fontkit and font file; an explicit (empty) feature list makes it shape the run
-  // whole, as shapeText does, instead of word by word, so glyphs and advances agree.
+  // pdfkit embeds the very font object that measured and shaped the labels (it takes a
+  // parsed font as well as a file), so the file is read and its tables parsed once; the
+  // file name is the family it caches the font under, as when it is given the file.
   const face = openFont(t.font);
+  doc.font(face as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
+  // One text object per script run (see shaping.ts). pdfkit shapes each run again with the
+  // same fontkit and font; an explicit (empty) feature list makes it shape the run whole,
+  // as shapeText does, instead of word by word, so glyphs and advances agree.
   const unit = t.font.size / face.unitsPerEm;
   let x = anchorOffset(t);
   for (const run of shapeText(face, text)) {
