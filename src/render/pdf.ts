@@ -8,6 +8,7 @@
  * id derived from them, fonts and images numbered in order of first use.
  */
 
+import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import type PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
@@ -23,7 +24,11 @@ import { arrowHead } from "./arrow.js";
  * as text/measure.ts, so one build of each is loaded and the fonts are parsed by one of them
  * (pdfkit's ES build would bring the ES fontkit, a second copy of both).
  */
-const PdfDocument = createRequire(import.meta.url)("pdfkit") as typeof PDFDocument;
+const require = createRequire(import.meta.url);
+// By its real path: after a read of piped stdin (`render - -o x.pdf`) Node 20's loader can
+// leave a symlinked package's path unresolved, and pdfkit would then look for its own
+// dependencies beside the link instead of beside itself (pnpm's layout, linked installs).
+const PdfDocument = require(realpathSync(require.resolve("pdfkit"))) as typeof PDFDocument;
 
 export interface PdfOptions {
   /** Creation and modification date written into the PDF (default 2000-01-01T00:00:00Z, so bytes never change). */
