@@ -10,13 +10,15 @@
 
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
+import type * as Fontkit from "fontkit";
 import type PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
 import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
-import { openFont } from "../text/measure.js";
+import { openFont, tabledFace, tabledGlyphs } from "../text/measure.js";
+import type { FaceMetrics } from "../text/metrics-data.js";
 import { anchorOffset } from "../text/outline.js";
-import { shapeText } from "../text/shaping.js";
+import { scriptRuns, shapedAdvance } from "../text/shaping.js";
 import { arrowHead } from "./arrow.js";
 
 /**
@@ -119,6 +121,31 @@ function singleLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }
 
+/**
+ * The font as pdfkit is given it: the very font object that measured the labels (pdfkit
+ * takes a parsed font as well as a file, so each file is read and parsed once), whose
+ * `layout` gives a run the table covers its glyphs from the table (text/measure.ts:
+ * `tabledGlyphs`, what fontkit's shaping gives it) rather than shaping it, which would parse
+ * the font's layout tables (GSUB, GPOS: most of a small PDF's time). Other text is shaped.
+ */
+const pdfFonts = new WeakMap<Fontkit.Font, Fontkit.Font>();
+function pdfFont(face: Fontkit.Font, table: FaceMetrics | undefined): Fontkit.Font {
+  let font = pdfFonts.get(face);
+  if (!font) {
+    font = Object.create(face) as Fontkit.Font;
+    font.layout = (text: string, features?: string[] | Record<string, boolean>) => {
+      const tabled = table && tabledGlyphs(table, text);
+      if (!tabled) return face.layout(text, features);
+      // Fresh objects every call: pdfkit scales the positions it is given in place.
+      const glyphs = tabled.glyphs.map((id, i) => face.getGlyph(id, tabled.codePoints[i]));
+      const positions = tabled.advances.map((xAdvance) => ({ xAdvance, yAdvance: 0, xOffset: 0, yOffset: 0 }));
+      return { glyphs, positions, advanceWidth: tabled.advanceWidth } as unknown as Fontkit.GlyphRun;
+    };
+    pdfFonts.set(face, font);
+  }
+  return font;
+}
+
 function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   const text = singleLine(t.text);
   if (text.trim() === "" || !(t.font.size > 0)) return;
@@ -130,19 +157,18 @@ function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   // Translate to the anchor point and rotate counter-clockwise on paper (clockwise in these
   // y-down axes); the text starts at the anchor offset along its own baseline.
   doc.transform(cos, -sin, sin, cos, t.at[0], t.at[1]);
-  // pdfkit embeds the very font object that measured and shaped the labels (it takes a
-  // parsed font as well as a file), so the file is read and its tables parsed once; the
-  // file name is the family it caches the font under, as when it is given the file.
   const face = openFont(t.font);
-  doc.font(face as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
-  // One text object per script run (see shaping.ts). pdfkit shapes each run again with the
-  // same fontkit and font; an explicit (empty) feature list makes it shape the run whole,
-  // as shapeText does, instead of word by word, so glyphs and advances agree.
+  const table = tabledFace(t.font);
+  // The file name is the family pdfkit caches the font under, as when it is given the file.
+  doc.font(pdfFont(face, table) as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
+  // One text object per script run (see shaping.ts). pdfkit lays each run out again
+  // (pdfFont); an explicit (empty) feature list makes it take the run whole, as shapeText
+  // does, instead of word by word, so glyphs and advances agree.
   const unit = t.font.size / face.unitsPerEm;
   let x = anchorOffset(t);
-  for (const run of shapeText(face, text)) {
-    doc.text(run.text, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
-    x += run.advanceWidth * unit;
+  for (const run of scriptRuns(text)) {
+    doc.text(run, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
+    x += ((table && tabledGlyphs(table, run)?.advanceWidth) ?? shapedAdvance(face, run)) * unit;
   }
 }
 
