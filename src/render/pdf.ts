@@ -8,29 +8,22 @@
  * id derived from them, fonts and images numbered in order of first use.
  */
 
-import { realpathSync } from "node:fs";
-import { createRequire } from "node:module";
-import type * as Fontkit from "fontkit";
-import type PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
 import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
 import { openFont, tabledFace, tabledGlyphs } from "../text/measure.js";
-import type { FaceMetrics } from "../text/metrics-data.js";
 import { anchorOffset } from "../text/outline.js";
 import { scriptRuns, shapedAdvance } from "../text/shaping.js";
 import { arrowHead } from "./arrow.js";
+import { pdfFont } from "./pdf-font.js";
+import { loadPdfkit } from "./pdfkit.js";
 
 /**
- * pdfkit's CommonJS build, by `require`: it loads the same CommonJS fontkit and restructure
- * as text/measure.ts, so one build of each is loaded and the fonts are parsed by one of them
- * (pdfkit's ES build would bring the ES fontkit, a second copy of both).
+ * pdfkit's CommonJS build (render/pdfkit.ts): it loads the same CommonJS fontkit and
+ * restructure as text/measure.ts, so one build of each is loaded and the fonts are parsed by
+ * one of them (pdfkit's ES build would bring the ES fontkit, a second copy of both).
  */
-const require = createRequire(import.meta.url);
-// By its real path: after a read of piped stdin (`render - -o x.pdf`) Node 20's loader can
-// leave a symlinked package's path unresolved, and pdfkit would then look for its own
-// dependencies beside the link instead of beside itself (pnpm's layout, linked installs).
-const PdfDocument = require(realpathSync(require.resolve("pdfkit"))) as typeof PDFDocument;
+const PdfDocument = loadPdfkit();
 
 export interface PdfOptions {
   /** Creation and modification date written into the PDF (default 2000-01-01T00:00:00Z, so bytes never change). */
@@ -119,31 +112,6 @@ function tracePolygon(doc: PDFKit.PDFDocument, points: Point[]): void {
  */
 function singleLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
-}
-
-/**
- * The font as pdfkit is given it: the very font object that measured the labels (pdfkit
- * takes a parsed font as well as a file, so each file is read and parsed once), whose
- * `layout` gives a run the table covers its glyphs from the table (text/measure.ts:
- * `tabledGlyphs`, what fontkit's shaping gives it) rather than shaping it, which would parse
- * the font's layout tables (GSUB, GPOS: most of a small PDF's time). Other text is shaped.
- */
-const pdfFonts = new WeakMap<Fontkit.Font, Fontkit.Font>();
-function pdfFont(face: Fontkit.Font, table: FaceMetrics | undefined): Fontkit.Font {
-  let font = pdfFonts.get(face);
-  if (!font) {
-    font = Object.create(face) as Fontkit.Font;
-    font.layout = (text: string, features?: string[] | Record<string, boolean>) => {
-      const tabled = table && tabledGlyphs(table, text);
-      if (!tabled) return face.layout(text, features);
-      // Fresh objects every call: pdfkit scales the positions it is given in place.
-      const glyphs = tabled.glyphs.map((id, i) => face.getGlyph(id, tabled.codePoints[i]));
-      const positions = tabled.advances.map((xAdvance) => ({ xAdvance, yAdvance: 0, xOffset: 0, yOffset: 0 }));
-      return { glyphs, positions, advanceWidth: tabled.advanceWidth } as unknown as Fontkit.GlyphRun;
-    };
-    pdfFonts.set(face, font);
-  }
-  return font;
 }
 
 function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
