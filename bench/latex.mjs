@@ -31,9 +31,9 @@ for (const [name, network] of networks) {
   timeProcess([process.execPath, netfigBin, "render", network, "-o", tex], out);
   const netfig = [process.execPath, netfigBin, "render", network, "-o", join(out, "netfig.pdf")];
   const pdflatex = ["pdflatex", "-interaction=batchmode", "-halt-on-error", `-output-directory=${out}`, tex];
-  const { a, b, ratio } = alternate(netfig, pdflatex, { pairs: 7, cwd: out });
+  const { a, b, ratio, aCpu, bCpu } = alternate(netfig, pdflatex, { pairs: 7, cwd: out });
   worst = Math.max(worst, ratio);
-  console.log(`  ${name.padEnd(18)} netfig ${a.toFixed(0).padStart(5)} ms  pdflatex ${b.toFixed(0).padStart(5)} ms  ×${ratio.toFixed(2)}${ratio <= TARGET ? "" : `  OVER the ${TARGET}× target`}`);
+  console.log(`  ${name.padEnd(18)} netfig ${a.toFixed(0).padStart(5)} ms  pdflatex ${b.toFixed(0).padStart(5)} ms  ×${ratio.toFixed(2)}${Number.isNaN(aCpu) ? "" : `  (cpu ×${(aCpu / bCpu).toFixed(2)})`}${ratio <= TARGET ? "" : `  OVER the ${TARGET}× target`}`);
 }
 console.log(`  worst ratio ×${worst.toFixed(2)} (target ≤ ${TARGET}×); ${load()} at the end`);
 rmSync(out, { recursive: true, force: true });

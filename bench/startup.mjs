@@ -16,9 +16,10 @@ const rows = [
 ];
 console.log(`\nnetfig start-up, whole process (medians of 9 alternated pairs with node -e 0; ${load()})`);
 for (const row of rows) {
-  const { a, b, ratio } = alternate([process.execPath, netfigBin, ...row.args], node, { pairs: 9 });
+  const { a, b, ratio, aCpu, bCpu } = alternate([process.execPath, netfigBin, ...row.args], node, { pairs: 9 });
   const verdict = row.targetMs === undefined ? "" : a < row.targetMs ? `  under the ${row.targetMs} ms target` : `  OVER the ${row.targetMs} ms target`;
-  console.log(`  ${row.name.padEnd(32)} ${a.toFixed(0).padStart(5)} ms  (node -e 0: ${b.toFixed(0)} ms, ×${ratio.toFixed(2)})${verdict}`);
+  const cpu = Number.isNaN(aCpu) ? "" : `  cpu ${aCpu.toFixed(0)} ms (node -e 0: ${bCpu.toFixed(0)})`;
+  console.log(`  ${row.name.padEnd(32)} ${a.toFixed(0).padStart(5)} ms  (node -e 0: ${b.toFixed(0)} ms, ×${ratio.toFixed(2)})${cpu}${verdict}`);
 }
 console.log(`  ${load()} at the end`);
 rmSync(out, { recursive: true, force: true });
