@@ -12,6 +12,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { root } from "../helpers/netfig.js";
 import { scratchDir } from "../helpers/temp.js";
 
+/** Each test starts several processes, slow on a busy 2-core machine. */
+const TIMEOUT = 60_000;
+
 let copy: string;
 let buildCli: (root: string) => Promise<{ entry: string; inputs: string[] }>;
 
@@ -40,12 +43,12 @@ beforeAll(async () => {
   writeFileSync(join(copy, "hook.mjs"), 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`loaded ${r.url}\\n`); return r; }\n');
   writeFileSync(join(copy, "trace.mjs"), 'import { register } from "node:module"; register(new URL("./hook.mjs", import.meta.url));\n');
   ({ buildCli } = (await import(join(root, "scripts", "build-cli.mjs"))) as { buildCli: typeof buildCli });
-});
+}, TIMEOUT);
 
 describe("bin/netfig.js and the bundle", () => {
   it("runs the compiled modules while there is no bundle", () => {
     expect(netfig("--version").loaded).toMatch(/\/dist\/cli\/main\.js$/);
-  });
+  }, TIMEOUT);
 
   it("runs the bundle once it is built, with the same bytes, messages and exit statuses", async () => {
     const fromModules = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
@@ -57,7 +60,7 @@ describe("bin/netfig.js and the bundle", () => {
     expect(fromBundle.map((r) => [r.status, r.stdout, r.stderr])).toEqual(fromModules.map((r) => [r.status, r.stdout, r.stderr]));
     expect(fromBundle.map((r) => r.status)).toEqual([0, 1, 2]);
     expect(fromBundle[0]!.stdout).toMatch(/^<\?xml/);
-  });
+  }, TIMEOUT);
 
   it("writes a PDF from the bundle byte for byte as from the modules", async () => {
     await buildCli(copy);
@@ -65,7 +68,7 @@ describe("bin/netfig.js and the bundle", () => {
     recompile("cli/main.js");
     expect(netfig("render", "lenet5", "-o", "modules.pdf").loaded).toMatch(/\/dist\/cli\/main\.js$/);
     expect(readFileSync(join(copy, "bundled.pdf")).equals(readFileSync(join(copy, "modules.pdf")))).toBe(true);
-  });
+  }, TIMEOUT);
 
   it("falls back to the compiled modules when one of them is newer than the bundle, until it is rebuilt", async () => {
     await buildCli(copy);
@@ -75,5 +78,5 @@ describe("bin/netfig.js and the bundle", () => {
     // The rebuilt bundle is written after the module, so it is current again.
     await buildCli(copy);
     expect(netfig("--version").loaded).toMatch(/bundle\/netfig\.js$/);
-  });
+  }, TIMEOUT);
 });
