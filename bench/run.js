@@ -15,6 +15,8 @@ if (!existsSync(join(here, "node_modules", "onnxruntime-node"))) {
   console.error("bench: the comparison engines are not installed; run\n  cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install");
   process.exit(1);
 }
+// Whole-process start-up and the LaTeX comparison (issue 18).
+BENCHES.push("startup.mjs", "latex.mjs");
 console.log("Timings are the best of several runs; on a shared machine, other processes still add noise.");
 for (const script of BENCHES) {
   execFileSync(process.execPath, ["--import", "tsx", join(here, script)], { stdio: "inherit", cwd: join(here, "..") });

@@ -5,7 +5,8 @@
  * shapes them — once in a Latin run and once in a run without letters (fontkit picks a
  * run's script from its first letter, and a font may kern digits differently under each).
  * Pairs that shaping changes in any other way (a substituted glyph) are listed as unsafe. With this table `measureText` measures ordinary labels without loading fontkit
- * and parsing the fonts' layout tables, which took 0.4 s of every `netfig render`.
+ * and parsing the fonts' layout tables, which took 0.4 s of every `netfig render`, and the
+ * PDF sets them with the tokens' glyph ids instead of shaping them again (render/pdf.ts).
  * tests/render/metrics.test.ts checks the table against fontkit on real labels.
  *
  * Usage: node scripts/font-metrics.mjs (after the fonts' npm packages change).
@@ -26,15 +27,22 @@ const LIGATURES = ["ffi", "ffl", "ff", "fi", "fl"];
 const isLetter = (c) => /[A-Za-z]/.test(c);
 const SEP = "\u0000";
 
+/** Whether a shaped run only advances its glyphs (no offsets, no vertical advance), as the table assumes. */
+const plainPositions = (run) => run.positions.every((p) => p.xOffset === 0 && p.yOffset === 0 && p.yAdvance === 0);
+
 /**
- * Advances of the tokens and kerning between every two of them, shaped under `script`.
- * A pair whose glyphs are not the two tokens' own glyphs (shaping joined or changed them)
- * is unsafe and left to fontkit.
+ * Advances, glyph ids and code points of the tokens and kerning between every two of them,
+ * shaped under `script`. A pair whose glyphs are not the two tokens' own glyphs (shaping
+ * joined or changed them), or whose kerning is anything but the first glyph's advance
+ * changing, is unsafe and left to fontkit; so is a token that shapes to anything but one
+ * plainly advanced glyph of its own characters.
  */
 function table(face, script, tokens) {
   const single = tokens.map((t) => {
     const run = face.layout(t, undefined, script);
-    return { advance: run.advanceWidth, glyphs: run.glyphs.map((g) => g.id).join(",") };
+    const codePoints = [...t].map((c) => c.codePointAt(0));
+    const whole = run.glyphs.length === 1 && plainPositions(run) && run.glyphs[0].codePoints.join(",") === codePoints.join(",");
+    return { advance: run.advanceWidth, glyphs: run.glyphs.map((g) => g.id).join(","), whole, xAdvance: run.positions[0]?.xAdvance };
   });
   const kern = {};
   const unsafe = [];
@@ -44,12 +52,22 @@ function table(face, script, tokens) {
       const ids = run.glyphs.map((g) => g.id).join(",");
       if (ids !== `${single[i].glyphs},${single[j].glyphs}`) return void unsafe.push(a + SEP + b);
       const k = run.advanceWidth - single[i].advance - single[j].advance;
+      const firstKerned = run.glyphs.length === 2 && plainPositions(run) && run.positions[0].xAdvance === single[i].xAdvance + k && run.positions[1].xAdvance === single[j].xAdvance;
+      if (!firstKerned && single[i].whole && single[j].whole) return void unsafe.push(a + SEP + b);
       if (k !== 0) kern[a + SEP + b] = k;
     });
   });
   // A ligature the font does not have is no token: its letters are measured one by one.
   const kept = tokens.filter((t, i) => t.length === 1 || single[i].glyphs.split(",").length === 1);
-  return { tokens: kept, advances: kept.map((t) => single[tokens.indexOf(t)].advance), kern, unsafe };
+  const at = (t) => single[tokens.indexOf(t)];
+  return {
+    tokens: kept,
+    advances: kept.map((t) => at(t).advance),
+    // The PDF draws a token from the table only when it is one plainly advanced glyph (-1: never).
+    glyphs: kept.map((t) => (at(t).whole ? Number(at(t).glyphs) : -1)),
+    kern,
+    unsafe,
+  };
 }
 
 const faces = {};
@@ -77,6 +95,8 @@ export interface ContextMetrics {
   /** Characters and ligatures (\`fi\`), each shaped as one glyph. */
   tokens: string[];
   advances: number[];
+  /** Each token's one glyph, for drawing it without shaping (-1: it is not one plainly advanced glyph). */
+  glyphs: number[];
   /** Kerning of a token pair (key: first + PAIR + second); absent is zero. */
   kern: Record<string, number>;
   /** Pairs that shaping does more to than kern: measure text holding one with fontkit. */

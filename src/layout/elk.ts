@@ -1,4 +1,5 @@
-import ELKModule from "elkjs/lib/elk.bundled.js";
+import { createRequire } from "node:module";
+import type ElkModule from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode, ElkPort, LayoutOptions } from "elkjs/lib/elk-api.js";
 import type { Direction } from "../options/figure.js";
 import type { Point } from "../geometry/types.js";
@@ -6,7 +7,9 @@ import type { DrawnEdge, DrawnFrame } from "./drawn.js";
 import type { NodeGeometry } from "./node-geometry.js";
 import type { Rect } from "./types.js";
 
-const ELK = ELKModule.default;
+// By `require`: Node's ES loader would first scan the 1.6 MB CommonJS bundle for its
+// exports (0.41 s a process against 0.23 s). This module itself loads only for a layout ELK draws.
+const ELK = (createRequire(import.meta.url)("elkjs/lib/elk.bundled.js") as typeof ElkModule).default;
 
 /** What ELK needs of a node: its size and port places, and the frame it sits in. */
 export interface ElkInputNode {

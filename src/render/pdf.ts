@@ -8,14 +8,22 @@
  * id derived from them, fonts and images numbered in order of first use.
  */
 
-import PDFDocument from "pdfkit";
 import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
 import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
-import { openFont } from "../text/measure.js";
+import { openFont, tabledFace, tabledGlyphs } from "../text/measure.js";
 import { anchorOffset } from "../text/outline.js";
-import { shapeText } from "../text/shaping.js";
+import { scriptRuns, shapedAdvance } from "../text/shaping.js";
 import { arrowHead } from "./arrow.js";
+import { pdfFont } from "./pdf-font.js";
+import { loadPdfkit } from "./pdfkit.js";
+
+/**
+ * pdfkit's CommonJS build (render/pdfkit.ts): it loads the same CommonJS fontkit and
+ * restructure as text/measure.ts, so one build of each is loaded and the fonts are parsed by
+ * one of them (pdfkit's ES build would bring the ES fontkit, a second copy of both).
+ */
+const PdfDocument = loadPdfkit();
 
 export interface PdfOptions {
   /** Creation and modification date written into the PDF (default 2000-01-01T00:00:00Z, so bytes never change). */
@@ -117,16 +125,18 @@ function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   // Translate to the anchor point and rotate counter-clockwise on paper (clockwise in these
   // y-down axes); the text starts at the anchor offset along its own baseline.
   doc.transform(cos, -sin, sin, cos, t.at[0], t.at[1]);
-  doc.font(fontFile(t.font)).fontSize(t.font.size).fillColor(color);
-  // One text object per script run (see shaping.ts). pdfkit shapes each run again with the
-  // same fontkit and font file; an explicit (empty) feature list makes it shape the run
-  // whole, as shapeText does, instead of word by word, so glyphs and advances agree.
   const face = openFont(t.font);
+  const table = tabledFace(t.font);
+  // The file name is the family pdfkit caches the font under, as when it is given the file.
+  doc.font(pdfFont(face, table) as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
+  // One text object per script run (see shaping.ts). pdfkit lays each run out again
+  // (pdfFont); an explicit (empty) feature list makes it take the run whole, as shapeText
+  // does, instead of word by word, so glyphs and advances agree.
   const unit = t.font.size / face.unitsPerEm;
   let x = anchorOffset(t);
-  for (const run of shapeText(face, text)) {
-    doc.text(run.text, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
-    x += run.advanceWidth * unit;
+  for (const run of scriptRuns(text)) {
+    doc.text(run, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
+    x += ((table && tabledGlyphs(table, run)?.advanceWidth) ?? shapedAdvance(face, run)) * unit;
   }
 }
 
@@ -197,7 +207,7 @@ export function renderPdf(scene: Scene, options: PdfOptions = {}): Promise<Uint8
     return Promise.reject(new Error(`renderPdf: scene size ${scene.width}×${scene.height} is empty`));
   }
   const date = options.date ?? DEFAULT_DATE;
-  const doc = new PDFDocument({
+  const doc = new PdfDocument({
     autoFirstPage: false,
     margin: 0,
     // 1.4 brings the transparency (fill opacity, PNG alpha as soft masks) the scene may use.

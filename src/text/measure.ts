@@ -59,6 +59,38 @@ function lookupOf(context: ContextMetrics): Lookup {
   return lookup;
 }
 
+/** Text laid out from the precomputed table: its tokens' indices and the advance after each, in font units. */
+interface TabledLayout {
+  context: ContextMetrics;
+  tokens: number[];
+  /** Each token's advance with the kerning towards the next token. */
+  advances: number[];
+}
+
+function tabledLayout(face: FaceMetrics, text: string): TabledLayout | undefined {
+  // fontkit shapes a run as Latin when it has a Latin letter, else under no script.
+  const context = LATIN_LETTER.test(text) ? face.latin : face.common;
+  const { index, ligatures, unsafe } = lookupOf(context);
+  const tokens: number[] = [];
+  const advances: number[] = [];
+  let previous: string | undefined;
+  for (let at = 0; at < text.length; ) {
+    const token = ligatures.find((l) => text.startsWith(l, at)) ?? text[at]!;
+    const i = index.get(token);
+    if (i === undefined) return undefined;
+    if (previous !== undefined) {
+      const pair = previous + PAIR + token;
+      if (unsafe.has(pair)) return undefined;
+      advances[advances.length - 1]! += context.kern[pair] ?? 0;
+    }
+    tokens.push(i);
+    advances.push(context.advances[i]!);
+    previous = token;
+    at += token.length;
+  }
+  return { context, tokens, advances };
+}
+
 /**
  * The shaped advance of `text` in font units from the precomputed table: advances of its
  * characters and ligatures (taken longest first, as the fonts' ligature lookups do) plus
@@ -67,25 +99,30 @@ function lookupOf(context: ContextMetrics): Lookup {
  * else, which fontkit then shapes.
  */
 export function tabledUnits(face: FaceMetrics, text: string): number | undefined {
-  // fontkit shapes a run as Latin when it has a Latin letter, else under no script.
-  const context = LATIN_LETTER.test(text) ? face.latin : face.common;
-  const { index, ligatures, unsafe } = lookupOf(context);
-  let units = 0;
-  let previous: string | undefined;
-  for (let at = 0; at < text.length; ) {
-    const token = ligatures.find((l) => text.startsWith(l, at)) ?? text[at]!;
-    const i = index.get(token);
-    if (i === undefined) return undefined;
-    units += context.advances[i]!;
-    if (previous !== undefined) {
-      const pair = previous + PAIR + token;
-      if (unsafe.has(pair)) return undefined;
-      units += context.kern[pair] ?? 0;
-    }
-    previous = token;
-    at += token.length;
-  }
-  return units;
+  return tabledLayout(face, text)?.advances.reduce((sum, advance) => sum + advance, 0);
+}
+
+/** One run of text as glyphs from the precomputed table: what fontkit's shaping gives it, in font units. */
+export interface TabledGlyphs {
+  glyphs: number[];
+  codePoints: number[][];
+  /** Each glyph's advance, kerning included (fontkit's `xAdvance`; offsets are all zero). */
+  advances: number[];
+  advanceWidth: number;
+}
+
+/**
+ * The glyphs fontkit's shaping gives `text` (one script run), from the table, so a PDF sets
+ * ordinary labels without parsing the fonts' layout tables; undefined where the table does
+ * not cover the text or a token is more than one plainly advanced glyph.
+ */
+export function tabledGlyphs(face: FaceMetrics, text: string): TabledGlyphs | undefined {
+  const laid = tabledLayout(face, text);
+  if (!laid) return undefined;
+  const glyphs = laid.tokens.map((i) => laid.context.glyphs[i]!);
+  if (glyphs.some((glyph) => glyph < 0)) return undefined;
+  const codePoints = laid.tokens.map((i) => [...laid.context.tokens[i]!].map((c) => c.codePointAt(0)!));
+  return { glyphs, codePoints, advances: laid.advances, advanceWidth: laid.advances.reduce((sum, advance) => sum + advance, 0) };
 }
 
 export interface TextMetrics {

@@ -24,6 +24,8 @@ declare module "fontkit" {
     familyName: string;
     postscriptName: string;
     layout(text: string, features?: string[] | Record<string, boolean>): GlyphRun;
+    /** The glyph with this id; `codePoints` are the characters it stands for (the first call's are kept). */
+    getGlyph(id: number, codePoints?: number[]): Glyph;
   }
   export function openSync(path: string): Font;
   export function create(buffer: Buffer): Font;

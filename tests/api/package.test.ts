@@ -38,8 +38,12 @@ describe("the packed package", () => {
     const installed = join(project, "node_modules", "netfig");
     mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["-xzf", join(dir, tarball), "-C", installed, "--strip-components=1"]);
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    for (const dependency of Object.keys(pkg.dependencies)) {
+    // Every installed package, not only netfig's own dependencies: npm's node_modules is flat,
+    // so pdfkit finds its dependencies (@noble/hashes, …) beside it, as a user's install has them.
+    const installedPackages = readdirSync(join(root, "node_modules"))
+      .filter((name) => !name.startsWith("."))
+      .flatMap((name) => (name.startsWith("@") ? readdirSync(join(root, "node_modules", name)).map((inner) => `${name}/${inner}`) : [name]));
+    for (const dependency of installedPackages) {
       mkdirSync(join(project, "node_modules", dependency, ".."), { recursive: true });
       symlinkSync(join(root, "node_modules", dependency), join(project, "node_modules", dependency));
     }
@@ -60,6 +64,12 @@ describe("the packed package", () => {
     // The browser bundle ships too, as the "netfig/browser" export.
     const exportsMap = (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { exports: Record<string, { import: string }> }).exports;
     expect(readFileSync(join(installed, exportsMap["./browser"]!.import), "utf8").length).toBeGreaterThan(100_000);
+    // The command line as installed runs from its bundle (npm unpacks every file with one
+    // date, so the bundle counts as current) and draws the same PDF as this checkout's.
+    expect(readdirSync(join(installed, "dist", "cli", "bundle"))).toContain("netfig.js");
+    execFileSync(process.execPath, [join(installed, "bin", "netfig.js"), "render", "lenet5", "-o", "installed.pdf"], { cwd: project });
+    execFileSync(process.execPath, [join(root, "bin", "netfig.js"), "render", "lenet5", "-o", join(project, "checkout.pdf")], { cwd: project });
+    expect(readFileSync(join(project, "installed.pdf")).equals(readFileSync(join(project, "checkout.pdf")))).toBe(true);
   }, 180_000);
 
   it("runs the README's script as printed (a residual network from the builder to a PDF at 85 mm)", () => {

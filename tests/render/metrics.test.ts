@@ -12,8 +12,8 @@ import { analyzeSource } from "../../src/pipeline.js";
 import { layout, buildScene } from "../../src/styles/index.js";
 import { allFontFiles } from "../../src/text/fonts.js";
 import { FACES } from "../../src/text/metrics-data.js";
-import { openFont, tabledFace, tabledUnits } from "../../src/text/measure.js";
-import { shapedAdvance } from "../../src/text/shaping.js";
+import { openFont, tabledFace, tabledGlyphs, tabledUnits } from "../../src/text/measure.js";
+import { scriptRuns, shapedAdvance } from "../../src/text/shaping.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const STYLES = [
@@ -96,6 +96,32 @@ describe("precomputed font metrics", () => {
     const sans = { family: "sans", weight: "normal", style: "normal" } as const;
     expect(tabledUnits(tabledFace(sans)!, "flatten")).toBeCloseTo(shapedAdvance(openFont(sans), "flatten"), 6);
     expect(tabledUnits(tabledFace(sans)!, "fc β")).toBeUndefined();
+  }, 60_000);
+
+  it("give the PDF, for every covered run, the glyphs, code points and advances fontkit's shaping gives it", async () => {
+    const corpus = [...(await labelCorpus()), ...generated(400)].flatMap((text) => scriptRuns(text));
+    let tabled = 0;
+    for (const family of FAMILIES) {
+      for (const s of STYLES) {
+        const face = openFont({ family, ...s });
+        const table = tabledFace({ family, ...s })!;
+        for (const run of corpus) {
+          const glyphs = tabledGlyphs(table, run);
+          if (glyphs === undefined) continue;
+          tabled++;
+          const shaped = face.layout(run);
+          const what = `${family} ${s.weight} ${s.style}: ${JSON.stringify(run)}`;
+          expect(glyphs.glyphs, what).toEqual(shaped.glyphs.map((g) => (g as unknown as { id: number }).id));
+          expect(glyphs.codePoints, what).toEqual(shaped.glyphs.map((g) => (g as unknown as { codePoints: number[] }).codePoints));
+          expect(glyphs.advances, what).toEqual(shaped.positions.map((p) => p.xAdvance));
+          expect(shaped.positions.every((p) => p.xOffset === 0 && p.yOffset === 0 && p.yAdvance === 0), what).toBe(true);
+        }
+      }
+    }
+    expect(tabled).toBeGreaterThan(0.95 * corpus.length * FAMILIES.length * STYLES.length);
+    // `fi` is one ligature glyph standing for two characters.
+    const fi = tabledGlyphs(tabledFace({ family: "sans", weight: "normal", style: "normal" })!, "fit")!;
+    expect(fi.codePoints).toEqual([[0x66, 0x69], [0x74]]);
   }, 60_000);
 
   it("let an SVG render run without loading fontkit", () => {

@@ -4,7 +4,6 @@ import type { Command } from "commander";
 import { renderFigure } from "../../api/render.js";
 import type { RenderRequest } from "../../api/request.js";
 import { FORMAT_NAMES, isFormat, type FormatName } from "../../api/formats.js";
-import { watchFile } from "../../serve/watch.js";
 import { THEME_NAMES } from "../../themes/index.js";
 import { activationRequestOf, addActivationOptions, type ActivationFlags } from "../activations.js";
 import { loadModel, writeOutput } from "../io.js";
@@ -127,6 +126,8 @@ async function watchAndRender(file: string, output: string, flags: RenderFlags):
       else process.stderr.write(`netfig: kept the last good ${output}\n`);
     });
   };
+  // The watcher (chokidar) loads only for --watch.
+  const { watchFile } = await import("../../serve/watch.js");
   const watcher = watchFile(file, rerender);
   await watcher.ready;
   process.stderr.write(`netfig: wrote ${output}; watching ${file} (Ctrl-C to stop)\n`);

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { startPreview } from "../../serve/server.js";
 import type { CommandContext } from "../main.js";
 import { runCommand, UsageError } from "../report.js";
 
@@ -22,6 +21,8 @@ export function registerServe(program: Command, context: CommandContext): void {
       context.exitCode = await runCommand(async () => {
         const port = portOf(flags.port);
         if (!existsSync(file)) throw new UsageError(`${file}: no such file (serve watches a file; start from a template with \`netfig new NAME\`)`);
+        // The server and its file watcher (chokidar) load only for this command.
+        const { startPreview } = await import("../../serve/server.js");
         const server = await startPreview({ file, port, network: flags.network, onReload: (line) => process.stderr.write(line + "\n") }).catch((error: NodeJS.ErrnoException) => {
           if (error.code === "EADDRINUSE") throw new UsageError(`--port ${port}: the port is in use; pick another, or --port 0 for a free one`);
           throw error;

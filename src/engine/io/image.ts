@@ -1,5 +1,6 @@
-import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
+import { createRequire } from "node:module";
+import type jpegJs from "jpeg-js";
+import type * as pngjs from "pngjs";
 import type { Tensor } from "../tensor.js";
 import { resizeBilinear } from "../kernels/shape.js";
 
@@ -24,17 +25,20 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
+// The decoders load with the first image, not with every command that might read one.
+const require = createRequire(import.meta.url);
+
 /** Decodes a PNG (any bit depth, palette, alpha: pngjs normalises to 8-bit RGBA) or a baseline/progressive JPEG. */
 export function decodeImage(bytes: Uint8Array, source = "image"): RgbaImage {
   const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
   try {
     if (isPng) {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const png = (require("pngjs") as typeof pngjs).PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
     }
     if (isJpeg) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      const img = (require("jpeg-js") as typeof jpegJs).decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (e) {

@@ -1,7 +1,14 @@
-import onnxProto from "onnx-proto";
+import { createRequire } from "node:module";
+import type onnxProto from "onnx-proto";
 import { NetfigError } from "../../lang/diagnostics.js";
 
-const { onnx } = onnxProto;
+const require = createRequire(import.meta.url);
+let protoModule: typeof onnxProto | undefined;
+/** protobufjs and the ONNX schema, loaded with the first model rather than with every command (CommonJS: `require` skips the ES loader's export scan). */
+function onnx(): typeof onnxProto.onnx {
+  protoModule ??= require("onnx-proto") as typeof onnxProto;
+  return protoModule.onnx;
+}
 export type ModelProto = onnxProto.onnx.ModelProto;
 export type NodeProto = onnxProto.onnx.INodeProto;
 export type TensorProto = onnxProto.onnx.ITensorProto;
@@ -39,7 +46,7 @@ export function elementCount(dims: readonly number[]): number {
 
 export function readTensor(proto: TensorProto, name = proto.name ?? ""): OnnxTensor {
   const tensor: OnnxTensor = { name, dims: (proto.dims ?? []).map(int), dataType: proto.dataType ?? 0 };
-  if (proto.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+  if (proto.dataLocation === onnx().TensorProto.DataLocation.EXTERNAL) {
     const entry = (key: string) => proto.externalData?.find((e) => e.key === key)?.value ?? "";
     tensor.external = { location: entry("location"), offset: Number(entry("offset") || 0), length: Number(entry("length") || 0) };
   } else if (proto.rawData && proto.rawData.length > 0) {
@@ -94,7 +101,7 @@ export function tensorValues(tensor: OnnxTensor): number[] | undefined {
 export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
   let model: ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnx().ModelProto.decode(bytes);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new NetfigError([

@@ -1,0 +1,82 @@
+/**
+ * The command line's bundle (scripts/build-cli.mjs): bin/netfig.js runs it while it is
+ * current and the compiled modules of dist/ as soon as one of them is newer, so a `tsc`
+ * after the last bundling never leaves old code running. Both give the same bytes and the
+ * same exit statuses. The checks run on a copy of the package, so the bundle the other
+ * tests run is left alone.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { root } from "../helpers/netfig.js";
+import { scratchDir } from "../helpers/temp.js";
+
+/** Each test starts several processes, slow on a busy 2-core machine. */
+const TIMEOUT = 60_000;
+
+let copy: string;
+let buildCli: (root: string) => Promise<{ entry: string; inputs: string[] }>;
+
+/** Runs the copy's bin/netfig.js; `loaded` is which entry module it imported. */
+function netfig(...args: string[]) {
+  const run = spawnSync(process.execPath, ["--import", join(copy, "trace.mjs"), join(copy, "bin", "netfig.js"), ...args], { cwd: copy, encoding: "utf8" });
+  const entries = [...run.stderr.matchAll(/^loaded (.*)$/gm)].map((m) => m[1]!);
+  const stderr = run.stderr.replace(/^loaded .*\n/gm, "");
+  return { status: run.status, stdout: run.stdout, stderr, loaded: entries.find((url) => /\/dist\/cli\/(main|bundle\/netfig)\.js$/.test(url)) };
+}
+
+/** What tsc does to a module it recompiles after the bundle was built: a file newer than the bundle. */
+function recompile(module: string): void {
+  const earlier = new Date(Date.now() - 10_000);
+  utimesSync(join(copy, "dist", "cli", "bundle", "netfig.js"), earlier, earlier);
+  const now = new Date();
+  utimesSync(join(copy, "dist", module), now, now);
+}
+
+beforeAll(async () => {
+  copy = scratchDir("netfig-bundle-");
+  for (const part of ["bin", "dist", "templates", "assets", "package.json"]) cpSync(join(root, part), join(copy, part), { recursive: true });
+  rmSync(join(copy, "dist", "cli", "bundle"), { recursive: true, force: true });
+  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
+  // A resolve hook that names every module as it is loaded, so the test sees which entry ran.
+  writeFileSync(join(copy, "hook.mjs"), 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`loaded ${r.url}\\n`); return r; }\n');
+  writeFileSync(join(copy, "trace.mjs"), 'import { register } from "node:module"; register(new URL("./hook.mjs", import.meta.url));\n');
+  ({ buildCli } = (await import(join(root, "scripts", "build-cli.mjs"))) as { buildCli: typeof buildCli });
+}, TIMEOUT);
+
+describe("bin/netfig.js and the bundle", () => {
+  it("runs the compiled modules while there is no bundle", () => {
+    expect(netfig("--version").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+  }, TIMEOUT);
+
+  it("runs the bundle once it is built, with the same bytes, messages and exit statuses", async () => {
+    const fromModules = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
+    const { inputs } = await buildCli(copy);
+    // The bundle holds the whole command line: the verbs, the renderers, the layout.
+    expect(inputs).toEqual(expect.arrayContaining(["dist/cli/main.js", "dist/render/svg.js", "dist/render/pdf.js", "dist/layout/elk.js"]));
+    const fromBundle = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
+    for (const run of fromBundle) expect(run.loaded).toMatch(/\/dist\/cli\/bundle\/netfig\.js$/);
+    expect(fromBundle.map((r) => [r.status, r.stdout, r.stderr])).toEqual(fromModules.map((r) => [r.status, r.stdout, r.stderr]));
+    expect(fromBundle.map((r) => r.status)).toEqual([0, 1, 2]);
+    expect(fromBundle[0]!.stdout).toMatch(/^<\?xml/);
+  }, TIMEOUT);
+
+  it("writes a PDF from the bundle byte for byte as from the modules", async () => {
+    await buildCli(copy);
+    expect(netfig("render", "lenet5", "-o", "bundled.pdf").loaded).toMatch(/bundle\/netfig\.js$/);
+    recompile("cli/main.js");
+    expect(netfig("render", "lenet5", "-o", "modules.pdf").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+    expect(readFileSync(join(copy, "bundled.pdf")).equals(readFileSync(join(copy, "modules.pdf")))).toBe(true);
+  }, TIMEOUT);
+
+  it("falls back to the compiled modules when one of them is newer than the bundle, until it is rebuilt", async () => {
+    await buildCli(copy);
+    expect(netfig("--version").loaded).toMatch(/bundle\/netfig\.js$/);
+    recompile("render/svg.js");
+    expect(netfig("--version").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+    // The rebuilt bundle is written after the module, so it is current again.
+    await buildCli(copy);
+    expect(netfig("--version").loaded).toMatch(/bundle\/netfig\.js$/);
+  }, TIMEOUT);
+});
