@@ -55,7 +55,7 @@ export function int64Tensor(name: string, values: readonly number[]): TensorProt
 
 /** An int64 scalar initializer (a Gather's single index, which drops the axis it picks from). */
 export function int64Scalar(name: string, value: number): TensorProto {
-  return { name, dims: [], dataType: INT64, int64Data: [value] };
+  return { name, dims: [], dataType: dataType().INT64, int64Data: [value] };
 }
 
 /** A float32 scalar initializer (Clip's bounds, Dropout's ratio). */
