@@ -135,12 +135,23 @@ export class ImportContext {
     const weight = weights.weight ? this.owners.get(weights.weight.tensor) : undefined;
     if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op)) {
       const owner = weight.layer;
+      if (this.lendsWeight(owner, op, weights)) {
+        // An fc reading an embedding's table as its weight (a tied output head): the rest is its own.
+        for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
+        return owner;
+      }
       if (entries.every(([role, { tensor }]) => this.owners.get(tensor)?.layer === owner && this.owners.get(tensor)?.role === role)) return owner;
       // netfig shares whole layers; a weight tied with a bias of its own elsewhere is counted at both.
       this.warn(node, `reads the weight of ${owner} but not all its other parameters: counted again here, though PyTorch counts a tensor once`, "netfig shares a layer's parameters whole (shares=), or an fc's weight transposed");
     }
     for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
     return undefined;
+  }
+
+  /** Whether `owner` is of another kind that lends `op` its weight matrix, read as it is stored (`shares=` reads only that matrix). */
+  private lendsWeight(owner: string, op: string, weights: LayerWeights): boolean {
+    const lender = this.nodes[this.positions.get(owner)!]!;
+    return lender.op !== op && getOp(lender.op).lendsMatrix !== undefined && getOp(op).borrowsMatrix !== undefined && weights.weight?.perm === undefined;
   }
 
   /** Whether an exporter may have merged this initializer with an equal one: it holds one value repeated, or it is a BatchNorm's and holds no values. */
