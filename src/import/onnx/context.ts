@@ -89,7 +89,7 @@ export class ImportContext {
     if (extra.target) attrs = { ...attrs, target: extra.target.node };
     if (extra.attrs) attrs = { ...attrs, ...extra.attrs };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
-    const owner = extra.weights ? this.sharedOwner(node, op, extra.weights, id) : undefined;
+    const owner = extra.weights ? (this.lentOwner(op, extra.weights, id) ?? this.sharedOwner(node, op, extra.weights, id)) : undefined;
     if (owner) attrs = { ...attrs, shares: owner };
     let shape: Shape | undefined;
     const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
@@ -122,6 +122,20 @@ export class ImportContext {
   }
 
   /**
+   * The layer of another kind that lends this one its weight matrix, read as it is stored (an
+   * fc reading an embedding's table: a tied output head), which this layer then `shares=`;
+   * its other parameters are its own.
+   */
+  private lentOwner(op: string, weights: LayerWeights, id: string): string | undefined {
+    const stored = weights.weight;
+    const owner = stored && !stored.perm ? this.owners.get(stored.tensor) : undefined;
+    const lender = owner?.role === "weight" ? this.nodes[this.positions.get(owner.layer)!]! : undefined;
+    if (!lender || lender.op === op || !getOp(lender.op).lendsMatrix || !getOp(op).borrowsMatrix) return undefined;
+    for (const [role, { tensor }] of Object.entries(weights)) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
+    return lender.id;
+  }
+
+  /**
    * The layer whose parameters these are when its weight is an initializer an earlier
    * layer read as its weight, and every other parameter is that layer's in the same role
    * (a Siamese tower run twice reads one copy): the new layer `shares=` it. A weight of
@@ -135,23 +149,12 @@ export class ImportContext {
     const weight = weights.weight ? this.owners.get(weights.weight.tensor) : undefined;
     if (weight?.role === "weight" && !this.mergeable(weights.weight!.tensor, op)) {
       const owner = weight.layer;
-      if (this.lendsWeight(owner, op, weights)) {
-        // An fc reading an embedding's table as its weight (a tied output head): the rest is its own.
-        for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
-        return owner;
-      }
       if (entries.every(([role, { tensor }]) => this.owners.get(tensor)?.layer === owner && this.owners.get(tensor)?.role === role)) return owner;
       // netfig shares whole layers; a weight tied with a bias of its own elsewhere is counted at both.
       this.warn(node, `reads the weight of ${owner} but not all its other parameters: counted again here, though PyTorch counts a tensor once`, "netfig shares a layer's parameters whole (shares=), or an fc's weight transposed");
     }
     for (const [role, { tensor }] of entries) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
     return undefined;
-  }
-
-  /** Whether `owner` is of another kind that lends `op` its weight matrix, read as it is stored (`shares=` reads only that matrix). */
-  private lendsWeight(owner: string, op: string, weights: LayerWeights): boolean {
-    const lender = this.nodes[this.positions.get(owner)!]!;
-    return lender.op !== op && getOp(lender.op).lendsMatrix !== undefined && getOp(op).borrowsMatrix !== undefined && weights.weight?.perm === undefined;
   }
 
   /** Whether an exporter may have merged this initializer with an equal one: it holds one value repeated, or it is a BatchNorm's and holds no values. */
