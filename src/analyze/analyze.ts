@@ -149,7 +149,12 @@ function borrowedProblem(node: LayerNode, named: LayerAnalysis, inputs: Shape[],
   if (lent[0] !== borrowed[0] || lent[1] !== borrowed[1]) {
     return `it needs a ${borrowed[0]}×${borrowed[1]} weight (${borrowed[0]} units, ${borrowed[1]} input features), ${displayName(owner.node)}'s table is ${lent[0]}×${lent[1]}`;
   }
-  return undefined;
+  return writtenWeightProblem(node, owner);
+}
+
+/** A layer that reads another's weight cannot also be given one in the file (`weights=`): it would be ignored. */
+function writtenWeightProblem(node: LayerNode, owner: LayerAnalysis): string | undefined {
+  return node.attrs.weights === undefined ? undefined : `its weight is ${displayName(owner.node)}'s, so it takes no weights=`;
 }
 
 /** Why a `transposed` fc cannot take `owner`'s weight transposed: it must map back what the owner maps. */
@@ -162,7 +167,7 @@ function tiedProblem(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): st
   if (features(owner.shape) !== features(inputs[0]!) || features(ownerIn) !== units) {
     return `it maps ${features(inputs[0]!)} to ${units}, so the transposed weight must map ${units} to ${features(inputs[0]!)}; ${displayName(owner.node)} maps ${features(ownerIn)} to ${features(owner.shape)}`;
   }
-  return undefined;
+  return writtenWeightProblem(node, owner);
 }
 
 /** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */

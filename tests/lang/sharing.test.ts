@@ -120,6 +120,10 @@ describe("shared weights", () => {
     expect(diagnosticsOf("t: input 5 tokens=11\nwte: embedding 11 8\nhead: fc 11 shares=wte transposed\n").map((x) => x.message)).toEqual([
       "fc head cannot share the parameters of wte: it is a fc, wte a embedding",
     ]);
+    // A weight written in the file would be ignored: the table is the weight.
+    expect(diagnosticsOf("t: input 2 tokens=3\nwte: embedding 3 2\nhead: fc 3 shares=wte weights=[[1, 0], [0, 1], [1, 1]]\n").map((x) => x.message)).toEqual([
+      "fc head cannot share the parameters of wte: its weight is wte's, so it takes no weights=",
+    ]);
   });
 
   it("exports one initializer per shared parameter", () => {
