@@ -76,10 +76,13 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     }
     const params = op.params(seen, shape, node.attrs);
     const owner = typeof node.attrs.shares === "string" ? byId.get(node.attrs.shares) : undefined;
+    // A layer that reads only the owner's weight matrix (a transposed fc, an fc on an embedding's table) keeps its other parameters.
+    const tiedMatrix = owner ? tiedMatrixSize(node, owner, seen) : undefined;
     if (owner) {
-      const problem = sharingProblem(node, params, owner, seen);
+      const problem = sharingProblem(node, params, owner, seen, byId);
       if (problem) {
-        diagnostics.error(`${node.op} ${displayName(node)} cannot share the parameters of ${displayName(owner.node)}: ${problem}`, node.loc, "a layer shares with one of the same kind and settings, reading the same number of channels");
+        const hint = owner.node.op === node.op ? "a layer shares with one of the same kind and settings, reading the same number of channels" : "a layer of another kind reads a weight matrix of the size it needs: fc V shares=EMB on D features reads embedding V D's table";
+        diagnostics.error(`${node.op} ${displayName(node)} cannot share the parameters of ${displayName(owner.node)}: ${problem}`, node.loc, hint);
         failed = true;
         continue;
       }
@@ -91,9 +94,9 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
       node,
       inputShapes: seen,
       shape,
-      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a module once);
-      // a tied (transposed) fc keeps its own bias.
-      params: owner ? (node.attrs.transposed === true && node.attrs.bias === true ? shape[shape.length - 1]! : 0) : params,
+      // Shared parameters are counted once, at the layer that owns them (PyTorch counts a tensor once);
+      // a tied layer keeps its other parameters (an fc's bias).
+      params: owner ? (tiedMatrix === undefined ? 0 : params - tiedMatrix) : params,
       macs: op.macs(seen, shape, node.attrs),
       memory: elements(shape) * BYTES_PER_ELEMENT,
     };
@@ -103,6 +106,7 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
     }
     // Sharing with a layer that shares too means sharing with the layer that owns the parameters.
     if (owner && params > 0) layer.shares = owner.shares ?? owner.node.id;
+    if (owner && tiedMatrix !== undefined) layer.tied = true;
     layers.push(layer);
     byId.set(node.id, layer);
   }
@@ -114,15 +118,44 @@ function analyzeNetwork(network: Network, diagnostics: DiagnosticBag): AnalyzedN
   return { network, layers, totals };
 }
 
-/** Why `node` cannot reuse `owner`'s parameters, or undefined when it can: same kind, settings and count. */
-function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis, inputs: Shape[]): string | undefined {
-  if (owner.node.op !== node.op) return `it is a ${node.op}, ${displayName(owner.node)} a ${owner.node.op}`;
+/** How many of `node`'s parameters are the weight matrix it reads from `owner`, when it reads only that; undefined when it shares the owner's parameters whole. */
+function tiedMatrixSize(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): number | undefined {
+  if (node.attrs.transposed === true) return elements(getOp(node.op).borrowsMatrix?.(inputs, node.attrs) ?? []);
+  if (owner.node.op === node.op) return undefined;
+  const borrowed = getOp(node.op).borrowsMatrix?.(inputs, node.attrs);
+  return borrowed && getOp(owner.node.op).lendsMatrix ? elements(borrowed) : undefined;
+}
+
+/**
+ * Why `node` cannot reuse `owner`'s parameters, or undefined when it can: same kind, settings
+ * and count; or, across kinds, a weight matrix the owner lends of the size the layer reads.
+ */
+function sharingProblem(node: LayerNode, params: number, owner: LayerAnalysis, inputs: Shape[], byId: ReadonlyMap<string, LayerAnalysis>): string | undefined {
+  if (owner.node.op !== node.op) return borrowedProblem(node, owner, inputs, byId);
   if (node.attrs.transposed === true) return tiedProblem(node, owner, inputs);
+  if (owner.tied) return `${displayName(owner.node)} reads only the weight of ${owner.shares}; share with ${owner.shares} itself`;
   const settings = (attrs: LayerNode["attrs"]) => JSON.stringify(Object.entries(attrs).filter(([key]) => key !== "shares").sort(([a], [b]) => a.localeCompare(b)));
   if (settings(node.attrs) !== settings(owner.node.attrs)) return "their settings differ";
   const ownerParams = getOp(owner.node.op).params(owner.inputShapes, owner.shape, owner.node.attrs);
   if (ownerParams !== params) return `it would have ${params} parameters, ${displayName(owner.node)} has ${ownerParams}`;
   return undefined;
+}
+
+/** Why `node` cannot read the weight matrix of `owner` (or of the layer `owner` shares with), a layer of another kind: it must lend one of the size `node` reads. */
+function borrowedProblem(node: LayerNode, named: LayerAnalysis, inputs: Shape[], byId: ReadonlyMap<string, LayerAnalysis>): string | undefined {
+  const owner = named.shares === undefined ? named : byId.get(named.shares)!;
+  const lent = getOp(owner.node.op).lendsMatrix?.(owner.node.attrs);
+  const borrowed = getOp(node.op).borrowsMatrix?.(inputs, node.attrs);
+  if (!lent || !borrowed || node.attrs.transposed === true) return `it is a ${node.op}, ${displayName(named.node)} a ${named.node.op}`;
+  if (lent[0] !== borrowed[0] || lent[1] !== borrowed[1]) {
+    return `it needs a ${borrowed[0]}×${borrowed[1]} weight (${borrowed[0]} units, ${borrowed[1]} input features), ${displayName(owner.node)}'s table is ${lent[0]}×${lent[1]}`;
+  }
+  return writtenWeightProblem(node, owner);
+}
+
+/** A layer that reads another's weight cannot also be given one in the file (`weights=`): it would be ignored. */
+function writtenWeightProblem(node: LayerNode, owner: LayerAnalysis): string | undefined {
+  return node.attrs.weights === undefined ? undefined : `its weight is ${displayName(owner.node)}'s, so it takes no weights=`;
 }
 
 /** Why a `transposed` fc cannot take `owner`'s weight transposed: it must map back what the owner maps. */
@@ -135,7 +168,7 @@ function tiedProblem(node: LayerNode, owner: LayerAnalysis, inputs: Shape[]): st
   if (features(owner.shape) !== features(inputs[0]!) || features(ownerIn) !== units) {
     return `it maps ${features(inputs[0]!)} to ${units}, so the transposed weight must map ${units} to ${features(inputs[0]!)}; ${displayName(owner.node)} maps ${features(ownerIn)} to ${features(owner.shape)}`;
   }
-  return undefined;
+  return writtenWeightProblem(node, owner);
 }
 
 /** `r_l = r_{l-1} + (k_l - 1) j_{l-1}`, `j_l = j_{l-1} s_l`; a merge takes the largest of its inputs. */

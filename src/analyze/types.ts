@@ -17,6 +17,8 @@ export interface LayerAnalysis {
   memory: number;
   /** The layer whose parameters this one reuses (`shares=`); its own `params` are then 0. */
   shares?: string;
+  /** It reads only the weight matrix of `shares` (a transposed fc, an fc on an embedding's table); its other parameters are its own, counted in `params`. */
+  tied?: boolean;
 }
 
 export interface NetworkTotals {

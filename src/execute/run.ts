@@ -191,8 +191,9 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       if (mixesLanes) inputs = [concatChannels(lanes.get(node.tower!.base)!.map((id) => live.get(inputsOf.get(id)![0]!)!))];
       output = await forwardOf(layer, op, inputs, {
         // A layer that shares another's parameters (`shares=`) reads them under the owner's name: one tensor.
-        // A tied fc (`transposed`) reads the shared weight itself and keeps its own bias.
-        layer: node.attrs.transposed === true ? node.id : (layer.shares ?? node.id),
+        // A tied layer reads the owner's weight matrix and keeps its other parameters (an fc's bias).
+        layer: layer.tied ? node.id : (layer.shares ?? node.id),
+        ...(layer.tied && { tiedTo: layer.shares }),
         weights: new LayerWeights(options.weights, layer),
         pool: options.pool,
         inputShapes: layer.inputShapes,

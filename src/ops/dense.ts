@@ -1,11 +1,15 @@
 import { flatten as flattenKernel } from "../engine/kernels/shape.js";
 import { linearWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
+import { embeddingWeight } from "./embedding.js";
 import { elements, writtenShape } from "./shape.js";
 import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 import type { Shape } from "./types.js";
 
-/** `transposed`: with `shares=`, the weight is the shared layer's, transposed (tied encoder/decoder weights). */
+/**
+ * `transposed`: with `shares=`, the weight is the shared fc's, transposed (tied encoder/decoder
+ * weights). `shares=` an embedding: the weight is its table `[V, D]` as it is (a tied output head).
+ */
 export type DenseAttrs = { units: number; bias: boolean; transposed?: boolean; shares?: string };
 
 /**
@@ -23,12 +27,17 @@ function denseInput(input: Shape): { features: number; rows: number } {
 /** fc's weight `[out, in]` and bias, as its forward and `netfig export` read them: He when only ReLUs read it. */
 export function fcParameters(attrs: DenseAttrs, ctx: ParameterContext): ConvWeights {
   const { features } = denseInput(ctx.inputShapes[0]!);
-  if (attrs.transposed && attrs.shares) {
-    // The tied layer's weight `[features, units]` read as this layer's `[units, features]`; the bias is this layer's own.
-    const tied = linearWeights(ctx.weights, attrs.shares, attrs.units, features, false, ctx.reluFollows ? "he" : "xavier").weight;
+  if (ctx.tiedTo) {
+    const bias = attrs.bias ? ctx.weights.get(`${ctx.layer}.bias`, [attrs.units], { kind: "constant", value: 0 }).data : null;
+    if (!attrs.transposed) {
+      // The only kind that lends an fc its matrix is an embedding: its table, asked for as the
+      // embedding asks (same name, shape and init), so a seeded run gives both one tensor.
+      return { weight: embeddingWeight(ctx.weights, ctx.tiedTo, { vocabulary: attrs.units, dimension: features }), bias };
+    }
+    // The tied fc's weight `[features, units]` read as this layer's `[units, features]`; the bias is this layer's own.
+    const tied = linearWeights(ctx.weights, ctx.tiedTo, attrs.units, features, false, ctx.reluFollows ? "he" : "xavier").weight;
     const weight = new Float32Array(tied.data.length);
     for (let o = 0; o < attrs.units; o++) for (let i = 0; i < features; i++) weight[o * features + i] = tied.data[i * attrs.units + o]!;
-    const bias = attrs.bias ? ctx.weights.get(`${ctx.layer}.bias`, [attrs.units], { kind: "constant", value: 0 }).data : null;
     return { weight: { shape: [attrs.units, features], data: weight }, bias };
   }
   return linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
@@ -39,7 +48,7 @@ export const fc: OpDef<DenseAttrs> = {
   name: "fc",
   aliases: ["dense", "linear_layer", "fullyconnected"],
   category: "dense",
-  description: "fully-connected layer: UNITS bias= (shares=LAYER transposed: tied weights)",
+  description: "fully-connected layer: UNITS bias= (shares=FC transposed, or shares=EMBEDDING: tied weights)",
   inputs: "one",
   literalWeights: true,
   compile(args) {
@@ -63,6 +72,7 @@ export const fc: OpDef<DenseAttrs> = {
     const { features, rows } = denseInput(input!);
     return rows * features * attrs.units;
   },
+  borrowsMatrix: ([input], attrs) => [attrs.units, denseInput(input!).features],
   forward([x], attrs, ctx) {
     const { weight, bias } = fcParameters(attrs, ctx);
     return ctx.pool.linear(x!, weight, bias);

@@ -37,6 +37,7 @@ export const embedding: OpDef<EmbeddingAttrs> = {
   },
   params: (_inputs, _out, attrs) => attrs.vocabulary * attrs.dimension,
   macs: () => 0,
+  lendsMatrix: (attrs) => [attrs.vocabulary, attrs.dimension],
   describe: (attrs) => `${attrs.vocabulary}→${attrs.dimension}`,
   forward([ids], attrs, ctx) {
     const bad = ids!.data.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= attrs.vocabulary);

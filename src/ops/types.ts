@@ -95,6 +95,12 @@ export interface ForwardContext {
   /** A ReLU follows: weights initialise with He, otherwise Xavier. */
   reluFollows: boolean;
   /**
+   * A layer that shares only another's weight matrix (`shares=`; a transposed fc, an fc
+   * reading an embedding's table) reads it from this layer, the one that owns it; its
+   * other parameters are its own, under `layer`.
+   */
+  tiedTo?: string;
+  /**
    * Receives a tensor the layer computes on the way that a figure may show (attention's
    * weights `[H, T, S]` as `"attention"`); absent when nothing asks, so nothing is kept.
    */
@@ -106,7 +112,7 @@ export interface ForwardContext {
  * parameters export a `…Parameters(attrs, ctx)` beside their forward, which both the
  * forward and `netfig export` call, so both read the same names, shapes and inits.
  */
-export type ParameterContext = Pick<ForwardContext, "layer" | "weights" | "inputShapes" | "reluFollows">;
+export type ParameterContext = Pick<ForwardContext, "layer" | "weights" | "inputShapes" | "reluFollows" | "tiedTo">;
 
 /** A layer above that a setting names (`crop like=up4`), as the compiler found it. */
 export interface ReferencedLayer {
@@ -190,6 +196,17 @@ export interface OpDef<A extends Attrs = Attrs> {
    * still sees the setting (as a word) to know it was given.
    */
   references?: Record<string, LayerReference>;
+  /**
+   * The weight matrix `[rows, columns]` a layer of another kind may read as its own with
+   * `shares=` (an embedding's table `[V, D]`, which GPT-2's output head reads:
+   * `lm_head.weight = wte.weight`).
+   */
+  lendsMatrix?(attrs: A): [number, number];
+  /**
+   * The weight matrix `[rows, columns]` this layer reads when it `shares=` another kind's
+   * `lendsMatrix` (fc: `[units, features]`); its other parameters stay its own.
+   */
+  borrowsMatrix?(inputs: Shape[], attrs: A): [number, number];
   /** Block figures draw the layer as a ⊕ node (an elementwise sum), not as a tensor block. */
   drawnAsSum?: boolean;
   /**

@@ -96,13 +96,14 @@ describe("the Transformer, base (Vaswani et al., 2017), against nn.TransformerEn
     expectPairs("transformer", base, pairs);
   });
 
-  it("shares one embedding between source and target as the paper does; the untied pre-softmax linear adds its 37,000×512 weight to PyTorch's 63,082,496", () => {
+  it("shares one weight matrix between the two embeddings and the pre-softmax linear (§3.4): the twin's 63,082,496 parameters, exactly", () => {
     const tgt = summary.layers.find((l) => l.name === "tgt_embed")!;
     expect(tgt.shares).toBe("src_embed");
     expect(base.totals.params).toBe(63_082_496);
-    expect(summary.totals.params).toBe(base.totals.params + 37_000 * 512);
-    // The generator's MACs are the twin's (tied or not, the product is the same).
-    expect(summary.layers.find((l) => l.name === "generator")!.macs).toBe(torchOf(base, "generator").macs);
+    expect(summary.totals.params).toBe(base.totals.params);
+    // The generator reads the source embedding's table (through the target's), counted there: the twin counts 0 at its generator.
+    const generator = summary.layers.find((l) => l.name === "generator")!;
+    expect([generator.shares, generator.params, generator.macs]).toEqual(["src_embed", torchOf(base, "generator").params, torchOf(base, "generator").macs]);
     expect(summary.totals.macs).toBe(base.totals.macs);
     expect(summary.layers.at(-1)!.shape).toEqual(base.totals.output);
   });
@@ -162,9 +163,11 @@ describe("GPT-2 small (Radford et al., 2019) against a re-implementation with Hu
     }
   });
 
-  it("is GPT-2's 124,439,808 parameters plus the LM head's 50,257×768 weight, which GPT-2 ties to the token embedding and netfig cannot tie yet", () => {
+  it("is GPT-2's 124,439,808 parameters, exactly: the LM head tied to the token embedding counts its weight once, at wte", () => {
     expect(gpt.totals.params).toBe(124_439_808);
-    expect(summary.totals.params).toBe(gpt.totals.params + 50_257 * 768);
+    expect(summary.totals.params).toBe(gpt.totals.params);
+    const head = summary.layers.find((l) => l.name === "lm_head")!;
+    expect([head.shares, head.params, head.macs]).toEqual(["wte", torchOf(gpt, "lm_head").params, torchOf(gpt, "lm_head").macs]);
     expect(summary.totals.macs).toBe(gpt.totals.macs);
     expect(summary.layers.at(-1)!.shape).toEqual(gpt.totals.output);
   });

@@ -15,7 +15,9 @@ import { root } from "../helpers/netfig.js";
  * fixed weights (tests/fixtures/torch/transformer_networks.py): torchvision's
  * VisionTransformer (32×32 image, 8×8 patches, D 64, 4 heads, 2 layers, MLP 128) and
  * nn.Transformer (D 32, 4 heads, 2 + 2 layers, causal decoder self-attention, cross-attention
- * to the encoder). Their state dicts load under the layers' names, as a user's `--weights` would.
+ * to the encoder); and a tiny language model whose output head is tied to its token embedding
+ * (`head.weight = wte.weight`: one tensor, read by both). Their state dicts load under the
+ * layers' names, as a user's `--weights` would.
  */
 const dir = `${root}/tests/fixtures/torch/transformer`;
 const pool = new ComputePool(1);
@@ -59,6 +61,7 @@ async function run(name: string, inputs: string[]) {
 describe.each([
   ["vit", ["image"]],
   ["encoder-decoder", ["src", "tgt"]],
+  ["tied-head", ["tokens"]],
 ] as const)("the small %s", (name, inputs) => {
   it("matches PyTorch at every layer to 1e-4, reading exactly the tensors of its state dict", async () => {
     const { analyzed, outputs, read, stored } = await run(name, [...inputs]);

@@ -75,9 +75,25 @@ tok: input 6 tokens=10
 e: embedding 10 3
 `;
 
-/** The first network of a bundled template, or of the zoo above. */
+/**
+ * Output heads tied to an embedding's table (GPT-2's `lm_head.weight = wte.weight`): on the
+ * sequence with a bias of its own (a MatMul by the table transposed, then an Add), and on
+ * one token's vector without (a Gemm with transB=1) through an embedding that itself shares.
+ */
+export const TIED = `
+tok: input 6 tokens=11
+emb: embedding 11 8
+mix: fc 8 -> tanh
+head: fc 11 shares=emb
+one: input 1 tokens=11
+emb2: embedding 11 8 shares=emb
+flat: flatten
+vhead: fc 11 bias=false shares=emb2
+`;
+
+/** The first network of a bundled template, or of the zoo or the tied heads above. */
 export function network(name: string): AnalyzedNetwork {
-  const text = name === "zoo" ? ZOO : readProjectFile(`templates/${name}.netfig`);
+  const text = name === "zoo" ? ZOO : name === "tied" ? TIED : readProjectFile(`templates/${name}.netfig`);
   return analyzeSource(text, `${name}.netfig`).networks[0]!;
 }
 

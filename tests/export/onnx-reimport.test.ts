@@ -30,7 +30,7 @@ function reimport(name: string) {
 }
 
 describe("an exported network re-imported", () => {
-  it.each(["lenet5", "alexnet", "resnet18", "resnet20-cifar", "inception-naive", "googlenet", "zoo"])("%s has the source's layer shapes, parameters and MACs", (name) => {
+  it.each(["lenet5", "alexnet", "resnet18", "resnet20-cifar", "inception-naive", "googlenet", "zoo", "tied"])("%s has the source's layer shapes, parameters and MACs", (name) => {
     const { source, imported } = reimport(name);
     expect(imported.totals.params).toBe(source.totals.params);
     expect(imported.totals.macs).toBe(source.totals.macs);
@@ -89,7 +89,14 @@ describe("an exported network re-imported", () => {
   });
 
   // Networks whose every exported op our importer maps to the layer it came from (the zoo's adaptive pool comes back an avgpool, equal up to rounding).
-  it.each(["lenet5", "resnet18", "inception-naive", "resnet20-cifar", "alexnet"])("%s runs on its initializers to the source's outputs", async (name) => {
+  it("heads tied to an embedding's table come back as fc shares= the embedding that owns it, with no warning", () => {
+    const { onnx, imported } = reimport("tied");
+    expect(onnx.warnings).toEqual([]);
+    const tied = imported.layers.filter((l) => l.tied).map((l) => [l.node.id, l.node.attrs.shares, l.params]);
+    expect(tied).toEqual([["head", "emb", 11], ["vhead", "emb", 0]]);
+  });
+
+  it.each(["lenet5", "resnet18", "inception-naive", "resnet20-cifar", "alexnet", "tied"])("%s runs on its initializers to the source's outputs", async (name) => {
     const { source, onnx, imported } = reimport(name);
     const expected = await engineOutputs(source, new SeededWeights(SEED), SEED);
     // A different fallback seed: a parameter missing from the file would change the outputs.

@@ -90,6 +90,42 @@ describe("shared weights", () => {
     ]);
   });
 
+  it("an output head tied to an embedding (GPT-2's lm_head.weight = wte.weight) reads its 11×8 table as its [out, in] weight and keeps its own bias: 88 + 11 parameters, as PyTorch counts", async () => {
+    const text = "t: input 5 tokens=11\nwte: embedding 11 8\nhead: fc 11 shares=wte\n";
+    const analyzed = analyzeText(text);
+    expect(analyzed.totals.params).toBe(11 * 8 + 11);
+    expect(analyzed.layers.filter((l) => l.tied).map((l) => [l.node.id, l.shares, l.params])).toEqual([["head", "wte", 11]]);
+    const ids: Tensor = { shape: [5], data: Float32Array.from([3, 0, 10, 7, 3]) };
+    const run = await outputs(text, { t: ids });
+    // The table exactly as the embedding asks for it; the head's seeded bias is 0.
+    const table = new SeededWeights(7).get("wte.weight", [11, 8], { kind: "he", fanIn: 2 }).data;
+    const logit = (step: number, unit: number) => Array.from({ length: 8 }, (_, d) => table[ids.data[step]! * 8 + d]! * table[unit * 8 + d]!).reduce((a, b) => a + b);
+    for (const [step, unit] of [[0, 3], [2, 4], [4, 10]] as const) expect(run.get("head")!.data[step * 11 + unit]).toBeCloseTo(logit(step, unit), 5);
+  });
+
+  it("a head tied to an embedding that shares another's table reads the owner's: the Transformer's three-way tie", () => {
+    const text = "s: input 4 tokens=9\nsrc: embedding 9 6\nt: input 3 tokens=9\ntgt: embedding 9 6 shares=src from t\nout: fc 9 bias=false shares=tgt\n";
+    const analyzed = analyzeText(text);
+    expect(analyzed.layers.filter((l) => l.shares).map((l) => [l.node.id, l.shares])).toEqual([["tgt", "src"], ["out", "src"]]);
+    expect(analyzed.totals.params).toBe(9 * 6);
+  });
+
+  it("refuses a tie whose sizes differ, naming both, and a tie to a layer that only borrows its weight", () => {
+    const [d] = diagnosticsOf("t: input 5 tokens=11\nwte: embedding 11 8\nfc 16 -> head: fc 12 shares=wte\n");
+    expect(d!.message).toBe("fc head cannot share the parameters of wte: it needs a 12×16 weight (12 units, 16 input features), wte's table is 11×8");
+    expect([d!.location!.line, d!.location!.column]).toEqual([3, 16]);
+    expect(diagnosticsOf("t: input 5 tokens=11\nwte: embedding 11 8\nh1: fc 11 shares=wte\nh2: fc 11 shares=h1 from wte\n").map((x) => x.message)).toEqual([
+      "fc h2 cannot share the parameters of h1: h1 reads only the weight of wte; share with wte itself",
+    ]);
+    expect(diagnosticsOf("t: input 5 tokens=11\nwte: embedding 11 8\nhead: fc 11 shares=wte transposed\n").map((x) => x.message)).toEqual([
+      "fc head cannot share the parameters of wte: it is a fc, wte a embedding",
+    ]);
+    // A weight written in the file would be ignored: the table is the weight.
+    expect(diagnosticsOf("t: input 2 tokens=3\nwte: embedding 3 2\nhead: fc 3 shares=wte weights=[[1, 0], [0, 1], [1, 1]]\n").map((x) => x.message)).toEqual([
+      "fc head cannot share the parameters of wte: its weight is wte's, so it takes no weights=",
+    ]);
+  });
+
   it("exports one initializer per shared parameter", () => {
     const model = decodeModel(exportOnnx(analyzeText(SIAMESE), { weights: new SeededWeights(7) }), "siamese.onnx");
     const names = model.graph!.initializer!.map((t) => t.name).filter((n) => n!.endsWith(".weight") || n!.endsWith(".bias"));

@@ -71,6 +71,17 @@ describe("the Transformer style", () => {
     expect(decoder).toEqual(["Embedding", "+", "Masked Multi-Head Attention", "Add & Norm", "Multi-Head Attention", "Add & Norm", "Feed Forward", "Add & Norm", "Linear", "Softmax"]);
   });
 
+  it("says under an output head that reads the embedding's table that its weights are tied, and under no other Linear", async () => {
+    const details = async (name: string) => {
+      const labels = (await figureOfTemplate(name)).parts.filter((p): p is Extract<TransformerPart, { type: "label" }> => p.type === "label");
+      const linear = labels.find((p) => p.label.role === "label-box" && p.label.text === "Linear")!;
+      return labels.filter((p) => p.owner === linear.owner && p.label.role === "label-detail").map((p) => p.label.text);
+    };
+    expect(await details("gpt-small")).toEqual(["→ 50257", "tied weights"]);
+    expect(await details("transformer")).toEqual(["→ 37000", "tied weights"]);
+    expect(await details("vit-b16")).toEqual(["→ 1000"]);
+  });
+
   it("draws ViT's pre-norm layer as Norm → attention → ⊕ and its class token and MLP head", async () => {
     const [vit] = columnsOf(await figureOfTemplate("vit-b16"));
     expect(vit).toEqual(["Patch Embedding", "+", "Layer Norm", "Multi-Head Attention", "+", "Layer Norm", "Feed Forward", "+", "Layer Norm", "Pick Token", "Linear"]);

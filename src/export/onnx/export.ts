@@ -68,9 +68,9 @@ export function exportOnnx(analyzed: AnalyzedNetwork, options: ExportOptions): U
     }
     const write = EXPORTS[node.op];
     if (!write || !op.forward) throw unsupported(layer);
-    const tied = node.attrs.transposed === true;
+    const tied = layer.tied === true;
     const owner = tied ? node.id : (layer.shares ?? node.id);
-    const params = { layer: owner, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(layer.shares ?? node.id) };
+    const params = { layer: owner, weights: new LayerWeights(options.weights, layer), inputShapes: layer.inputShapes, reluFollows: plan.reluFollows(layer.shares ?? node.id), ...(tied && { tiedTo: layer.shares }) };
     // A layer sharing another's parameters (`shares=`) reads the owner's initializers: one copy.
     g.shareParameters(layer.shares && !tied ? { from: node.id, to: layer.shares } : undefined);
     const single = op.inputs === "one" && node.inputs.length > 1;

@@ -93,7 +93,7 @@ export class ImportContext {
     if (extra.target) attrs = { ...attrs, target: extra.target.node };
     if (extra.attrs) attrs = { ...attrs, ...extra.attrs };
     const id = this.namer.name(node.name ?? "", node.opType ?? op);
-    const owner = extra.weights ? this.sharedOwner(node, op, extra.weights, id) : undefined;
+    const owner = extra.weights ? (this.lentOwner(op, extra.weights, id) ?? this.sharedOwner(node, op, extra.weights, id)) : undefined;
     if (owner) attrs = { ...attrs, shares: owner };
     let shape: Shape | undefined;
     const known = [...inputs, ...(extra.target ? [extra.target] : [])].map((i) => i.shape);
@@ -123,6 +123,20 @@ export class ImportContext {
     if (output) this.tensorNames.set(id, output);
     if (extra.weights) this.weights.set(id, extra.weights);
     return { kind: "data", node: id, shape };
+  }
+
+  /**
+   * The layer of another kind that lends this one its weight matrix, read as it is stored (an
+   * fc reading an embedding's table: a tied output head), which this layer then `shares=`;
+   * its other parameters are its own.
+   */
+  private lentOwner(op: string, weights: LayerWeights, id: string): string | undefined {
+    const stored = weights.weight;
+    const owner = stored && !stored.perm ? this.owners.get(stored.tensor) : undefined;
+    const lender = owner?.role === "weight" ? this.nodes[this.positions.get(owner.layer)!]! : undefined;
+    if (!lender || lender.op === op || !getOp(lender.op).lendsMatrix || !getOp(op).borrowsMatrix) return undefined;
+    for (const [role, { tensor }] of Object.entries(weights)) if (!this.owners.has(tensor)) this.owners.set(tensor, { layer: id, role });
+    return lender.id;
   }
 
   /**

@@ -261,7 +261,10 @@ function stepFor(layer: LayerAnalysis, steps: Step[], ctx: Context): Step[] | "f
       last.layers.push(id);
       return [];
     }
-    return [{ kind: "box", layers: [id], category, dense: inStack, lines: inStack ? ["Feed", "Forward"] : ["Linear"], detail: inStack ? `${units}` : `→ ${units}` }];
+    // An output head reading an embedding's table as its weight says so (the figure's one trace of the tie).
+    const owner = layer.tied ? ctx.layers.find((l) => l.node.id === layer.shares) : undefined;
+    const tie = owner && getOp(owner.node.op).category === "embedding" ? "\ntied weights" : "";
+    return [{ kind: "box", layers: [id], category, dense: inStack, lines: inStack ? ["Feed", "Forward"] : ["Linear"], detail: inStack ? `${units}${tie}` : `→ ${units}${tie}` }];
   }
   if (category === "embedding") {
     if (input!.length === 1) {
