@@ -39,6 +39,35 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const seq = rand("seq", [3, 300]);
     expect(bits(await pool.linear(seq, lw, null))).toEqual(bits(linear(seq, lw, null)));
   });
+  it("linear on a 197-step sequence (the GEMM path, split by steps), bias included", async () => {
+    const seq = rand("seq", [197, 300]), lw = rand("lw", [700, 300]), lb = rand("lb", [700]).data;
+    const one = linear(seq, lw, lb);
+    expect(bits(await pool.linear(seq, lw, lb))).toEqual(bits(one));
+    expect(bits(await three.linear(seq, lw, lb))).toEqual(bits(one));
+    // Each step is the float64 sum Σ_k x[t][k]·w[m][k] + b[m], to float32 accuracy:
+    // within 1e-6 of the sum of the terms' magnitudes (300 roundings of 6e-8 at most, summed in blocks).
+    let worst = 0;
+    for (const t of [0, 3, 4, 100, 196]) {
+      for (const m of [0, 7, 128, 699]) {
+        let sum = lb[m]!, magnitude = Math.abs(lb[m]!);
+        for (let k = 0; k < 300; k++) {
+          const term = seq.data[t * 300 + k]! * lw.data[m * 300 + k]!;
+          sum += term;
+          magnitude += Math.abs(term);
+        }
+        worst = Math.max(worst, Math.abs(one.data[t * 700 + m]! - sum) / magnitude);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+  it("calls issued together run one after another on the shared memory", async () => {
+    const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), lw = rand("lw", [700, 300]), seq = rand("seq", [20, 300]);
+    const p = conv2dParams({ padding: 1 });
+    const [a, b, c] = await Promise.all([pool.conv2d(x, w, null, p), pool.linear(seq, lw, null), pool.conv2d(x, w, null, conv2dParams({ padding: 2 }))]);
+    expect(bits(a)).toEqual(bits(conv2d(x, w, null, p)));
+    expect(bits(b)).toEqual(bits(linear(seq, lw, null)));
+    expect(bits(c)).toEqual(bits(conv2d(x, w, null, conv2dParams({ padding: 2 }))));
+  });
   it("matches PyTorch on a fixture", async () => {
     const c = caseByName("conv_deep");
     const out = await pool.conv2d(input(c, "x"), input(c, "weight"), input(c, "bias").data, conv2dParams({ padding: 1 }));

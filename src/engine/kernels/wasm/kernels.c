@@ -1,10 +1,12 @@
 /*
  * netfig's compute kernels: WebAssembly with 128-bit SIMD (simd128), no libc.
  *
- * Built by build.mjs beside this file (clang --target=wasm32 -msimd128 -O3); the
- * module is embedded in ../wasm-module.ts. Every pointer is a byte offset into the
- * module's own linear memory; the TypeScript side (../wasm.ts) lays the buffers out
- * and grows the memory before a call.
+ * Built by build.mjs beside this file (clang --target=wasm32 -msimd128 -O3, once
+ * plain and once with relaxed SIMD); the modules are embedded in ../wasm-module.ts.
+ * Every pointer is a byte offset into one shared linear memory, which all threads of
+ * the worker pool instantiate the module on; the TypeScript side (../wasm.ts) lays the
+ * buffers out and grows the memory before a call, and each thread computes its own
+ * block of the output with its own scratch space (the *_scratch functions size it).
  *
  * Layouts are PyTorch's, without the batch dimension: images [C][H][W], conv weights
  * [Cout][Cin/groups][kh][kw], transposed-conv weights [Cin][Cout/groups][kh][kw],
@@ -14,16 +16,29 @@
  * the edge handling or the block of output channels and positions a call computes
  * (which is how the worker pool splits work), so any number of threads gives identical
  * bits. The order is: K in equal blocks fixed by K alone (block_depth); within a
- * block, k ascending with separate multiply and add (simd128 has no fused
- * multiply-add, and clang does not reassociate without -ffast-math); blocks added in
- * order; bias last.
+ * block, k ascending, each step one MADD (clang does not reassociate without
+ * -ffast-math); blocks added in order; bias last.
  */
 #include <wasm_simd128.h>
+
+/* c + a * b. The relaxed build (-DRELAXED_SIMD) fuses it into one f32x4.relaxed_madd
+ * (a * b + c, the operand order of clang 14's builtin and of the standard), which
+ * rounds once where the plain build rounds twice; each build sums every element in one
+ * fixed order, so either is deterministic on its own. clang 14 only knows the
+ * prototype's opcode for the fused form: build.mjs renumbers it to the standard one. */
+#ifdef RELAXED_SIMD
+#define MADD(a, b, c) __builtin_wasm_fma_f32x4((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add((c), wasm_f32x4_mul((a), (b)))
+#endif
 
 /* Register tile of the GEMM micro-kernel: MR output channels x NR output positions.
  * 8 accumulators of 4 lanes, two B vectors and a broadcast: V8 keeps them all in the
  * 15 allocatable SIMD registers of x64. A 6x8 tile (12 accumulators) measured slower
- * because V8 spilled accumulators to the stack in the inner loop. */
+ * because V8 spilled accumulators to the stack in the inner loop; 5x8 and 4x12 measured slower too,
+ * also with fused multiply-adds (measured 2026-12-01: 4x8 48.7 GFLOP/s on the 3x3
+ * 64->64 conv at 56x56, 3x12 45.5, 6x8 27.2, 5x8 25.1, 4x12 23.9). src/engine/split.ts
+ * repeats MR and NR. */
 #define MR 4
 #define NR 8
 /* Largest depth of one packed block of B. K is cut into equal blocks no deeper than
@@ -45,57 +60,33 @@ static inline int max_i(int a, int b) { return a > b ? a : b; }
  * and dropped, so the valid elements are summed exactly as in a full tile.
  */
 static void ukernel(int kc, const float *a, const float *b, float *c, int ldc, int mr, int nr, int accumulate) {
-  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  /* Constant bounds: clang unrolls every loop here and keeps the tile in wasm locals, which V8 puts in registers. */
+  v128_t acc[MR][NR / 4];
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
   for (int k = 0; k < kc; k++) {
-    const v128_t b0 = wasm_v128_load(b);
-    const v128_t b1 = wasm_v128_load(b + 4);
+    v128_t bv[NR / 4];
+    for (int j = 0; j < NR / 4; j++) bv[j] = wasm_v128_load(b + 4 * j);
     b += NR;
-    v128_t va = wasm_v128_load32_splat(a);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va, b1));
+    for (int i = 0; i < MR; i++) {
+      const v128_t va = wasm_v128_load32_splat(a + i);
+      for (int j = 0; j < NR / 4; j++) acc[i][j] = MADD(va, bv[j], acc[i][j]);
+    }
     a += MR;
   }
   if (mr == MR && nr == NR) {
-    float *r0 = c, *r1 = r0 + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
-    if (accumulate) {
-      c00 = wasm_f32x4_add(wasm_v128_load(r0), c00);
-      c01 = wasm_f32x4_add(wasm_v128_load(r0 + 4), c01);
-      c10 = wasm_f32x4_add(wasm_v128_load(r1), c10);
-      c11 = wasm_f32x4_add(wasm_v128_load(r1 + 4), c11);
-      c20 = wasm_f32x4_add(wasm_v128_load(r2), c20);
-      c21 = wasm_f32x4_add(wasm_v128_load(r2 + 4), c21);
-      c30 = wasm_f32x4_add(wasm_v128_load(r3), c30);
-      c31 = wasm_f32x4_add(wasm_v128_load(r3 + 4), c31);
+    for (int i = 0; i < MR; i++) {
+      float *row = c + i * ldc;
+      for (int j = 0; j < NR / 4; j++) {
+        const v128_t sum = accumulate ? wasm_f32x4_add(wasm_v128_load(row + 4 * j), acc[i][j]) : acc[i][j];
+        wasm_v128_store(row + 4 * j, sum);
+      }
     }
-    wasm_v128_store(r0, c00);
-    wasm_v128_store(r0 + 4, c01);
-    wasm_v128_store(r1, c10);
-    wasm_v128_store(r1 + 4, c11);
-    wasm_v128_store(r2, c20);
-    wasm_v128_store(r2 + 4, c21);
-    wasm_v128_store(r3, c30);
-    wasm_v128_store(r3 + 4, c31);
     return;
   }
   float tile[MR * NR];
-  wasm_v128_store(tile + 0, c00);
-  wasm_v128_store(tile + 4, c01);
-  wasm_v128_store(tile + 8, c10);
-  wasm_v128_store(tile + 12, c11);
-  wasm_v128_store(tile + 16, c20);
-  wasm_v128_store(tile + 20, c21);
-  wasm_v128_store(tile + 24, c30);
-  wasm_v128_store(tile + 28, c31);
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR / 4; j++) wasm_v128_store(tile + i * NR + 4 * j, acc[i][j]);
   for (int i = 0; i < mr; i++) {
     float *row = c + i * ldc;
     for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[i * NR + j] : tile[i * NR + j];
@@ -164,8 +155,7 @@ static void pack_b(const float *src, const int *koff, const int *noff, int k0, i
       const float *base = src + no[0];
       for (int kk = 0; kk < kc; kk++) {
         const float *s = base + koff[k0 + kk];
-        wasm_v128_store(panel + kk * NR, wasm_v128_load(s));
-        wasm_v128_store(panel + kk * NR + 4, wasm_v128_load(s + 4));
+        for (int j = 0; j < NR; j += 4) wasm_v128_store(panel + kk * NR + j, wasm_v128_load(s + j));
       }
     } else {
       for (int kk = 0; kk < kc; kk++) {
@@ -375,5 +365,42 @@ void linear(const float *x, int K, const float *w, const float *bias, float *y, 
                 (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
     for (int k = K16; k < K; k++) acc += row[k] * x[k];
     y[m] = bias ? acc + bias[m] : acc;
+  }
+}
+
+/* Floats of scratch space linear_rows needs for rows [t_begin, t_end) of a K-wide input. */
+int linear_rows_scratch(int K, int t_begin, int t_end) {
+  return packed_a_size(t_end - t_begin, K) + packed_b_size(K) + K + NC;
+}
+
+/*
+ * A fully connected layer applied to every row of a sequence x [T][K]:
+ * y[t][m] = sum_k x[t][k] w[m][k] + bias[m] for rows t in [t_begin, t_end), all m in
+ * [0, M). The GEMM with A = the rows of x and B(k, m) = w[m][k], so each weight is
+ * packed once per call rather than read once per row; bias may be 0.
+ */
+void linear_rows(const float *x, int K, const float *w, const float *bias, float *y, int M, int t_begin, int t_end,
+                 float *scratch) {
+  const int rows = t_end - t_begin, kcb = block_depth(K);
+  float *ap = scratch;
+  float *bp = ap + packed_a_size(rows, K);
+  int *koff = (int *)(bp + packed_b_size(K));
+  int *noff = koff + K;
+  for (int k = 0; k < K; k++) koff[k] = k;
+  pack_a(x + t_begin * K, K, 1, rows, K, ap);
+  for (int n0 = 0; n0 < M; n0 += NC) {
+    const int nc = min_i(NC, M - n0);
+    for (int i = 0; i < nc; i++) noff[i] = (n0 + i) * K;
+    for (int k0 = 0; k0 < K; k0 += kcb) {
+      const int kc = min_i(kcb, K - k0);
+      pack_b(w, koff, noff, k0, kc, nc, bp);
+      gemm_block(rows, K, k0, kc, ap, bp, nc, y + t_begin * M + n0, M, k0 > 0);
+    }
+  }
+  if (bias) {
+    for (int t = t_begin; t < t_end; t++) {
+      float *row = y + t * M;
+      for (int m = 0; m < M; m++) row[m] += bias[m];
+    }
   }
 }
