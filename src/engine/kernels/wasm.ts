@@ -28,6 +28,7 @@ export interface KernelExports {
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
   linear_rows(x: number, K: number, w: number, bias: number, y: number, M: number, tBegin: number, tEnd: number, scratch: number): void;
   linear_rows_scratch(K: number, tBegin: number, tEnd: number): number;
+  uniform_fill(out: number, n: number, state: number, bound: number): void;
 }
 
 /** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */

@@ -404,3 +404,37 @@ void linear_rows(const float *x, int K, const float *w, const float *bias, float
     }
   }
 }
+
+/*
+ * Seeded uniform weights, the bits init.ts's SplitMix32 loop gives: out[i] =
+ * (2 * ((z_i >> 8) / 2^24) - 1) * bound, where z_i is splitmix32's output for the
+ * state `state + (i + 1) * 0x9e3779b9` (mod 2^32). The scaling runs in double, one
+ * rounding for the product and one to float, as JavaScript's arithmetic and its
+ * Float32Array store do; every other step is exact.
+ */
+void uniform_fill(float *out, int n, unsigned state, double bound) {
+  const v128_t golden = wasm_i32x4_splat((int)0x9e3779b9);
+  const v128_t m1 = wasm_i32x4_splat((int)0x85ebca6b), m2 = wasm_i32x4_splat((int)0xc2b2ae35);
+  const v128_t scale = wasm_f64x2_splat(1.0 / 8388608.0), one = wasm_f64x2_splat(1.0), b = wasm_f64x2_splat(bound);
+  v128_t s = wasm_i32x4_add(wasm_i32x4_splat((int)state), wasm_i32x4_mul(golden, wasm_i32x4_make(1, 2, 3, 4)));
+  const v128_t step = wasm_i32x4_mul(golden, wasm_i32x4_splat(4));
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t z = s;
+    z = wasm_i32x4_mul(wasm_v128_xor(z, wasm_u32x4_shr(z, 16)), m1);
+    z = wasm_i32x4_mul(wasm_v128_xor(z, wasm_u32x4_shr(z, 13)), m2);
+    z = wasm_u32x4_shr(wasm_v128_xor(z, wasm_u32x4_shr(z, 16)), 8);
+    const v128_t lo = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(z), scale), one), b);
+    const v128_t hi = wasm_f64x2_mul(
+        wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(z, z, 2, 3, 0, 1)), scale), one), b);
+    wasm_v128_store(out + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+    s = wasm_i32x4_add(s, step);
+  }
+  for (; i < n; i++) {
+    unsigned z = state + (unsigned)(i + 1) * 0x9e3779b9u;
+    z = (z ^ (z >> 16)) * 0x85ebca6bu;
+    z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+    z = (z ^ (z >> 16)) >> 8;
+    out[i] = (float)(((double)z / 8388608.0 - 1.0) * bound);
+  }
+}
