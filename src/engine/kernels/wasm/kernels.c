@@ -54,25 +54,28 @@ static inline int min_i(int a, int b) { return a < b ? a : b; }
 static inline int max_i(int a, int b) { return a > b ? a : b; }
 
 /*
- * C[0..mr)[0..nr) = (accumulate ? C : 0) + A * B over kc steps, where A is one packed
- * panel (kc rows of MR floats) and B one packed panel (kc rows of NR floats); C rows
- * are ldc apart. Rows past mr and columns past nr are zero in the panels: computed
- * and dropped, so the valid elements are summed exactly as in a full tile.
+ * C[0..mr)[0..nr) = (accumulate ? C : 0) + A * B over kc steps, where A(i, k) =
+ * a[i*rs + k*cs] (a packed panel, rs = 1 and cs = MR, or rows of a matrix in place,
+ * rs = its row length and cs = 1) and B is one packed panel (kc rows of NR floats); C
+ * rows are ldc apart. Rows past mr repeat row mr-1 and columns past nr are zero in the
+ * panel: computed and dropped, so the valid elements are summed exactly as in a full tile.
  */
-static void ukernel(int kc, const float *a, const float *b, float *c, int ldc, int mr, int nr, int accumulate) {
+static void ukernel(int kc, const float *a, int rs, int cs, int mr, const float *b, float *c, int ldc, int nr,
+                    int accumulate) {
   /* Constant bounds: clang unrolls every loop here and keeps the tile in wasm locals, which V8 puts in registers. */
+  const float *row_a[MR];
+  for (int i = 0; i < MR; i++) row_a[i] = a + min_i(i, mr - 1) * rs;
   v128_t acc[MR][NR / 4];
   for (int i = 0; i < MR; i++)
     for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
-  for (int k = 0; k < kc; k++) {
+  for (int k = 0, at = 0; k < kc; k++, at += cs) {
     v128_t bv[NR / 4];
     for (int j = 0; j < NR / 4; j++) bv[j] = wasm_v128_load(b + 4 * j);
     b += NR;
     for (int i = 0; i < MR; i++) {
-      const v128_t va = wasm_v128_load32_splat(a + i);
+      const v128_t va = wasm_v128_load32_splat(row_a[i] + at);
       for (int j = 0; j < NR / 4; j++) acc[i][j] = MADD(va, bv[j], acc[i][j]);
     }
-    a += MR;
   }
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; i++) {
@@ -113,16 +116,18 @@ static void pack_a(const float *a, int rs, int cs, int rows, int K, float *ap) {
 static int packed_a_size(int rows, int K) { return (rows + MR - 1) / MR * MR * K; }
 
 /*
- * Runs the micro-kernel over `rows` rows of packed A (starting at column k0 of its
- * K) and one packed block of B (nc columns, kc deep), writing C[m][n], n in [0, nc).
+ * Runs the micro-kernel over `rows` rows of A and one packed block of B (nc columns,
+ * kc deep, from column k0 of A), writing C[m][n], n in [0, nc). A(m, k) =
+ * a[(m / MR) * ms + (m % MR) * rs + k * cs]: rows in place (ms = MR * rs, cs = 1) or
+ * MR-row panels from pack_a (ms = MR * K, rs = 1, cs = MR).
  */
-static void gemm_block(int rows, int K, int k0, int kc, const float *ap, const float *bp, int nc, float *c, int ldc,
-                       int accumulate) {
+static void gemm_block(int rows, const float *a, int ms, int rs, int cs, int k0, int kc, const float *bp, int nc, float *c,
+                       int ldc, int accumulate) {
   for (int m = 0; m < rows; m += MR) {
     const int mr = min_i(MR, rows - m);
-    const float *apanel = ap + m * K + k0 * MR;
+    const float *atile = a + (m / MR) * ms + k0 * cs;
     for (int p = 0; p * NR < nc; p++) {
-      ukernel(kc, apanel, bp + p * kc * NR, c + m * ldc + p * NR, ldc, mr, min_i(NR, nc - p * NR), accumulate);
+      ukernel(kc, atile, rs, cs, mr, bp + p * kc * NR, c + m * ldc + p * NR, ldc, min_i(NR, nc - p * NR), accumulate);
     }
   }
 }
@@ -190,7 +195,9 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
   const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
-  return packed_a_size(m_end - m_begin, K) + packed_b_size(K) + K + NC + padded;
+  (void)m_begin;
+  (void)m_end;
+  return packed_b_size(K) + K + NC + padded;
 }
 
 /*
@@ -207,8 +214,7 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   const int Cg = C / groups, Mg = M / groups;
   const int K = Cg * kh * kw, N = Ho * Wo, kcb = block_depth(K);
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
-  float *ap = scratch;
-  float *bp = ap + packed_a_size(m_end - m_begin, K);
+  float *bp = scratch;
   int *koff = (int *)(bp + packed_b_size(K));
   int *noff = koff + K;
   const float *src = in;
@@ -240,7 +246,6 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
     if (m0 >= m1) continue;
     const int rows = m1 - m0;
-    pack_a(w + m0 * K, K, 1, rows, K, ap);
     const float *gsrc = src + g * Cg * Hp * Wp;
     for (int n0 = n_begin; n0 < n_end; n0 += NC) {
       const int nc = min_i(NC, n_end - n0);
@@ -255,7 +260,7 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
       for (int k0 = 0; k0 < K; k0 += kcb) {
         const int kc = min_i(kcb, K - k0);
         pack_b(gsrc, koff, noff, k0, kc, nc, bp);
-        gemm_block(rows, K, k0, kc, ap, bp, nc, out + m0 * N + n0, N, k0 > 0);
+        gemm_block(rows, w + m0 * K, MR * K, K, 1, k0, kc, bp, nc, out + m0 * N + n0, N, k0 > 0);
       }
     }
   }
@@ -315,7 +320,7 @@ void conv_transpose2d(const float *in, int C, int H, int W, const float *w, cons
       for (int k0 = 0; k0 < Cg; k0 += kcb) {
         const int kc = min_i(kcb, Cg - k0);
         pack_b(gin, koff, noff, k0, kc, nc, bp);
-        gemm_block(rows, Cg, k0, kc, ap, bp, nc, cols + n0, N, k0 > 0);
+        gemm_block(rows, ap, MR * Cg, 1, MR, k0, kc, bp, nc, cols + n0, N, k0 > 0);
       }
     }
     for (int co = c0; co < c1; co++) {
@@ -370,7 +375,9 @@ void linear(const float *x, int K, const float *w, const float *bias, float *y, 
 
 /* Floats of scratch space linear_rows needs for rows [t_begin, t_end) of a K-wide input. */
 int linear_rows_scratch(int K, int t_begin, int t_end) {
-  return packed_a_size(t_end - t_begin, K) + packed_b_size(K) + K + NC;
+  (void)t_begin;
+  (void)t_end;
+  return packed_b_size(K) + K + NC;
 }
 
 /*
@@ -382,19 +389,17 @@ int linear_rows_scratch(int K, int t_begin, int t_end) {
 void linear_rows(const float *x, int K, const float *w, const float *bias, float *y, int M, int t_begin, int t_end,
                  float *scratch) {
   const int rows = t_end - t_begin, kcb = block_depth(K);
-  float *ap = scratch;
-  float *bp = ap + packed_a_size(rows, K);
+  float *bp = scratch;
   int *koff = (int *)(bp + packed_b_size(K));
   int *noff = koff + K;
   for (int k = 0; k < K; k++) koff[k] = k;
-  pack_a(x + t_begin * K, K, 1, rows, K, ap);
   for (int n0 = 0; n0 < M; n0 += NC) {
     const int nc = min_i(NC, M - n0);
     for (int i = 0; i < nc; i++) noff[i] = (n0 + i) * K;
     for (int k0 = 0; k0 < K; k0 += kcb) {
       const int kc = min_i(kcb, K - k0);
       pack_b(w, koff, noff, k0, kc, nc, bp);
-      gemm_block(rows, K, k0, kc, ap, bp, nc, y + t_begin * M + n0, M, k0 > 0);
+      gemm_block(rows, x + t_begin * K, MR * K, K, 1, k0, kc, bp, nc, y + t_begin * M + n0, M, k0 > 0);
     }
   }
   if (bias) {
