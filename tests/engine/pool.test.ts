@@ -60,6 +60,34 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     }
     expect(worst).toBeLessThan(1e-6);
   });
+  it("a 3x3 stride-1 conv (Winograd F(2x2, 3x3) in kernels.c) equals the float64 direct sum, odd sizes and asymmetric padding at the borders, split or not", async () => {
+    // 31x27 output: 16x14 tiles, the last tile row and column half outside.
+    const x = rand("x", [20, 30, 27]), w = rand("w", [9, 20, 3, 3]), b = rand("b", [9]).data;
+    const p = conv2dParams({ padding: [1, 1, 2, 1] });
+    const one = conv2d(x, w, b, p);
+    expect(one.shape).toEqual([9, 31, 27]);
+    expect(bits(await pool.conv2d(x, w, b, p))).toEqual(bits(one));
+    expect(bits(await three.conv2d(x, w, b, p))).toEqual(bits(one));
+    let worst = 0;
+    for (const m of [0, 4, 8]) {
+      for (const [oy, ox] of [[0, 0], [0, 26], [30, 0], [30, 26], [15, 13], [29, 25], [1, 1]] as const) {
+        let sum = b[m]!, magnitude = Math.abs(b[m]!);
+        for (let c = 0; c < 20; c++) {
+          for (let ky = 0; ky < 3; ky++) {
+            for (let kx = 0; kx < 3; kx++) {
+              const iy = oy + ky - 1, ix = ox + kx - 1;
+              if (iy < 0 || iy >= 30 || ix < 0 || ix >= 27) continue;
+              const term = x.data[(c * 30 + iy) * 27 + ix]! * w.data[((m * 20 + c) * 3 + ky) * 3 + kx]!;
+              sum += term;
+              magnitude += Math.abs(term);
+            }
+          }
+        }
+        worst = Math.max(worst, Math.abs(one.data[(m * 31 + oy) * 27 + ox]! - sum) / magnitude);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
   it("calls issued together run one after another on the shared memory", async () => {
     const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), lw = rand("lw", [700, 300]), seq = rand("seq", [20, 300]);
     const p = conv2dParams({ padding: 1 });

@@ -20,7 +20,8 @@ describe("the committed WebAssembly kernels", () => {
   if (clang !== wasmCompiler && !inCi) {
     process.stderr.write(`skipped: the kernels' rebuild needs ${wasmCompiler} — apt-get install clang lld llvm (found ${clang ?? "no clang"})\n`);
   }
-  it.skipIf(clang !== wasmCompiler && !inCi)(`are what kernels.c compiles to, plain and relaxed SIMD (${wasmCompiler})`, () => {
+  // Two builds and a disassembly: seconds on a loaded machine.
+  it.skipIf(clang !== wasmCompiler && !inCi)(`are what kernels.c compiles to, plain and relaxed SIMD (${wasmCompiler})`, { timeout: 60_000 }, () => {
     expect(clang, `under CI the kernels are rebuilt with ${wasmCompiler}: apt-get install clang lld llvm`).toBe(wasmCompiler);
     const rebuilt = execFileSync(process.execPath, ["src/engine/kernels/wasm/build.mjs", "--print"], { encoding: "utf8", maxBuffer: 1 << 24 });
     const committed = readFileSync("src/engine/kernels/wasm-module.ts", "utf8");
