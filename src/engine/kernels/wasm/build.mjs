@@ -11,7 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,18 +46,19 @@ export const FLAGS = [
   ...EXPORTS.map((name) => `-Wl,--export=${name}`),
 ];
 
-const RELAXED_FLAGS = ["-mrelaxed-simd", "-DRELAXED_SIMD"];
+export const RELAXED_FLAGS = ["-mrelaxed-simd", "-DRELAXED_SIMD"];
 
 export function compilerVersion() {
   return execFileSync("clang", ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
 }
 
-function compile(extraFlags) {
+/** Compiles one C file (kernels.c unless told; bench/simd-ceiling.c too) and disassembles it when extraFlags are given. */
+export function compile(flags, extraFlags, source = join(here, "kernels.c")) {
   const dir = mkdtempSync(join(tmpdir(), "netfig-wasm-"));
   try {
     const out = join(dir, "kernels.wasm");
     // Compile from the source's own directory with a relative path so no absolute path can reach the output.
-    execFileSync("clang", [...FLAGS, ...extraFlags, "-o", out, "kernels.c"], { cwd: here, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("clang", [...flags, ...extraFlags, "-o", out, basename(source)], { cwd: dirname(source), stdio: ["ignore", "inherit", "inherit"] });
     return { bytes: readFileSync(out), disassembly: extraFlags.length ? execFileSync("llvm-objdump", ["-d", out], { encoding: "utf8", maxBuffer: 1 << 26 }) : "" };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -92,7 +93,7 @@ function codeSectionStart(bytes) {
  * `f32x4.relaxed_madd` (0xfd 0x85 0x02), with the same operands and the same length.
  * Every instruction the disassembler lists as f32x4.fma is renumbered in place.
  */
-function standardRelaxedOpcodes({ bytes, disassembly }) {
+export function standardRelaxedOpcodes({ bytes, disassembly }) {
   const code = codeSectionStart(bytes);
   let count = 0;
   for (const line of disassembly.split("\n")) {
@@ -112,7 +113,7 @@ function standardRelaxedOpcodes({ bytes, disassembly }) {
 }
 
 export function build() {
-  return { simd: compile([]).bytes, relaxed: standardRelaxedOpcodes(compile(RELAXED_FLAGS)) };
+  return { simd: compile(FLAGS, []).bytes, relaxed: standardRelaxedOpcodes(compile(FLAGS, RELAXED_FLAGS)) };
 }
 
 function moduleSource({ simd, relaxed }) {
