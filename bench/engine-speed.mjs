@@ -67,7 +67,7 @@ async function rounds(fns, count) {
 }
 
 async function child() {
-  const { conv2d, conv2dParams } = await import("../src/engine/kernels/index.ts");
+  const { conv2d, conv2dParams, placeConv2d } = await import("../src/engine/kernels/index.ts");
   const { initParam } = await import("../src/engine/init.ts");
   const { ComputePool } = await import("../src/engine/pool.ts");
   const { kernels, wasmVariant } = await import("../src/engine/kernels/wasm.ts");
@@ -84,10 +84,13 @@ async function child() {
     if (modules.fused) out.ceilingFused = ceilingGflops(modules.fused);
   }
 
-  // A pure GEMM: a 1x1 conv, 512 -> 512 channels on 28x28 (M = K = 512, N = 784).
+  // A pure GEMM: a 1x1 conv, 512 -> 512 channels on 28x28 (M = K = 512, N = 784), the
+  // kernel call alone (operands already in WebAssembly memory), best of 20.
   const gx = initParam(3, "gx", [512, 28, 28], { kind: "xavier", fanIn: 1, fanOut: 1 });
   const gw = initParam(3, "gw", [512, 512, 1, 1], { kind: "he", fanIn: 512 });
-  const gemm = await rounds({ gemm: () => conv2d(gx, gw, null, conv2dParams()) }, 20);
+  const k = kernels();
+  const placed = placeConv2d(k, gx, gw, null, conv2dParams(), [{ m0: 0, m1: 512, n0: 0, n1: 784 }]);
+  const gemm = await rounds({ gemm: () => k.call(placed.fn, placed.blocks[0]) }, 20);
   out.gemmGflops = (2 * 512 * 512 * 784) / Math.min(...gemm.gemm) / 1e6;
 
   const C = 64, H = 56;
@@ -167,7 +170,7 @@ async function main() {
       const ceiling = Math.max(r.ceilingMulAdd, r.ceilingFused ?? 0);
       const own = r.variant === "relaxed-simd" ? r.ceilingFused : r.ceilingMulAdd;
       console.log(`    128-bit SIMD ceiling (register-resident f32x4 chains): ${r.ceilingMulAdd.toFixed(1)} GFLOP/s multiply+add${r.ceilingFused ? `, ${r.ceilingFused.toFixed(1)} fused` : ""}`);
-      console.log(`    GEMM micro-kernel (1x1 conv 512->512 at 28x28, best):  ${r.gemmGflops.toFixed(1)} GFLOP/s = ${((100 * r.gemmGflops) / own).toFixed(0)} % of this build's ceiling, ${((100 * r.gemmGflops) / ceiling).toFixed(0)} % of the highest`);
+      console.log(`    GEMM micro-kernel (1x1 conv 512->512 at 28x28, kernel call, best): ${r.gemmGflops.toFixed(1)} GFLOP/s = ${((100 * r.gemmGflops) / own).toFixed(0)} % of this build's ceiling, ${((100 * r.gemmGflops) / ceiling).toFixed(0)} % of the highest`);
     } else {
       console.log(`    128-bit SIMD ceiling: skipped, it is built with clang (apt-get install clang lld llvm); GEMM ${r.gemmGflops.toFixed(1)} GFLOP/s`);
     }

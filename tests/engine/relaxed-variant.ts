@@ -1,9 +1,10 @@
 // Run by relaxed.test.ts in a child process started with --experimental-wasm-relaxed-simd:
-// the kernels must pick the relaxed build there, and both builds must agree.
+// the kernels must pick the relaxed build there, the builds must agree, and the
+// single-memory build must give the plain build's bits.
 import { conv2dParams, convTranspose2dParams, placeConv2d, placeConvTranspose2d, runPlaced } from "../../src/engine/kernels/conv.js";
 import { linearChunks } from "../../src/engine/kernels/linear.js";
 import { WasmKernels, wasmVariant } from "../../src/engine/kernels/wasm.js";
-import { wasmRelaxedBase64, wasmSimdBase64 } from "../../src/engine/kernels/wasm-module.js";
+import { wasmRelaxedBase64, wasmSimdBase64, wasmSingleBase64 } from "../../src/engine/kernels/wasm-module.js";
 import { initParam } from "../../src/engine/init.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 
@@ -30,6 +31,9 @@ function outputs(k: WasmKernels): Float32Array[] {
 
 const plain = outputs(new WasmKernels(new WA.Module(Buffer.from(wasmSimdBase64, "base64"))));
 const fused = outputs(new WasmKernels(new WA.Module(Buffer.from(wasmRelaxedBase64, "base64"))));
+// The single-memory build (runtimes without shared memory) is the plain build's arithmetic on a memory of its own.
+const single = outputs(new WasmKernels(new WA.Module(Buffer.from(wasmSingleBase64, "base64"))));
+const singleSame = single.every((s, i) => Buffer.from(s.buffer).equals(Buffer.from(plain[i]!.buffer)));
 let worst = 0, differing = 0;
 plain.forEach((p, i) => {
   const scale = Math.max(...p.map(Math.abs));
@@ -38,4 +42,4 @@ plain.forEach((p, i) => {
     if (v !== fused[i]![j]) differing++;
   });
 });
-process.stdout.write(JSON.stringify({ variant: wasmVariant(), worst, differing }));
+process.stdout.write(JSON.stringify({ variant: wasmVariant(), worst, differing, singleSame }));

@@ -1,16 +1,16 @@
-import { wasmRelaxedBase64, wasmSimdBase64 } from "./wasm-module.js";
+import { wasmRelaxedBase64, wasmSimdBase64, wasmSingleBase64 } from "./wasm-module.js";
 
 // The project's `lib` has no DOM and @types/node 20 has no WebAssembly declarations,
 // so the few pieces used here are typed locally instead of declaring a global.
 /** A shared WebAssembly memory: transferable to workers by `postMessage`, never detached by growing. */
 export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 /** A compiled module: opaque, but transferable to workers by `postMessage`. */
 export type WasmModule = object;
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: (new (bytes: Uint8Array) => WasmModule) & { imports(module: WasmModule): { module: string; name: string }[] };
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
   Memory: new (limits: { initial: number; maximum: number; shared: true }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
@@ -34,16 +34,31 @@ export interface KernelExports {
 /** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */
 export type KernelName = "conv2d" | "conv_transpose2d" | "linear" | "linear_rows";
 
-/** Which build of kernels.c runs: relaxed SIMD (fused multiply-add) where the runtime validates it, plain SIMD otherwise. */
-export type WasmVariant = "relaxed-simd" | "simd";
+/**
+ * Which build of kernels.c runs: relaxed SIMD (fused multiply-add) where the runtime
+ * validates it, plain SIMD otherwise, both on a shared memory; plain SIMD on a memory
+ * of its own ("single-memory", one thread) where there is no shared memory.
+ */
+export type WasmVariant = "relaxed-simd" | "simd" | "single-memory";
 
 let compiled: { module: WasmModule; variant: WasmVariant } | undefined;
 
+/** A browser page without cross-origin isolation cannot create a shared memory; Node always can. */
+function sharedMemoryWorks(): boolean {
+  try {
+    return new WA.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
 function compile(): { module: WasmModule; variant: WasmVariant } {
+  if (!sharedMemoryWorks()) return { module: new WA.Module(Buffer.from(wasmSingleBase64, "base64")), variant: "single-memory" };
   // Node 20 has relaxed SIMD behind --experimental-wasm-relaxed-simd, newer Node by default:
   // asking the runtime is the only reliable test. NETFIG_WASM=simd keeps the plain build (benchmarks compare the two).
   const relaxed = Buffer.from(wasmRelaxedBase64, "base64");
-  if (process.env.NETFIG_WASM !== "simd" && WA.validate(relaxed)) return { module: new WA.Module(relaxed), variant: "relaxed-simd" };
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  if (env?.NETFIG_WASM !== "simd" && WA.validate(relaxed)) return { module: new WA.Module(relaxed), variant: "relaxed-simd" };
   return { module: new WA.Module(Buffer.from(wasmSimdBase64, "base64")), variant: "simd" };
 }
 
@@ -84,9 +99,16 @@ export class WasmKernels {
   private reserved = 0;
 
   constructor(module: WasmModule = wasmModule(), memory?: WasmMemory, stackTop?: number) {
-    this.memory = memory ?? new WA.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
-    const instance = new WA.Instance(module, { env: { memory: this.memory } });
-    this.exports = instance.exports as KernelExports;
+    // The threads-enabled builds import their (shared) memory; the single-memory build exports its own.
+    if (WA.Module.imports(module).length === 0) {
+      if (memory) throw new Error("kernels: this runtime has no shared memory, so the kernels run on one thread only");
+      const instance = new WA.Instance(module, {});
+      this.exports = instance.exports as KernelExports;
+      this.memory = (instance.exports as { memory: WasmMemory }).memory;
+    } else {
+      this.memory = memory ?? new WA.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+      this.exports = new WA.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
+    }
     this.heapBase = this.exports.__heap_base.value;
     if (stackTop !== undefined) this.exports.__stack_pointer.value = stackTop;
     // A worker's instance shares the compiled code, which the owner's warm-up already optimises.
