@@ -1,3 +1,4 @@
+import { channelMoments, finiteRange } from "../engine/kernels/stats.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
@@ -61,17 +62,9 @@ const channelOrders = new WeakMap<Float32Array, number[]>();
 export function valueRange(t: Tensor): { min: number; max: number } {
   const known = ranges.get(t.data);
   if (known) return known;
-  const data = t.data;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const { min, max } = finiteRange(t.data);
   const range = min <= max ? { min, max } : { min: 0, max: 0 };
-  ranges.set(data, range);
+  ranges.set(t.data, range);
   return range;
 }
 
@@ -81,21 +74,16 @@ function channelsByVariance(t: Tensor): number[] {
   if (known) return known;
   const [c, h, w] = t.shape as [number, number, number];
   const n = h * w;
-  const data = t.data;
+  const moments = channelMoments(t.data, c, n);
   const variance = Array.from({ length: c }, (_, k) => {
-    let sum = 0;
-    let squares = 0;
-    for (let i = k * n; i < (k + 1) * n; i++) {
-      const v = data[i]!;
-      sum += v;
-      squares += v * v;
-    }
+    const sum = moments[2 * k]!;
+    const squares = moments[2 * k + 1]!;
     const spread = squares / n - (sum / n) ** 2;
     // An overflowed channel (NaN) sorts last, keeping the order a consistent one.
     return Number.isNaN(spread) ? -Infinity : spread;
   });
   const order = variance.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, k]) => k);
-  channelOrders.set(data, order);
+  channelOrders.set(t.data, order);
   return order;
 }
 

@@ -29,6 +29,8 @@ export interface KernelExports {
   linear_rows(x: number, K: number, w: number, bias: number, y: number, M: number, tBegin: number, tEnd: number, scratch: number): void;
   linear_rows_scratch(K: number, tBegin: number, tEnd: number): number;
   uniform_fill(out: number, n: number, state: number, bound: number): void;
+  finite_range(x: number, n: number, out: number): void;
+  channel_moments(x: number, channels: number, n: number, out: number): void;
 }
 
 /** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */

@@ -662,3 +662,53 @@ void uniform_fill(float *out, int n, unsigned state, double bound) {
     out[i] = (float)(((double)z / 8388608.0 - 1.0) * bound);
   }
 }
+
+/*
+ * The smallest and largest finite values of x[0, n) into out[0], out[1] (+inf and -inf
+ * when there are none). Order does not matter for a minimum, so four lanes at a time.
+ */
+void finite_range(const float *x, int n, float *out) {
+  const v128_t inf = wasm_f32x4_splat(__builtin_inff());
+  v128_t lo = inf, hi = wasm_f32x4_neg(inf);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t finite = wasm_f32x4_lt(wasm_f32x4_abs(v), inf);
+    lo = wasm_f32x4_pmin(lo, wasm_v128_bitselect(v, inf, finite));
+    hi = wasm_f32x4_pmax(hi, wasm_v128_bitselect(v, wasm_f32x4_neg(inf), finite));
+  }
+  float l = wasm_f32x4_extract_lane(lo, 0), h = wasm_f32x4_extract_lane(hi, 0);
+  for (int k = 1; k < 4; k++) {
+    const float a = k == 1 ? wasm_f32x4_extract_lane(lo, 1) : k == 2 ? wasm_f32x4_extract_lane(lo, 2) : wasm_f32x4_extract_lane(lo, 3);
+    const float b = k == 1 ? wasm_f32x4_extract_lane(hi, 1) : k == 2 ? wasm_f32x4_extract_lane(hi, 2) : wasm_f32x4_extract_lane(hi, 3);
+    if (a < l) l = a;
+    if (b > h) h = b;
+  }
+  for (; i < n; i++) {
+    const float v = x[i];
+    if (!(__builtin_fabsf(v) < __builtin_inff())) continue;
+    if (v < l) l = v;
+    if (v > h) h = v;
+  }
+  out[0] = l;
+  out[1] = h;
+}
+
+/*
+ * Per channel c of x [C][n]: the sum and the sum of squares of its values, in double,
+ * added in index order (the order JavaScript's loop used, so the channel ranking built
+ * on them is unchanged), into out[2c], out[2c+1].
+ */
+void channel_moments(const float *x, int C, int n, double *out) {
+  for (int c = 0; c < C; c++) {
+    const float *row = x + c * n;
+    double sum = 0.0, squares = 0.0;
+    for (int i = 0; i < n; i++) {
+      const double v = row[i];
+      sum += v;
+      squares += v * v;
+    }
+    out[2 * c] = sum;
+    out[2 * c + 1] = squares;
+  }
+}
