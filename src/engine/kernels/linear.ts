@@ -43,7 +43,7 @@ export function* linearChunks(k: WasmKernels, x: Float32Array, rows: number, wei
       }
     } else {
       const split = cut(rows, parts, MR);
-      const scratch = split.map(([from, to]) => k.exports.linear_rows_scratch(K, from, to));
+      const scratch = split.map(() => k.exports.linear_rows_scratch(K));
       const [xP, wP, bP, yP, ...scratchP] = k.layout([rows * K, mc * K, b ? mc : 0, rows * mc, ...scratch]) as number[];
       k.put(xP!, x.subarray(0, rows * K));
       k.put(wP!, w);

@@ -27,7 +27,7 @@ export interface KernelExports {
   conv_transpose2d_scratch(...args: number[]): number;
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
   linear_rows(x: number, K: number, w: number, bias: number, y: number, M: number, tBegin: number, tEnd: number, scratch: number): void;
-  linear_rows_scratch(K: number, tBegin: number, tEnd: number): number;
+  linear_rows_scratch(K: number): number;
   uniform_fill(out: number, n: number, state: number, bound: number): void;
   finite_range(x: number, n: number, out: number): void;
   channel_moments(x: number, channels: number, n: number, out: number): void;
