@@ -31,6 +31,9 @@ export interface KernelExports {
   uniform_fill(out: number, n: number, state: number, bound: number): void;
   finite_range(x: number, n: number, out: number): void;
   channel_moments(x: number, channels: number, n: number, out: number): void;
+  relu_f32(x: number, y: number, n: number): void;
+  add_f32(acc: number, x: number, n: number): void;
+  affine_channels_f32(x: number, y: number, channels: number, n: number, scale: number, shift: number): void;
 }
 
 /** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */

@@ -710,3 +710,41 @@ void channel_moments(const float *x, int C, int n, double *out) {
     out[2 * c + 1] = squares;
   }
 }
+
+/* y = max(x, 0) with NaN kept (PyTorch's ReLU), over n values; exact, so four lanes at a time. */
+void relu_f32(const float *x, float *y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
+    wasm_v128_store(y + i, wasm_v128_and(v, keep));
+  }
+  for (; i < n; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
+}
+
+/* acc += x over n values: a float sum, exact as JavaScript's double sum rounded back to float. */
+void add_f32(float *acc, const float *x, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_v128_load(x + i)));
+  for (; i < n; i++) acc[i] += x[i];
+}
+
+/*
+ * y[c][i] = x[c][i] * scale[c] + shift[c] for C channels of n values, computed in double
+ * and rounded to float once, as JavaScript's batch norm loop did (the same bits).
+ */
+void affine_channels_f32(const float *x, float *y, int C, int n, const double *scale, const double *shift) {
+  for (int c = 0; c < C; c++) {
+    const float *src = x + c * n;
+    float *dst = y + c * n;
+    const v128_t s = wasm_f64x2_splat(scale[c]), b = wasm_f64x2_splat(shift[c]);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v128_t v = wasm_v128_load(src + i);
+      const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), s), b);
+      const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), s), b);
+      wasm_v128_store(dst + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (; i < n; i++) dst[i] = (float)((double)src[i] * scale[c] + shift[c]);
+  }
+}
