@@ -37,8 +37,8 @@ export class SplitMix32 {
 
 /** From this many values on, weights are drawn by the WebAssembly kernel (four lanes at a time, several times faster than the loop); the bits are the same. */
 const WASM_FILL_MIN = 4096;
-/** Values drawn per kernel call: bounds the WebAssembly memory a large layer needs. */
-const FILL_CHUNK = 1 << 20;
+/** Values drawn per kernel call: bounds the WebAssembly memory a large layer needs (1 MiB). */
+const FILL_CHUNK = 1 << 18;
 const GOLDEN = 0x9e3779b9;
 
 /** The values `new SplitMix32(state)` would give as `(2 * nextFloat() - 1) * bound`, drawn by kernels.c's `uniform_fill`. */

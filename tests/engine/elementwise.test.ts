@@ -5,7 +5,7 @@ import { add } from "../../src/engine/kernels/shape.js";
 import { initParam } from "../../src/engine/init.js";
 
 // ReLU, additions and batch norm run in WebAssembly SIMD; these pin them to the
-// JavaScript arithmetic they replaced, bit for bit, across the million-value chunks.
+// JavaScript arithmetic they replaced, bit for bit, across the 2^18-value chunks.
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const rand = (name: string, n: number) => initParam(8, name, [n], { kind: "xavier", fanIn: 1, fanOut: 1 }).data;
 

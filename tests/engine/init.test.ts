@@ -38,8 +38,8 @@ describe("seeded initialisation", () => {
     expect(big.reduce((s, v) => s + v * v, 0) / big.length).toBeCloseTo(1, 1);
     expect(seededInput(9, [100, 1, 1]).data).toEqual(z.data);
   });
-  it("large tensors (drawn by the WebAssembly kernel, a million values per call) have the bits of the SplitMix32 loop", () => {
-    // 2^20 + 4099 values: two kernel calls, the second ending in a three-value scalar tail.
+  it("large tensors (drawn by the WebAssembly kernel, 2^18 values per call) have the bits of the SplitMix32 loop", () => {
+    // 2^20 + 4099 values: five kernel calls, the last ending in a three-value scalar tail.
     const n = (1 << 20) + 4099;
     const big = initParam(3, "fc6.weight", [n], { kind: "he", fanIn: 9216 });
     const bound = Math.sqrt(6 / 9216);

@@ -4,7 +4,7 @@
 import { kernels } from "./wasm.js";
 
 /** Floats copied into WebAssembly memory per call: bounds its size. */
-const CHUNK_FLOATS = 1 << 20;
+const CHUNK_FLOATS = 1 << 18;
 
 /** The smallest and largest finite values of `data` (min > max when it has none). */
 export function finiteRange(data: Float32Array): { min: number; max: number } {

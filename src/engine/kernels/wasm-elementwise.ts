@@ -4,7 +4,7 @@
 import { kernels } from "./wasm.js";
 
 /** Floats per call: bounds the WebAssembly memory the copies need. */
-const CHUNK_FLOATS = 1 << 20;
+const CHUNK_FLOATS = 1 << 18;
 
 /** A fresh array of `max(x, 0)`, NaN kept. */
 export function reluValues(x: Float32Array): Float32Array {
