@@ -216,9 +216,13 @@ static void add_bias(const float *bias, float *out, int N, int m_begin, int m_en
  * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196), but 46.1 -> 35.3 on 256->256 at
  * 14x14 (49 tiles, where the 16 transformed copies of each weight are re-read for few tiles). */
 #define WINO_MIN_TILES 100
+/* Input channels below which the 16 GEMMs, C deep, are too shallow for the micro-kernel
+ * (a tile's accumulators are stored after every C steps) and the direct path, 9C deep,
+ * wins: an RGB stem conv stays direct. */
+#define WINO_MIN_CHANNELS 16
 
-static int winograd_applies(int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
-  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 &&
+static int winograd_applies(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && C >= WINO_MIN_CHANNELS &&
          ((Ho + 1) / 2) * ((Wo + 1) / 2) >= WINO_MIN_TILES;
 }
 
@@ -416,7 +420,7 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
   const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
-  if (winograd_applies(kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end);
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end);
   return packed_b_size(K) + K + NC + padded;
 }
 
@@ -431,7 +435,7 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch) {
-  if (winograd_applies(kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
     conv2d_winograd(in, C, H, W, w, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch);
     add_bias(bias, out, Ho * Wo, m_begin, m_end, n_begin, n_end);
     return;
