@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
 
 const { analyzeSource } = await import(join(root, "dist", "pipeline.js"));
-const { runNetwork } = await import(join(root, "dist", "engine", "run.js"));
+const { runNetwork } = await import(join(root, "dist", "execute", "run.js"));
 const { ComputePool } = await import(join(root, "dist", "engine", "pool.js"));
 const { SeededWeights } = await import(join(root, "dist", "engine", "weights.js"));
 const { loadImage, SAMPLE_IMAGE_URL } = await import(join(root, "dist", "engine", "io", "image.js"));

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BENCHES = ["conv.mjs", "resnet.mjs", "run-cli.mjs", "render.mjs", "legibility.mjs", "onnx-large.mjs"];
+// The engine-speed ratios of issue 18 (kernels, threads, onnxruntime, render --activations).
+BENCHES.push("engine-speed.mjs");
 
 if (!existsSync(join(here, "node_modules", "onnxruntime-node"))) {
   console.error("bench: the comparison engines are not installed; run\n  cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm install");

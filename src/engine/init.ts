@@ -1,3 +1,4 @@
+import { kernels } from "./kernels/wasm.js";
 import type { Tensor } from "./tensor.js";
 import { numel, sharedFloat32 } from "./tensor.js";
 
@@ -34,6 +35,24 @@ export class SplitMix32 {
   }
 }
 
+/** From this many values on, weights are drawn by the WebAssembly kernel (four lanes at a time, several times faster than the loop); the bits are the same. */
+const WASM_FILL_MIN = 4096;
+/** Values drawn per kernel call: bounds the WebAssembly memory a large layer needs (1 MiB). */
+const FILL_CHUNK = 1 << 18;
+const GOLDEN = 0x9e3779b9;
+
+/** The values `new SplitMix32(state)` would give as `(2 * nextFloat() - 1) * bound`, drawn by kernels.c's `uniform_fill`. */
+function uniformFill(data: Float32Array, state: number, bound: number): void {
+  const k = kernels();
+  for (let start = 0; start < data.length; start += FILL_CHUNK) {
+    const n = Math.min(FILL_CHUNK, data.length - start);
+    const [out] = k.layout([n]) as [number];
+    // SplitMix32's state is a counter: after `start` draws it has advanced by start · golden.
+    k.exports.uniform_fill(out, n, (state + Math.imul(GOLDEN, start)) >>> 0, bound);
+    data.set(k.view(out, n), start);
+  }
+}
+
 /** FNV-1a over the UTF-16 code units of `s`, mixed with `seed`. */
 function hashName(seed: number, s: string): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
@@ -54,8 +73,13 @@ export function initParam(seed: number, name: string, shape: readonly number[], 
     const fan = spec.kind === "he" ? spec.fanIn : spec.fanIn + spec.fanOut;
     if (!(fan > 0)) throw new RangeError(`init ${name}: fan must be positive`);
     const bound = Math.sqrt(6 / fan);
-    const rng = new SplitMix32(hashName(seed >>> 0, name));
-    for (let i = 0; i < data.length; i++) data[i] = (2 * rng.nextFloat() - 1) * bound;
+    const state = hashName(seed >>> 0, name);
+    if (data.length < WASM_FILL_MIN) {
+      const rng = new SplitMix32(state);
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rng.nextFloat() - 1) * bound;
+    } else {
+      uniformFill(data, state, bound);
+    }
   }
   return { shape: [...shape], data };
 }

@@ -1,3 +1,4 @@
+import { channelMoments, finiteRange } from "../engine/kernels/stats.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
 import type { Projector } from "../layout/camera.js";
 import type { LaidOutNode } from "../layout/types.js";
@@ -54,34 +55,38 @@ function colour(value: number, min: number, max: number, map: Colormap): [number
   return mix(VIRIDIS[i]!, VIRIDIS[i + 1]!, at - i);
 }
 
+// A figure is laid out several times (--width tries arrangements), each drawing every
+// thumbnail again: the per-tensor statistics below are computed once per output.
+const ranges = new WeakMap<Float32Array, { min: number; max: number }>();
+const channelOrders = new WeakMap<Float32Array, number[]>();
+
 /** The finite values' range (0 to 0 when there are none), so that one Infinity does not wash out every colour. */
 export function valueRange(t: Tensor): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of t.data) {
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : { min: 0, max: 0 };
+  const known = ranges.get(t.data);
+  if (known) return known;
+  const { min, max } = finiteRange(t.data);
+  const range = min <= max ? { min, max } : { min: 0, max: 0 };
+  ranges.set(t.data, range);
+  return range;
 }
 
 /** Channels of a `[C, H, W]` tensor ordered by decreasing variance (ties by index, for determinism). */
 function channelsByVariance(t: Tensor): number[] {
+  const known = channelOrders.get(t.data);
+  if (known) return known;
   const [c, h, w] = t.shape as [number, number, number];
   const n = h * w;
+  const moments = channelMoments(t.data, c, n);
   const variance = Array.from({ length: c }, (_, k) => {
-    let sum = 0;
-    let squares = 0;
-    for (let i = k * n; i < (k + 1) * n; i++) {
-      sum += t.data[i]!;
-      squares += t.data[i]! * t.data[i]!;
-    }
+    const sum = moments[2 * k]!;
+    const squares = moments[2 * k + 1]!;
     const spread = squares / n - (sum / n) ** 2;
     // An overflowed channel (NaN) sorts last, keeping the order a consistent one.
     return Number.isNaN(spread) ? -Infinity : spread;
   });
-  return variance.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, k]) => k);
+  const order = variance.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, k]) => k);
+  channelOrders.set(t.data, order);
+  return order;
 }
 
 /** Box-filter resampling of a `h × w` map to `th × tw` (each target pixel averages the source pixels it covers). */

@@ -38,6 +38,18 @@ describe("seeded initialisation", () => {
     expect(big.reduce((s, v) => s + v * v, 0) / big.length).toBeCloseTo(1, 1);
     expect(seededInput(9, [100, 1, 1]).data).toEqual(z.data);
   });
+  it("large tensors (drawn by the WebAssembly kernel, 2^18 values per call) have the bits of the SplitMix32 loop", () => {
+    // 2^20 + 4099 values: five kernel calls, the last ending in a three-value scalar tail.
+    const n = (1 << 20) + 4099;
+    const big = initParam(3, "fc6.weight", [n], { kind: "he", fanIn: 9216 });
+    const bound = Math.sqrt(6 / 9216);
+    let h = (0x811c9dc5 ^ 3) >>> 0;
+    for (const ch of "fc6.weight") h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    const rng = new SplitMix32(h);
+    const loop = new Float32Array(n);
+    for (let i = 0; i < n; i++) loop[i] = (2 * rng.nextFloat() - 1) * bound;
+    expect(Buffer.from(big.data.buffer).equals(Buffer.from(loop.buffer))).toBe(true);
+  });
   it("SplitMix32 yields floats in [0, 1)", () => {
     const r = new SplitMix32(0);
     for (let i = 0; i < 1000; i++) {

@@ -39,6 +39,63 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const seq = rand("seq", [3, 300]);
     expect(bits(await pool.linear(seq, lw, null))).toEqual(bits(linear(seq, lw, null)));
   });
+  it("linear on a 197-step sequence (the GEMM path, split by steps), bias included", async () => {
+    const seq = rand("seq", [197, 300]), lw = rand("lw", [700, 300]), lb = rand("lb", [700]).data;
+    const one = linear(seq, lw, lb);
+    expect(bits(await pool.linear(seq, lw, lb))).toEqual(bits(one));
+    expect(bits(await three.linear(seq, lw, lb))).toEqual(bits(one));
+    // Each step is the float64 sum Σ_k x[t][k]·w[m][k] + b[m], to float32 accuracy:
+    // within 1e-6 of the sum of the terms' magnitudes (300 roundings of 6e-8 at most, summed in blocks).
+    let worst = 0;
+    for (const t of [0, 3, 4, 100, 196]) {
+      for (const m of [0, 7, 128, 699]) {
+        let sum = lb[m]!, magnitude = Math.abs(lb[m]!);
+        for (let k = 0; k < 300; k++) {
+          const term = seq.data[t * 300 + k]! * lw.data[m * 300 + k]!;
+          sum += term;
+          magnitude += Math.abs(term);
+        }
+        worst = Math.max(worst, Math.abs(one.data[t * 700 + m]! - sum) / magnitude);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+  it("a 3x3 stride-1 conv (Winograd F(2x2, 3x3) in kernels.c) equals the float64 direct sum, odd sizes and asymmetric padding at the borders, split or not", async () => {
+    // 31x27 output: 16x14 tiles, the last tile row and column half outside.
+    const x = rand("x", [20, 30, 27]), w = rand("w", [9, 20, 3, 3]), b = rand("b", [9]).data;
+    const p = conv2dParams({ padding: [1, 1, 2, 1] });
+    const one = conv2d(x, w, b, p);
+    expect(one.shape).toEqual([9, 31, 27]);
+    expect(bits(await pool.conv2d(x, w, b, p))).toEqual(bits(one));
+    expect(bits(await three.conv2d(x, w, b, p))).toEqual(bits(one));
+    let worst = 0;
+    for (const m of [0, 4, 8]) {
+      for (const [oy, ox] of [[0, 0], [0, 26], [30, 0], [30, 26], [15, 13], [29, 25], [1, 1]] as const) {
+        let sum = b[m]!, magnitude = Math.abs(b[m]!);
+        for (let c = 0; c < 20; c++) {
+          for (let ky = 0; ky < 3; ky++) {
+            for (let kx = 0; kx < 3; kx++) {
+              const iy = oy + ky - 1, ix = ox + kx - 1;
+              if (iy < 0 || iy >= 30 || ix < 0 || ix >= 27) continue;
+              const term = x.data[(c * 30 + iy) * 27 + ix]! * w.data[((m * 20 + c) * 3 + ky) * 3 + kx]!;
+              sum += term;
+              magnitude += Math.abs(term);
+            }
+          }
+        }
+        worst = Math.max(worst, Math.abs(one.data[(m * 31 + oy) * 27 + ox]! - sum) / magnitude);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+  it("calls issued together run one after another on the shared memory", async () => {
+    const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), lw = rand("lw", [700, 300]), seq = rand("seq", [20, 300]);
+    const p = conv2dParams({ padding: 1 });
+    const [a, b, c] = await Promise.all([pool.conv2d(x, w, null, p), pool.linear(seq, lw, null), pool.conv2d(x, w, null, conv2dParams({ padding: 2 }))]);
+    expect(bits(a)).toEqual(bits(conv2d(x, w, null, p)));
+    expect(bits(b)).toEqual(bits(linear(seq, lw, null)));
+    expect(bits(c)).toEqual(bits(conv2d(x, w, null, conv2dParams({ padding: 2 }))));
+  });
   it("matches PyTorch on a fixture", async () => {
     const c = caseByName("conv_deep");
     const out = await pool.conv2d(input(c, "x"), input(c, "weight"), input(c, "bias").data, conv2dParams({ padding: 1 }));

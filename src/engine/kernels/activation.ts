@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor.js";
+import { reluValues } from "./wasm-elementwise.js";
 
 function map(x: Tensor, f: (v: number) => number): Tensor {
   const out = new Float32Array(x.data.length);
@@ -7,15 +8,9 @@ function map(x: Tensor, f: (v: number) => number): Tensor {
   return { shape: [...x.shape], data: out };
 }
 
-/** Max(x, 0), NaN kept (PyTorch). A plain loop: through `map` the call would not inline, and ReLU is a hot path. */
+/** Max(x, 0), NaN kept (PyTorch). In WebAssembly SIMD: ReLU is a hot path. */
 export function relu(x: Tensor): Tensor {
-  const src = x.data;
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
-    out[i] = v > 0 || v !== v ? v : 0;
-  }
-  return { shape: [...x.shape], data: out };
+  return { shape: [...x.shape], data: reluValues(x.data) };
 }
 export const relu6 = (x: Tensor): Tensor => map(x, (v) => (v > 6 ? 6 : v > 0 ? v : v === v ? 0 : v));
 /** PyTorch's default slope is 0.01. */

@@ -1,5 +1,5 @@
 import { expectRank, type Tensor } from "../tensor.js";
-import { kernels, type WasmKernels } from "./wasm.js";
+import { kernels, type KernelName, type WasmKernels } from "./wasm.js";
 
 /** Conv2d settings, all explicit; `conv2dParams` fills in PyTorch's defaults. */
 export interface Conv2dParams {
@@ -121,35 +121,36 @@ export interface OutputBlock {
 }
 
 /**
- * Computes one block of conv2d(x, weight) into `out` (the whole `[M, Ho, Wo]`
- * output; elements outside the block untouched). The worker pool calls this with
- * disjoint blocks; each element is summed in the same order whatever the block.
+ * One kernel call laid out in a kernels memory: the arguments of each block (each
+ * block with its own scratch space, so the blocks can run at once on threads sharing
+ * the memory) and where the whole output lies. Every output element belongs to one
+ * block and is summed in the same order whatever the blocks, so any split gives the
+ * same bits.
  */
-export function conv2dBlock(
-  x: Tensor,
-  weight: Tensor,
-  bias: Float32Array | null,
-  p: Conv2dParams,
-  out: Float32Array,
-  b: OutputBlock,
-  k: WasmKernels = kernels(),
-): void {
+export interface PlacedCall {
+  fn: KernelName;
+  blocks: number[][];
+  out: number;
+  outLength: number;
+}
+
+/** Copies x, weight and bias into `k`'s memory and returns the conv2d call of each block of the `[M, Ho, Wo]` output. */
+export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams, blocks: readonly OutputBlock[]): PlacedCall {
   const [C, H, W] = x.shape as [number, number, number];
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
-  const N = Ho * Wo;
-  const scratch = k.exports.conv2d_scratch(C, H, W, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, b.m0, b.m1);
-  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, scratch]) as [number, number, number, number, number];
-  k.put(inP, x.data);
-  k.put(wP, weight.data);
-  if (bias) k.put(bP, bias);
-  k.exports.conv2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, b.m0, b.m1, b.n0, b.n1, scratchP);
-  if (b.n0 === 0 && b.n1 === N) {
-    out.set(k.view(outP + b.m0 * N * 4, (b.m1 - b.m0) * N), b.m0 * N);
-  } else {
-    const len = b.n1 - b.n0;
-    for (let m = b.m0; m < b.m1; m++) out.set(k.view(outP + (m * N + b.n0) * 4, len), m * N + b.n0);
-  }
+  const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
+  const scratch = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
+  const [inP, wP, bP, outP, ...scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * Ho * Wo, ...scratch]) as number[];
+  k.put(inP!, x.data);
+  k.put(wP!, weight.data);
+  if (bias) k.put(bP!, bias);
+  return {
+    fn: "conv2d",
+    blocks: blocks.map((b, i) => [inP!, C, H, W, wP!, bias ? bP! : 0, outP!, M, ...geometry, b.m0, b.m1, b.n0, b.n1, scratchP[i]!]),
+    out: outP!,
+    outLength: M * Ho * Wo,
+  };
 }
 
 /**
@@ -162,33 +163,39 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, p: 
   expectRank(weight, 4, "conv2d weight");
   const shape = conv2dOutputShape(x.shape, weight.shape, p);
   checkBias(bias, shape[0], "conv2d");
-  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
-  conv2dBlock(x, weight, bias, p, out, { m0: 0, m1: shape[0], n0: 0, n1: shape[1] * shape[2] });
-  return { shape, data: out };
+  return { shape, data: runPlaced(kernels(), placeConv2d(kernels(), x, weight, bias, p, [{ m0: 0, m1: shape[0], n0: 0, n1: shape[1] * shape[2] }])) };
 }
 
-/** Output channels [mBegin, mEnd) of convTranspose2d into `out`; see `conv2dBlock`. */
-export function convTranspose2dRange(
+/** Copies x, weight and bias into `k`'s memory and returns the conv_transpose2d call of each block of output channels (`n0`, `n1` span every position). */
+export function placeConvTranspose2d(
+  k: WasmKernels,
   x: Tensor,
   weight: Tensor,
   bias: Float32Array | null,
   p: ConvTranspose2dParams,
-  out: Float32Array,
-  mBegin: number,
-  mEnd: number,
-  k: WasmKernels = kernels(),
-): void {
+  blocks: readonly OutputBlock[],
+): PlacedCall {
   const [C, H, W] = x.shape as [number, number, number];
   const [, , kh, kw] = weight.shape as [number, number, number, number];
   const [M, Ho, Wo] = convTranspose2dOutputShape(x.shape, weight.shape, p);
-  const N = Ho * Wo;
-  const scratch = k.exports.conv_transpose2d_scratch(C, H, W, M, kh, kw, p.groups, mBegin, mEnd);
-  const [inP, wP, bP, outP, scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * N, scratch]) as [number, number, number, number, number];
-  k.put(inP, x.data);
-  k.put(wP, weight.data);
-  if (bias) k.put(bP, bias);
-  k.exports.conv_transpose2d(inP, C, H, W, wP, bias ? bP : 0, outP, M, kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo, mBegin, mEnd, scratchP);
-  out.set(k.view(outP + mBegin * N * 4, (mEnd - mBegin) * N), mBegin * N);
+  const scratch = blocks.map((b) => k.exports.conv_transpose2d_scratch(C, H, W, M, kh, kw, p.groups, b.m0, b.m1));
+  const [inP, wP, bP, outP, ...scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * Ho * Wo, ...scratch]) as number[];
+  k.put(inP!, x.data);
+  k.put(wP!, weight.data);
+  if (bias) k.put(bP!, bias);
+  const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
+  return {
+    fn: "conv_transpose2d",
+    blocks: blocks.map((b, i) => [inP!, C, H, W, wP!, bias ? bP! : 0, outP!, M, ...geometry, b.m0, b.m1, scratchP[i]!]),
+    out: outP!,
+    outLength: M * Ho * Wo,
+  };
+}
+
+/** Runs every block of a placed call on this thread and returns a copy of the output. */
+export function runPlaced(k: WasmKernels, call: PlacedCall): Float32Array {
+  for (const args of call.blocks) k.call(call.fn, args);
+  return k.read(call.out, call.outLength);
 }
 
 /**
@@ -201,7 +208,5 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Float32Array | 
   expectRank(weight, 4, "conv_transpose2d weight");
   const shape = convTranspose2dOutputShape(x.shape, weight.shape, p);
   checkBias(bias, shape[0], "conv_transpose2d");
-  const out = new Float32Array(shape[0] * shape[1] * shape[2]);
-  convTranspose2dRange(x, weight, bias, p, out, 0, shape[0]);
-  return { shape, data: out };
+  return { shape, data: runPlaced(kernels(), placeConvTranspose2d(kernels(), x, weight, bias, p, [{ m0: 0, m1: shape[0], n0: 0, n1: shape[1] * shape[2] }])) };
 }

@@ -1,33 +1,62 @@
 import { expectRank, type Tensor } from "../tensor.js";
+import { cut, MR } from "../split.js";
+import type { PlacedCall } from "./conv.js";
 import { kernels, type WasmKernels } from "./wasm.js";
 
 /** Weight floats copied into WebAssembly memory per call: bounds its size (VGG's fc6 alone is 411 MB). */
 const CHUNK_FLOATS = 4 << 20;
 
 /**
- * Rows [mBegin, mEnd) of `weight · x + bias` for one input vector `x` of length K,
- * written into `out` at the same indices. The worker pool calls this with disjoint
- * ranges. Only those rows are copied into WebAssembly memory, a chunk at a time.
+ * From this many rows on, a sequence goes through the GEMM micro-kernel (each weight
+ * packed once for all rows); fewer rows take the vector kernel one row at a time. The
+ * choice depends on the shape alone, so every run of a network sums in one order.
  */
-export function linearRange(
-  x: Float32Array,
-  weight: Tensor,
-  bias: Float32Array | null,
-  out: Float32Array,
-  mBegin: number,
-  mEnd: number,
-  k: WasmKernels = kernels(),
-): void {
-  const K = weight.shape[1]!;
+const GEMM_MIN_ROWS = MR;
+
+/** One call of a linear layer laid out in a kernels memory, and how to copy its output into the `[rows, M]` result. */
+export interface LinearChunk {
+  call: PlacedCall;
+  store(k: WasmKernels, out: Float32Array): void;
+}
+
+/**
+ * The kernel calls of `rows` rows of K inputs (x, row-major) through weight `[M, K]`,
+ * a chunk of weight rows at a time, each call cut into at most `parts` blocks for
+ * threads sharing `k`'s memory. Lazy: each chunk is laid out when the previous one
+ * has been run and stored.
+ */
+export function* linearChunks(k: WasmKernels, x: Float32Array, rows: number, weight: Tensor, bias: Float32Array | null, parts: number): Generator<LinearChunk> {
+  const [M, K] = weight.shape as [number, number];
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / K));
-  for (let m0 = mBegin; m0 < mEnd; m0 += rowsPerChunk) {
-    const rows = Math.min(rowsPerChunk, mEnd - m0);
-    const [xP, wP, bP, yP] = k.layout([K, rows * K, bias ? rows : 0, rows]) as [number, number, number, number];
-    k.put(xP, x);
-    k.put(wP, weight.data.subarray(m0 * K, (m0 + rows) * K));
-    if (bias) k.put(bP, bias.subarray(m0, m0 + rows));
-    k.exports.linear(xP, K, wP, bias ? bP : 0, yP, 0, rows);
-    out.set(k.view(yP, rows), m0);
+  for (let m0 = 0; m0 < M; m0 += rowsPerChunk) {
+    const mc = Math.min(rowsPerChunk, M - m0);
+    const w = weight.data.subarray(m0 * K, (m0 + mc) * K);
+    const b = bias && bias.subarray(m0, m0 + mc);
+    if (rows < GEMM_MIN_ROWS) {
+      for (let t = 0; t < rows; t++) {
+        const [xP, wP, bP, yP] = k.layout([K, mc * K, b ? mc : 0, mc]) as [number, number, number, number];
+        k.put(xP, x.subarray(t * K, (t + 1) * K));
+        k.put(wP, w);
+        if (b) k.put(bP, b);
+        const blocks = cut(mc, parts, MR).map(([from, to]) => [xP, K, wP, b ? bP : 0, yP, from, to]);
+        yield { call: { fn: "linear", blocks, out: yP, outLength: mc }, store: (kk, out) => out.set(kk.view(yP, mc), t * M + m0) };
+      }
+    } else {
+      const split = cut(rows, parts, MR);
+      const scratch = split.map(() => k.exports.linear_rows_scratch(K));
+      const [xP, wP, bP, yP, ...scratchP] = k.layout([rows * K, mc * K, b ? mc : 0, rows * mc, ...scratch]) as number[];
+      k.put(xP!, x.subarray(0, rows * K));
+      k.put(wP!, w);
+      if (b) k.put(bP!, b);
+      const blocks = split.map(([from, to], i) => [xP!, K, wP!, b ? bP! : 0, yP!, mc, from, to, scratchP[i]!]);
+      yield {
+        call: { fn: "linear_rows", blocks, out: yP!, outLength: rows * mc },
+        store: (kk, out) => {
+          if (mc === M) out.set(kk.view(yP!, rows * M));
+          else for (let t = 0; t < rows; t++) out.set(kk.view(yP! + t * mc * 4, mc), t * M + m0);
+        },
+      };
+    }
   }
 }
 
@@ -49,12 +78,12 @@ export function linearShape(input: readonly number[], weight: readonly number[],
  */
 export function linear(x: Tensor, weight: Tensor, bias: Float32Array | null): Tensor {
   expectRank(weight, 2, "linear weight");
-  const [rows, K, M] = linearShape(x.shape, weight.shape, bias);
+  const [rows, , M] = linearShape(x.shape, weight.shape, bias);
   const out = new Float32Array(rows * M);
-  const row = new Float32Array(M);
-  for (let t = 0; t < rows; t++) {
-    linearRange(x.data.subarray(t * K, (t + 1) * K), weight, bias, row, 0, M);
-    out.set(row, t * M);
+  const k = kernels();
+  for (const chunk of linearChunks(k, x.data, rows, weight, bias, 1)) {
+    for (const args of chunk.call.blocks) k.call(chunk.call.fn, args);
+    chunk.store(k, out);
   }
   return { shape: x.shape.length === 2 ? [rows, M] : [M], data: out };
 }

@@ -1,4 +1,5 @@
 import { expectRank, type Tensor } from "../tensor.js";
+import { affinePerChannel } from "./wasm-elementwise.js";
 
 /** BatchNorm statistics and affine parameters, one value per channel. */
 export interface BatchNormParams {
@@ -21,16 +22,13 @@ export function batchNorm(x: Tensor, p: BatchNormParams): Tensor {
   for (const [name, v] of [["gamma", p.gamma], ["beta", p.beta], ["running mean", p.runningMean], ["running var", p.runningVar]] as const) {
     if (v.length !== C) throw new RangeError(`batchnorm: ${name} has ${v.length} values for ${C} channels`);
   }
-  const src = x.data;
-  const n = src.length / C;
-  const out = new Float32Array(src.length);
+  const scale = new Float64Array(C);
+  const shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
-    const scale = p.gamma[c]! / Math.sqrt(p.runningVar[c]! + p.eps);
-    const shift = p.beta[c]! - p.runningMean[c]! * scale;
-    const end = (c + 1) * n;
-    for (let i = c * n; i < end; i++) out[i] = src[i]! * scale + shift;
+    scale[c] = p.gamma[c]! / Math.sqrt(p.runningVar[c]! + p.eps);
+    shift[c] = p.beta[c]! - p.runningMean[c]! * scale[c]!;
   }
-  return { shape: [...x.shape], data: out };
+  return { shape: [...x.shape], data: affinePerChannel(x.data, C, scale, shift) };
 }
 
 /** PyTorch's `LocalResponseNorm` settings; AlexNet uses size 5, alpha 1e-4, beta 0.75, k 2. */

@@ -1,4 +1,5 @@
 import { expectRank, sameShape, type Tensor } from "../tensor.js";
+import { addInto } from "./wasm-elementwise.js";
 
 /** Nearest-neighbour upsampling by integer factors (PyTorch `Upsample(scale_factor=s, mode="nearest")`). */
 export function upsampleNearest(x: Tensor, scale: [number, number]): Tensor {
@@ -125,10 +126,7 @@ export function add(xs: readonly Tensor[]): Tensor {
     if (!sameShape(t.shape, shape)) throw new RangeError(`add: shapes [${shape.join(", ")}] and [${t.shape.join(", ")}] differ`);
   }
   const out = new Float32Array(xs[0]!.data);
-  for (let k = 1; k < xs.length; k++) {
-    const d = xs[k]!.data;
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]!;
-  }
+  for (let k = 1; k < xs.length; k++) addInto(out, xs[k]!.data);
   return { shape: [...shape], data: out };
 }
 

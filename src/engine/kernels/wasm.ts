@@ -1,55 +1,123 @@
-import { wasmBase64 } from "./wasm-module.js";
+import { wasmRelaxedBase64, wasmSimdBase64, wasmSingleBase64 } from "./wasm-module.js";
 
 // The project's `lib` has no DOM and @types/node 20 has no WebAssembly declarations,
 // so the few pieces used here are typed locally instead of declaring a global.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+/** A shared WebAssembly memory: transferable to workers by `postMessage`, never detached by growing. */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 /** A compiled module: opaque, but transferable to workers by `postMessage`. */
 export type WasmModule = object;
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: (new (bytes: Uint8Array) => WasmModule) & { imports(module: WasmModule): { module: string; name: string }[] };
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+  Memory: new (limits: { initial: number; maximum: number; shared: true }) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The exports of kernels.c; pointers are byte offsets into `memory`. */
-interface KernelExports {
-  memory: WasmMemory;
+/** The exports of kernels.c; pointers are byte offsets into the shared memory. */
+export interface KernelExports {
   __heap_base: { value: number };
+  __stack_pointer: { value: number };
   conv2d(...args: number[]): void;
   conv2d_scratch(...args: number[]): number;
   conv_transpose2d(...args: number[]): void;
   conv_transpose2d_scratch(...args: number[]): number;
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
+  linear_rows(x: number, K: number, w: number, bias: number, y: number, M: number, tBegin: number, tEnd: number, scratch: number): void;
+  linear_rows_scratch(K: number): number;
+  uniform_fill(out: number, n: number, state: number, bound: number): void;
+  finite_range(x: number, n: number, out: number): void;
+  channel_moments(x: number, channels: number, n: number, out: number): void;
+  relu_f32(x: number, y: number, n: number): void;
+  add_f32(acc: number, x: number, n: number): void;
+  affine_channels_f32(x: number, y: number, channels: number, n: number, scale: number, shift: number): void;
 }
 
-let compiled: WasmModule | undefined;
+/** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */
+export type KernelName = "conv2d" | "conv_transpose2d" | "linear" | "linear_rows";
+
+/**
+ * Which build of kernels.c runs: relaxed SIMD (fused multiply-add) where the runtime
+ * validates it, plain SIMD otherwise, both on a shared memory; plain SIMD on a memory
+ * of its own ("single-memory", one thread) where there is no shared memory.
+ */
+export type WasmVariant = "relaxed-simd" | "simd" | "single-memory";
+
+let compiled: { module: WasmModule; variant: WasmVariant } | undefined;
+
+/** A browser page without cross-origin isolation cannot create a shared memory; Node always can. */
+function sharedMemoryWorks(): boolean {
+  try {
+    return new WA.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+function compile(): { module: WasmModule; variant: WasmVariant } {
+  if (!sharedMemoryWorks()) return { module: new WA.Module(Buffer.from(wasmSingleBase64, "base64")), variant: "single-memory" };
+  // Node 20 has relaxed SIMD behind --experimental-wasm-relaxed-simd, newer Node by default:
+  // asking the runtime is the only reliable test. NETFIG_WASM=simd keeps the plain build (benchmarks compare the two).
+  const relaxed = Buffer.from(wasmRelaxedBase64, "base64");
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  if (env?.NETFIG_WASM !== "simd" && WA.validate(relaxed)) return { module: new WA.Module(relaxed), variant: "relaxed-simd" };
+  return { module: new WA.Module(Buffer.from(wasmSimdBase64, "base64")), variant: "simd" };
+}
 
 /** The compiled module; compiled once per thread (a few ms) and shareable with workers. */
 export function wasmModule(): WasmModule {
-  compiled ??= new WA.Module(Buffer.from(wasmBase64, "base64"));
-  return compiled;
+  compiled ??= compile();
+  return compiled.module;
+}
+
+/** The build `wasmModule` chose. */
+export function wasmVariant(): WasmVariant {
+  compiled ??= compile();
+  return compiled.variant;
 }
 
 const PAGE = 65536;
+/** Pages a fresh memory starts with: the module's data and main stack (under 128 KiB) and room for small layers. */
+const INITIAL_PAGES = 32;
+/** wasm32's whole 4 GiB: a shared memory declares its maximum up front, and V8 reserves the address space anyway. */
+const MAXIMUM_PAGES = 65536;
+/** Bytes of stack each worker gets in the shared memory; the kernels keep only small tiles there. */
+export const WORKER_STACK_BYTES = 65536;
 
 /**
- * One instance of the kernels with its own linear memory. Arguments are copied in,
- * the kernel runs, results are copied out: the copies are a few percent of a conv's
- * time and keep every `Tensor` a plain `Float32Array` that the memory's growth
- * cannot detach.
+ * One instance of the kernels on a shared linear memory. On the thread that owns the
+ * memory (`new WasmKernels()`), `layout` places a call's buffers, `put` copies
+ * arguments in and `view` reads results out: the copies are a few percent of a conv's
+ * time and keep every `Tensor` a plain `Float32Array` that the memory's growth cannot
+ * detach. A pool's workers instantiate the same module on the same memory
+ * (`new WasmKernels(module, memory, stackTop)`), each with its own stack, and run
+ * kernels on the buffers the owner laid out: nothing is copied per worker.
  */
 export class WasmKernels {
   readonly exports: KernelExports;
+  readonly memory: WasmMemory;
   private readonly heapBase: number;
+  /** Bytes above `heapBase` held by `reserve` (workers' stacks); `layout` starts past them. */
+  private reserved = 0;
 
-  constructor(module: WasmModule = wasmModule()) {
-    const instance = new WA.Instance(module, {});
-    this.exports = instance.exports as KernelExports;
+  constructor(module: WasmModule = wasmModule(), memory?: WasmMemory, stackTop?: number) {
+    // The threads-enabled builds import their (shared) memory; the single-memory build exports its own.
+    if (WA.Module.imports(module).length === 0) {
+      if (memory) throw new Error("kernels: this runtime has no shared memory, so the kernels run on one thread only");
+      const instance = new WA.Instance(module, {});
+      this.exports = instance.exports as KernelExports;
+      this.memory = (instance.exports as { memory: WasmMemory }).memory;
+    } else {
+      this.memory = memory ?? new WA.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
+      this.exports = new WA.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
+    }
     this.heapBase = this.exports.__heap_base.value;
-    this.warmUp();
+    if (stackTop !== undefined) this.exports.__stack_pointer.value = stackTop;
+    // A worker's instance shares the compiled code, which the owner's warm-up already optimises.
+    if (!memory) this.warmUp();
   }
 
   /**
@@ -66,30 +134,51 @@ export class WasmKernels {
     for (let i = 0; i < 3; i++) this.exports.conv2d(inP, C, H, H, wP, 0, outP, M, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, H * H, sP);
   }
 
+  /** Holds `bytes` (16-byte aligned) above the static data for good, e.g. workers' stacks; returns their start. */
+  reserve(bytes: number): number {
+    const start = align16(this.heapBase) + this.reserved;
+    this.reserved += align16(bytes);
+    this.ensure(start + bytes);
+    return start;
+  }
+
   /**
    * Places buffers of the given float counts one after another (16-byte aligned for
-   * SIMD loads) above the stack and static data, grows the memory to hold them and
-   * returns their byte offsets. Valid until the next call.
+   * SIMD loads) above the static data and reserved space, grows the memory to hold
+   * them and returns their byte offsets. Valid until the next call.
    */
   layout(floats: readonly number[]): number[] {
     const offsets: number[] = [];
-    let at = align16(this.heapBase);
+    let at = align16(this.heapBase) + this.reserved;
     for (const n of floats) {
       offsets.push(at);
       at = align16(at + n * 4);
     }
-    const memory = this.exports.memory;
-    if (at > memory.buffer.byteLength) memory.grow(Math.ceil((at - memory.buffer.byteLength) / PAGE));
+    this.ensure(at);
     return offsets;
   }
 
-  /** A view of `length` floats at byte offset `ptr`; invalid after the memory grows. */
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /** A view of `length` floats at byte offset `ptr`; it does not see growth past its end. */
   view(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.exports.memory.buffer, ptr, length);
+    return new Float32Array(this.memory.buffer, ptr, length);
   }
 
   put(ptr: number, data: ArrayLike<number>): void {
     this.view(ptr, data.length).set(data);
+  }
+
+  /** A plain copy of `length` floats at `ptr`, safe to keep. */
+  read(ptr: number, length: number): Float32Array {
+    return this.view(ptr, length).slice();
+  }
+
+  call(fn: KernelName, args: readonly number[]): void {
+    (this.exports[fn] as (...a: number[]) => void)(...args);
   }
 }
 

@@ -1,10 +1,12 @@
 /*
  * netfig's compute kernels: WebAssembly with 128-bit SIMD (simd128), no libc.
  *
- * Built by build.mjs beside this file (clang --target=wasm32 -msimd128 -O3); the
- * module is embedded in ../wasm-module.ts. Every pointer is a byte offset into the
- * module's own linear memory; the TypeScript side (../wasm.ts) lays the buffers out
- * and grows the memory before a call.
+ * Built by build.mjs beside this file (clang --target=wasm32 -msimd128 -O3, once
+ * plain and once with relaxed SIMD); the modules are embedded in ../wasm-module.ts.
+ * Every pointer is a byte offset into one shared linear memory, which all threads of
+ * the worker pool instantiate the module on; the TypeScript side (../wasm.ts) lays the
+ * buffers out and grows the memory before a call, and each thread computes its own
+ * block of the output with its own scratch space (the *_scratch functions size it).
  *
  * Layouts are PyTorch's, without the batch dimension: images [C][H][W], conv weights
  * [Cout][Cin/groups][kh][kw], transposed-conv weights [Cin][Cout/groups][kh][kw],
@@ -14,16 +16,29 @@
  * the edge handling or the block of output channels and positions a call computes
  * (which is how the worker pool splits work), so any number of threads gives identical
  * bits. The order is: K in equal blocks fixed by K alone (block_depth); within a
- * block, k ascending with separate multiply and add (simd128 has no fused
- * multiply-add, and clang does not reassociate without -ffast-math); blocks added in
- * order; bias last.
+ * block, k ascending, each step one MADD (clang does not reassociate without
+ * -ffast-math); blocks added in order; bias last.
  */
 #include <wasm_simd128.h>
+
+/* c + a * b. The relaxed build (-DRELAXED_SIMD) fuses it into one f32x4.relaxed_madd
+ * (a * b + c, the operand order of clang 14's builtin and of the standard), which
+ * rounds once where the plain build rounds twice; each build sums every element in one
+ * fixed order, so either is deterministic on its own. clang 14 only knows the
+ * prototype's opcode for the fused form: build.mjs renumbers it to the standard one. */
+#ifdef RELAXED_SIMD
+#define MADD(a, b, c) __builtin_wasm_fma_f32x4((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add((c), wasm_f32x4_mul((a), (b)))
+#endif
 
 /* Register tile of the GEMM micro-kernel: MR output channels x NR output positions.
  * 8 accumulators of 4 lanes, two B vectors and a broadcast: V8 keeps them all in the
  * 15 allocatable SIMD registers of x64. A 6x8 tile (12 accumulators) measured slower
- * because V8 spilled accumulators to the stack in the inner loop. */
+ * because V8 spilled accumulators to the stack in the inner loop; 5x8 and 4x12 measured slower too,
+ * also with fused multiply-adds (measured 2026-12-01: 4x8 48.7 GFLOP/s on the 3x3
+ * 64->64 conv at 56x56, 3x12 45.5, 6x8 27.2, 5x8 25.1, 4x12 23.9). src/engine/split.ts
+ * repeats MR and NR. */
 #define MR 4
 #define NR 8
 /* Largest depth of one packed block of B. K is cut into equal blocks no deeper than
@@ -39,63 +54,42 @@ static inline int min_i(int a, int b) { return a < b ? a : b; }
 static inline int max_i(int a, int b) { return a > b ? a : b; }
 
 /*
- * C[0..mr)[0..nr) = (accumulate ? C : 0) + A * B over kc steps, where A is one packed
- * panel (kc rows of MR floats) and B one packed panel (kc rows of NR floats); C rows
- * are ldc apart. Rows past mr and columns past nr are zero in the panels: computed
- * and dropped, so the valid elements are summed exactly as in a full tile.
+ * C[0..mr)[0..nr) = (accumulate ? C : 0) + A * B over kc steps, where A(i, k) =
+ * a[i*rs + k*cs] (a packed panel, rs = 1 and cs = MR, or rows of a matrix in place,
+ * rs = its row length and cs = 1) and B is one packed panel (kc rows of NR floats); C
+ * rows are ldc apart. Rows past mr repeat row mr-1 and columns past nr are zero in the
+ * panel: computed and dropped, so the valid elements are summed exactly as in a full tile.
  */
-static void ukernel(int kc, const float *a, const float *b, float *c, int ldc, int mr, int nr, int accumulate) {
-  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int k = 0; k < kc; k++) {
-    const v128_t b0 = wasm_v128_load(b);
-    const v128_t b1 = wasm_v128_load(b + 4);
+static void ukernel(int kc, const float *a, int rs, int cs, int mr, const float *b, float *c, int ldc, int nr,
+                    int accumulate) {
+  /* Constant bounds: clang unrolls every loop here and keeps the tile in wasm locals, which V8 puts in registers. */
+  const float *row_a[MR];
+  for (int i = 0; i < MR; i++) row_a[i] = a + min_i(i, mr - 1) * rs;
+  v128_t acc[MR][NR / 4];
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
+  for (int k = 0, at = 0; k < kc; k++, at += cs) {
+    v128_t bv[NR / 4];
+    for (int j = 0; j < NR / 4; j++) bv[j] = wasm_v128_load(b + 4 * j);
     b += NR;
-    v128_t va = wasm_v128_load32_splat(a);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(va, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(va, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(va, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(va, b1));
-    va = wasm_v128_load32_splat(a + 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(va, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(va, b1));
-    a += MR;
+    for (int i = 0; i < MR; i++) {
+      const v128_t va = wasm_v128_load32_splat(row_a[i] + at);
+      for (int j = 0; j < NR / 4; j++) acc[i][j] = MADD(va, bv[j], acc[i][j]);
+    }
   }
   if (mr == MR && nr == NR) {
-    float *r0 = c, *r1 = r0 + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
-    if (accumulate) {
-      c00 = wasm_f32x4_add(wasm_v128_load(r0), c00);
-      c01 = wasm_f32x4_add(wasm_v128_load(r0 + 4), c01);
-      c10 = wasm_f32x4_add(wasm_v128_load(r1), c10);
-      c11 = wasm_f32x4_add(wasm_v128_load(r1 + 4), c11);
-      c20 = wasm_f32x4_add(wasm_v128_load(r2), c20);
-      c21 = wasm_f32x4_add(wasm_v128_load(r2 + 4), c21);
-      c30 = wasm_f32x4_add(wasm_v128_load(r3), c30);
-      c31 = wasm_f32x4_add(wasm_v128_load(r3 + 4), c31);
+    for (int i = 0; i < MR; i++) {
+      float *row = c + i * ldc;
+      for (int j = 0; j < NR / 4; j++) {
+        const v128_t sum = accumulate ? wasm_f32x4_add(wasm_v128_load(row + 4 * j), acc[i][j]) : acc[i][j];
+        wasm_v128_store(row + 4 * j, sum);
+      }
     }
-    wasm_v128_store(r0, c00);
-    wasm_v128_store(r0 + 4, c01);
-    wasm_v128_store(r1, c10);
-    wasm_v128_store(r1 + 4, c11);
-    wasm_v128_store(r2, c20);
-    wasm_v128_store(r2 + 4, c21);
-    wasm_v128_store(r3, c30);
-    wasm_v128_store(r3 + 4, c31);
     return;
   }
   float tile[MR * NR];
-  wasm_v128_store(tile + 0, c00);
-  wasm_v128_store(tile + 4, c01);
-  wasm_v128_store(tile + 8, c10);
-  wasm_v128_store(tile + 12, c11);
-  wasm_v128_store(tile + 16, c20);
-  wasm_v128_store(tile + 20, c21);
-  wasm_v128_store(tile + 24, c30);
-  wasm_v128_store(tile + 28, c31);
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NR / 4; j++) wasm_v128_store(tile + i * NR + 4 * j, acc[i][j]);
   for (int i = 0; i < mr; i++) {
     float *row = c + i * ldc;
     for (int j = 0; j < nr; j++) row[j] = accumulate ? row[j] + tile[i * NR + j] : tile[i * NR + j];
@@ -122,16 +116,18 @@ static void pack_a(const float *a, int rs, int cs, int rows, int K, float *ap) {
 static int packed_a_size(int rows, int K) { return (rows + MR - 1) / MR * MR * K; }
 
 /*
- * Runs the micro-kernel over `rows` rows of packed A (starting at column k0 of its
- * K) and one packed block of B (nc columns, kc deep), writing C[m][n], n in [0, nc).
+ * Runs the micro-kernel over `rows` rows of A and one packed block of B (nc columns,
+ * kc deep, from column k0 of A), writing C[m][n], n in [0, nc). A(m, k) =
+ * a[(m / MR) * ms + (m % MR) * rs + k * cs]: rows in place (ms = MR * rs, cs = 1) or
+ * MR-row panels from pack_a (ms = MR * K, rs = 1, cs = MR).
  */
-static void gemm_block(int rows, int K, int k0, int kc, const float *ap, const float *bp, int nc, float *c, int ldc,
-                       int accumulate) {
+static void gemm_block(int rows, const float *a, int ms, int rs, int cs, int k0, int kc, const float *bp, int nc, float *c,
+                       int ldc, int accumulate) {
   for (int m = 0; m < rows; m += MR) {
     const int mr = min_i(MR, rows - m);
-    const float *apanel = ap + m * K + k0 * MR;
+    const float *atile = a + (m / MR) * ms + k0 * cs;
     for (int p = 0; p * NR < nc; p++) {
-      ukernel(kc, apanel, bp + p * kc * NR, c + m * ldc + p * NR, ldc, mr, min_i(NR, nc - p * NR), accumulate);
+      ukernel(kc, atile, rs, cs, mr, bp + p * kc * NR, c + m * ldc + p * NR, ldc, min_i(NR, nc - p * NR), accumulate);
     }
   }
 }
@@ -164,8 +160,7 @@ static void pack_b(const float *src, const int *koff, const int *noff, int k0, i
       const float *base = src + no[0];
       for (int kk = 0; kk < kc; kk++) {
         const float *s = base + koff[k0 + kk];
-        wasm_v128_store(panel + kk * NR, wasm_v128_load(s));
-        wasm_v128_store(panel + kk * NR + 4, wasm_v128_load(s + 4));
+        for (int j = 0; j < NR; j += 4) wasm_v128_store(panel + kk * NR + j, wasm_v128_load(s + j));
       }
     } else {
       for (int kk = 0; kk < kc; kk++) {
@@ -190,6 +185,231 @@ static int padded_extent(int n, int p0, int out, int k, int s, int d) {
   return max_i(touched, p0 + n);
 }
 
+/* out[m][n] += bias[m] for channels [m_begin, m_end) at positions [n_begin, n_end) of N; bias may be 0 (none). */
+static void add_bias(const float *bias, float *out, int N, int m_begin, int m_end, int n_begin, int n_end) {
+  if (!bias) return;
+  for (int m = m_begin; m < m_end; m++) {
+    const float b = bias[m];
+    float *row = out + m * N;
+    for (int n = n_begin; n < n_end; n++) row[n] += b;
+  }
+}
+
+/*
+ * Winograd's F(2x2, 3x3) (Lavin & Gray 2016) for 3x3 convolutions with stride 1,
+ * dilation 1 and one group: each 2x2 block of output ("tile") comes from a 4x4 patch
+ * of input, and the convolution becomes 16 independent GEMMs, one per position xi of
+ * the transformed 4x4 tile: P_xi[m][t] = sum_c U_xi[m][c] V_xi[c][t], with U = G g G^T
+ * the transformed weights and V = B^T d B the transformed input patches. 16 products
+ * per tile instead of 36: 2.25x fewer multiply-adds, at the cost of the transforms
+ * (linear in the input and output sizes). The transforms use 1, -1 and 1/2 only,
+ * exact or one rounding per step, so the results stay within float32 accuracy of the
+ * direct sum. Chosen by shape alone (winograd_applies), so every split of a layer's
+ * work and every thread count takes the same path; each output element comes from
+ * one tile, computed in one fixed order whichever block of channels or positions a
+ * call computes.
+ */
+#define WINO_TILE_CHUNK NC
+
+/* Tiles of 2x2 outputs below which the transforms cost more than the saving: measured
+ * (2026-12-01, relaxed SIMD) 49.6 -> 66.5 GFLOP/s-equivalent on 64->64 at 56x56 (784
+ * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196), but 46.1 -> 35.3 on 256->256 at
+ * 14x14 (49 tiles, where the 16 transformed copies of each weight are re-read for few tiles). */
+#define WINO_MIN_TILES 100
+/* Input channels below which the 16 GEMMs, C deep, are too shallow for the micro-kernel
+ * (a tile's accumulators are stored after every C steps) and the direct path, 9C deep,
+ * wins: an RGB stem conv stays direct. */
+#define WINO_MIN_CHANNELS 16
+
+static int winograd_applies(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && C >= WINO_MIN_CHANNELS &&
+         ((Ho + 1) / 2) * ((Wo + 1) / 2) >= WINO_MIN_TILES;
+}
+
+static int winograd_scratch(int C, int m_begin, int m_end) {
+  const int rows = m_end - m_begin;
+  return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC;
+}
+
+/* U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
+static void winograd_weights(const float *w, int C, int m0, int rows, float *u) {
+  const int plane = rows * C;
+  for (int r = 0; r < rows; r++) {
+    for (int c = 0; c < C; c++) {
+      const float *g = w + ((m0 + r) * C + c) * 9;
+      float s[4][3];
+      for (int j = 0; j < 3; j++) {
+        s[0][j] = g[j];
+        s[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        s[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        s[3][j] = g[6 + j];
+      }
+      float *dst = u + r * C + c;
+      for (int i = 0; i < 4; i++) {
+        dst[(i * 4 + 0) * plane] = s[i][0];
+        dst[(i * 4 + 1) * plane] = 0.5f * (s[i][0] + s[i][1] + s[i][2]);
+        dst[(i * 4 + 2) * plane] = 0.5f * (s[i][0] - s[i][1] + s[i][2]);
+        dst[(i * 4 + 3) * plane] = s[i][2];
+      }
+    }
+  }
+}
+
+/* B^T d B of one 4x4 patch per lane (four tiles at once), stored at dst + xi * plane for xi = 0..15. */
+static inline void winograd_input4(v128_t d[4][4], float *dst, int plane) {
+  v128_t t[4][4];
+  for (int k = 0; k < 4; k++) {
+    t[0][k] = wasm_f32x4_sub(d[0][k], d[2][k]);
+    t[1][k] = wasm_f32x4_add(d[1][k], d[2][k]);
+    t[2][k] = wasm_f32x4_sub(d[2][k], d[1][k]);
+    t[3][k] = wasm_f32x4_sub(d[1][k], d[3][k]);
+  }
+  for (int i = 0; i < 4; i++) {
+    wasm_v128_store(dst + (i * 4 + 0) * plane, wasm_f32x4_sub(t[i][0], t[i][2]));
+    wasm_v128_store(dst + (i * 4 + 1) * plane, wasm_f32x4_add(t[i][1], t[i][2]));
+    wasm_v128_store(dst + (i * 4 + 2) * plane, wasm_f32x4_sub(t[i][2], t[i][1]));
+    wasm_v128_store(dst + (i * 4 + 3) * plane, wasm_f32x4_sub(t[i][1], t[i][3]));
+  }
+}
+
+/*
+ * V_xi[c][j] for tiles [t0, t0+nt): B^T d B of each tile's 4x4 input patch (zero
+ * outside the input), B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. Four tiles of
+ * one row at a time, one per SIMD lane, where their patches lie inside the input; the
+ * others one by one through the same arithmetic (lane by lane it is identical).
+ */
+static void winograd_input(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v) {
+  const int plane = C * WINO_TILE_CHUNK;
+  for (int j = 0; j < nt;) {
+    const int ty = (t0 + j) / tw, tx = (t0 + j) - ty * tw;
+    const int y0 = 2 * ty - pt, x0 = 2 * tx - pl;
+    /* Four tiles x0, x0+2, x0+4, x0+6 read columns x0..x0+9; the loads read x0..x0+11. */
+    if (j + 4 <= nt && tx + 4 <= tw && y0 >= 0 && x0 >= 0 && y0 + 4 <= H && x0 + 12 <= W) {
+      for (int c = 0; c < C; c++) {
+        const float *src = in + (c * H + y0) * W + x0;
+        v128_t d[4][4];
+        for (int i = 0; i < 4; i++) {
+          const v128_t a = wasm_v128_load(src + i * W), b = wasm_v128_load(src + i * W + 4), e = wasm_v128_load(src + i * W + 8);
+          d[i][0] = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+          d[i][1] = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+          const v128_t be = wasm_i32x4_shuffle(b, e, 0, 2, 4, 6), bo = wasm_i32x4_shuffle(b, e, 1, 3, 5, 7);
+          d[i][2] = wasm_i32x4_shuffle(d[i][0], be, 1, 2, 3, 6);
+          d[i][3] = wasm_i32x4_shuffle(d[i][1], bo, 1, 2, 3, 6);
+        }
+        winograd_input4(d, v + c * WINO_TILE_CHUNK + j, plane);
+      }
+      j += 4;
+      continue;
+    }
+    for (int c = 0; c < C; c++) {
+      const float *src = in + c * H * W;
+      float d[4][4];
+      for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 4; k++) {
+          const int y = y0 + i, x = x0 + k;
+          d[i][k] = (unsigned)y < (unsigned)H && (unsigned)x < (unsigned)W ? src[y * W + x] : 0.0f;
+        }
+      float t[4][4];
+      for (int k = 0; k < 4; k++) {
+        t[0][k] = d[0][k] - d[2][k];
+        t[1][k] = d[1][k] + d[2][k];
+        t[2][k] = d[2][k] - d[1][k];
+        t[3][k] = d[1][k] - d[3][k];
+      }
+      float *dst = v + c * WINO_TILE_CHUNK + j;
+      for (int i = 0; i < 4; i++) {
+        dst[(i * 4 + 0) * plane] = t[i][0] - t[i][2];
+        dst[(i * 4 + 1) * plane] = t[i][1] + t[i][2];
+        dst[(i * 4 + 2) * plane] = t[i][2] - t[i][1];
+        dst[(i * 4 + 3) * plane] = t[i][1] - t[i][3];
+      }
+    }
+    j++;
+  }
+}
+
+/*
+ * Y = A^T P A, A^T = [1 1 1 0; 0 1 -1 -1], for tiles [t0, t0+nt) of `rows` channels,
+ * written into out [rows][Ho][Wo] where the position is in [n_begin, n_end). Four
+ * tiles of one row at a time where all their outputs are wanted, else one by one
+ * (lane by lane the same arithmetic).
+ */
+static void winograd_output(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
+                            int n_end) {
+  const int plane = rows * WINO_TILE_CHUNK;
+  for (int r = 0; r < rows; r++) {
+    float *orow = out + r * Ho * Wo;
+    for (int j = 0; j < nt;) {
+      const int ty = (t0 + j) / tw, tx = (t0 + j) - ty * tw;
+      const int n = 2 * ty * Wo + 2 * tx;
+      if (j + 4 <= nt && 2 * (tx + 4) <= Wo && 2 * ty + 2 <= Ho && n >= n_begin && n + Wo + 8 <= n_end) {
+        const float *p = prod + r * WINO_TILE_CHUNK + j;
+        v128_t q[2][4];
+        for (int k = 0; k < 4; k++) {
+          const v128_t p0 = wasm_v128_load(p + k * plane), p1 = wasm_v128_load(p + (4 + k) * plane);
+          const v128_t p2 = wasm_v128_load(p + (8 + k) * plane), p3 = wasm_v128_load(p + (12 + k) * plane);
+          q[0][k] = wasm_f32x4_add(wasm_f32x4_add(p0, p1), p2);
+          q[1][k] = wasm_f32x4_sub(wasm_f32x4_sub(p1, p2), p3);
+        }
+        for (int i = 0; i < 2; i++) {
+          const v128_t y0 = wasm_f32x4_add(wasm_f32x4_add(q[i][0], q[i][1]), q[i][2]);
+          const v128_t y1 = wasm_f32x4_sub(wasm_f32x4_sub(q[i][1], q[i][2]), q[i][3]);
+          float *o = orow + n + i * Wo;
+          wasm_v128_store(o, wasm_i32x4_shuffle(y0, y1, 0, 4, 1, 5));
+          wasm_v128_store(o + 4, wasm_i32x4_shuffle(y0, y1, 2, 6, 3, 7));
+        }
+        j += 4;
+        continue;
+      }
+      const float *p = prod + r * WINO_TILE_CHUNK + j;
+      float q[2][4];
+      for (int k = 0; k < 4; k++) {
+        const float p0 = p[k * plane], p1 = p[(4 + k) * plane], p2 = p[(8 + k) * plane], p3 = p[(12 + k) * plane];
+        q[0][k] = (p0 + p1) + p2;
+        q[1][k] = (p1 - p2) - p3;
+      }
+      for (int i = 0; i < 2 && 2 * ty + i < Ho; i++) {
+        const float y0 = (q[i][0] + q[i][1]) + q[i][2], y1 = (q[i][1] - q[i][2]) - q[i][3];
+        const int at = n + i * Wo;
+        if (at >= n_begin && at < n_end) orow[at] = y0;
+        if (2 * tx + 1 < Wo && at + 1 >= n_begin && at + 1 < n_end) orow[at + 1] = y1;
+      }
+      j++;
+    }
+  }
+}
+
+/* Output channels [m_begin, m_end) at positions [n_begin, n_end) by F(2x2, 3x3); bias is added by the caller. */
+static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, float *out, int pt, int pl, int Ho,
+                            int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch) {
+  const int rows = m_end - m_begin, tw = (Wo + 1) / 2, kcb = block_depth(C);
+  float *u = scratch;
+  float *v = u + 16 * rows * C;
+  float *prod = v + 16 * C * WINO_TILE_CHUNK;
+  float *bp = prod + 16 * rows * WINO_TILE_CHUNK;
+  int *koff = (int *)(bp + packed_b_size(C));
+  int *noff = koff + C;
+  winograd_weights(w, C, m_begin, rows, u);
+  for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
+  /* The tiles covering positions [n_begin, n_end): whole rows of tiles. */
+  const int tile_begin = (n_begin / Wo) / 2 * tw, tile_end = ((n_end - 1) / Wo / 2 + 1) * tw;
+  for (int t0 = tile_begin; t0 < tile_end; t0 += WINO_TILE_CHUNK) {
+    const int nt = min_i(WINO_TILE_CHUNK, tile_end - t0);
+    winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
+    for (int i = 0; i < nt; i++) noff[i] = i;
+    for (int xi = 0; xi < 16; xi++) {
+      const float *vx = v + xi * C * WINO_TILE_CHUNK;
+      float *px = prod + xi * rows * WINO_TILE_CHUNK;
+      for (int k0 = 0; k0 < C; k0 += kcb) {
+        const int kc = min_i(kcb, C - k0);
+        pack_b(vx, koff, noff, k0, kc, nt, bp);
+        gemm_block(rows, u + xi * rows * C, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
+      }
+    }
+    winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+  }
+}
+
 /*
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
  * packed weights (a slice spanning several groups needs no more than its own rows),
@@ -200,7 +420,8 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
   const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
-  return packed_a_size(m_end - m_begin, K) + packed_b_size(K) + K + NC + padded;
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end);
+  return packed_b_size(K) + K + NC + padded;
 }
 
 /*
@@ -214,11 +435,15 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch) {
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
+    conv2d_winograd(in, C, H, W, w, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch);
+    add_bias(bias, out, Ho * Wo, m_begin, m_end, n_begin, n_end);
+    return;
+  }
   const int Cg = C / groups, Mg = M / groups;
   const int K = Cg * kh * kw, N = Ho * Wo, kcb = block_depth(K);
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
-  float *ap = scratch;
-  float *bp = ap + packed_a_size(m_end - m_begin, K);
+  float *bp = scratch;
   int *koff = (int *)(bp + packed_b_size(K));
   int *noff = koff + K;
   const float *src = in;
@@ -250,7 +475,6 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
     if (m0 >= m1) continue;
     const int rows = m1 - m0;
-    pack_a(w + m0 * K, K, 1, rows, K, ap);
     const float *gsrc = src + g * Cg * Hp * Wp;
     for (int n0 = n_begin; n0 < n_end; n0 += NC) {
       const int nc = min_i(NC, n_end - n0);
@@ -265,17 +489,11 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
       for (int k0 = 0; k0 < K; k0 += kcb) {
         const int kc = min_i(kcb, K - k0);
         pack_b(gsrc, koff, noff, k0, kc, nc, bp);
-        gemm_block(rows, K, k0, kc, ap, bp, nc, out + m0 * N + n0, N, k0 > 0);
+        gemm_block(rows, w + m0 * K, MR * K, K, 1, k0, kc, bp, nc, out + m0 * N + n0, N, k0 > 0);
       }
     }
   }
-  if (bias) {
-    for (int m = m_begin; m < m_end; m++) {
-      const float b = bias[m];
-      float *row = out + m * N;
-      for (int n = n_begin; n < n_end; n++) row[n] += b;
-    }
-  }
+  add_bias(bias, out, N, m_begin, m_end, n_begin, n_end);
 }
 
 /*
@@ -325,7 +543,7 @@ void conv_transpose2d(const float *in, int C, int H, int W, const float *w, cons
       for (int k0 = 0; k0 < Cg; k0 += kcb) {
         const int kc = min_i(kcb, Cg - k0);
         pack_b(gin, koff, noff, k0, kc, nc, bp);
-        gemm_block(rows, Cg, k0, kc, ap, bp, nc, cols + n0, N, k0 > 0);
+        gemm_block(rows, ap, MR * Cg, 1, MR, k0, kc, bp, nc, cols + n0, N, k0 > 0);
       }
     }
     for (int co = c0; co < c1; co++) {
@@ -375,5 +593,162 @@ void linear(const float *x, int K, const float *w, const float *bias, float *y, 
                 (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
     for (int k = K16; k < K; k++) acc += row[k] * x[k];
     y[m] = bias ? acc + bias[m] : acc;
+  }
+}
+
+/* Floats of scratch space linear_rows needs for a K-wide input, whatever its rows. */
+int linear_rows_scratch(int K) {
+  return packed_b_size(K) + K + NC;
+}
+
+/*
+ * A fully connected layer applied to every row of a sequence x [T][K]:
+ * y[t][m] = sum_k x[t][k] w[m][k] + bias[m] for rows t in [t_begin, t_end), all m in
+ * [0, M). The GEMM with A = the rows of x and B(k, m) = w[m][k], so each weight is
+ * packed once per call rather than read once per row; bias may be 0.
+ */
+void linear_rows(const float *x, int K, const float *w, const float *bias, float *y, int M, int t_begin, int t_end,
+                 float *scratch) {
+  const int rows = t_end - t_begin, kcb = block_depth(K);
+  float *bp = scratch;
+  int *koff = (int *)(bp + packed_b_size(K));
+  int *noff = koff + K;
+  for (int k = 0; k < K; k++) koff[k] = k;
+  for (int n0 = 0; n0 < M; n0 += NC) {
+    const int nc = min_i(NC, M - n0);
+    for (int i = 0; i < nc; i++) noff[i] = (n0 + i) * K;
+    for (int k0 = 0; k0 < K; k0 += kcb) {
+      const int kc = min_i(kcb, K - k0);
+      pack_b(w, koff, noff, k0, kc, nc, bp);
+      gemm_block(rows, x + t_begin * K, MR * K, K, 1, k0, kc, bp, nc, y + t_begin * M + n0, M, k0 > 0);
+    }
+  }
+  if (bias) {
+    for (int t = t_begin; t < t_end; t++) {
+      float *row = y + t * M;
+      for (int m = 0; m < M; m++) row[m] += bias[m];
+    }
+  }
+}
+
+/*
+ * Seeded uniform weights, the bits init.ts's SplitMix32 loop gives: out[i] =
+ * (2 * ((z_i >> 8) / 2^24) - 1) * bound, where z_i is splitmix32's output for the
+ * state `state + (i + 1) * 0x9e3779b9` (mod 2^32). The scaling runs in double, one
+ * rounding for the product and one to float, as JavaScript's arithmetic and its
+ * Float32Array store do; every other step is exact.
+ */
+void uniform_fill(float *out, int n, unsigned state, double bound) {
+  const v128_t golden = wasm_i32x4_splat((int)0x9e3779b9);
+  const v128_t m1 = wasm_i32x4_splat((int)0x85ebca6b), m2 = wasm_i32x4_splat((int)0xc2b2ae35);
+  const v128_t scale = wasm_f64x2_splat(1.0 / 8388608.0), one = wasm_f64x2_splat(1.0), b = wasm_f64x2_splat(bound);
+  v128_t s = wasm_i32x4_add(wasm_i32x4_splat((int)state), wasm_i32x4_mul(golden, wasm_i32x4_make(1, 2, 3, 4)));
+  const v128_t step = wasm_i32x4_mul(golden, wasm_i32x4_splat(4));
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t z = s;
+    z = wasm_i32x4_mul(wasm_v128_xor(z, wasm_u32x4_shr(z, 16)), m1);
+    z = wasm_i32x4_mul(wasm_v128_xor(z, wasm_u32x4_shr(z, 13)), m2);
+    z = wasm_u32x4_shr(wasm_v128_xor(z, wasm_u32x4_shr(z, 16)), 8);
+    const v128_t lo = wasm_f64x2_mul(wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(z), scale), one), b);
+    const v128_t hi = wasm_f64x2_mul(
+        wasm_f64x2_sub(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(z, z, 2, 3, 0, 1)), scale), one), b);
+    wasm_v128_store(out + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+    s = wasm_i32x4_add(s, step);
+  }
+  for (; i < n; i++) {
+    unsigned z = state + (unsigned)(i + 1) * 0x9e3779b9u;
+    z = (z ^ (z >> 16)) * 0x85ebca6bu;
+    z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+    z = (z ^ (z >> 16)) >> 8;
+    out[i] = (float)(((double)z / 8388608.0 - 1.0) * bound);
+  }
+}
+
+/*
+ * The smallest and largest finite values of x[0, n) into out[0], out[1] (+inf and -inf
+ * when there are none). Order does not matter for a minimum, so four lanes at a time.
+ */
+void finite_range(const float *x, int n, float *out) {
+  const v128_t inf = wasm_f32x4_splat(__builtin_inff());
+  v128_t lo = inf, hi = wasm_f32x4_neg(inf);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t finite = wasm_f32x4_lt(wasm_f32x4_abs(v), inf);
+    lo = wasm_f32x4_pmin(lo, wasm_v128_bitselect(v, inf, finite));
+    hi = wasm_f32x4_pmax(hi, wasm_v128_bitselect(v, wasm_f32x4_neg(inf), finite));
+  }
+  float l = wasm_f32x4_extract_lane(lo, 0), h = wasm_f32x4_extract_lane(hi, 0);
+  for (int k = 1; k < 4; k++) {
+    const float a = k == 1 ? wasm_f32x4_extract_lane(lo, 1) : k == 2 ? wasm_f32x4_extract_lane(lo, 2) : wasm_f32x4_extract_lane(lo, 3);
+    const float b = k == 1 ? wasm_f32x4_extract_lane(hi, 1) : k == 2 ? wasm_f32x4_extract_lane(hi, 2) : wasm_f32x4_extract_lane(hi, 3);
+    if (a < l) l = a;
+    if (b > h) h = b;
+  }
+  for (; i < n; i++) {
+    const float v = x[i];
+    if (!(__builtin_fabsf(v) < __builtin_inff())) continue;
+    if (v < l) l = v;
+    if (v > h) h = v;
+  }
+  out[0] = l;
+  out[1] = h;
+}
+
+/*
+ * Per channel c of x [C][n]: the sum and the sum of squares of its values, in double,
+ * added in index order (the order JavaScript's loop used, so the channel ranking built
+ * on them is unchanged), into out[2c], out[2c+1].
+ */
+void channel_moments(const float *x, int C, int n, double *out) {
+  for (int c = 0; c < C; c++) {
+    const float *row = x + c * n;
+    double sum = 0.0, squares = 0.0;
+    for (int i = 0; i < n; i++) {
+      const double v = row[i];
+      sum += v;
+      squares += v * v;
+    }
+    out[2 * c] = sum;
+    out[2 * c + 1] = squares;
+  }
+}
+
+/* y = max(x, 0) with NaN kept (PyTorch's ReLU), over n values; exact, so four lanes at a time. */
+void relu_f32(const float *x, float *y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
+    wasm_v128_store(y + i, wasm_v128_and(v, keep));
+  }
+  for (; i < n; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
+}
+
+/* acc += x over n values: a float sum, exact as JavaScript's double sum rounded back to float. */
+void add_f32(float *acc, const float *x, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_v128_load(x + i)));
+  for (; i < n; i++) acc[i] += x[i];
+}
+
+/*
+ * y[c][i] = x[c][i] * scale[c] + shift[c] for C channels of n values, computed in double
+ * and rounded to float once, as JavaScript's batch norm loop did (the same bits).
+ */
+void affine_channels_f32(const float *x, float *y, int C, int n, const double *scale, const double *shift) {
+  for (int c = 0; c < C; c++) {
+    const float *src = x + c * n;
+    float *dst = y + c * n;
+    const v128_t s = wasm_f64x2_splat(scale[c]), b = wasm_f64x2_splat(shift[c]);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v128_t v = wasm_v128_load(src + i);
+      const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), s), b);
+      const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), s), b);
+      wasm_v128_store(dst + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (; i < n; i++) dst[i] = (float)((double)src[i] * scale[c] + shift[c]);
   }
 }

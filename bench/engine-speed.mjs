@@ -1,0 +1,200 @@
+// The engine's speed as ratios measured in one run (issue 18), for each build of the
+// kernels (plain SIMD, and relaxed SIMD where `--experimental-wasm-relaxed-simd` gives
+// Node 20 the fused multiply-add), each in its own process:
+//
+//  - the 128-bit SIMD ceiling: twelve register-resident f32x4 chains (simd-ceiling.c),
+//    multiply then add and fused; the micro-kernel's share of it on a pure GEMM (1x1 conv);
+//  - conv 3x3 64->64 at 56x56: netfig's time over onnxruntime-node's, one thread each, and
+//    netfig's one thread over its own two;
+//  - ResNet-50 forward: netfig over onnxruntime (one thread), and netfig's one thread
+//    over its own two;
+//  - `netfig render resnet50 --activations -o x.pdf`: whole process, wall time and peak RSS.
+//
+// The machine is shared, so engines are measured in alternated rounds and the medians
+// of the per-round ratios are reported, with the load average before and after.
+//
+//   node --import tsx bench/engine-speed.mjs
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => loadavg().map((v) => v.toFixed(2)).join(" ");
+
+/** Builds simd-ceiling.c, plain and fused, with the kernels' own opcode fix-up; null without clang. */
+async function ceilingModules(relaxed) {
+  const { compile, RELAXED_FLAGS, standardRelaxedOpcodes } = await import("../src/engine/kernels/wasm/build.mjs");
+  const flags = ["--target=wasm32", "-O3", "-msimd128", "-nostdlib", "-Wl,--no-entry", "-Wl,--strip-all", "-Wl,--export=peak"];
+  try {
+    const plain = compile(flags, [], join(here, "simd-ceiling.c")).bytes;
+    const fused = relaxed ? standardRelaxedOpcodes(compile(flags, RELAXED_FLAGS, join(here, "simd-ceiling.c"))) : null;
+    return { plain, fused };
+  } catch {
+    return null;
+  }
+}
+
+/** GFLOP/s of a `peak` export: 12 chains × 8 flops per iteration, best of 15. */
+function ceilingGflops(bytes) {
+  const peak = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.peak;
+  const n = 2_000_000;
+  peak(100_000, 1);
+  let best = Infinity;
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
+    peak(n, 1);
+    best = Math.min(best, performance.now() - t);
+  }
+  return (n * 12 * 8) / best / 1e6;
+}
+
+async function timeIt(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+/** Alternated rounds of named functions; returns each one's times. */
+async function rounds(fns, count) {
+  const times = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  for (const fn of Object.values(fns)) await fn();
+  for (let r = 0; r < count; r++) for (const [k, fn] of Object.entries(fns)) times[k].push(await timeIt(fn));
+  return times;
+}
+
+async function child() {
+  const { conv2d, conv2dParams, placeConv2d } = await import("../src/engine/kernels/index.ts");
+  const { initParam } = await import("../src/engine/init.ts");
+  const { ComputePool } = await import("../src/engine/pool.ts");
+  const { kernels, wasmVariant } = await import("../src/engine/kernels/wasm.ts");
+  const { loadImage, SAMPLE_IMAGE_URL } = await import("../src/engine/io/image.ts");
+  const { netfigForward, onnxSession } = await import("./engines.mjs");
+  const { macs, resnet } = await import("./resnet-layers.mjs");
+  kernels();
+  const variant = wasmVariant();
+  const out = { variant, loadBefore: load() };
+
+  const modules = await ceilingModules(variant === "relaxed-simd");
+  if (modules) {
+    out.ceilingMulAdd = ceilingGflops(modules.plain);
+    if (modules.fused) out.ceilingFused = ceilingGflops(modules.fused);
+  }
+
+  // A pure GEMM: a 1x1 conv, 512 -> 512 channels on 28x28 (M = K = 512, N = 784), the
+  // kernel call alone (operands already in WebAssembly memory), best of 20.
+  const gx = initParam(3, "gx", [512, 28, 28], { kind: "xavier", fanIn: 1, fanOut: 1 });
+  const gw = initParam(3, "gw", [512, 512, 1, 1], { kind: "he", fanIn: 512 });
+  const k = kernels();
+  const placed = placeConv2d(k, gx, gw, null, conv2dParams(), [{ m0: 0, m1: 512, n0: 0, n1: 784 }]);
+  const gemm = await rounds({ gemm: () => k.call(placed.fn, placed.blocks[0]) }, 20);
+  out.gemmGflops = (2 * 512 * 512 * 784) / Math.min(...gemm.gemm) / 1e6;
+
+  const C = 64, H = 56;
+  const x = initParam(7, "x", [C, H, H], { kind: "xavier", fanIn: 1, fanOut: 1 });
+  const weight = initParam(7, "w", [C, C, 3, 3], { kind: "he", fanIn: C * 9 });
+  const params = conv2dParams({ padding: 1 });
+  const ortConv = await onnxSession([
+    { name: "input", op: "input", inputs: [], attrs: { shape: [C, H, H] }, params: {} },
+    { name: "conv", op: "conv", inputs: ["input"], attrs: { k: 3, stride: 1, pad: 1 }, params: { weight } },
+  ], 1);
+  const convPool = new ComputePool(2);
+  const conv = await rounds({ netfig: () => conv2d(x, weight, null, params), ort: () => ortConv(x), two: () => convPool.conv2d(x, weight, null, params) }, 30);
+  await convPool.close();
+  out.conv = {
+    netfig: median(conv.netfig),
+    ort: median(conv.ort),
+    two: median(conv.two),
+    ratio: median(conv.netfig.map((t, i) => t / conv.ort[i])),
+    speedup: median(conv.netfig.map((t, i) => t / conv.two[i])),
+    gflop: (2 * C * C * 9 * H * H) / 1e9,
+  };
+
+  const layers = resnet(50);
+  const input = loadImage(readFileSync(SAMPLE_IMAGE_URL), { size: [224, 224] });
+  const pool = new ComputePool(2);
+  const ortNet = await onnxSession(layers, 1);
+  const net = await rounds(
+    {
+      one: () => netfigForward(layers, input, null),
+      two: () => netfigForward(layers, input, pool),
+      ort: () => ortNet(input),
+    },
+    7,
+  );
+  await pool.close();
+  out.resnet50 = {
+    one: median(net.one),
+    two: median(net.two),
+    ort: median(net.ort),
+    vsOrt: median(net.one.map((t, i) => t / net.ort[i])),
+    speedup: median(net.one.map((t, i) => t / net.two[i])),
+    gflop: (2 * macs(layers)) / 1e9,
+  };
+  out.loadAfter = load();
+  process.stdout.write(JSON.stringify(out));
+}
+
+/** Whole-process `netfig render resnet50 --activations -o x.pdf`: wall times and the peak RSS, from the process itself. */
+function renderRuns(count) {
+  const dir = mkdtempSync(join(tmpdir(), "netfig-bench-"));
+  try {
+    const runs = [];
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, ["--import", join(here, "report-rss.mjs"), join(root, "bin", "netfig.js"), "render", "resnet50", "--activations", "-o", join(dir, "x.pdf")], { encoding: "utf8", cwd: root });
+      const ms = performance.now() - t;
+      const rss = /netfig-bench-max-rss-kib (\d+)/.exec(r.stderr ?? "");
+      if (r.status !== 0 || !rss) throw new Error(`render failed: ${r.stderr}`);
+      runs.push({ ms, mib: Number(rss[1]) / 1024 });
+    }
+    return { ms: median(runs.map((r) => r.ms)), mib: median(runs.map((r) => r.mib)), maxMib: Math.max(...runs.map((r) => r.mib)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(flags, env) {
+  const stdout = execFileSync(process.execPath, [...flags, "--import", "tsx", fileURLToPath(import.meta.url), "--child"], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 24,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(stdout);
+}
+
+async function main() {
+  createRequire(import.meta.url).resolve("onnxruntime-node");
+  execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
+  console.log(`\nEngine speed (issue 18), medians of alternated rounds; load average ${load()} (1, 5, 15 min) at the start, ${availableParallelism()} cores`);
+  const results = [runChild([], { NETFIG_WASM: "simd" }), runChild(["--experimental-wasm-relaxed-simd"], {})];
+  for (const r of results) {
+    const name = r.variant === "relaxed-simd" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (multiply, add)";
+    console.log(`\n  kernels: ${name}; load ${r.loadBefore} before, ${r.loadAfter} after`);
+    if (r.ceilingMulAdd !== undefined) {
+      const ceiling = Math.max(r.ceilingMulAdd, r.ceilingFused ?? 0);
+      const own = r.variant === "relaxed-simd" ? r.ceilingFused : r.ceilingMulAdd;
+      console.log(`    128-bit SIMD ceiling (register-resident f32x4 chains): ${r.ceilingMulAdd.toFixed(1)} GFLOP/s multiply+add${r.ceilingFused ? `, ${r.ceilingFused.toFixed(1)} fused` : ""}`);
+      console.log(`    GEMM micro-kernel (1x1 conv 512->512 at 28x28, kernel call, best): ${r.gemmGflops.toFixed(1)} GFLOP/s = ${((100 * r.gemmGflops) / own).toFixed(0)} % of this build's ceiling, ${((100 * r.gemmGflops) / ceiling).toFixed(0)} % of the highest`);
+    } else {
+      console.log(`    128-bit SIMD ceiling: skipped, it is built with clang (apt-get install clang lld llvm); GEMM ${r.gemmGflops.toFixed(1)} GFLOP/s`);
+    }
+    const c = r.conv;
+    console.log(`    conv 3x3 64->64 at 56x56, 1 thread:   netfig ${c.netfig.toFixed(2)} ms (${(c.gflop / c.netfig * 1000).toFixed(1)} GFLOP/s direct-equivalent), onnxruntime ${c.ort.toFixed(2)} ms: ratio ${c.ratio.toFixed(2)}x (target <= 2)`);
+    console.log(`    conv 3x3 64->64 at 56x56, netfig 2 threads: ${c.two.toFixed(2)} ms: ${c.speedup.toFixed(2)}x its one-thread run`);
+    const n = r.resnet50;
+    console.log(`    ResNet-50 forward, 1 thread:           netfig ${n.one.toFixed(0)} ms (every layer's output kept), onnxruntime ${n.ort.toFixed(0)} ms: ratio ${n.vsOrt.toFixed(2)}x (target <= 2.5)`);
+    console.log(`    ResNet-50 forward, netfig 2 threads:   ${n.two.toFixed(0)} ms: ${n.speedup.toFixed(2)}x its one-thread run (target >= 1.7)`);
+  }
+  const render = renderRuns(5);
+  console.log(`\n  netfig render resnet50 --activations -o x.pdf (whole process, Node's default flags):`);
+  console.log(`    ${render.ms.toFixed(0)} ms median of 5 (target < 1500), peak RSS ${render.mib.toFixed(0)} MiB median, ${render.maxMib.toFixed(0)} max (target < 350); load now ${load()}`);
+}
+
+if (process.argv.includes("--child")) await child();
+else await main();
