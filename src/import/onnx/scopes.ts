@@ -37,11 +37,13 @@ export function distinctNames(nodes: readonly NodeProto[]): boolean {
  * into the module around it, where PyTorch's scopes put it:
  * - beside the inputs it alone reads: it is their module's last step (a relu after its
  *   norm, a pooling after a conv, ResNet's add after conv3 and the downsample, the relu
- *   after that add); past a chain of single-input steps it stays only inside the modules
- *   the next layer with parameters is in too (a global pool after the last block is not in it);
+ *   after that add); past a chain of single-input steps, unless a series' next member
+ *   follows, it stays only inside the modules the next layer with parameters is in too
+ *   (a global pool after the last block is not in it);
  * - else beside the one layer with parameters it feeds: inputs shared with others gathered
  *   for it, its module's first step (DenseNet's concat before `norm1`);
- * - else beside its latest input.
+ * - else beside its latest input if that has parameters (SiLU's sigmoid beside the norm),
+ *   otherwise in the module around the next layer with parameters: a first step of what follows.
  * Layers come in execution order, so a layer's inputs are placed before it.
  *
  * Returns undefined when no layer reads a parameter with a module path in its name.
@@ -54,12 +56,12 @@ export function deriveModules(layers: readonly LayerNode[], constantsRead: (laye
   }
   if (own.size === 0) return undefined;
   const byId = new Map(layers.map((l, i) => [l.id, { layer: l, index: i }]));
-  const readers = new Map<string, string[]>();
+  // The one layer reading each output, or null when several do: looked up per input, not searched.
+  const soleReader = new Map<string, string | null>();
   for (const layer of layers) {
     for (const input of layer.inputs) {
-      const list = readers.get(input);
-      if (list) list.push(layer.id);
-      else readers.set(input, [layer.id]);
+      const sole = soleReader.get(input);
+      soleReader.set(input, sole === undefined || sole === layer.id ? layer.id : null);
     }
   }
   // The module around the next layer with parameters, in execution order.
@@ -70,6 +72,7 @@ export function deriveModules(layers: readonly LayerNode[], constantsRead: (laye
     const module = own.get(layers[i]!.id);
     if (module !== undefined) upcoming = parentOf(module);
   }
+  const inSeries = seriesMembership(own.values());
   const modules = new Map<string, string>();
   const around = (id: string): string => {
     const module = own.get(id);
@@ -81,16 +84,24 @@ export function deriveModules(layers: readonly LayerNode[], constantsRead: (laye
       modules.set(layer.id, module ?? "");
       continue;
     }
-    const ending = layer.inputs.filter((input) => readers.get(input)!.every((reader) => reader === layer.id));
-    const next = readers.get(layer.id) ?? [];
+    const ending = layer.inputs.filter((input) => soleReader.get(input) === layer.id);
+    const reader = soleReader.get(layer.id);
     let beside: string;
     if (ending.length > 0) {
-      beside = commonPrefix(ending.map((input) => (own.has(input) || byId.get(input)!.layer.inputs.length > 1 ? around(input) : commonPrefix([around(input), following.get(layer.id)!]))));
-    } else if (next.length === 1 && own.has(next[0]!)) {
-      beside = around(next[0]!);
+      const next = following.get(layer.id)!;
+      // Past a chain of single-input steps the layer stays in a series member's module only
+      // when the next layer with parameters is in a series member too (ShuffleNet's channel
+      // shuffle before the next unit): a series is a Sequential, which runs no steps of its own.
+      const stays = (input: string): boolean => own.has(input) || byId.get(input)!.layer.inputs.length > 1 || (inSeries(around(input)) && inSeries(next));
+      beside = commonPrefix(ending.map((input) => (stays(input) ? around(input) : commonPrefix([around(input), next]))));
+    } else if (reader && own.has(reader)) {
+      beside = around(reader);
     } else {
+      // Every input read elsewhere too, and read by no one layer with parameters: a step on
+      // a layer's output beside its other readers (SiLU's sigmoid, x·σ(x)), else a first
+      // step of what comes next (ShuffleNet's split of a unit's input).
       const latest = layer.inputs.reduce((a, b) => (byId.get(b)!.index > byId.get(a)!.index ? b : a));
-      beside = around(latest);
+      beside = own.has(latest) ? around(latest) : following.get(layer.id)!;
     }
     modules.set(layer.id, beside);
   }
@@ -111,6 +122,29 @@ export function scopedIds(layers: readonly LayerNode[], derived: { modules: Read
     if (id !== layer.id) renamed.set(layer.id, id);
   }
   return renamed;
+}
+
+/**
+ * Whether a module path lies inside a member of a numbered series (`stage3.0.branch1` in
+ * `stage3`'s `stage3.0`, `stage3.1` …): two or more children of one parent whose names are
+ * one stem and a number, among the modules that hold parameters.
+ */
+function seriesMembership(modules: Iterable<string>): (path: string) => boolean {
+  const stems = new Map<string, Set<string>>();
+  for (const module of modules) {
+    const parts = module.split(".");
+    for (let i = 0; i < parts.length; i++) {
+      if (!/\d$/.test(parts[i]!)) continue;
+      const key = `${parts.slice(0, i).join(".")}\u0000${parts[i]!.replace(/\d+$/, "")}`;
+      const members = stems.get(key) ?? new Set<string>();
+      members.add(parts[i]!);
+      stems.set(key, members);
+    }
+  }
+  return (path) => {
+    const parts = path === "" ? [] : path.split(".");
+    return parts.some((part, i) => /\d$/.test(part) && (stems.get(`${parts.slice(0, i).join(".")}\u0000${part.replace(/\d+$/, "")}`)?.size ?? 0) >= 2);
+  };
 }
 
 /** The longest module path every path starts with: `layer1.0` for `layer1.0` and `layer1.0.downsample`. */
