@@ -1,4 +1,5 @@
 import { renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { systemReason } from "../engine/io/invalid.js";
 import { MAX_TEXT_BYTES, readBounded } from "../engine/io/read.js";
@@ -59,13 +60,28 @@ function statOrNothing(path: string): Stats | undefined {
   }
 }
 
+/** Exit statuses of a command stopped by a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_EXIT: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * A piece at a time, so that a signal arriving mid-write is handled between pieces, before
+ * the rename: the target stays as it was. A piece is large enough that a figure of tens of
+ * megabytes takes only a few dozen writes.
+ */
+const WRITE_PIECE = 1 << 20;
+
 /**
  * Writes a complete output or nothing: the bytes go to a temporary file beside the
  * target and replace it by rename, so a failed run never leaves half a file behind.
  * `-` writes to stdout. Never replaces a file the command read its model from; every
  * file-system failure is an OutputError that names the file and the reason.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM while the temporary file is open removes it, leaves the
+ * target untouched and exits with 130 or 143. The handler is there only for the write:
+ * before and after it a signal ends the process as it always does (nothing to clean), and
+ * a long synchronous render is not kept from stopping by a handler that could only run after it.
  */
-export function writeOutput(path: string, data: string | Uint8Array): void {
+export async function writeOutput(path: string, data: string | Uint8Array): Promise<void> {
   if (path === "-") {
     process.stdout.write(data);
     return;
@@ -74,19 +90,43 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
   const input = inputAt(target);
   if (input !== undefined) throw new OutputError(`will not write ${path}: it is the input ${input}; choose another name with -o`);
   const temporary = join(dirname(target), `.${basename(target).slice(0, 200)}.${process.pid}.tmp`);
-  try {
-    const existing = statSync(target, { throwIfNoEntry: false });
-    if (existing?.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
-    // A device or pipe (`-o /dev/stdout`) is written to, never renamed over.
-    if (existing && !existing.isFile()) return writeFileSync(target, data);
-    writeFileSync(temporary, data);
-    renameSync(temporary, target);
-  } catch (error) {
+  const removeTemporary = (): void => {
     try {
       rmSync(temporary, { force: true });
     } catch {
       // Nothing was written there (a missing folder, a name too long).
     }
+  };
+  const interrupted = (signal: "SIGINT" | "SIGTERM"): void => {
+    removeTemporary();
+    process.exit(SIGNAL_EXIT[signal]);
+  };
+  try {
+    const existing = statSync(target, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw Object.assign(new Error("is a folder"), { code: "EISDIR" });
+    // A device or pipe (`-o /dev/stdout`) is written to, never renamed over.
+    if (existing && !existing.isFile()) return writeFileSync(target, data);
+    process.on("SIGINT", interrupted).on("SIGTERM", interrupted);
+    try {
+      await writePieces(temporary, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+      renameSync(temporary, target);
+    } finally {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    }
+  } catch (error) {
+    removeTemporary();
     throw new OutputError(`cannot write ${path}: ${systemReason(error)}`);
+  }
+}
+
+async function writePieces(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, "w");
+  try {
+    for (let at = 0; at < bytes.length; at += WRITE_PIECE) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + WRITE_PIECE));
+      for (let written = 0; written < piece.length; ) written += (await file.write(piece, written)).bytesWritten;
+    }
+  } finally {
+    await file.close();
   }
 }

@@ -75,14 +75,14 @@ function findChains(drawn: DrawnGraph): DrawnNode[][] {
   return out;
 }
 
-/** Splits a chain where `key` changes (or is undefined); runs of one block are left out. */
-function split(chain: DrawnNode[], key: (n: DrawnNode) => string | undefined): DrawnNode[][] {
+/** Splits a chain where `key` changes (or is undefined) and after `longest` blocks; runs of one block are left out. */
+function split(chain: DrawnNode[], key: (n: DrawnNode) => string | undefined, longest: number): DrawnNode[][] {
   const runs: DrawnNode[][] = [];
   let current: DrawnNode[] = [];
   let currentKey: string | undefined;
   for (const n of chain) {
     const k = key(n);
-    if (k !== undefined && k === currentKey) current.push(n);
+    if (k !== undefined && k === currentKey && current.length < longest) current.push(n);
     else {
       if (current.length > 1) runs.push(current);
       current = [n];
@@ -118,13 +118,16 @@ export function planRuns(drawn: DrawnGraph, theme: Theme, options: RenderOptions
   const spatial = (n: DrawnNode): string | undefined => (n.layer.shape.length === 3 ? formatSpatial(n.layer.shape, options.stackShapes) : undefined);
   const shapeKey = (n: DrawnNode): string => formatShape(n.layer.shape);
   const runs: Run[] = [];
+  // A run stays on one row (its shared labels span it), so in rows none may be longer than a
+  // row's share of the blocks: a chain of 25,000 equal convs is one run otherwise, and never wraps.
+  const longest = options.rows > 1 ? Math.max(2, Math.ceil(drawn.nodes.length / options.rows)) : Infinity;
   for (const chain of chains(drawn)) {
     // Slabs face to face are layers of one kind at one size (a stage's convs); an input or a pool stands apart.
     const slabKey = (n: DrawnNode): string | undefined => {
       const size = spatial(n);
       return size === undefined || n.category === "input" ? undefined : `${n.category}\u0000${size}`;
     };
-    for (const members of split(chain, compact ? slabKey : shapeKey)) {
+    for (const members of split(chain, compact ? slabKey : shapeKey, longest)) {
       const labels = members.map((n) => blockLabels(n, theme, options, paramsOf(n)));
       const own = new Map<string, BlockLabels>();
       const sameUnder = labels.every((l) => texts(l.under) === texts(labels[0]!.under));

@@ -262,8 +262,9 @@ describe("file-system errors are one line and exit 1; nothing is lost", () => {
 
   it("says a PNG too large to make is too large, as invalid input (SVG and PDF have no such limit)", () => {
     const dir = scratchDir();
-    writeFileSync(join(dir, "long.netfig"), `input 32x32x3\n${"conv 8 3x3 pad=1\n".repeat(1000)}`);
-    const run = netfig(["render", "long.netfig", "-o", "long.png"], { cwd: dir });
+    writeFileSync(join(dir, "long.netfig"), `input 32x32x3\n${"conv 8 3x3 pad=1\n".repeat(4000)}`);
+    // In one row, as asked (at natural size the chain wraps into rows and fits): 1,250,196 × 813 pixels.
+    const run = netfig(["render", "long.netfig", "--rows", "1", "-o", "long.png"], { cwd: dir });
     expectInvalid(run, "error:", /a PNG of \d+×\d+ pixels is too large to make/);
     expect(existsSync(join(dir, "long.png"))).toBe(false);
   }, 30_000);

@@ -46,7 +46,7 @@ export function registerExport(program: Command, context: CommandContext): void 
         const { weights, warnings } = weightSource(network, { weights: flags.weights, seed }, onnx);
         for (const warning of warnings) process.stderr.write(`netfig: ${warning}\n`);
         const bytes = exportOnnx(network, { weights, batch, version: version() });
-        writeOutput(output, bytes);
+        await writeOutput(output, bytes);
         if (output !== "-") process.stderr.write(`netfig: wrote ${output} (${network.layers.length} layers, ${network.totals.params.toLocaleString("en-US")} parameters)\n`);
       });
     });

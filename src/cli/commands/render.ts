@@ -107,7 +107,7 @@ async function renderFile(file: string, output: string, flags: RenderFlags): Pro
   const { output: bytes, warnings } = await renderFigure(model, request);
   // Loading printed the model's own warnings already; the rest come from the activation run.
   for (const warning of warnings) if (!model.warnings.includes(warning)) process.stderr.write(`netfig: ${warning.message}\n`);
-  writeOutput(output, bytes);
+  await writeOutput(output, bytes);
 }
 
 /**

@@ -67,16 +67,16 @@ export function registerRun(program: Command, context: CommandContext): void {
         const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
-          onLayer(id, output) {
+          async onLayer(id, output) {
             if (!flags.dump) return;
             // An imported model's outputs go by the model's own tensor names.
             const name = onnx?.tensorNames.get(id) ?? id;
             const shape = [1, ...output.shape];
-            writeOutput(join(flags.dump, fileName(name)), encodeNpy(output, shape));
+            await writeOutput(join(flags.dump, fileName(name)), encodeNpy(output, shape));
             index[name] = { file: fileName(name), shape };
           },
         });
-        if (flags.dump) writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
+        if (flags.dump) await writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
         for (const [id, output] of outputs) process.stdout.write(terminalSafe(describeOutput(id, output)) + "\n");
       });
     });

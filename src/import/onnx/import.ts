@@ -1,5 +1,5 @@
 import { basename, extname } from "node:path";
-import type { Graph } from "../../graph/types.js";
+import type { Graph, LayerNode } from "../../graph/types.js";
 import type { Diagnostic } from "../../lang/diagnostics.js";
 import { Attributes } from "./attributes.js";
 import { ImportContext, type LayerWeights } from "./context.js";
@@ -10,6 +10,7 @@ import { findAttentionBlocks, visitBlock } from "./attention.js";
 import { moduleFrames } from "./frames.js";
 import { isChannelsLastInput } from "./layout.js";
 import { parameterInputs } from "./parameters.js";
+import { deriveModules, distinctNames, scopedIds, unscopedNames } from "./scopes.js";
 import { trimCommonPrefix } from "./naming.js";
 import { netfigShape, type Value } from "./values.js";
 
@@ -99,6 +100,7 @@ export function importOnnx(bytes: Uint8Array, file = "model.onnx"): OnnxImport {
   }
   ctx.blocks = findAttentionBlocks(ctx, nodes);
   for (const node of nodes) importNode(ctx, node);
+  if (unscopedNames(nodes)) deriveScopes(ctx, distinctNames(nodes));
   return {
     graph: buildGraph(ctx, file),
     warnings: ctx.warnings,
@@ -140,8 +142,21 @@ function importNode(ctx: ImportContext, node: NodeProto): void {
   outputs.forEach((v, i) => node.output?.[i] && ctx.values.set(node.output[i]!, v!));
 }
 
-function buildGraph(ctx: ImportContext, file: string): Graph {
-  const renamed = trimCommonPrefix(ctx.nodes.filter((n) => n.op !== "input").map((n) => n.id));
+/** Modules from the parameters' names when the node names carry none; new ids too when the names tell nothing apart. */
+function deriveScopes(ctx: ImportContext, keepIds: boolean): void {
+  const constantsRead = (layer: LayerNode): string[] => {
+    const node = ctx.producers.get(ctx.tensorNames.get(layer.id) ?? "");
+    return (node?.input ?? []).filter((name) => ctx.values.get(name)?.kind === "const");
+  };
+  const derived = deriveModules(ctx.nodes, constantsRead);
+  if (!derived) return;
+  for (const [id, module] of derived.modules) ctx.modules.set(id, module);
+  if (keepIds) return;
+  for (const node of ctx.nodes) if (node.inputs.length > 0) node.autoNamed = !derived.own.has(node.id);
+  renameLayers(ctx, scopedIds(ctx.nodes, derived));
+}
+
+function renameLayers(ctx: ImportContext, renamed: ReadonlyMap<string, string>): void {
   const rename = (id: string) => renamed.get(id) ?? id;
   for (const node of ctx.nodes) {
     node.id = rename(node.id);
@@ -150,13 +165,21 @@ function buildGraph(ctx: ImportContext, file: string): Graph {
     if (typeof node.attrs.shares === "string") node.attrs = { ...node.attrs, shares: rename(node.attrs.shares) };
     if (typeof node.attrs.kv === "string") node.attrs = { ...node.attrs, kv: rename(node.attrs.kv) };
   }
+  const moved: [Map<string, unknown>, string, unknown][] = [];
   for (const map of [ctx.weights, ctx.tensorNames, ctx.modules, ctx.shapes] as Map<string, unknown>[]) {
     for (const [id, value] of [...map]) {
       if (!renamed.has(id)) continue;
       map.delete(id);
-      map.set(rename(id), value);
+      moved.push([map, rename(id), value]);
     }
   }
+  // Set after every delete: a new id may be another layer's old one.
+  for (const [map, id, value] of moved) map.set(id, value);
+}
+
+function buildGraph(ctx: ImportContext, file: string): Graph {
+  const renamed = trimCommonPrefix(ctx.nodes.filter((n) => n.op !== "input").map((n) => n.id));
+  renameLayers(ctx, renamed);
   // Module paths lose the prefix the ids lost: `model.layer1` frames as `layer1`.
   const [original, trimmed] = [...renamed][0] ?? ["", ""];
   const prefix = original.slice(0, original.length - trimmed.length);

@@ -33,7 +33,17 @@ export class LayerNamer {
     const { path, op } = modulePath(nodeName);
     // Scoped names end in the op (`Conv_1`), read in lower case; other exporters' names stay as written.
     const opPart = nodeName.startsWith("/") ? op.toLowerCase() : op || opType.toLowerCase();
-    const candidates = path === "" ? [opPart] : [path, `${path}.${opPart}`];
+    return this.claim(path === "" ? [opPart] : [path, `${path}.${opPart}`]);
+  }
+
+  /** An id for a node of an unscoped graph, from the module it was found in: its own (`features.conv0`), or the one around it (`features.relu`). */
+  nameIn(module: string, own: boolean, opType: string): string {
+    const op = opType.toLowerCase();
+    if (module === "") return this.claim([op]);
+    return this.claim(own ? [module, `${module}.${op}`] : [`${module}.${op}`]);
+  }
+
+  private claim(candidates: string[]): string {
     let id = candidates.find((c) => c !== "" && !this.used.has(c));
     const base = candidates[candidates.length - 1]!;
     let n = this.nextNumber.get(base) ?? 2;

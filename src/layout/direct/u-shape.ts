@@ -37,13 +37,25 @@ interface Segment {
 function skipSides(path: string[], edges: DrawnEdge[]): Map<string, { from: string; to: string }> {
   const index = new Map(path.map((id, i) => [id, i]));
   const sides = new Map<string, { from: string; to: string }>();
+  // Edges by end, so that a 25,000-block chain is looked through in linear time.
+  const insOf = new Map<string, DrawnEdge[]>();
+  const outsOf = new Map<string, DrawnEdge[]>();
+  const linked = new Set<string>();
+  for (const e of edges) {
+    for (const [map, key] of [[insOf, e.to], [outsOf, e.from]] as const) {
+      const list = map.get(key);
+      if (list) list.push(e);
+      else map.set(key, [e]);
+    }
+    linked.add(`${e.from}\u0000${e.to}`);
+  }
   path.forEach((id, i) => {
-    const ins = edges.filter((e) => e.to === id);
-    const outs = edges.filter((e) => e.from === id);
+    const ins = insOf.get(id) ?? [];
+    const outs = outsOf.get(id) ?? [];
     if (ins.length !== 1 || outs.length !== 1 || i < 2 || i + 1 >= path.length) return;
     const from = index.get(ins[0]!.from);
     const to = outs[0]!.to;
-    const beside = edges.some((e) => e.from === path[i - 1] && e.to === to);
+    const beside = linked.has(`${path[i - 1]}\u0000${to}`);
     if (from !== undefined && from < i - 1 && to === path[i + 1] && beside) sides.set(id, { from: ins[0]!.from, to });
   });
   return sides;

@@ -24,6 +24,8 @@ export interface WrapMetrics {
 const SLACK = 1.3;
 /** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray). */
 const MIN_ROW = 0.25;
+/** The exact search tries every row start for every row end and row: past this many steps, the greedy split instead. */
+const EXACT_BREAK_WORK = 20_000_000;
 
 /**
  * The chain's atoms for `rows` rows: top-level parts, with stages longer than a row's
@@ -88,6 +90,7 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
   const content = (i: number, j: number): number => prefix[j]! - prefix[i]! + gap * (j - i - 1);
   const length = (i: number, j: number): number => content(i, j) + (i > 0 ? gap : 0);
   const k = Math.max(1, Math.min(rows, n));
+  if (k * n * n > EXACT_BREAK_WORK) return greedyRows(n, k, allowed, length);
   // longest[r][j]: the smallest longest row splitting atoms [0, j) into r rows.
   const longest: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
   for (let r = 1; r <= k; r++) {
@@ -143,6 +146,40 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
     j = i;
   }
   return starts;
+}
+
+/**
+ * Rows for a chain too long for the exact search (a 25,000-block chain in 40 rows): the
+ * smallest longest row found by bisection, each feasibility test one pass that breaks at
+ * the last allowed point before a row grows too long (which is optimal for a given
+ * length), then that split. Linear in the atoms per test; frames cut are not weighed.
+ */
+function greedyRows(n: number, rows: number, allowed: (i: number) => boolean, length: (i: number, j: number) => number): number[] {
+  const breakable = Array.from({ length: n }, (_, i) => allowed(i));
+  /** Row starts keeping every row within `limit`, as few as the break points allow; undefined when that takes more than `rows` rows or cannot be done. */
+  const fill = (limit: number): number[] | undefined => {
+    const starts = [0];
+    let lastAllowed = -1;
+    for (let j = 1; j <= n; j++) {
+      const start = starts[starts.length - 1]!;
+      if (length(start, j) > limit) {
+        // No break point since the row began: this row cannot be kept within the limit.
+        if (lastAllowed <= start) return undefined;
+        starts.push(lastAllowed);
+        if (starts.length > rows || length(lastAllowed, j) > limit) return undefined;
+      }
+      if (j < n && breakable[j]) lastAllowed = j;
+    }
+    return starts;
+  };
+  let low = 0;
+  let high = length(0, n);
+  for (let i = 0; i < 60 && high - low > 1e-6 * high; i++) {
+    const middle = (low + high) / 2;
+    if (fill(middle)) high = middle;
+    else low = middle;
+  }
+  return fill(high)!;
 }
 
 /** A frame cut by row breaks: its part in a later row gets an id of its own. */
