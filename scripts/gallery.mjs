@@ -23,6 +23,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -71,6 +72,12 @@ const ONNX = [
     fixture: "mobilenet_v2",
     flags: ["--fold-repeats"],
     description: "MobileNet-V2 as torchvision exports it to ONNX: inverted residual blocks (features.N), equal neighbours drawn once with ×N",
+  },
+  {
+    name: "vit_b_16-onnx",
+    fixture: "transformers/vit_b_16.onnx.gz",
+    flags: ["--fold-repeats"],
+    description: "ViT-B/16 as torchvision exports it to ONNX: the attention, layer-norm and GELU patterns folded back into the language's layers, the 12 encoder layers drawn once with ×12 (86,567,656 parameters)",
   },
 ];
 
@@ -129,7 +136,10 @@ for (const name of ordered) {
   }
 }
 for (const model of ONNX) {
-  copyFileSync(join(ONNX_FIXTURES, `${model.fixture}.onnx`), join(EXAMPLES, `${model.name}.onnx`));
+  const fixture = join(ONNX_FIXTURES, model.fixture.includes(".") ? model.fixture : `${model.fixture}.onnx`);
+  // Larger fixtures are stored gzipped; the example beside its figure is the plain .onnx.
+  if (fixture.endsWith(".gz")) writeFileSync(join(EXAMPLES, `${model.name}.onnx`), gunzipSync(readFileSync(fixture)));
+  else copyFileSync(fixture, join(EXAMPLES, `${model.name}.onnx`));
   figures.push({ source: `${model.name}.onnx`, flags: model.flags, out: model.name, description: model.description });
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -16,6 +17,12 @@ import { main } from "../../src/cli/main.js";
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
 const TEMPLATES = new URL("../../templates/", import.meta.url).pathname;
 const ONNX_FIXTURES = new URL("../../tests/fixtures/onnx/", import.meta.url).pathname;
+
+/** An ONNX test fixture's bytes: `NAME.onnx`, or `transformers/NAME.onnx.gz` unpacked. */
+function onnxFixture(file: string): Buffer {
+  const plain = `${ONNX_FIXTURES}${file}`;
+  return existsSync(plain) ? readFileSync(plain) : gunzipSync(readFileSync(`${ONNX_FIXTURES}transformers/${file}.gz`));
+}
 const README = readFileSync(`${EXAMPLES}README.md`, "utf8");
 const WIDTHS = ["85mm", "178mm"];
 
@@ -101,11 +108,12 @@ describe("the examples gallery", () => {
     for (const entry of printed) expect(entry.quoted, `${entry.out}: the CLI's line about its choice`).toMatch(/^netfig: /);
   });
 
-  it("shows ResNet-50 and MobileNet-V2 imported from ONNX, each stage's repeats folded", () => {
+  it("shows ResNet-50, MobileNet-V2 and ViT-B/16 imported from ONNX, each stage's repeats folded", () => {
     const imported = natural.filter((e) => e.source.endsWith(".onnx"));
     expect(imported.map((e) => [e.source, e.args.includes("--fold-repeats")])).toEqual([
       ["resnet50-onnx.onnx", true],
       ["mobilenet_v2-onnx.onnx", true],
+      ["vit_b_16-onnx.onnx", true],
     ]);
     for (const e of printed.filter((p) => p.source.endsWith(".onnx"))) expect(e.args.includes("--fold-repeats"), e.out).toBe(true);
   });
@@ -123,8 +131,8 @@ describe("the examples gallery", () => {
     for (const source of new Set(entries.map((e) => e.source))) {
       const template = `${TEMPLATES}${source}`;
       if (existsSync(template)) expect(readFileSync(`${EXAMPLES}${source}`, "utf8"), source).toBe(readFileSync(template, "utf8"));
-      // An imported model is a copy of its test fixture (`resnet50-onnx.onnx` of `resnet50.onnx`).
-      if (source.endsWith(".onnx")) expect(readFileSync(`${EXAMPLES}${source}`).equals(readFileSync(`${ONNX_FIXTURES}${source.replace(/-onnx\.onnx$/, ".onnx")}`)), source).toBe(true);
+      // An imported model is a copy of its test fixture (`resnet50-onnx.onnx` of `resnet50.onnx`; ViT's is stored gzipped).
+      if (source.endsWith(".onnx")) expect(readFileSync(`${EXAMPLES}${source}`).equals(onnxFixture(source.replace(/-onnx\.onnx$/, ".onnx"))), source).toBe(true);
     }
   });
 
