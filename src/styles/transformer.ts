@@ -20,6 +20,8 @@ export const transformer: FigureStyleModule<"transformer", TransformerFigure> = 
     primitives: drawTransformer(laidOut.figure, theme),
     width: laidOut.width,
     height: laidOut.height,
-    present: new Map(laidOut.figure.present.map(([category, ops]) => [category, new Set(ops)])),
+    // No legend: every box names its role (Multi-Head Attention, Feed Forward, Add & Norm),
+    // as in the papers' own figures, and cuboid swatches would not match the flat boxes.
+    present: new Map(),
   }),
 };

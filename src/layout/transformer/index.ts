@@ -10,7 +10,6 @@
 import type { AnalyzedNetwork } from "../../analyze/types.js";
 import type { Point, Rect } from "../../geometry/types.js";
 import type { OpCategory } from "../../ops/types.js";
-import { getOp } from "../../ops/index.js";
 import type { Theme } from "../../themes/types.js";
 import { measuredLabel } from "../measured.js";
 import type { LabelStyle, PlacedLabel } from "../types.js";
@@ -31,8 +30,6 @@ export type TransformerPart =
 
 export interface TransformerFigure {
   parts: TransformerPart[];
-  /** Layer kinds drawn, for the legend: category and the ops that stand for it. */
-  present: [OpCategory, string[]][];
 }
 
 /** How many token vectors a row draws at most; its size label says how many it stands for. */
@@ -215,15 +212,6 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
   const frames: TransformerPart[] = [];
   const arrows: TransformerPart[] = [];
   const items: TransformerPart[] = [];
-  const present = new Map<OpCategory, Set<string>>();
-  const ops = new Map(network.layers.map((l) => [l.node.id, getOp(l.node.op)]));
-  /** The legend entry of what a step draws in its category's colour: the ops of its layers of that category. */
-  const note = (category: OpCategory, layers: string[]): void => {
-    if (category === "input" || category === "merge") return;
-    const set = present.get(category) ?? new Set<string>();
-    for (const id of layers) if (ops.get(id)?.category === category) set.add(ops.get(id)!.name);
-    present.set(category, set);
-  };
 
   columns.forEach((c, ci) => {
     const { axis, width: w, side } = c;
@@ -272,7 +260,6 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
       }
 
       if (layer === undefined) return;
-      note(step.category, step.layers);
       switch (step.kind) {
         case "box": {
           const rect = { x: axis - w / 2, y: Y(c.bottoms[i]! + m.height), width: w, height: m.height };
@@ -318,12 +305,12 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
         const at: Point = [axis + rowWidth(step, s) / 2 + s.beside, cy + (m.note.ascent - m.note.descent) / 2];
         items.push({ type: "label", owner, layer, label: { ...m.note, at } });
       }
-      if (step.side) sideParts(step, m, owner, axis, cy, side, c.sideWidth, s, items, arrows, note);
+      if (step.side) sideParts(step, m, owner, axis, cy, side, c.sideWidth, s, items, arrows);
     });
   });
 
   return {
-    figure: { parts: [...frames, ...arrows, ...items], present: [...present].map(([category, set]) => [category, [...set]]) },
+    figure: { parts: [...frames, ...arrows, ...items] },
     width,
     height: top + s.tap,
   };
@@ -352,11 +339,9 @@ function sideParts(
   s: Sizes,
   items: TransformerPart[],
   arrows: TransformerPart[],
-  note: (category: OpCategory, layers: string[]) => void,
 ): void {
   const addend = step.side!;
   const layer = addend.layers[addend.layers.length - 1]!;
-  note(addend.category, addend.layers);
   const start = axis + side * (s.radius + s.beside);
   if (addend.kind === "wave") {
     const center: Point = [start + side * s.wave, cy];
