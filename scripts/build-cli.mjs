@@ -45,6 +45,8 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     external: [...external, ...external.map((name) => `${name}/*`)],
     plugins: [ownUrls],
     metafile: true,
+    // The metafile's input paths are relative to this folder, whatever folder the build runs from.
+    absWorkingDir: root,
     write: false,
     // commander is CommonJS: its require() of Node's modules needs a require in an ES module.
     banner: { js: 'import { createRequire as __netfigCreateRequire } from "node:module";\nconst require = __netfigCreateRequire(import.meta.url);' },
