@@ -64,7 +64,8 @@ const printed = entries.filter((e) => e.width !== undefined);
 const sameFigure = (a: Entry, b: Entry): boolean => a.source === b.source && a.network === b.network;
 
 const scratch = mkdtempSync(join(tmpdir(), "netfig-gallery-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Some hundreds of figures: on a busy disk their removal has outlasted the default 10 s.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 60_000);
 
 /**
  * Runs `netfig ARGS` as the gallery did in examples/ (the source read from there, the
