@@ -1,11 +1,13 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
+  applyEpilogue,
   conv2dOutputShape,
   convTranspose2dOutputShape,
   placeConv2d,
   placeConvTranspose2d,
   type Conv2dParams,
+  type Epilogue,
   type ConvTranspose2dParams,
   type OutputBlock,
   type PlacedCall,
@@ -121,8 +123,8 @@ export class ComputePool {
     await Promise.all(remote);
   }
 
-  /** `conv2d` across the pool; same arguments and result. */
-  async conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, params: Conv2dParams): Promise<Tensor> {
+  /** `conv2d` across the pool; same arguments and result, the epilogue (bn, ReLU) applied to the output before it is read out. */
+  async conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, params: Conv2dParams, epilogue?: Epilogue): Promise<Tensor> {
     expectRank(x, 3, "conv2d input");
     expectRank(weight, 4, "conv2d weight");
     const shape = conv2dOutputShape(x.shape, weight.shape, params);
@@ -130,8 +132,9 @@ export class ComputePool {
     const N = shape[1] * shape[2];
     const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks);
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, epilogue);
       await this.run(call);
+      applyEpilogue(this.kernels, call);
       return { shape, data: this.kernels.read(call.out, call.outLength) };
     });
   }
