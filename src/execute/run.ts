@@ -26,7 +26,7 @@ export interface RunOptions {
   seed: number;
   /** Keep every layer's output in the result (thumbnails); otherwise only the network's outputs. */
   keepAll?: boolean;
-  /** Called with each layer's output as soon as it exists, in order (dumps, progress). */
+  /** Called with each layer's output as soon as it exists, in order (dumps); with it, the run computes every layer on its own. */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
   /** Called as each layer is done, in order, without its output (a progress line): unlike `onLayer`, it leaves the run free to fuse layers. */
   onProgress?(layer: LayerAnalysis): void;
@@ -145,7 +145,7 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
 interface Fusion {
   /** The per-channel affine layer (bn) applied to the layer's output. */
   affine?: LayerAnalysis;
-  /** The rectifier (ReLU) applied as the layer stores its output. */
+  /** The rectifier (ReLU) applied to the layer's output after the affine. */
   rectifier?: LayerAnalysis;
 }
 

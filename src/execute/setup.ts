@@ -108,7 +108,7 @@ export interface ExecuteOptions {
   keepAll: boolean;
   /** The imported model the network came from: its initializers are the default weights. */
   onnx?: OnnxImport;
-  /** Sees each layer's output as soon as it exists, in order (dumps, progress). */
+  /** Sees each layer's output as soon as it exists, in order (dumps). */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
   /** Sees each layer done, without its output (progress); leaves the run free to fuse layers, which `onLayer` does not. */
   onProgress?(layer: LayerAnalysis): void;

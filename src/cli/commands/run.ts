@@ -65,7 +65,7 @@ export function registerRun(program: Command, context: CommandContext): void {
         const index: Record<string, { file: string; shape: number[] }> = {};
         const dump = flags.dump;
         if (dump) makeFolder(dump);
-        // Without --dump no layer's own output is read, so the run may fold a bn and ReLU into the conv before them.
+        // Without --dump no layer's own output is read, so the run may apply a bn and ReLU in the conv before them.
         const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
