@@ -7,7 +7,8 @@
 //  - conv 3x3 64->64 at 56x56: netfig's time over onnxruntime-node's, one thread each, and
 //    netfig's one thread over its own two;
 //  - ResNet-50 forward: netfig over onnxruntime (one thread), and netfig's one thread
-//    over its own two;
+//    over its own two; both with every layer's output kept, and as `netfig run` runs
+//    (bn and ReLU applied in the convs' epilogue, only the output kept);
 //  - `netfig render resnet50 --activations -o x.pdf`: whole process, wall time and peak RSS.
 //
 // The machine is shared, so engines are measured in alternated rounds and the medians
@@ -73,7 +74,7 @@ async function child() {
   const { ComputePool } = await import("../src/engine/pool.ts");
   const { kernels, wasmVariant } = await import("../src/engine/kernels/wasm.ts");
   const { loadImage, SAMPLE_IMAGE_URL } = await import("../src/engine/io/image.ts");
-  const { netfigForward, onnxSession } = await import("./engines.mjs");
+  const { netfigForward, netfigRun, onnxSession } = await import("./engines.mjs");
   const { macs, resnet } = await import("./resnet-layers.mjs");
   kernels();
   const variant = wasmVariant();
@@ -117,22 +118,34 @@ async function child() {
   const layers = resnet(50);
   const input = loadImage(readFileSync(SAMPLE_IMAGE_URL), { size: [224, 224] });
   const pool = new ComputePool(2);
+  const onePool = new ComputePool(1);
   const ortNet = await onnxSession(layers, 1);
+  const kept = (await netfigForward(layers, input, null)).get("fc").data;
+  const fused = (await netfigRun(layers, input, onePool)).data;
+  if (!kept.every((v, i) => Object.is(v, fused[i]))) throw new Error("ResNet-50: the fused run's output differs from the unfused run's");
   const net = await rounds(
     {
       one: () => netfigForward(layers, input, null),
       two: () => netfigForward(layers, input, pool),
+      runOne: () => netfigRun(layers, input, onePool),
+      runTwo: () => netfigRun(layers, input, pool),
       ort: () => ortNet(input),
     },
     7,
   );
   await pool.close();
+  await onePool.close();
+  const ratio = (a, b) => median(net[a].map((t, i) => t / net[b][i]));
   out.resnet50 = {
     one: median(net.one),
     two: median(net.two),
+    runOne: median(net.runOne),
+    runTwo: median(net.runTwo),
     ort: median(net.ort),
-    vsOrt: median(net.one.map((t, i) => t / net.ort[i])),
-    speedup: median(net.one.map((t, i) => t / net.two[i])),
+    vsOrt: ratio("one", "ort"),
+    speedup: ratio("one", "two"),
+    runVsOrt: ratio("runOne", "ort"),
+    runSpeedup: ratio("runOne", "runTwo"),
     gflop: (2 * macs(layers)) / 1e9,
   };
   out.loadAfter = load();
@@ -190,6 +203,8 @@ async function main() {
     const n = r.resnet50;
     console.log(`    ResNet-50 forward, 1 thread:           netfig ${n.one.toFixed(0)} ms (every layer's output kept), onnxruntime ${n.ort.toFixed(0)} ms: ratio ${n.vsOrt.toFixed(2)}x (target <= 2.5)`);
     console.log(`    ResNet-50 forward, netfig 2 threads:   ${n.two.toFixed(0)} ms: ${n.speedup.toFixed(2)}x its one-thread run (target >= 1.7)`);
+    console.log(`    ResNet-50 as \`netfig run\` (bn, ReLU in the convs' epilogue, no output kept), 1 thread: ${n.runOne.toFixed(0)} ms: ratio ${n.runVsOrt.toFixed(2)}x onnxruntime (target <= 2.5)`);
+    console.log(`    ResNet-50 as \`netfig run\`, 2 threads: ${n.runTwo.toFixed(0)} ms: ${n.runSpeedup.toFixed(2)}x its one-thread run (target >= 1.7)`);
   }
   const render = renderRuns(5);
   console.log(`\n  netfig render resnet50 --activations -o x.pdf (whole process, Node's default flags):`);

@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import {
   add,
   batchNorm,
+  batchNormAffine,
   conv2d,
   conv2dParams,
   globalAvgPool,
@@ -16,6 +17,35 @@ import {
 
 const require = createRequire(import.meta.url);
 
+/** One layer of the list on netfig's kernels: convs and the fc on `pool` if given, the rest on this thread. */
+async function forwardLayer(l, xs, input, pool) {
+  const x = xs[0];
+  switch (l.op) {
+    case "input":
+      return input;
+    case "conv": {
+      const p = conv2dParams({ stride: l.attrs.stride, padding: l.attrs.pad });
+      return pool ? await pool.conv2d(x, l.params.weight, null, p) : conv2d(x, l.params.weight, null, p);
+    }
+    case "bn":
+      return batchNorm(x, { gamma: l.params.weight.data, beta: l.params.bias.data, runningMean: l.params.running_mean.data, runningVar: l.params.running_var.data, eps: l.attrs.eps });
+    case "relu":
+      return relu(x);
+    case "maxpool":
+      return maxPool2d(x, pool2dParams({ kernel: l.attrs.k, stride: l.attrs.stride, padding: l.attrs.pad }));
+    case "add":
+      return add(xs);
+    case "gap": {
+      const y = globalAvgPool(x);
+      return { shape: [y.shape[0]], data: y.data };
+    }
+    case "fc":
+      return pool ? await pool.linear(x, l.params.weight, l.params.bias.data) : linear(x, l.params.weight, l.params.bias.data);
+    default:
+      throw new Error(`unknown op ${l.op}`);
+  }
+}
+
 /**
  * netfig: every layer's output is kept (as `netfig run --dump` and thumbnails need).
  * With a pool the convs and the fc run on its workers; everything else on this thread.
@@ -24,43 +54,46 @@ export async function netfigForward(layers, input, pool, timeByOp) {
   const acts = new Map();
   for (const l of layers) {
     const start = performance.now();
-    const x = acts.get(l.inputs[0]);
-    let y;
-    switch (l.op) {
-      case "input":
-        y = input;
-        break;
-      case "conv": {
-        const p = conv2dParams({ stride: l.attrs.stride, padding: l.attrs.pad });
-        y = pool ? await pool.conv2d(x, l.params.weight, null, p) : conv2d(x, l.params.weight, null, p);
-        break;
-      }
-      case "bn":
-        y = batchNorm(x, { gamma: l.params.weight.data, beta: l.params.bias.data, runningMean: l.params.running_mean.data, runningVar: l.params.running_var.data, eps: l.attrs.eps });
-        break;
-      case "relu":
-        y = relu(x);
-        break;
-      case "maxpool":
-        y = maxPool2d(x, pool2dParams({ kernel: l.attrs.k, stride: l.attrs.stride, padding: l.attrs.pad }));
-        break;
-      case "add":
-        y = add(l.inputs.map((n) => acts.get(n)));
-        break;
-      case "gap":
-        y = globalAvgPool(x);
-        y = { shape: [y.shape[0]], data: y.data };
-        break;
-      case "fc":
-        y = pool ? await pool.linear(x, l.params.weight, l.params.bias.data) : linear(x, l.params.weight, l.params.bias.data);
-        break;
-      default:
-        throw new Error(`unknown op ${l.op}`);
-    }
-    acts.set(l.name, y);
+    acts.set(l.name, await forwardLayer(l, l.inputs.map((n) => acts.get(n)), input, pool));
     if (timeByOp) timeByOp[l.op] = (timeByOp[l.op] ?? 0) + performance.now() - start;
   }
   return acts;
+}
+
+/**
+ * netfig as `netfig run` without `--dump` runs: no layer's own output is kept, and a conv
+ * whose only reader is a bn (and that bn's only reader a ReLU) applies them to its output
+ * in WebAssembly memory (src/execute/run.ts's fusion plan, same rule). All on `pool`
+ * (a one-thread pool runs on this thread).
+ */
+export async function netfigRun(layers, input, pool) {
+  const readers = new Map();
+  for (const l of layers) for (const i of l.inputs) readers.set(i, [...(readers.get(i) ?? []), l]);
+  const sole = (name, op) => {
+    const r = readers.get(name) ?? [];
+    return r.length === 1 && r[0].op === op ? r[0] : undefined;
+  };
+  const remaining = new Map([...readers].map(([k, v]) => [k, v.length]));
+  const acts = new Map();
+  const absorbed = new Set();
+  let y;
+  for (const l of layers) {
+    const x = acts.get(l.inputs[0]);
+    if (absorbed.has(l.name)) y = x;
+    else if (l.op === "conv") {
+      const bn = sole(l.name, "bn");
+      const relu = sole(bn ? bn.name : l.name, "relu");
+      const affine = bn && batchNormAffine({ gamma: bn.params.weight.data, beta: bn.params.bias.data, runningMean: bn.params.running_mean.data, runningVar: bn.params.running_var.data, eps: bn.attrs.eps });
+      for (const a of [bn, relu]) if (a) absorbed.add(a.name);
+      y = await pool.conv2d(x, l.params.weight, null, conv2dParams({ stride: l.attrs.stride, padding: l.attrs.pad }), { affine, rectify: relu !== undefined });
+    } else y = await forwardLayer(l, l.inputs.map((n) => acts.get(n)), input, pool);
+    acts.set(l.name, y);
+    for (const i of l.inputs) {
+      remaining.set(i, remaining.get(i) - 1);
+      if (remaining.get(i) === 0) acts.delete(i);
+    }
+  }
+  return y;
 }
 
 /** An ONNX model (opset 13) of the layer list, weights as initializers. */

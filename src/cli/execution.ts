@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import type { AnalyzedNetwork } from "../analyze/types.js";
+import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { ExecutionSetup } from "../execute/setup.js";
 import type { OnnxImport } from "../import/onnx/import.js";
@@ -70,10 +70,9 @@ export async function executeWithFlags(
     result = await execute(network, setup, {
       keepAll: options.keepAll,
       onnx: options.onnx,
-      async onLayer(layer, output) {
-        progress.update(++done, layer.node.id);
-        await options.onLayer?.(layer.node.id, output);
-      },
+      onProgress: (layer) => progress.update(++done, layer.node.id),
+      // Only a caller that reads the outputs (a dump) asks for them: without it the run may fuse layers.
+      ...(options.onLayer && { onLayer: (layer: LayerAnalysis, output: Tensor) => options.onLayer!(layer.node.id, output) }),
     });
   } finally {
     progress.finish();

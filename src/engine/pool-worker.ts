@@ -1,19 +1,24 @@
 // A worker thread of `ComputePool`: the kernels instantiated on the pool's shared
-// memory with a stack of its own. Each message is one block of a kernel call the
-// calling thread laid out; the worker runs it in place (the output is already where
-// the caller reads it) and answers with the message's id, and an error message if
-// the kernel trapped.
-import { parentPort, workerData } from "node:worker_threads";
-import { WasmKernels, type KernelName, type WasmMemory, type WasmModule } from "./kernels/wasm.js";
+// memory with a stack of its own. It sleeps on its mailbox (mailbox.ts) in the same
+// memory; each call posted there is one block of a kernel call the calling thread laid
+// out, which it runs in place (the output is already where the caller reads it) and
+// answers, with the error message if the kernel trapped.
+import { workerData } from "node:worker_threads";
+import { Mailbox } from "./mailbox.js";
+import { WasmKernels, type WasmMemory, type WasmModule } from "./kernels/wasm.js";
 
-const { module, memory, stackTop } = workerData as { module: WasmModule; memory: WasmMemory; stackTop: number };
+const { module, memory, stackTop, mailbox } = workerData as { module: WasmModule; memory: WasmMemory; stackTop: number; mailbox: number };
 const kernels = new WasmKernels(module, memory, stackTop);
+const box = new Mailbox(memory.buffer, mailbox);
 
-parentPort!.on("message", (task: { id: number; fn: KernelName; args: number[] }) => {
+// The thread does nothing else: it blocks in Atomics.wait between calls until the pool terminates it.
+for (let seen = 0; ; ) {
+  const task = box.next(seen);
+  seen = task.seq;
   try {
     kernels.call(task.fn, task.args);
-    parentPort!.postMessage({ id: task.id });
+    box.answer(task.seq);
   } catch (e) {
-    parentPort!.postMessage({ id: task.id, error: (e as Error).message });
+    box.answer(task.seq, (e as Error).message);
   }
-});
+}

@@ -1,17 +1,20 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
+  applyEpilogue,
   conv2dOutputShape,
   convTranspose2dOutputShape,
   placeConv2d,
   placeConvTranspose2d,
   type Conv2dParams,
+  type Epilogue,
   type ConvTranspose2dParams,
   type OutputBlock,
   type PlacedCall,
 } from "./kernels/conv.js";
 import { linearChunks, linearShape } from "./kernels/linear.js";
 import { WasmKernels, WORKER_STACK_BYTES, wasmModule } from "./kernels/wasm.js";
+import { Mailbox, MAILBOX_BYTES } from "./mailbox.js";
 import { cut, MR, NR } from "./split.js";
 import { expectRank, type Tensor } from "./tensor.js";
 
@@ -47,9 +50,9 @@ function startWorker(workerData: object): Worker {
  */
 export class ComputePool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Worker i's mailbox in the shared memory: calls go and come back there, not by postMessage. */
+  private readonly mailboxes: Mailbox[] = [];
   private readonly kernels: WasmKernels;
-  private nextId = 0;
   /** The call in progress: the next one starts when it settles. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -67,19 +70,13 @@ export class ComputePool {
     // optimizing compile (see WasmKernels.warmUp), which then overlaps the caller's own preparations.
     this.kernels = new WasmKernels(module);
     const stacks = threads > 1 ? this.kernels.reserve((threads - 1) * WORKER_STACK_BYTES) : 0;
+    const mailboxes = threads > 1 ? this.kernels.reserve((threads - 1) * MAILBOX_BYTES) : 0;
     for (let i = 1; i < threads; i++) {
-      const w = startWorker({ module, memory: this.kernels.memory, stackTop: stacks + i * WORKER_STACK_BYTES });
-      w.on("message", (m: { id: number; error?: string }) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve();
-      });
-      w.on("error", (e) => {
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      });
+      const mailbox = mailboxes + (i - 1) * MAILBOX_BYTES;
+      const w = startWorker({ module, memory: this.kernels.memory, stackTop: stacks + i * WORKER_STACK_BYTES, mailbox });
+      const box = new Mailbox(this.kernels.memory.buffer, mailbox);
+      w.on("error", (e) => box.dead(e.message));
+      this.mailboxes.push(box);
       this.workers.push(w);
     }
   }
@@ -104,14 +101,11 @@ export class ComputePool {
 
   /** Runs a placed call's blocks: the first on this thread, the others on the workers, all on the same memory. */
   private async run(call: PlacedCall): Promise<void> {
-    const remote = call.blocks.slice(1).map(
-      (args, i) =>
-        new Promise<void>((resolve, reject) => {
-          const id = this.nextId++;
-          this.pending.set(id, { resolve, reject });
-          this.workers[i]!.postMessage({ id, fn: call.fn, args });
-        }),
-    );
+    const remote = call.blocks.slice(1).map(async (args, i) => {
+      const box = this.mailboxes[i]!;
+      const error = await box.answered(box.post(call.fn, args));
+      if (error !== undefined) throw new Error(error);
+    });
     try {
       this.kernels.call(call.fn, call.blocks[0]!);
     } finally {
@@ -121,8 +115,8 @@ export class ComputePool {
     await Promise.all(remote);
   }
 
-  /** `conv2d` across the pool; same arguments and result. */
-  async conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, params: Conv2dParams): Promise<Tensor> {
+  /** `conv2d` across the pool; same arguments and result, the epilogue (bn, ReLU) applied to the output before it is read out. */
+  async conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, params: Conv2dParams, epilogue?: Epilogue): Promise<Tensor> {
     expectRank(x, 3, "conv2d input");
     expectRank(weight, 4, "conv2d weight");
     const shape = conv2dOutputShape(x.shape, weight.shape, params);
@@ -130,8 +124,9 @@ export class ComputePool {
     const N = shape[1] * shape[2];
     const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks);
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, epilogue);
       await this.run(call);
+      applyEpilogue(this.kernels, call);
       return { shape, data: this.kernels.read(call.out, call.outLength) };
     });
   }

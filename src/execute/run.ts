@@ -7,6 +7,7 @@
 import type { AnalyzedNetwork, LayerAnalysis } from "../analyze/types.js";
 import { displayName } from "../analyze/analyze.js";
 import type { InitSpec } from "../engine/init.js";
+import type { Epilogue } from "../engine/kernels/conv.js";
 import { seededInput, seededTokens } from "../engine/init.js";
 import type { ComputePool } from "../engine/pool.js";
 import { chwFromShape, sameShape, type Tensor } from "../engine/tensor.js";
@@ -25,8 +26,10 @@ export interface RunOptions {
   seed: number;
   /** Keep every layer's output in the result (thumbnails); otherwise only the network's outputs. */
   keepAll?: boolean;
-  /** Called with each layer's output as soon as it exists, in order (dumps, progress). */
+  /** Called with each layer's output as soon as it exists, in order (dumps); with it, the run computes every layer on its own. */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+  /** Called as each layer is done, in order, without its output (a progress line): unlike `onLayer`, it leaves the run free to fuse layers. */
+  onProgress?(layer: LayerAnalysis): void;
   /** Called with the tensors layers compute on the way that a figure may show (`ForwardContext.keepIntermediate`). */
   onIntermediate?(layer: LayerAnalysis, name: string, tensor: Tensor): void;
   /** The most float32 values the run may compute, all layers' outputs together (default RUN_MAX_ELEMENTS). */
@@ -138,6 +141,58 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
   return { lanes, inputsOf, reads, consumers, reluFollows };
 }
 
+/** A layer run together with the layers after it that only it feeds: their outputs are never computed on their own. */
+interface Fusion {
+  /** The per-channel affine layer (bn) applied to the layer's output. */
+  affine?: LayerAnalysis;
+  /** The rectifier (ReLU) applied to the layer's output after the affine. */
+  rectifier?: LayerAnalysis;
+}
+
+/**
+ * Which layers absorb the affine and rectifier after them (`OpDef.absorbsEpilogue`): a
+ * conv whose only reader is a bn, whose only reader is a ReLU (or either alone). Only for
+ * a run that shows no layer's own output (no `keepAll`, no `onLayer`): the absorbing
+ * layer's output is then the last absorbed layer's, bit for bit, and the layers between
+ * are never stored. Layers in towers or sharing parameters run as written.
+ */
+function fusionPlan(analyzed: AnalyzedNetwork, consumers: ReadonlyMap<string, string[]>): { fusions: Map<string, Fusion>; absorbed: Set<string> } {
+  const byId = new Map(analyzed.layers.map((l) => [l.node.id, l]));
+  const plain = (l: LayerAnalysis) => !l.node.tower && l.shares === undefined && !l.tied;
+  /** The single reader of `id` if it reads `id` alone and passes `test`. */
+  const soleReader = (id: string, test: (op: OpDef) => boolean): LayerAnalysis | undefined => {
+    const users = consumers.get(id) ?? [];
+    if (users.length !== 1) return undefined;
+    const user = byId.get(users[0]!)!;
+    return plain(user) && user.node.inputs.length === 1 && test(getOp(user.node.op)) ? user : undefined;
+  };
+  const fusions = new Map<string, Fusion>();
+  const absorbed = new Set<string>();
+  for (const layer of analyzed.layers) {
+    if (!getOp(layer.node.op).absorbsEpilogue || !plain(layer)) continue;
+    const affine = soleReader(layer.node.id, (op) => op.channelAffine !== undefined);
+    const rectifier = soleReader((affine ?? layer).node.id, (op) => op.clampsAtZero === true);
+    if (!affine && !rectifier) continue;
+    fusions.set(layer.node.id, { ...(affine && { affine }), ...(rectifier && { rectifier }) });
+    for (const l of [affine, rectifier]) if (l) absorbed.add(l.node.id);
+  }
+  return { fusions, absorbed };
+}
+
+/** The epilogue a fusion hands its absorbing layer: the affine layer's scale and shift, read under that layer's name. */
+function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: string) => boolean): Epilogue {
+  const affineLayer = fusion.affine;
+  const affine =
+    affineLayer &&
+    getOp(affineLayer.node.op).channelAffine!(affineLayer.node.attrs, {
+      layer: affineLayer.node.id,
+      weights: new LayerWeights(weights, affineLayer),
+      inputShapes: affineLayer.inputShapes,
+      reluFollows: reluFollows(affineLayer.node.id),
+    });
+  return { ...(affine && { affine }), rectify: fusion.rectifier !== undefined };
+}
+
 /** A layer's forward, its data errors (`DataError`) said at the layer as diagnostics. */
 async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx: ForwardContext): Promise<Tensor> {
   try {
@@ -159,6 +214,8 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
   const live = new Map<string, Tensor>();
   const kept = new Map<string, Tensor>();
+  const showsLayers = options.keepAll === true || options.onLayer !== undefined;
+  const { fusions, absorbed } = showsLayers ? { fusions: new Map<string, Fusion>(), absorbed: new Set<string>() } : fusionPlan(analyzed, consumers);
 
   for (const layer of analyzed.layers) {
     const { node } = layer;
@@ -178,6 +235,9 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
           },
         ]);
       }
+    } else if (absorbed.has(node.id)) {
+      // Computed by the layer it reads, which applied this layer to its own output.
+      output = live.get(node.inputs[0]!)!;
     } else {
       if (!op.forward) {
         throw new NetfigError([
@@ -199,6 +259,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
         inputShapes: layer.inputShapes,
         out: layer.shape,
         reluFollows: reluFollows(layer.shares ?? node.id),
+        ...(fusions.has(node.id) && { epilogue: epilogueOf(fusions.get(node.id)!, options.weights, reluFollows) }),
         ...(options.onIntermediate && { keepIntermediate: (name: string, tensor: Tensor) => options.onIntermediate!(layer, name, tensor) }),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
@@ -207,6 +268,7 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
       }
     }
     await options.onLayer?.(layer, output);
+    options.onProgress?.(layer);
     live.set(node.id, output);
     if (options.keepAll || !consumers.has(node.id)) kept.set(node.id, output);
     for (const input of reads.get(node.id)!) {

@@ -108,8 +108,10 @@ export interface ExecuteOptions {
   keepAll: boolean;
   /** The imported model the network came from: its initializers are the default weights. */
   onnx?: OnnxImport;
-  /** Sees each layer's output as soon as it exists, in order (dumps, progress). */
+  /** Sees each layer's output as soon as it exists, in order (dumps). */
   onLayer?(layer: LayerAnalysis, output: Tensor): void | Promise<void>;
+  /** Sees each layer done, without its output (progress); leaves the run free to fuse layers, which `onLayer` does not. */
+  onProgress?(layer: LayerAnalysis): void;
   /** Sees the tensors layers compute on the way that a figure may show (attention weights). */
   onIntermediate?(layer: LayerAnalysis, name: string, tensor: Tensor): void;
 }
@@ -129,6 +131,7 @@ export async function execute(network: AnalyzedNetwork, setup: ExecutionSetup, o
       inputs: inputTensors(network, setup),
       keepAll: options.keepAll,
       onLayer: options.onLayer,
+      onProgress: options.onProgress,
       onIntermediate: options.onIntermediate,
       maxElements: setup.maxElements,
     });

@@ -120,13 +120,14 @@ export const conv: OpDef<ConvAttrs> = {
   describe(attrs) {
     return describeWindow(windowFromAttrs(attrs)) + (attrs.groups > 1 ? ` g${attrs.groups}` : "") + (attrs.table ? " table" : "");
   },
+  absorbsEpilogue: true,
   forward([x], attrs, ctx) {
     const [h, w] = ctx.inputShapes[0]!;
     const { weight, bias } = convParameters(attrs, ctx);
     const padding = resolvePadding(windowFromAttrs(attrs), h!, w!);
     const stride: [number, number] = [attrs.stride[0]!, attrs.stride[1]!];
     const dilation: [number, number] = [attrs.dilation[0]!, attrs.dilation[1]!];
-    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride, padding, dilation, groups: attrs.groups }));
+    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride, padding, dilation, groups: attrs.groups }), ctx.epilogue);
   },
 };
 

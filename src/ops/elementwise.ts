@@ -1,5 +1,5 @@
 import { leakyRelu as leakyReluKernel, relu as reluKernel, sigmoid as sigmoidKernel, softmax as softmaxKernel, tanh as tanhKernel } from "../engine/kernels/activation.js";
-import { batchNorm, localResponseNorm, type BatchNormParams } from "../engine/kernels/norm.js";
+import { batchNorm, batchNormAffine, localResponseNorm, type BatchNormParams } from "../engine/kernels/norm.js";
 import { batchNormWeights } from "../engine/params.js";
 import type { Tensor } from "../engine/tensor.js";
 import { asNumber, ArgReader } from "./args.js";
@@ -49,6 +49,7 @@ const unchanged = (x: Tensor): Tensor => x;
 export const relu = shapeKeeping("relu", "activation", "rectified linear unit max(0, x)", [], reluKernel);
 relu.note = () => "ReLU";
 relu.rectifies = true;
+relu.clampsAtZero = true;
 export const leakyrelu = shapeKeeping("leakyrelu", "activation", "leaky ReLU: [SLOPE] (default 0.01)", [{ key: "slope", aliases: ["alpha", "negative_slope"], positional: true, fallback: 0.01 }], (x, a) => leakyReluKernel(x, a.slope));
 leakyrelu.note = (attrs) => `leaky ReLU ${attrs.slope}`;
 leakyrelu.rectifies = true;
@@ -101,5 +102,6 @@ export const bn: OpDef<BatchNormAttrs> = {
   params: ([input], _out, attrs) => (attrs.affine ? 2 * channels(input!) : 0),
   macs: () => 0,
   forward: ([x], attrs, ctx) => batchNorm(x!, bnParameters(attrs, ctx)),
+  channelAffine: (attrs, ctx) => batchNormAffine(bnParameters(attrs, ctx)),
 };
 

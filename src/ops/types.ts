@@ -1,3 +1,5 @@
+import type { Epilogue } from "../engine/kernels/conv.js";
+import type { ChannelAffine } from "../engine/kernels/norm.js";
 import type { ComputePool } from "../engine/pool.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { WeightSource } from "../engine/weights.js";
@@ -105,6 +107,11 @@ export interface ForwardContext {
    * weights `[H, T, S]` as `"attention"`); absent when nothing asks, so nothing is kept.
    */
   keepIntermediate?(name: string, tensor: Tensor): void;
+  /**
+   * Given only to an op with `absorbsEpilogue`, when the run keeps no output of the layers
+   * it stands for: apply this to the output (an affine per output channel, then max(0, ·)).
+   */
+  epilogue?: Epilogue;
 }
 
 /**
@@ -171,6 +178,18 @@ export interface OpDef<A extends Attrs = Attrs> {
    * its weights with He (`ForwardContext.reluFollows`), any other with Xavier.
    */
   rectifies?: boolean;
+  /** The layer is exactly max(0, x), NaN kept (ReLU): an `absorbsEpilogue` layer before it may apply it itself. */
+  clampsAtZero?: boolean;
+  /**
+   * The layer is an affine per channel (inference BatchNorm), these scale and shift: an
+   * `absorbsEpilogue` layer before it may apply it to its own output.
+   */
+  channelAffine?(attrs: A, ctx: ParameterContext): ChannelAffine;
+  /**
+   * Its forward applies `ForwardContext.epilogue`: the run may hand it the per-channel
+   * affine and the rectifier that are its only readers, and skip those layers.
+   */
+  absorbsEpilogue?: boolean;
   /**
    * `weights=` may give the layer's weight in the file (`conv 1 3x3 weights=[[1, 0, -1], …]`),
    * PyTorch's layout (conv `[M, C, kh, kw]`, fc `[out, in]`); the engine serves it as

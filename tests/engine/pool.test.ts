@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { conv2d, conv2dParams, convTranspose2d, convTranspose2dParams, linear } from "../../src/engine/kernels/index.js";
 import { initParam } from "../../src/engine/init.js";
+import type { PlacedCall } from "../../src/engine/kernels/conv.js";
+import { placeConv2d } from "../../src/engine/kernels/conv.js";
+import type { WasmKernels } from "../../src/engine/kernels/wasm.js";
 import { ComputePool } from "../../src/engine/pool.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import { caseByName, expected, input, mismatch } from "./fixtures.js";
@@ -103,5 +106,14 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
   });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);
+  });
+  it("answers a worker's trapped kernel with its message through the mailbox, and goes on working", async () => {
+    const x = rand("x", [4, 16, 16]), w = rand("w", [8, 4, 3, 3]), p = conv2dParams({ padding: 1 });
+    const internals = pool as unknown as { run(call: PlacedCall): Promise<void>; kernels: WasmKernels };
+    const call = placeConv2d(internals.kernels, x, w, null, p, [{ m0: 0, m1: 8, n0: 0, n1: 128 }, { m0: 0, m1: 8, n0: 128, n1: 256 }]);
+    // The worker's block writes its output 2 GiB past the end of the memory.
+    const outOfBounds = { ...call, blocks: [call.blocks[0]!, call.blocks[1]!.map((v, i) => (i === 6 ? 0x7ff00000 : v))] };
+    await expect(internals.run(outOfBounds)).rejects.toThrow(/out of bounds/);
+    expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
   });
 });

@@ -63,20 +63,23 @@ export function registerRun(program: Command, context: CommandContext): void {
         const { analyzed, onnx } = await loadModel(file);
         const network = pickNetwork(analyzed, flags.network);
         const index: Record<string, { file: string; shape: number[] }> = {};
-        if (flags.dump) makeFolder(flags.dump);
+        const dump = flags.dump;
+        if (dump) makeFolder(dump);
+        // Without --dump no layer's own output is read, so the run may apply a bn and ReLU in the conv before them.
         const outputs = await executeWithFlags(network, flags, {
           keepAll: false,
           onnx,
-          async onLayer(id, output) {
-            if (!flags.dump) return;
-            // An imported model's outputs go by the model's own tensor names.
-            const name = onnx?.tensorNames.get(id) ?? id;
-            const shape = [1, ...output.shape];
-            await writeOutput(join(flags.dump, fileName(name)), encodeNpy(output, shape));
-            index[name] = { file: fileName(name), shape };
-          },
+          ...(dump && {
+            async onLayer(id: string, output: Tensor) {
+              // An imported model's outputs go by the model's own tensor names.
+              const name = onnx?.tensorNames.get(id) ?? id;
+              const shape = [1, ...output.shape];
+              await writeOutput(join(dump, fileName(name)), encodeNpy(output, shape));
+              index[name] = { file: fileName(name), shape };
+            },
+          }),
         });
-        if (flags.dump) await writeOutput(join(flags.dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
+        if (dump) await writeOutput(join(dump, "index.json"), JSON.stringify(index, null, 2) + "\n");
         for (const [id, output] of outputs) process.stdout.write(terminalSafe(describeOutput(id, output)) + "\n");
       });
     });

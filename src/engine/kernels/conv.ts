@@ -1,4 +1,5 @@
 import { expectRank, type Tensor } from "../tensor.js";
+import type { ChannelAffine } from "./norm.js";
 import { kernels, type KernelName, type WasmKernels } from "./wasm.js";
 
 /** Conv2d settings, all explicit; `conv2dParams` fills in PyTorch's defaults. */
@@ -132,24 +133,62 @@ export interface PlacedCall {
   blocks: number[][];
   out: number;
   outLength: number;
+  /** Applied to the whole output once every block is done (`applyEpilogue`). */
+  epilogue?: PlacedEpilogue;
+}
+
+/**
+ * What a conv may apply to its output where it lies in WebAssembly memory, before it is
+ * read out, in place of the layers after it: an affine per output channel (an inference
+ * bn), then max(0, ·) with NaN kept (a ReLU). The same kernels as those layers' own on
+ * the same float32 values, so the bits are theirs; the output is neither copied nor
+ * allocated in between.
+ */
+export interface Epilogue {
+  affine?: ChannelAffine;
+  rectify: boolean;
+}
+
+/** An epilogue laid out beside its call: the affine's scale and shift (doubles) at `scale`, `shift` (0: none). */
+interface PlacedEpilogue {
+  channels: number;
+  scale: number;
+  shift: number;
+  rectify: boolean;
+}
+
+/** Runs a placed call's epilogue, if any, on its whole output. */
+export function applyEpilogue(k: WasmKernels, call: PlacedCall): void {
+  const e = call.epilogue;
+  if (!e) return;
+  if (e.scale) k.exports.affine_channels_f32(call.out, call.out, e.channels, call.outLength / e.channels, e.scale, e.shift);
+  if (e.rectify) k.exports.relu_f32(call.out, call.out, call.outLength);
 }
 
 /** Copies x, weight and bias into `k`'s memory and returns the conv2d call of each block of the `[M, Ho, Wo]` output. */
-export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams, blocks: readonly OutputBlock[]): PlacedCall {
+export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams, blocks: readonly OutputBlock[], epilogue?: Epilogue): PlacedCall {
   const [C, H, W] = x.shape as [number, number, number];
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
   const scratch = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
-  const [inP, wP, bP, outP, ...scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * Ho * Wo, ...scratch]) as number[];
+  const affine = epilogue?.affine;
+  if (affine && (affine.scale.length !== M || affine.shift.length !== M)) throw new RangeError(`conv2d: the epilogue's affine has ${affine.scale.length} channels for ${M} output channels`);
+  // A double takes two floats' room.
+  const [inP, wP, bP, outP, scaleP, shiftP, ...scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, ...scratch]) as number[];
   k.put(inP!, x.data);
   k.put(wP!, weight.data);
   if (bias) k.put(bP!, bias);
+  if (affine) {
+    new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
+    new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
+  }
   return {
     fn: "conv2d",
     blocks: blocks.map((b, i) => [inP!, C, H, W, wP!, bias ? bP! : 0, outP!, M, ...geometry, b.m0, b.m1, b.n0, b.n1, scratchP[i]!]),
     out: outP!,
     outLength: M * Ho * Wo,
+    ...(epilogue && { epilogue: { channels: M, scale: affine ? scaleP! : 0, shift: affine ? shiftP! : 0, rectify: epilogue.rectify } }),
   };
 }
 
@@ -195,6 +234,7 @@ export function placeConvTranspose2d(
 /** Runs every block of a placed call on this thread and returns a copy of the output. */
 export function runPlaced(k: WasmKernels, call: PlacedCall): Float32Array {
   for (const args of call.blocks) k.call(call.fn, args);
+  applyEpilogue(k, call);
   return k.read(call.out, call.outLength);
 }
 

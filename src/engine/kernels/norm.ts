@@ -22,13 +22,26 @@ export function batchNorm(x: Tensor, p: BatchNormParams): Tensor {
   for (const [name, v] of [["gamma", p.gamma], ["beta", p.beta], ["running mean", p.runningMean], ["running var", p.runningVar]] as const) {
     if (v.length !== C) throw new RangeError(`batchnorm: ${name} has ${v.length} values for ${C} channels`);
   }
+  const { scale, shift } = batchNormAffine(p);
+  return { shape: [...x.shape], data: affinePerChannel(x.data, C, scale, shift) };
+}
+
+/** y = scale[c]·x + shift[c] for each channel c (the first dimension), in double precision. */
+export interface ChannelAffine {
+  scale: Float64Array;
+  shift: Float64Array;
+}
+
+/** Inference-mode BatchNorm as the per-channel affine it is: scale = γ/√(var + eps), shift = β − mean·scale. */
+export function batchNormAffine(p: BatchNormParams): ChannelAffine {
+  const C = p.gamma.length;
   const scale = new Float64Array(C);
   const shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     scale[c] = p.gamma[c]! / Math.sqrt(p.runningVar[c]! + p.eps);
     shift[c] = p.beta[c]! - p.runningMean[c]! * scale[c]!;
   }
-  return { shape: [...x.shape], data: affinePerChannel(x.data, C, scale, shift) };
+  return { scale, shift };
 }
 
 /** PyTorch's `LocalResponseNorm` settings; AlexNet uses size 5, alpha 1e-4, beta 0.75, k 2. */
