@@ -6,10 +6,12 @@
 
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, extname } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { analyze } from "../analyze/analyze.js";
 import { analyzeSource } from "../analyze/source.js";
 import type { AnalyzedGraph } from "../analyze/types.js";
 import type { OnnxImport } from "../import/onnx/import.js";
+import { invalidFile } from "../engine/io/invalid.js";
 import { MAX_BINARY_BYTES, MAX_TEXT_BYTES, readBounded } from "../engine/io/read.js";
 import { NetfigError, type Diagnostic } from "../lang/diagnostics.js";
 import { findTemplate } from "./templates.js";
@@ -25,25 +27,48 @@ export interface LoadedModel {
   warnings: Diagnostic[];
 }
 
-/**
- * An ONNX model by extension, or by its first byte: protobuf writes ModelProto's field 1
- * (ir_version, a varint) first, tag 0x08, a control character no text file starts with.
- */
-function isOnnx(file: string): boolean {
-  if (extname(file).toLowerCase() === ".onnx") return true;
-  if (!existsSync(file) || !statSync(file).isFile()) return false;
-  const first = Buffer.alloc(1);
+/** The first `count` bytes of FILE (fewer when it is shorter); empty for anything but a regular file. */
+function firstBytes(file: string, count: number): Buffer {
+  if (!existsSync(file) || !statSync(file).isFile()) return Buffer.alloc(0);
+  const head = Buffer.alloc(count);
   const fd = openSync(file, "r");
   try {
-    return readSync(fd, first, 0, 1, 0) === 1 && first[0] === 0x08;
+    return head.subarray(0, readSync(fd, head, 0, count, 0));
   } finally {
     closeSync(fd);
   }
 }
 
-/** Reads FILE (a path, or a bundled template's name) without analysing it; throws NetfigError when there is none. */
+/**
+ * An ONNX model by extension, or by its first byte: protobuf writes ModelProto's field 1
+ * (ir_version, a varint) first, tag 0x08, a control character no text file starts with.
+ */
+function isOnnx(file: string, head: Buffer): boolean {
+  return extname(file).toLowerCase() === ".onnx" || head[0] === 0x08;
+}
+
+/** gzip's magic number: `model.onnx.gz` and `net.netfig.gz` are read through it. */
+const isGzip = (head: Buffer): boolean => head[0] === 0x1f && head[1] === 0x8b;
+
+/** A gzip-compressed model, unpacked in memory up to the size the unpacked file could have. */
+function readGzipped(file: string): ModelSource {
+  let bytes: Buffer;
+  try {
+    bytes = gunzipSync(readBounded(file, MAX_BINARY_BYTES), { maxOutputLength: MAX_BINARY_BYTES });
+  } catch (error) {
+    const tooLarge = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+    throw invalidFile(file, tooLarge ? `unpacks to more than ${MAX_BINARY_BYTES / 2 ** 20} MiB` : "is not a valid gzip file (it starts like one)", tooLarge ? undefined : "check the download, or unpack it with gunzip and read the unpacked file");
+  }
+  if (bytes[0] === 0x08) return { kind: "onnx", file, bytes };
+  if (bytes.length > MAX_TEXT_BYTES) throw invalidFile(file, `unpacks to ${bytes.length} bytes, more than a .netfig text may have (${MAX_TEXT_BYTES / 2 ** 20} MiB)`);
+  return { kind: "text", name: file, text: bytes.toString("utf8") };
+}
+
+/** Reads FILE (a path, or a bundled template's name; gzip-compressed or not) without analysing it; throws NetfigError when there is none or it cannot be unpacked. */
 export function readModel(file: string): ModelSource {
-  if (isOnnx(file)) {
+  const head = firstBytes(file, 2);
+  if (isGzip(head)) return readGzipped(file);
+  if (isOnnx(file, head)) {
     if (!existsSync(file)) throw new NetfigError([{ severity: "error", message: `${file}: no such file` }]);
     return { kind: "onnx", file, bytes: readBounded(file, MAX_BINARY_BYTES) };
   }

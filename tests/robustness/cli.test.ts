@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import onnxProto from "onnx-proto";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { root } from "../helpers/netfig.js";
 import { scratchDir } from "../helpers/temp.js";
@@ -102,6 +103,20 @@ describe("endless and corrupt files are input errors that name the file", () => 
       expectInvalid(netfig(["run", "lenet5", "--input", join(dir, "x.npy")]), "x.npy", message);
     });
   }
+
+  it("reads gzip-compressed models (2,327 text errors for a .onnx.gz before) and names a broken or oversized one", () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "lenet5.netfig.gz"), gzipSync(readFileSync(join(root, "templates/lenet5.netfig"))));
+    const text = netfig(["check", join(dir, "lenet5.netfig.gz")]);
+    expect([text.status, text.stdout]).toEqual([0, expect.stringContaining("61,706 params")]);
+    const onnx = netfig(["check", join(root, "tests/fixtures/onnx/transformers/vit_b_16.onnx.gz")]);
+    expect([onnx.status, onnx.stdout]).toEqual([0, expect.stringContaining("86,567,656 params")]);
+    writeFileSync(join(dir, "cut.gz"), gzipSync(readFileSync(join(root, "templates/vgg16.netfig"))).subarray(0, 40));
+    expectInvalid(netfig(["check", join(dir, "cut.gz")]), "cut.gz", /not a valid gzip file/);
+    // 65 MiB of spaces packs into 65 kB: more than a .netfig text may have.
+    writeFileSync(join(dir, "spaces.gz"), gzipSync(Buffer.alloc(65 * 2 ** 20, 0x20)));
+    expectInvalid(netfig(["check", join(dir, "spaces.gz")]), "spaces.gz", /more than a \.netfig text may have \(64 MiB\)/);
+  });
 
   it("reports an image that is not one and a safetensors header that is not JSON as invalid input", () => {
     const dir = scratchDir();
