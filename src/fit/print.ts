@@ -257,7 +257,11 @@ export async function printFigure(
       const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, stackShapes, collapse });
       u ||= isU;
       whole ||= isWhole;
-      if (made < rows) break;
+      if (made < rows) {
+        // Rows asked for (--rows N) that the figure cannot break into: the most it makes is the answer.
+        if (rows === from && from > 1) candidates.push({ ...candidate, arrangement: { ...candidate.arrangement, rows: made } });
+        break;
+      }
       candidates.push(candidate);
       if (isWhole) break;
       const tall = candidate.metrics.heightPt > print.maxHeight;

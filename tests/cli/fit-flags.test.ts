@@ -57,6 +57,19 @@ describe("bad flag values are usage errors (exit 2) naming the flag", () => {
   });
 });
 
+describe("--rows N beyond what the figure breaks into", () => {
+  it("at a width draws the most rows it makes and says so (the Transformer diagram has one; it was an internal error, exit 70)", () => {
+    const transformer = netfig(["render", "transformer", "--width", "85mm", "--rows", "2", "-o", "-"]);
+    expect(transformer.status, transformer.stderr).toBe(0);
+    expect(transformer.stderr).toMatch(/^netfig: --width 85mm: one row, /);
+    // LeNet-5's blocks allow 8 rows (too tall for the page, and the warning says so).
+    const lenet = netfig(["render", "lenet5", "--width", "85mm", "--rows", "20", "--direction", "right", "-o", "-"]);
+    expect(lenet.status, lenet.stderr).toBe(0);
+    const rows = Number(/ (\d+) rows flowing right/.exec(lenet.stderr)?.[1]);
+    expect(rows).toBe(8);
+  });
+});
+
 describe("--max-height", () => {
   it("--width 85mm --max-height 5in: the chosen figure is at most 360 pt tall, or the warning says nothing fits", () => {
     const run = render("--width", "85mm", "--max-height", "5in");
