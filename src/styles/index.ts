@@ -135,6 +135,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     if (!style) throw figureError(network, `figure: style must be one of ${names.join(", ")}, not ${JSON.stringify(options.style)}`);
     const fit = style.fits(network, options);
     if (fit !== true) throw figureError(network, `figure: style ${style.name} cannot draw ${network.network.name}: ${fit}`, "use style: blocks");
+    if (activations && style.drawsActivations === false) throw figureError(network, `figure: style ${style.name} draws no activation maps`, "use style: blocks (or auto) with --activations, or leave --activations out");
     return style;
   };
 

@@ -57,6 +57,16 @@ describe("bad flag values are usage errors (exit 2) naming the flag", () => {
   });
 });
 
+describe("--style with --activations", () => {
+  it("a style that draws no activation maps, asked for by name, says so instead of drawing the figure without them", () => {
+    const run = netfig(["render", "transformer", "--style", "transformer", "--activations", "-o", "-"]);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/style transformer draws no activation maps/);
+    expect(run.stderr).toMatch(/hint: use style: blocks/);
+  });
+});
+
 describe("--rows N beyond what the figure breaks into", () => {
   it("at a width draws the most rows it makes and says so (the Transformer diagram has one; it was an internal error, exit 70)", () => {
     const transformer = netfig(["render", "transformer", "--width", "85mm", "--rows", "2", "-o", "-"]);
