@@ -1,4 +1,4 @@
-import { flatten as flattenKernel } from "../engine/kernels/shape.js";
+import { flatten as flattenKernel, transpose } from "../engine/kernels/shape.js";
 import { linearWeights, type ConvWeights } from "../engine/params.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { embeddingWeight } from "./embedding.js";
@@ -36,9 +36,7 @@ export function fcParameters(attrs: DenseAttrs, ctx: ParameterContext): ConvWeig
     }
     // The tied fc's weight `[features, units]` read as this layer's `[units, features]`; the bias is this layer's own.
     const tied = linearWeights(ctx.weights, ctx.tiedTo, attrs.units, features, false, ctx.reluFollows ? "he" : "xavier").weight;
-    const weight = new Float32Array(tied.data.length);
-    for (let o = 0; o < attrs.units; o++) for (let i = 0; i < features; i++) weight[o * features + i] = tied.data[i * attrs.units + o]!;
-    return { weight: { shape: [attrs.units, features], data: weight }, bias };
+    return { weight: transpose(tied), bias };
   }
   return linearWeights(ctx.weights, ctx.layer, features, attrs.units, attrs.bias, ctx.reluFollows ? "he" : "xavier");
 }

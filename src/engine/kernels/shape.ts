@@ -158,6 +158,15 @@ export function shortcutZeroPad(x: Tensor, stride: number | [number, number], ou
 }
 
 /** `torch.flatten` of one sample: the same data as a vector (C order, channel-major). */
+/** A row-major `[rows, columns]` matrix as `[columns, rows]`. */
+export function transpose(m: Tensor): Tensor {
+  expectRank(m, 2, "transpose input");
+  const [rows, columns] = m.shape as [number, number];
+  const data = new Float32Array(m.data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[c * rows + r] = m.data[r * columns + c]!;
+  return { shape: [columns, rows], data };
+}
+
 export function flatten(x: Tensor): Tensor {
   return { shape: [x.data.length], data: x.data };
 }

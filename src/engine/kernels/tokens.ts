@@ -1,13 +1,11 @@
 import { expectRank, type Tensor } from "../tensor.js";
+import { transpose } from "./shape.js";
 
 /** `[D, h, w]` (a patch conv's output) as the sequence `[h·w, D]`: PyTorch's `x.flatten(2).transpose(1, 2)`. */
 export function patchSequence(x: Tensor): Tensor {
   expectRank(x, 3, "patch sequence input");
   const [d, h, w] = x.shape as [number, number, number];
-  const steps = h * w;
-  const out = new Float32Array(x.data.length);
-  for (let c = 0; c < d; c++) for (let s = 0; s < steps; s++) out[s * d + c] = x.data[c * steps + s]!;
-  return { shape: [steps, d], data: out };
+  return transpose({ shape: [d, h * w], data: x.data });
 }
 
 /** `row` `[D]` before the steps of `x` `[T, D]`: `torch.cat([row, x], dim=1)`. */

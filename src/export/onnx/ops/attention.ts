@@ -1,15 +1,8 @@
 import type { Projection } from "../../../engine/kernels/attention.js";
+import { transpose } from "../../../engine/kernels/shape.js";
 import type { Tensor } from "../../../engine/tensor.js";
 import { attentionParameters, attentionSizes, type AttentionAttrs } from "../../../ops/attention.js";
 import { part, type GraphBuilder, type LayerExport, type OpExport } from "../builder.js";
-
-/** `[rows, cols]` stored `[cols, rows]`: the right operand of a MatMul computing x·Wᵀ. */
-function transposed(m: Tensor): Tensor {
-  const [rows, cols] = m.shape as [number, number];
-  const data = new Float32Array(m.data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[c * rows + r] = m.data[r * cols + c]!;
-  return { shape: [cols, rows], data };
-}
 
 /** Arrays one after another. */
 function concatenated(parts: Float32Array[]): Float32Array {
@@ -35,7 +28,7 @@ function joined(projections: Projection[]): Float32Array | null {
 
 /** x·Wᵀ + b on a `[T, batch, in]` tensor, PyTorch's way: MatMul by the stored transpose, then Add(bias, ·). */
 function project(g: GraphBuilder, l: LayerExport, x: string, weight: Tensor, bias: Float32Array | null, name: string, weightName: string, biasName: string): string {
-  const product = g.node("MatMul", [x, g.weight(weightName, transposed(weight))], part(l, `${name}_matmul`));
+  const product = g.node("MatMul", [x, g.weight(weightName, transpose(weight))], part(l, `${name}_matmul`));
   if (!bias) return product;
   return g.node("Add", [g.weight(biasName, { shape: [bias.length], data: bias }), product], part(l, name));
 }
@@ -100,7 +93,7 @@ export const attention: OpExport = (g, l) => {
   // PyTorch writes the out-projection as a Gemm, or without a bias as a MatMul by the stored transpose.
   const projected = p.output.bias
     ? g.node("Gemm", [rows, g.weight(weightName("out_proj.weight"), p.output.weight), g.weight(weightName("out_proj.bias"), { shape: [d], data: p.output.bias })], part(l, "out_proj"), { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 })
-    : g.node("MatMul", [rows, g.weight(weightName("out_proj.weight"), transposed(p.output.weight))], part(l, "out_proj"));
+    : g.node("MatMul", [rows, g.weight(weightName("out_proj.weight"), transpose(p.output.weight))], part(l, "out_proj"));
   const sequence = g.node("Reshape", [projected, g.ints(part(l, "output_shape"), [t, -1, d])], part(l, "output"));
   g.node("Transpose", [sequence], l.output, { perm: [1, 0, 2] });
 };

@@ -1,3 +1,4 @@
+import { transpose } from "../../../engine/kernels/shape.js";
 import { fcParameters, type DenseAttrs } from "../../../ops/dense.js";
 import { part, type OpExport } from "../builder.js";
 
@@ -24,8 +25,7 @@ export const fc: OpExport = (g, l) => {
   // Tied to an embedding: its initializer `<embedding>.weight` `[V, D]` is this layer's `[out, in]` weight, one copy.
   const shared = l.layer.tied ? `${l.params.tiedTo!}.weight` : undefined;
   if (input.length === 2) {
-    const [units, features] = weight.shape as [number, number];
-    const w = shared ? g.node("Transpose", [shared], part(l, "weight"), { perm: [1, 0] }) : g.weight(`${l.output}.weight`, { shape: [features, units], data: transposedMatrix(weight.data, units, features) });
+    const w = shared ? g.node("Transpose", [shared], part(l, "weight"), { perm: [1, 0] }) : g.weight(`${l.output}.weight`, transpose(weight));
     if (!biasTensor) {
       g.node("MatMul", [l.inputs[0]!, w], l.output);
       return;
@@ -40,10 +40,3 @@ export const fc: OpExport = (g, l) => {
   if (biasTensor) inputs.push(g.weight(`${l.output}.bias`, biasTensor));
   g.node("Gemm", inputs, l.output, { transB: 1 });
 };
-
-/** A row-major `[rows, columns]` matrix as `[columns, rows]`. */
-function transposedMatrix(data: Float32Array, rows: number, columns: number): Float32Array {
-  const transposed = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) transposed[c * rows + r] = data[r * columns + c]!;
-  return transposed;
-}
