@@ -1,15 +1,18 @@
-// Builds the command line's bundle, dist/cli/bundle/netfig.js, from the compiled dist/ (run
-// after tsc; `npm run build`, `prepare` and `npm test` do): one file in place of the 120
-// modules a command would otherwise resolve, read and link, plus a chunk per part that only
-// some commands load (PDF, PNG, PowerPoint, TikZ, the engine, ONNX, the preview server), so
-// those parts and the packages they import load at first use, as from dist/. The packages
-// stay outside, except commander, which every command uses. Each module keeps its own
-// `import.meta.url` (rewritten to its dist/ file's URL), so fonts, templates, the sample
-// image, the worker and package.json are found exactly as from dist/. Beside the entry,
-// inputs.json lists the dist/ files the bundle was made of: bin/netfig.js runs it only while
-// none of them is newer. Each file is written whole and renamed into place, the entry last.
-// `node scripts/build-cli.mjs [root]`.
+// Builds the command line's bundle, dist/cli/bundle/netfig.cjs, from the compiled dist/ (run
+// after tsc; `npm run build`, `prepare` and `npm test` do), and its V8 code cache: one
+// CommonJS file in place of the 120 modules a command would otherwise resolve, read, link and
+// compile (bin/bundle.js runs it). Parts only some commands use (PDF, PNG, PowerPoint, TikZ,
+// the engine, ONNX, the preview server) are in it as modules evaluated at their first
+// import, so they and the packages they load cost nothing until then. The packages stay
+// outside, except commander, which every command uses. Each module keeps its own
+// `import.meta.url` (its dist/ file's URL), so fonts, templates, the sample image, the worker
+// and package.json are found exactly as from dist/. Beside the bundle, inputs.json lists the
+// dist/ files it was made of: bin/netfig.js runs it only while none of them is newer. The
+// code cache is made by running the commands most runs are (scripts/code-cache.mjs) in a
+// fresh Node, so it holds what they compile. Each file is written whole and renamed into
+// place, the cache last. `node scripts/build-cli.mjs [root]`.
 import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +22,8 @@ const BUNDLED_PACKAGES = new Set(["commander"]);
 export async function buildCli(root = fileURLToPath(new URL("..", import.meta.url))) {
   const dist = join(root, "dist");
   const outdir = join(dist, "cli", "bundle");
-  const entry = join(outdir, "netfig.js");
+  const entry = join(outdir, "netfig.cjs");
+  const cache = join(outdir, "netfig.cache");
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const external = Object.keys(pkg.dependencies).filter((name) => !BUNDLED_PACKAGES.has(name));
   const ownUrls = {
@@ -29,17 +33,16 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
         if (!args.path.startsWith(dist + "/")) return undefined;
         const source = readFileSync(args.path, "utf8");
         const own = JSON.stringify(relative(outdir, args.path));
-        return { contents: source.replaceAll("import.meta.url", `new URL(${own}, import.meta.url).href`), loader: "js" };
+        return { contents: source.replaceAll("import.meta.url", `__netfigModuleUrl(${own})`), loader: "js" };
       });
     },
   };
   const result = await build({
     entryPoints: { netfig: join(dist, "cli", "main.js") },
     outdir,
-    splitting: true,
-    chunkNames: "[name]-[hash]",
+    outExtension: { ".js": ".cjs" },
     bundle: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     external: [...external, ...external.map((name) => `${name}/*`)],
@@ -48,8 +51,8 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     // The metafile's input paths are relative to this folder, whatever folder the build runs from.
     absWorkingDir: root,
     write: false,
-    // commander is CommonJS: its require() of Node's modules needs a require in an ES module.
-    banner: { js: 'import { createRequire as __netfigCreateRequire } from "node:module";\nconst require = __netfigCreateRequire(import.meta.url);' },
+    // A module's URL from its path relative to the bundle (outside every module's scope, where `require` is the bundle's own).
+    banner: { js: 'const __netfigModuleUrl = (relative) => require("node:url").pathToFileURL(require("node:path").join(__dirname, relative)).href;' },
     legalComments: "none",
     logLevel: "warning",
   });
@@ -59,14 +62,18 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     .map((file) => relative(root, file))
     .sort();
   mkdirSync(outdir, { recursive: true });
-  // Chunks and the list first: an entry newer than them would be checked against old ones.
-  const chunks = result.outputFiles.filter((file) => file.path !== entry);
-  for (const chunk of chunks) writeAtomically(chunk.path, chunk.contents);
+  // The old cache goes first: V8 checks a cache against the length of the source only.
+  rmSync(cache, { force: true });
   writeAtomically(join(outdir, "inputs.json"), JSON.stringify(inputs) + "\n");
-  writeAtomically(entry, result.outputFiles.find((file) => file.path === entry).contents);
-  const kept = new Set(["netfig.js", "inputs.json", ...chunks.map((chunk) => relative(outdir, chunk.path))]);
+  writeAtomically(entry, result.outputFiles[0].contents);
+  const kept = new Set(["netfig.cjs", "inputs.json"]);
   for (const name of readdirSync(outdir)) if (!kept.has(name)) rmSync(join(outdir, name));
-  return { entry, inputs };
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL("./code-cache.mjs", import.meta.url)), root], { stdio: "pipe", encoding: "utf8" });
+  } catch (error) {
+    throw new Error(`the code cache was not made:\n${error.stderr ?? error.message}`);
+  }
+  return { entry, inputs, cache };
 }
 
 function writeAtomically(file, contents) {

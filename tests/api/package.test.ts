@@ -66,7 +66,7 @@ describe("the packed package", () => {
     expect(readFileSync(join(installed, exportsMap["./browser"]!.import), "utf8").length).toBeGreaterThan(100_000);
     // The command line as installed runs from its bundle (npm unpacks every file with one
     // date, so the bundle counts as current) and draws the same PDF as this checkout's.
-    expect(readdirSync(join(installed, "dist", "cli", "bundle"))).toContain("netfig.js");
+    expect(readdirSync(join(installed, "dist", "cli", "bundle"))).toContain("netfig.cjs");
     execFileSync(process.execPath, [join(installed, "bin", "netfig.js"), "render", "lenet5", "-o", "installed.pdf"], { cwd: project });
     execFileSync(process.execPath, [join(root, "bin", "netfig.js"), "render", "lenet5", "-o", join(project, "checkout.pdf")], { cwd: project });
     expect(readFileSync(join(project, "installed.pdf")).equals(readFileSync(join(project, "checkout.pdf")))).toBe(true);

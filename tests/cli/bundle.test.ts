@@ -1,9 +1,9 @@
 /**
- * The command line's bundle (scripts/build-cli.mjs): bin/netfig.js runs it while it is
- * current and the compiled modules of dist/ as soon as one of them is newer, so a `tsc`
- * after the last bundling never leaves old code running. Both give the same bytes and the
- * same exit statuses. The checks run on a copy of the package, so the bundle the other
- * tests run is left alone.
+ * The command line's bundle (scripts/build-cli.mjs, bin/bundle.js): bin/netfig.js runs it
+ * while it is current and the compiled modules of dist/ as soon as one of them is newer, so a
+ * `tsc` after the last bundling never leaves old code running. Both give the same bytes and
+ * the same exit statuses, and V8 takes the bundle's code cache. The checks run on a copy of
+ * the package, so the bundle the other tests run is left alone.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
@@ -18,18 +18,27 @@ const TIMEOUT = 60_000;
 let copy: string;
 let buildCli: (root: string) => Promise<{ entry: string; inputs: string[] }>;
 
-/** Runs the copy's bin/netfig.js; `loaded` is which entry module it imported. */
+/**
+ * Runs the copy's bin/netfig.js; `loaded` is what ran: "modules" when it imported
+ * dist/cli/main.js (the resolve hook names every ES module), else "bundle" (a script).
+ */
 function netfig(...args: string[]) {
   const run = spawnSync(process.execPath, ["--import", join(copy, "trace.mjs"), join(copy, "bin", "netfig.js"), ...args], { cwd: copy, encoding: "utf8" });
   const entries = [...run.stderr.matchAll(/^loaded (.*)$/gm)].map((m) => m[1]!);
   const stderr = run.stderr.replace(/^loaded .*\n/gm, "");
-  return { status: run.status, stdout: run.stdout, stderr, loaded: entries.find((url) => /\/dist\/cli\/(main|bundle\/netfig)\.js$/.test(url)) };
+  return { status: run.status, stdout: run.stdout, stderr, loaded: entries.some((url) => url.endsWith("/dist/cli/main.js")) ? "modules" : "bundle" };
+}
+
+/** What became of the copy's code cache when its bundle loads in a fresh Node, as bin/netfig.js loads it. */
+function codeCache(): string {
+  const script = `const { loadBundle } = require(${JSON.stringify(join(copy, "bin", "bundle.js"))}); process.stdout.write(loadBundle().cache);`;
+  return spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout;
 }
 
 /** What tsc does to a module it recompiles after the bundle was built: a file newer than the bundle. */
 function recompile(module: string): void {
   const earlier = new Date(Date.now() - 10_000);
-  utimesSync(join(copy, "dist", "cli", "bundle", "netfig.js"), earlier, earlier);
+  utimesSync(join(copy, "dist", "cli", "bundle", "netfig.cjs"), earlier, earlier);
   const now = new Date();
   utimesSync(join(copy, "dist", module), now, now);
 }
@@ -47,7 +56,7 @@ beforeAll(async () => {
 
 describe("bin/netfig.js and the bundle", () => {
   it("runs the compiled modules while there is no bundle", () => {
-    expect(netfig("--version").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+    expect(netfig("--version").loaded).toBe("modules");
   }, TIMEOUT);
 
   it("runs the bundle once it is built, with the same bytes, messages and exit statuses", async () => {
@@ -56,7 +65,8 @@ describe("bin/netfig.js and the bundle", () => {
     // The bundle holds the whole command line: the verbs, the renderers, the layout.
     expect(inputs).toEqual(expect.arrayContaining(["dist/cli/main.js", "dist/render/svg.js", "dist/render/pdf.js", "dist/layout/elk.js"]));
     const fromBundle = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
-    for (const run of fromBundle) expect(run.loaded).toMatch(/\/dist\/cli\/bundle\/netfig\.js$/);
+    for (const run of fromBundle) expect(run.loaded).toBe("bundle");
+    expect(codeCache()).toBe("accepted");
     expect(fromBundle.map((r) => [r.status, r.stdout, r.stderr])).toEqual(fromModules.map((r) => [r.status, r.stdout, r.stderr]));
     expect(fromBundle.map((r) => r.status)).toEqual([0, 1, 2]);
     expect(fromBundle[0]!.stdout).toMatch(/^<\?xml/);
@@ -64,19 +74,28 @@ describe("bin/netfig.js and the bundle", () => {
 
   it("writes a PDF from the bundle byte for byte as from the modules", async () => {
     await buildCli(copy);
-    expect(netfig("render", "lenet5", "-o", "bundled.pdf").loaded).toMatch(/bundle\/netfig\.js$/);
+    expect(netfig("render", "lenet5", "-o", "bundled.pdf").loaded).toBe("bundle");
     recompile("cli/main.js");
-    expect(netfig("render", "lenet5", "-o", "modules.pdf").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+    expect(netfig("render", "lenet5", "-o", "modules.pdf").loaded).toBe("modules");
     expect(readFileSync(join(copy, "bundled.pdf")).equals(readFileSync(join(copy, "modules.pdf")))).toBe(true);
   }, TIMEOUT);
 
   it("falls back to the compiled modules when one of them is newer than the bundle, until it is rebuilt", async () => {
     await buildCli(copy);
-    expect(netfig("--version").loaded).toMatch(/bundle\/netfig\.js$/);
+    expect(netfig("--version").loaded).toBe("bundle");
     recompile("render/svg.js");
-    expect(netfig("--version").loaded).toMatch(/\/dist\/cli\/main\.js$/);
+    expect(netfig("--version").loaded).toBe("modules");
     // The rebuilt bundle is written after the module, so it is current again.
     await buildCli(copy);
-    expect(netfig("--version").loaded).toMatch(/bundle\/netfig\.js$/);
+    expect(netfig("--version").loaded).toBe("bundle");
+  }, TIMEOUT);
+
+  it("compiles the bundle from source when its code cache is older than it (V8 would check only the length)", async () => {
+    await buildCli(copy);
+    expect(codeCache()).toBe("accepted");
+    const earlier = new Date(Date.now() - 10_000);
+    utimesSync(join(copy, "dist", "cli", "bundle", "netfig.cache"), earlier, earlier);
+    expect(codeCache()).toBe("none");
+    expect(netfig("render", "lenet5", "-o", "-").status).toBe(0);
   }, TIMEOUT);
 });
