@@ -8,14 +8,16 @@
  * id derived from them, fonts and images numbered in order of first use.
  */
 
-import type { Color, PathCommand, Point, Stroke } from "../geometry/types.js";
+import { readFileSync } from "node:fs";
+import type { Color, FontSpec, PathCommand, Point, Stroke } from "../geometry/types.js";
 import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { fontFile } from "../text/fonts.js";
 import { openFont, tabledFace, tabledGlyphs } from "../text/measure.js";
 import { anchorOffset } from "../text/outline.js";
 import { scriptRuns, shapedAdvance } from "../text/shaping.js";
+import { readTrueType, type TrueTypeFace } from "../text/truetype.js";
 import { arrowHead } from "./arrow.js";
-import { pdfFont } from "./pdf-font.js";
+import { shapingPdfFont, tabledPdfFont } from "./pdf-font.js";
 import { loadPdfkit } from "./pdfkit.js";
 
 /**
@@ -114,7 +116,62 @@ function singleLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }
 
-function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
+/** A font file as the PDF sets its text: the object pdfkit embeds, and a run's advance in font units. */
+interface PdfFace {
+  font: object;
+  unitsPerEm: number;
+  advance(run: string): number;
+}
+
+const trueTypeFaces = new Map<string, TrueTypeFace>();
+
+function trueTypeFace(file: string): TrueTypeFace {
+  let face = trueTypeFaces.get(file);
+  if (!face) {
+    face = readTrueType(readFileSync(file));
+    trueTypeFaces.set(file, face);
+  }
+  return face;
+}
+
+/**
+ * The scene's font files, each set from the metrics table when the table covers every run
+ * of text the scene draws in it (pdf-font.ts), else shaped by fontkit; one choice per file,
+ * so each file is embedded once.
+ */
+function pdfFaces(scene: Scene): (font: FontSpec) => PdfFace {
+  const runsByFile = new Map<string, Set<string>>();
+  for (const p of scene.primitives) {
+    if (p.type !== "text") continue;
+    const file = fontFile(p.font);
+    let runs = runsByFile.get(file);
+    if (!runs) runsByFile.set(file, (runs = new Set()));
+    for (const run of scriptRuns(singleLine(p.text))) runs.add(run);
+  }
+  const faces = new Map<string, PdfFace>();
+  return (font) => {
+    const file = fontFile(font);
+    let face = faces.get(file);
+    if (!face) {
+      const table = tabledFace(font);
+      const tabled = table && [...(runsByFile.get(file) ?? [])].every((run) => tabledGlyphs(table, run) !== undefined);
+      if (table && tabled) {
+        face = { font: tabledPdfFont(trueTypeFace(file), table), unitsPerEm: table.unitsPerEm, advance: (run) => tabledGlyphs(table, run)!.advanceWidth };
+      } else {
+        const shaper = openFont(font);
+        face = {
+          font: shapingPdfFont(shaper, table),
+          unitsPerEm: shaper.unitsPerEm,
+          advance: (run) => (table && tabledGlyphs(table, run)?.advanceWidth) ?? shapedAdvance(shaper, run),
+        };
+      }
+      faces.set(file, face);
+    }
+    return face;
+  };
+}
+
+function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive, faceOf: (font: FontSpec) => PdfFace): void {
   const text = singleLine(t.text);
   if (text.trim() === "" || !(t.font.size > 0)) return;
   const color = pdfColor(t.color, "text");
@@ -125,18 +182,17 @@ function drawText(doc: PDFKit.PDFDocument, t: TextPrimitive): void {
   // Translate to the anchor point and rotate counter-clockwise on paper (clockwise in these
   // y-down axes); the text starts at the anchor offset along its own baseline.
   doc.transform(cos, -sin, sin, cos, t.at[0], t.at[1]);
-  const face = openFont(t.font);
-  const table = tabledFace(t.font);
+  const face = faceOf(t.font);
   // The file name is the family pdfkit caches the font under, as when it is given the file.
-  doc.font(pdfFont(face, table) as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
+  doc.font(face.font as unknown as PDFKit.Mixins.PDFFontSource, fontFile(t.font)).fontSize(t.font.size).fillColor(color);
   // One text object per script run (see shaping.ts). pdfkit lays each run out again
-  // (pdfFont); an explicit (empty) feature list makes it take the run whole, as shapeText
+  // (pdf-font.ts); an explicit (empty) feature list makes it take the run whole, as shapeText
   // does, instead of word by word, so glyphs and advances agree.
   const unit = t.font.size / face.unitsPerEm;
   let x = anchorOffset(t);
   for (const run of scriptRuns(text)) {
     doc.text(run, x, 0, { lineBreak: false, baseline: "alphabetic", features: [] });
-    x += ((table && tabledGlyphs(table, run)?.advanceWidth) ?? shapedAdvance(face, run)) * unit;
+    x += face.advance(run) * unit;
   }
 }
 
@@ -153,7 +209,7 @@ function drawImage(doc: PDFKit.PDFDocument, png: Uint8Array, corners: [Point, Po
   doc.image(Buffer.from(png.buffer, png.byteOffset, png.byteLength), 0, 0, { width: 1, height: 1 });
 }
 
-function drawPrimitive(doc: PDFKit.PDFDocument, p: Primitive): void {
+function drawPrimitive(doc: PDFKit.PDFDocument, p: Primitive, faceOf: (font: FontSpec) => PdfFace): void {
   doc.save();
   switch (p.type) {
     case "polygon": {
@@ -192,7 +248,7 @@ function drawPrimitive(doc: PDFKit.PDFDocument, p: Primitive): void {
       break;
     }
     case "text":
-      drawText(doc, p);
+      drawText(doc, p, faceOf);
       break;
     case "image":
       drawImage(doc, p.png, p.corners);
@@ -210,6 +266,8 @@ export function renderPdf(scene: Scene, options: PdfOptions = {}): Promise<Uint8
   const doc = new PdfDocument({
     autoFirstPage: false,
     margin: 0,
+    // No default font: pdfkit would parse Helvetica's metrics, which no figure uses.
+    font: null as unknown as string,
     // 1.4 brings the transparency (fill opacity, PNG alpha as soft masks) the scene may use.
     pdfVersion: "1.4",
     compress: true,
@@ -236,7 +294,8 @@ export function renderPdf(scene: Scene, options: PdfOptions = {}): Promise<Uint8
     doc.addPage({ size: [scene.width, scene.height], margin: 0 });
     const background = pdfColor(scene.background, "background");
     if (background) doc.rect(0, 0, scene.width, scene.height).fill(background);
-    for (const p of scene.primitives) drawPrimitive(doc, p);
+    const faceOf = pdfFaces(scene);
+    for (const p of scene.primitives) drawPrimitive(doc, p, faceOf);
     doc.end();
   } catch (error) {
     return Promise.reject(error);

@@ -14,6 +14,9 @@ const require = createRequire(import.meta.url);
 
 /** [the package that requires it, the package]: what a netfig PDF does not call. */
 const LOADED_AT_FIRST_USE: [string, string][] = [
+  // Fonts: pdfkit is handed font objects (pdf-font.ts); fontkit is needed only for text the
+  // metrics table does not set, and is then the one text/measure.ts loads.
+  ["pdfkit", "fontkit"],
   // Line breaking: every label is one line, drawn with `lineBreak: false`.
   ["pdfkit", "linebreak"],
   // Encryption: the PDFs are not encrypted.

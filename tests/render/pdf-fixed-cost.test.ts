@@ -1,12 +1,14 @@
 /**
- * What a PDF of ordinary labels costs to make (issue 18): one build of fontkit and of
- * restructure in the process (pdfkit's CommonJS build shares text/measure.ts's), the fonts'
- * layout tables never parsed (labels are set from the metrics table's glyphs), the post
- * table's glyph names never decoded, and the packages a netfig PDF never calls (line
- * breaking, AES, brotli) not loaded.
+ * What a PDF costs to make (issue 18). Of ordinary labels: fontkit not loaded at all (the
+ * labels are set from the metrics table's glyphs and the fonts embedded from their own bytes,
+ * src/render/pdf-font.ts), nor the packages a netfig PDF never calls (line breaking, AES,
+ * brotli). Of labels that need shaping: one build of fontkit and of restructure in the
+ * process (pdfkit's CommonJS build shares text/measure.ts's) and the post table's glyph names
+ * never decoded.
  */
 
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { root } from "../helpers/netfig.js";
@@ -21,9 +23,11 @@ interface Loaded {
   tables: string[];
 }
 
-/** Renders `template` to a PDF with the compiled CLI in a fresh process and reports what it loaded and parsed. */
-function renderAndInspect(template: string): Loaded {
+/** Renders `source` (a template or a file) to a PDF with the compiled CLI in a fresh process and reports what it loaded and parsed. */
+function renderAndInspect(source: string): Loaded {
   const dir = scratchDir("netfig-pdf-cost-");
+  const template = source.includes("\n") ? join(dir, "net.netfig") : source;
+  if (template !== source) writeFileSync(template, source);
   const script = `
     import { createRequire, register } from "node:module";
     const esModules = [];
@@ -33,12 +37,15 @@ function renderAndInspect(template: string): Loaded {
     register("data:text/javascript," + encodeURIComponent("let port; export function initialize(data) { port = data.port; } export async function resolve(s, c, next) { const r = await next(s, c); port.postMessage(r.url); return r; }"), { data: { port: port2 }, transferList: [port2] });
     const { main } = await import(${JSON.stringify(join(root, "dist/cli/main.js"))});
     const status = await main(["render", ${JSON.stringify(template)}, "-o", ${JSON.stringify(join(dir, "fig.pdf"))}]);
-    const { openFont } = await import(${JSON.stringify(join(root, "dist/text/measure.js"))});
-    const tables = Object.keys(openFont({ family: "sans", weight: "normal", style: "normal" })._tables);
     await new Promise((done) => setTimeout(done, 50));
     const cache = createRequire(import.meta.url).cache;
     const commonJs = Object.keys(cache);
     const childless = commonJs.filter((file) => cache[file].children.length === 0);
+    const fontkitLoaded = commonJs.some((file) => file.includes("/restructure/"));
+    const { openFont } = await import(${JSON.stringify(join(root, "dist/text/measure.js"))});
+    // The tables parsed of the faces the figure shaped text in (a face opened only here has none).
+    const faces = ["normal", "bold"].map((weight) => openFont({ family: "sans", weight, style: "normal" }));
+    const tables = fontkitLoaded ? [...new Set(faces.flatMap((face) => Object.keys(face._tables)))] : [];
     process.stderr.write(JSON.stringify({ status, esModules, commonJs, childless, tables }));
   `;
   const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
@@ -47,23 +54,36 @@ function renderAndInspect(template: string): Loaded {
 
 const inPackage = (files: string[], name: string) => files.filter((f) => f.includes(`/node_modules/${name}/`));
 
+/** Packages in require's cache only as the stand-ins that would load them: their entry modules, having required none of their own. */
+function expectStandIns(loaded: Loaded, names: string[]): void {
+  for (const name of names) {
+    const entries = inPackage(loaded.commonJs, name);
+    expect(entries, name).toHaveLength(1);
+    expect(loaded.childless, name).toContain(entries[0]);
+  }
+}
+
 describe("a PDF of ordinary labels", () => {
-  it("loads one fontkit and one restructure, parses neither GSUB nor GPOS nor the glyph names, and skips what it never calls", () => {
+  it("loads no fontkit, no restructure, and nothing it never calls", () => {
     const loaded = renderAndInspect("lenet5");
+    expect(loaded.status).toBe(0);
+    expectStandIns(loaded, ["fontkit", "linebreak", "@noble/ciphers", "brotli"]);
+    expect(inPackage(loaded.commonJs, "restructure")).toEqual([]);
+    expect([...inPackage(loaded.esModules, "fontkit"), ...inPackage(loaded.esModules, "restructure")]).toEqual([]);
+  }, 60_000);
+});
+
+describe("a PDF with a label that needs shaping (Greek)", () => {
+  it("loads one fontkit and one restructure, decodes no glyph names, and skips what it never calls", () => {
+    const loaded = renderAndInspect('figure {\n  title: "β-VAE encoder"\n}\ninput 28x28x1\nconv 32 3x3 -> relu\nflatten\nfc 10\n');
     expect(loaded.status).toBe(0);
     // The CommonJS builds, once each; their ES builds not at all.
     expect(inPackage(loaded.commonJs, "fontkit")).toEqual([expect.stringMatching(/\/fontkit\/dist\/main\.cjs$/)]);
     expect(inPackage(loaded.commonJs, "restructure")).toEqual([expect.stringMatching(/\/restructure\/dist\/main\.cjs$/)]);
     expect([...inPackage(loaded.esModules, "fontkit"), ...inPackage(loaded.esModules, "restructure")]).toEqual([]);
-    // The tables pdfkit needs to embed and subset the font, and nothing for shaping.
     expect(loaded.tables).toEqual(expect.arrayContaining(["head", "hmtx", "loca", "maxp"]));
-    for (const table of ["GSUB", "GPOS", "post"]) expect(loaded.tables).not.toContain(table);
-    // Line breaking, AES and brotli are in require's cache only as the stand-ins that would
-    // load them: their entry modules, having required none of their own.
-    for (const name of ["linebreak", "@noble/ciphers", "brotli"]) {
-      const entries = inPackage(loaded.commonJs, name);
-      expect(entries, name).toHaveLength(1);
-      expect(loaded.childless, name).toContain(entries[0]);
-    }
+    expect(loaded.tables).not.toContain("post");
+    // Measuring the label loaded fontkit before the PDF began, brotli with it.
+    expectStandIns(loaded, ["linebreak", "@noble/ciphers"]);
   }, 60_000);
 });
