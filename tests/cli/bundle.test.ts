@@ -60,15 +60,20 @@ describe("bin/netfig.js and the bundle", () => {
   }, TIMEOUT);
 
   it("runs the bundle once it is built, with the same bytes, messages and exit statuses", async () => {
-    const fromModules = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
+    // Labels past ASCII too (the bundle is ASCII, every other character a \\u escape).
+    writeFileSync(join(copy, "greek.netfig"), 'figure {\n  title: "β-VAE, 28×28 → λ"\n}\ninput 28x28x1\nconv 8 3x3\n');
+    const commands = [["render", "lenet5", "-o", "-"], ["render", "greek.netfig", "-o", "-"], ["render", "nosuch"], ["render", "lenet5", "--dpi", "x", "-o", "x.png"]];
+    const fromModules = commands.map((command) => netfig(...command));
     const { inputs } = await buildCli(copy);
     // The bundle holds the whole command line: the verbs, the renderers, the layout.
     expect(inputs).toEqual(expect.arrayContaining(["dist/cli/main.js", "dist/render/svg.js", "dist/render/pdf.js", "dist/layout/elk.js"]));
-    const fromBundle = [netfig("render", "lenet5", "-o", "-"), netfig("render", "nosuch"), netfig("render", "lenet5", "--dpi", "x", "-o", "x.png")];
+    expect(readFileSync(join(copy, "dist", "cli", "bundle", "netfig.cjs"), "latin1")).toMatch(/^[\x00-\x7f]*$/);
+    const fromBundle = commands.map((command) => netfig(...command));
     for (const run of fromBundle) expect(run.loaded).toBe("bundle");
     expect(codeCache()).toBe("accepted");
     expect(fromBundle.map((r) => [r.status, r.stdout, r.stderr])).toEqual(fromModules.map((r) => [r.status, r.stdout, r.stderr]));
-    expect(fromBundle.map((r) => r.status)).toEqual([0, 1, 2]);
+    expect(fromBundle.map((r) => r.status)).toEqual([0, 0, 1, 2]);
+    expect(fromBundle[1]!.stdout).toContain("β-VAE, 28×28 → λ");
     expect(fromBundle[0]!.stdout).toMatch(/^<\?xml/);
   }, TIMEOUT);
 
@@ -97,5 +102,32 @@ describe("bin/netfig.js and the bundle", () => {
     utimesSync(join(copy, "dist", "cli", "bundle", "netfig.cache"), earlier, earlier);
     expect(codeCache()).toBe("none");
     expect(netfig("render", "lenet5", "-o", "-").status).toBe(0);
+  }, TIMEOUT);
+
+  it("compiles pdfkit from the packages' code cache, and a package whose source is not the one cached anew", async () => {
+    await buildCli(copy);
+    /** Renders LeNet-5 to a PDF in a fresh Node as bin/netfig.js does; which package modules came from the cache. */
+    const render = (out: string) => {
+      const script = `const { loadBundle } = require(${JSON.stringify(join(copy, "bin", "bundle.js"))});
+        const { packageCacheUse } = require(${JSON.stringify(join(copy, "bin", "package-cache.js"))});
+        loadBundle().exports.main(["render", "lenet5", "-o", ${JSON.stringify(join(copy, out))}]).then(() => process.stdout.write(JSON.stringify(packageCacheUse)));`;
+      return JSON.parse(spawnSync(process.execPath, ["-e", script], { cwd: copy, encoding: "utf8" }).stdout) as { accepted: string[]; rejected: string[] };
+    };
+    const cached = render("cached.pdf");
+    expect(cached.accepted).toEqual(expect.arrayContaining([expect.stringMatching(/\/pdfkit\/js\/pdfkit\.js$/)]));
+    expect(cached.rejected).toEqual([]);
+    // The index entry says pdfkit's source hashed otherwise: as if pdfkit changed, same length.
+    const file = join(copy, "dist", "cli", "bundle", "packages.cache");
+    const bytes = readFileSync(file);
+    const length = bytes.readUInt32LE(0);
+    const index = JSON.parse(bytes.subarray(4, 4 + length).toString("utf8")) as Record<string, { hash: number }>;
+    const pdfkit = Object.keys(index).find((key) => key.endsWith("pdfkit/js/pdfkit.js"))!;
+    index[pdfkit]!.hash = (index[pdfkit]!.hash ^ 1) >>> 0;
+    const json = Buffer.from(JSON.stringify(index).padEnd(length), "utf8");
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, 4), json, bytes.subarray(4 + length)]));
+    const changed = render("changed.pdf");
+    expect(changed.accepted.some((f) => f.endsWith("pdfkit/js/pdfkit.js"))).toBe(false);
+    expect(changed.accepted.length).toBeGreaterThan(0);
+    expect(readFileSync(join(copy, "changed.pdf")).equals(readFileSync(join(copy, "cached.pdf")))).toBe(true);
   }, TIMEOUT);
 });
