@@ -3,10 +3,12 @@
 // compiling pdfkit's modules took a quarter of a small PDF's run. Node 20 compiles a CommonJS
 // module in Module.prototype._compile; while the cache is in use, a module it has an entry for
 // is compiled here instead, as a script handed its cached code, and run as Node runs it.
-// An entry is used only for the very source it was made from (length and FNV-1a hash), and V8
-// rejects a cache from another Node or with other flags (the module is then compiled anew).
+// An entry is used only for the very file it was made from — same inode, size and change time
+// (npm gives every file it unpacks one fixed modification time, but the change time is when
+// the file was written) — and V8 rejects a cache from another Node or with other flags; the
+// module is then compiled anew.
 const Module = require("node:module");
-const { closeSync, openSync, readSync, renameSync, writeFileSync } = require("node:fs");
+const { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const { dirname, join, relative } = require("node:path");
 const { Script, constants } = require("node:vm");
 
@@ -15,11 +17,10 @@ const cacheFile = join(root, "dist", "cli", "bundle", "packages.cache");
 /** The modules compiled from the cache in this process, and those whose cache V8 rejected. */
 const packageCacheUse = { accepted: [], rejected: [] };
 
-/** FNV-1a over the UTF-16 code units: cheap next to compiling, and enough to tell sources apart. */
-function sourceHash(source) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < source.length; i++) hash = Math.imul(hash ^ source.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+/** What tells one version of a file from another: its inode, size and change time. */
+function fileIdentity(filename) {
+  const { ino, size, ctimeMs } = statSync(filename);
+  return `${ino}:${size}:${ctimeMs}`;
 }
 
 /** The `require` Node gives a module: resolution from it, and `module.children` kept. */
@@ -42,7 +43,8 @@ function compileModule(module, content, filename, cachedData) {
 
 /**
  * The cache file: a 4-byte length, then a JSON index — each module's path relative to the
- * package, with its source's length and hash and where its cached code lies — then the codes.
+ * package, with its file's identity, its source's length and where its cached code lies —
+ * then the codes.
  */
 function readIndex(fd) {
   const length = Buffer.alloc(4);
@@ -67,7 +69,7 @@ function usePackageCodeCache() {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     const entry = table.index.get(relative(root, filename));
-    if (!entry || entry.length !== content.length || entry.hash !== sourceHash(content)) return compile.call(this, content, filename);
+    if (!entry || entry.length !== content.length || entry.file !== fileIdentity(filename)) return compile.call(this, content, filename);
     const cachedData = Buffer.alloc(entry.size);
     readSync(fd, cachedData, 0, entry.size, table.start + entry.offset);
     const script = compileModule(this, content, filename, cachedData);
@@ -93,7 +95,7 @@ function writePackageCodeCache(recorded) {
   let offset = 0;
   for (const [filename, { content, script }] of recorded) {
     const code = script.createCachedData();
-    index[relative(root, filename)] = { length: content.length, hash: sourceHash(content), offset, size: code.length };
+    index[relative(root, filename)] = { length: content.length, file: fileIdentity(filename), offset, size: code.length };
     codes.push(code);
     offset += code.length;
   }
