@@ -68,7 +68,8 @@ export function formatNetworkTable(network: SummaryNetwork): string {
   for (const layer of network.layers) {
     const kind = [layer.op, layer.detail].filter(Boolean).join(" ") + (layer.towers ? ` ×${layer.towers}` : "");
     // A layer reusing another's parameters (`shares=`) says so; they are counted at the owner.
-    const params = layer.shares !== undefined ? "shared" : groupDigits(layer.params);
+    // One that reads only the owner's weight matrix (tied) has its other parameters, its bias.
+    const params = layer.shares === undefined ? groupDigits(layer.params) : layer.tied && layer.params > 0 ? `${groupDigits(layer.params)}+tied` : "shared";
     lines.push(row([layer.name, kind, formatShape(layer.shape), params, compactNumber(layer.macs), layer.rf === undefined ? "-" : String(layer.rf)]));
   }
   lines.push("=".repeat(ruleWidth));

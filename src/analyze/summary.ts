@@ -20,6 +20,8 @@ export interface SummaryLayer {
   detail?: string;
   /** The layer whose parameters this one reuses; its params are counted there. */
   shares?: string;
+  /** It reads only the weight matrix of `shares`; its `params` are its own others (an fc's bias). */
+  tied?: boolean;
 }
 
 export interface SummaryNetwork {
@@ -76,6 +78,7 @@ function summarizeNetwork(analyzed: AnalyzedNetwork): SummaryNetwork {
     const detail = op.describe?.(node.attrs);
     if (detail) row.detail = detail;
     if (layer.shares) row.shares = nameOf.get(layer.shares) ?? layer.shares;
+    if (layer.tied) row.tied = true;
     rows.push(row);
   }
   const network = analyzed.network;

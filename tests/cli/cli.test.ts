@@ -78,6 +78,17 @@ describe("netfig summary", () => {
     expect(network.totals.macs).toBe(1814073344);
   });
 
+  it("says which layers reuse another's parameters: all of them (shared), or the weight matrix and not their own bias (tied)", () => {
+    // A language model whose output layer reads the embedding's 1000×64 table as its weight
+    // and keeps its own bias of 1000 (PyTorch: head.weight = wte.weight, bias=True), and one
+    // without bias that reads it too: 64,000 + 4,160 + 1,000 parameters in all.
+    const run = netfig(["summary", "-"], "input 16 tokens=1000\nwte: embedding 1000 64\nh: fc 64\nhead: fc 1000 shares=wte\nbare: fc 1000 bias=false shares=wte from h\n");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^head\s+fc\s+16×1000\s+1,000\+tied\s/m);
+    expect(run.stdout).toMatch(/^bare\s+fc\s+16×1000\s+shared\s/m);
+    expect(run.stdout).toContain("Total parameters:   69,160");
+  });
+
   it("reads stdin for -", () => {
     const run = netfig(["summary", "--json", "-"], "input 10\nfc 5\n");
     expect(JSON.parse(run.stdout).networks[0].totals.params).toBe(55);
