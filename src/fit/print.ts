@@ -368,9 +368,12 @@ export function describeChoice(printed: PrintedFigure, widthText: string): strin
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
   // Stacked shapes are tried only when nothing else fits: their flag is news only where they were chosen.
   const stack = arrangement.stackShapes ? "--[no-]stack-shapes, " : "";
+  // A style that lays a figure out one way only (the Transformer diagram) has nothing to force.
+  const only = !isBlocks && printed.tried === 1;
   const force = isBlocks
     ? `force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, ${stack}--[no-]collapse, --block-size K`
     : "force another with --rows N";
-  if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (best of ${printed.tried}; ${force})`;
-  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${force}, or try --font-size, --max-height, --labels)`;
+  if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (${only ? "its only arrangement" : `best of ${printed.tried}; ${force}`})`;
+  const instead = only ? "try --font-size, --max-height, --labels" : `${force}, or try --font-size, --max-height, --labels`;
+  return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${instead})`;
 }

@@ -159,3 +159,16 @@ describe("--style picks the figure style, as figure { style: … } does", () => 
     expect(refused.stderr).toContain("style transformer cannot draw ResNet-18: it has no attention layer");
   }, 60_000);
 });
+
+describe("the --width choice line offers only what can be forced", () => {
+  it("names the Transformer diagram's one arrangement as such, with no --rows to try", () => {
+    const run = netfig(["render", "templates/transformer.netfig", "--width", "85mm", "-o", "-"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^netfig: --width 85mm: one row, \d+ pt tall \(its only arrangement\)$/m);
+  });
+
+  it("still offers --rows N to a neuron diagram that was chosen among several", () => {
+    const run = netfig(["render", "templates/mlp.netfig", "--width", "85mm", "-o", "-"]);
+    expect(run.stderr).toMatch(/\(best of \d+; force another with --rows N\)$/m);
+  });
+});
