@@ -125,12 +125,24 @@ describe("the Transformer style", () => {
     expect(checkScene(buildScene(laidOut))).toEqual([]);
   });
 
-  it("writes each sequence's size beside its row of token vectors, the class token darker", async () => {
+  it("writes each sequence's size beside its row of token vectors, the class token darker and named on the other side", async () => {
     const sizes = async (name: string) => (await figureOfTemplate(name)).parts.filter((p) => p.type === "label" && p.label.role === "label-shape").map((p) => (p as Extract<TransformerPart, { type: "label" }>).label.text);
     expect(await sizes("vit-b16")).toEqual(["224×224×3", "196×768", "197×768", "1000"]);
     expect(await sizes("transformer")).toEqual(["64 tokens", "64×512", "64 tokens", "64×512", "64×37000"]);
     const vit = await figureOfTemplate("vit-b16");
-    expect(vit.parts.filter((p) => p.type === "cell" && p.strong).map((p) => (p as Extract<TransformerPart, { type: "cell" }>).layer)).toEqual(["class_token"]);
+    const strong = vit.parts.filter((p): p is Extract<TransformerPart, { type: "cell" }> => p.type === "cell" && p.strong);
+    expect(strong.map((p) => p.layer)).toEqual(["class_token"]);
+    // "class token" ends just left of the darker vector, level with it.
+    const named = vit.parts.filter((p): p is Extract<TransformerPart, { type: "label" }> => p.type === "label" && p.label.text === "class token");
+    expect(named).toHaveLength(1);
+    const [{ label }] = named as [Extract<TransformerPart, { type: "label" }>];
+    const cell = strong[0]!.rect;
+    expect(label.anchor).toBe("end");
+    expect(label.at[0]).toBeLessThan(cell.x);
+    expect(label.at[0]).toBeGreaterThan(cell.x - 20);
+    expect(label.at[1] - label.ascent).toBeLessThan(cell.y + cell.height);
+    expect(label.at[1] + label.descent).toBeGreaterThan(cell.y);
+    expect((await figureOfTemplate("transformer")).parts.some((p) => p.type === "label" && p.label.text === "class token")).toBe(false);
   });
 
   it("draws the positional encoding as a sine wave beside the ⊕, a learned table of positions as its rows", async () => {

@@ -90,6 +90,8 @@ interface Measured {
   details: PlacedLabel[];
   /** The size beside a row or an input. */
   note?: PlacedLabel;
+  /** A row whose first vector is a prepended class token says so on its other side (the ViT paper's "[class] embedding"). */
+  classNote?: PlacedLabel;
   sideLines: PlacedLabel[];
   sideNotes: PlacedLabel[];
 }
@@ -103,6 +105,7 @@ function measure(step: Step, theme: Theme, s: Sizes): Measured {
   const beside = step.kind === "image" || step.kind === "ids" || step.kind === "tokens";
   const details = step.kind === "box" && step.detail ? step.detail.split("\n").map((t) => label(theme, "label-detail", "detail", t)) : [];
   const note = beside ? label(theme, "label-shape", "detail", step.lines[0]!, "start") : undefined;
+  const classNote = step.classToken ? label(theme, "label-detail", "detail", "class token", "end") : undefined;
   const sideLines = (step.side?.lines ?? []).map((t) => label(theme, step.side!.kind === "box" ? "label-box" : "label-side", "shape", t, step.side!.kind === "box" ? "middle" : "start"));
   const sideNotes = (step.side?.detail ?? "").split("\n").filter((t) => t !== "").map((t) => label(theme, "label-detail", "detail", t));
   let height: number;
@@ -125,7 +128,7 @@ function measure(step: Step, theme: Theme, s: Sizes): Measured {
   }
   if (step.side?.kind === "box") height = Math.max(height, [...sideLines, ...sideNotes].reduce((h, l) => h + lineHeight(l), 0) + 2 * s.padY);
   if (step.side?.kind === "wave") height = Math.max(height, 2 * s.wave, sideLines.reduce((h, l) => h + lineHeight(l), 0));
-  return { step, height, title, details, sideLines, sideNotes, ...(note ? { note } : {}) };
+  return { step, height, title, details, sideLines, sideNotes, ...(note ? { note } : {}), ...(classNote ? { classNote } : {}) };
 }
 
 interface PlacedColumn {
@@ -175,7 +178,7 @@ function placeColumn(column: Column, index: number, count: number, theme: Theme,
   for (const m of measured) {
     const step = m.step;
     if (step.kind === "image" || step.kind === "ids" || step.kind === "tokens") {
-      reach(-1, rowWidth(step, s) / 2);
+      reach(-1, rowWidth(step, s) / 2 + (m.classNote ? s.beside + m.classNote.width : 0));
       reach(1, rowWidth(step, s) / 2 + s.beside + (m.note?.width ?? 0));
     }
     if (step.side?.kind === "wave") reach(side, s.radius + s.beside + 2 * s.wave + s.beside / 2 + Math.max(...m.sideLines.map((l) => l.width)));
@@ -304,6 +307,10 @@ export function layoutTransformerFigure(network: AnalyzedNetwork, theme: Theme):
       if (m.note) {
         const at: Point = [axis + rowWidth(step, s) / 2 + s.beside, cy + (m.note.ascent - m.note.descent) / 2];
         items.push({ type: "label", owner, layer, label: { ...m.note, at } });
+      }
+      if (m.classNote) {
+        const at: Point = [axis - rowWidth(step, s) / 2 - s.beside, cy + (m.classNote.ascent - m.classNote.descent) / 2];
+        items.push({ type: "label", owner, layer, label: { ...m.classNote, at } });
       }
       if (step.side) sideParts(step, m, owner, axis, cy, side, c.sideWidth, s, items, arrows);
     });
