@@ -74,6 +74,8 @@ export interface Candidate {
   faults: string[];
   /** Drawn as blocks (the arrangement's slabs, detail and block size apply); else only its rows do. */
   blocks: boolean;
+  /** Drawn in another style that draws less for terse and collapse (a sequence: unrolled or folded only). */
+  lessDetail: boolean;
 }
 
 export interface PrintedFigure {
@@ -163,6 +165,8 @@ export async function printFigure(
   let lastScale = 1;
   /** Whether the network is drawn as blocks: only then do slabs, label detail and block size mean anything. */
   let blocksFigure: boolean | undefined;
+  /** Whether a figure of another style draws less for terse and collapse. */
+  let lessDetailFigure: boolean | undefined;
 
   const evaluate = async (arrangement: Arrangement): Promise<{ candidate: Candidate; rows: number; u: boolean; whole: boolean }> => {
     const arranged: LayoutRequest = { ...request, ...arrangement };
@@ -177,6 +181,8 @@ export async function printFigure(
       const blocks = laidOut.style === "blocks" || laidOut.style === "compact" ? laidOut.figure : undefined;
       // Other styles that can break into rows say how many they made; the rest are drawn whole.
       const rowsOfStyle = (laidOut.figure as { rows?: number }).rows;
+      // Others draw a lighter figure for terse or collapse themselves (a sequence: unrolled or folded only).
+      lessDetailFigure ??= blocks === undefined && (laidOut.figure as { detail?: unknown }).detail !== undefined;
       rowsMade = rowsOfStyle ?? 1;
       u = blocks?.shape === "u";
       whole = blocks ? blocks.shape !== "line" : rowsOfStyle === undefined;
@@ -207,7 +213,7 @@ export async function printFigure(
         fontRatio = fit.printedFontRatio;
       }
     }
-    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio, blocks: isBlocks };
+    const partial = { arrangement, scene, metrics: printMetrics(scene), fontRatio, blocks: isBlocks, lessDetail: !isBlocks && lessDetailFigure === true };
     // A U has its own rows (its levels), and a graph ELK placed has none: neither is broken into rows.
     blocksFigure ??= isBlocks;
     return { candidate: { ...partial, faults: faultsOf(partial, print) }, rows: u ? 1 : rowsMade, u, whole };
@@ -251,8 +257,8 @@ export async function printFigure(
   const sweep = async (direction: Direction, compact: boolean, { terse, stackShapes, collapse }: Detail, from: number, to: number): Promise<void> => {
     // An encoder–decoder drawn as a U flows right in one piece; other arrangements of it would only lose the U.
     if (u && direction !== "right") return;
-    // Other styles lay themselves out their own way: only their rows are theirs to vary.
-    if (blocksFigure === false && (compact || terse || stackShapes || collapse || direction === "down")) return;
+    // Other styles lay themselves out their own way: only their rows are theirs to vary, and less detail where they draw less.
+    if (blocksFigure === false && (compact || stackShapes || direction === "down" || ((terse || collapse) && !lessDetailFigure))) return;
     for (let rows = from; rows <= to; ) {
       const { candidate, rows: made, u: isU, whole: isWhole } = await evaluate({ direction, rows, compact, blockSize: resolved.blockSize, terse, stackShapes, collapse });
       u ||= isU;
@@ -329,7 +335,7 @@ export async function printFigure(
     .filter((d) => (!fixed.terse || d.terse === asked.terse) && (!fixed.stackShapes || d.stackShapes === asked.stackShapes) && (!fixed.collapse || d.collapse === asked.collapse))
     .filter((d, i, all) => all.findIndex((o) => o.terse === d.terse && o.stackShapes === d.stackShapes && o.collapse === d.collapse) === i);
   for (const [i, detail] of details.entries()) {
-    if (i > 0 && (fitsYet() || blocksFigure === false)) break;
+    if (i > 0 && (fitsYet() || (blocksFigure === false && !lessDetailFigure))) break;
     const before = candidates.length;
     for (const compact of compacts) for (const direction of directions) await sweep(direction, compact, detail, ...rowRange());
     await resize(candidates.slice(before));
@@ -360,19 +366,23 @@ interface Detail {
 /** One line for the user: what was chosen, how it prints, how to force another. */
 export function describeChoice(printed: PrintedFigure, widthText: string): string {
   const { arrangement, metrics, faults } = printed.chosen;
-  const { blocks: isBlocks } = printed.chosen;
-  const style = !isBlocks ? "" : (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.stackShapes ? "shapes in two lines, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
-  const lines = arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
+  const { blocks: isBlocks, lessDetail } = printed.chosen;
+  const drawn = lessDetail ? (arrangement.collapse ? "folded only" : arrangement.terse ? "unrolled only" : "folded and unrolled") : "";
+  const style = !isBlocks ? drawn : (arrangement.compact ? "compact slabs, " : "") + (arrangement.terse ? "terse labels, " : "") + (arrangement.stackShapes ? "shapes in two lines, " : "") + (arrangement.collapse ? "modules collapsed, " : "") + (arrangement.blockSize !== 1 ? `blocks ×${arrangement.blockSize}, ` : "");
+  // A sequence figure has no rows to speak of: what it draws says it all.
+  const lines = lessDetail ? "" : arrangement.rows === 1 ? "one row" : `${arrangement.rows} ${arrangement.direction === "right" ? "rows" : "columns"}`;
   const flow = !isBlocks ? "" : arrangement.direction === "right" ? " flowing right" : " flowing down";
   const blocks = metrics.blocks > 0 ? `, blocks ${metrics.medianBlockPt.toFixed(0)} pt tall (median)` : "";
   const size = `${metrics.heightPt.toFixed(0)} pt tall${blocks}`;
   // Stacked shapes are tried only when nothing else fits: their flag is news only where they were chosen.
   const stack = arrangement.stackShapes ? "--[no-]stack-shapes, " : "";
   // A style that lays a figure out one way only (the Transformer diagram) has nothing to force.
-  const only = !isBlocks && printed.tried === 1;
+  const only = !isBlocks && !lessDetail && printed.tried === 1;
   const force = isBlocks
     ? `force another with --rows N, --direction right|down, --[no-]compact, --[no-]terse, ${stack}--[no-]collapse, --block-size K`
-    : "force another with --rows N";
+    : lessDetail
+      ? "force another with --[no-]terse (unrolled only), --[no-]collapse (folded only)"
+      : "force another with --rows N";
   if (printed.fits) return `netfig: ${widthText}: ${style}${lines}${flow}, ${size} (${only ? "its only arrangement" : `best of ${printed.tried}; ${force}`})`;
   const instead = only ? "try --font-size, --max-height, --labels" : `${force}, or try --font-size, --max-height, --labels`;
   return `netfig: warning: nothing tried fits ${widthText}; the closest, ${style}${lines}${flow}, has ${faults.join(", ")} (${instead})`;

@@ -4,7 +4,7 @@
  * curve leaving and re-entering the node on its right.
  */
 
-import type { SequenceFigure, SequenceNode } from "../layout/sequence.js";
+import { SEQUENCE_RADIUS, type SequenceFigure, type SequenceNode } from "../layout/sequence.js";
 import { fontOf, type Theme } from "../themes/index.js";
 import { measureText } from "../text/measure.js";
 import type { PathCommand, Point } from "../geometry/types.js";
@@ -57,7 +57,7 @@ export function drawSequence(figure: SequenceFigure, theme: Theme): Primitive[] 
       arrow: "end",
     });
   }
-  links.push({ type: "path", role: "edge", owner: "unfold", commands: [{ op: "M", to: figure.unfold[0] }, { op: "L", to: figure.unfold[1] }], paint: { stroke: { ...stroke, width: stroke.width * 1.6 } }, arrow: "end" });
+  if (figure.unfold) links.push({ type: "path", role: "edge", owner: "unfold", commands: [{ op: "M", to: figure.unfold[0] }, { op: "L", to: figure.unfold[1] }], paint: { stroke: { ...stroke, width: stroke.width * 1.6 } }, arrow: "end" });
 
   const shapes: Primitive[] = [];
   const symbolFont = { ...fontOf(theme, theme.text.name), style: "italic" as const };
@@ -66,8 +66,10 @@ export function drawSequence(figure: SequenceFigure, theme: Theme): Primitive[] 
     const m = measureText(n.symbol, symbolFont);
     shapes.push({ type: "text", role: "label-symbol", owner: n.id, text: n.symbol, at: [n.center[0], n.center[1] + (m.ascent - m.descent) / 2], anchor: "middle", font: symbolFont, color: theme.text.name.color, width: m.width });
   }
+  // The ⋯ grows with the circles (layout/sequence.ts sizes them by their symbols).
+  const dots = r / SEQUENCE_RADIUS;
   for (const e of figure.ellipses) {
-    for (const dx of [-5, 0, 5]) shapes.push({ type: "circle", role: "ellipsis", center: [e[0] + dx, e[1]], radius: 1.3, paint: { fill: theme.outline.color } });
+    for (const dx of [-5, 0, 5]) shapes.push({ type: "circle", role: "ellipsis", center: [e[0] + dx * dots, e[1]], radius: 1.3 * dots, paint: { fill: theme.outline.color } });
   }
   for (const l of figure.labels) shapes.push(labelText(l, theme, l.owner));
   return [...links, ...shapes];
