@@ -93,12 +93,19 @@ export async function layoutBlocks(
   });
   // A run's blocks stay on one row: its shared labels span them.
   const joined = new Set(runs.flatMap((r) => r.members.slice(1).map((m) => m.id)));
+  const towers = new Set(network.network.frames.filter((f) => f.kind === "towers").map((f) => f.id));
+  const laneOf = (n: DrawnNode): ElkInputNode["lane"] => {
+    const { tower, frames } = n.layer.node;
+    const of = tower && frames.find((f) => towers.has(f));
+    return of === undefined ? undefined : { towers: of, index: tower!.index };
+  };
   const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({
     id: n.id,
     geometry: geometry.get(n.id)!,
     frame: n.frame,
     abut: abut.get(n.id),
     joined: joined.has(n.id),
+    lane: laneOf(n),
   }));
   // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
   // half second it takes to load, only for the rest (cross-connected towers, several inputs).
