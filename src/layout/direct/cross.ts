@@ -9,7 +9,7 @@
 import type { DrawnEdge } from "../drawn.js";
 import type { ElkInputNode } from "../elk.js";
 import { FAN, GAP } from "./measure.js";
-import type { Flow } from "./structure.js";
+import { nodesOf, type Flow, type Item, type ParallelItem, type Size } from "./structure.js";
 
 /** A junction's length along the flow: with its fans' margins, one gap between the columns. */
 export const JUNCTION_LEN = GAP - 2 * FAN;
@@ -49,18 +49,21 @@ export function insertJunctions(nodes: ElkInputNode[], edges: DrawnEdge[]): Cros
   const into = new Map<string, DrawnEdge[]>();
   const outOf = new Map<string, DrawnEdge[]>();
   for (const e of edges) {
-    into.set(e.to, [...(into.get(e.to) ?? []), e]);
-    outOf.set(e.from, [...(outOf.get(e.from) ?? []), e]);
+    let i = into.get(e.to);
+    if (!i) into.set(e.to, (i = []));
+    i.push(e);
+    let o = outOf.get(e.from);
+    if (!o) outOf.set(e.from, (o = []));
+    o.push(e);
   }
   const key = (ids: string[]): string => [...ids].sort().join("\u0001");
   // The targets of cross edges, grouped by what they read: each group is one crossing.
   const crossings = new Map<string, Junction>();
-  for (const e of edges) {
-    if (!isCross(e)) continue;
-    const sources = into.get(e.to)!.map((x) => x.from);
+  for (const target of new Set(edges.filter(isCross).map((e) => e.to))) {
+    const sources = into.get(target)!.map((x) => x.from);
     const k = key(sources);
     const crossing = crossings.get(k) ?? { id: `${JUNCTION}${crossings.size}`, sources, targets: [] };
-    if (!crossing.targets.includes(e.to)) crossing.targets.push(e.to);
+    crossing.targets.push(target);
     crossings.set(k, crossing);
   }
   const replaced = new Set<DrawnEdge>();
@@ -79,6 +82,7 @@ export function insertJunctions(nodes: ElkInputNode[], edges: DrawnEdge[]): Cros
   const withJunctions: ElkInputNode[] = [];
   for (const n of nodes) {
     const j = firstTarget.get(n.id);
+    // Inside the towers' frame; the geometry is a placeholder (the layout gives a junction its own size).
     if (j) withJunctions.push({ id: j.id, geometry: n.geometry, frame: n.lane!.towers });
     withJunctions.push(n);
   }
@@ -128,4 +132,39 @@ export function routeJunctions(
     }
   }
   return routes;
+}
+
+/**
+ * The fans of towers' lanes on either side of a junction: each lane's reach across the
+ * flow taken over all of them, keyed by the fan's join, so that every lane runs straight
+ * from the first fan to the last and its layers sit in one row.
+ */
+export function alignLanes(chain: Item[], nodeById: Map<string, ElkInputNode>, measure: (items: Item[]) => Size, into: Map<string, Size[]>): void {
+  const fans = new Map<string, ParallelItem[]>();
+  const visit = (items: Item[]): void => {
+    for (const item of items) {
+      if (item.kind === "node") continue;
+      if (item.kind !== "parallel") {
+        visit(item.items);
+        continue;
+      }
+      for (const b of item.branches) visit(b.items);
+      if (!isJunction(item.fork) && !isJunction(item.join)) continue;
+      const towers = nodeById.get(nodesOf(item.branches[0]!.items)[0] ?? "")?.lane?.towers;
+      if (towers !== undefined) fans.set(towers, [...(fans.get(towers) ?? []), item]);
+    }
+  };
+  visit(chain);
+  for (const group of fans.values()) {
+    const laneOf = (b: { items: Item[] }): number => nodeById.get(nodesOf(b.items)[0] ?? "")?.lane?.index ?? -1;
+    const reach = new Map<number, Size>();
+    for (const fan of group) {
+      for (const b of fan.branches) {
+        const { lo, hi } = measure(b.items);
+        const was = reach.get(laneOf(b)) ?? { len: 0, lo: 0, hi: 0 };
+        reach.set(laneOf(b), { len: 0, lo: Math.min(was.lo, lo), hi: Math.max(was.hi, hi) });
+      }
+    }
+    for (const fan of group) into.set(fan.join, fan.branches.map((b) => reach.get(laneOf(b))!));
+  }
 }

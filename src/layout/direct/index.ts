@@ -12,8 +12,10 @@
  * row is laid out as a chain of its own, the rows stack across the flow, and the
  * hand-over from one row's end to the next row's start is one routed return line.
  *
- * Graphs that do not decompose (AlexNet's cross-tower connections, several inputs, frames
- * that cut across a fan) get `undefined`, and the caller falls back to ELK.
+ * Towers' cross connections (AlexNet) where every lane reads every lane meet in unseen
+ * junctions (cross.ts), which leave the lanes a chain of fans, aligned into one row a lane.
+ * Graphs that still do not decompose (bridges, a crossing that is not full, frames that cut
+ * across a fan) get `undefined`, and the caller falls back to ELK.
  */
 import type { Direction } from "../../options/figure.js";
 import type { Point, Rect } from "../../geometry/types.js";
@@ -21,9 +23,9 @@ import type { DrawnEdge } from "../drawn.js";
 import type { ElkFrameInput, ElkInputNode, ElkResult } from "../elk.js";
 import { GAP, measureChain, Measures, type MeasureContext } from "./measure.js";
 import { emptyPlacement, placeChain } from "./place.js";
-import { insertJunctions, isJunction, JUNCTION_LEN, routeJunctions } from "./cross.js";
+import { alignLanes, insertJunctions, isJunction, JUNCTION_LEN, routeJunctions } from "./cross.js";
 import { ports, routeChain } from "./route.js";
-import { decompose, fail, groupFrames, lastNode, nodesOf, NotSeriesParallel, type Flow, type Item, type Size } from "./structure.js";
+import { decompose, fail, groupFrames, lastNode, NotSeriesParallel, type Flow, type Item, type Size } from "./structure.js";
 import { atomsOf, breakRows, rowChain } from "./wrap.js";
 
 export { GAP } from "./measure.js";
@@ -116,7 +118,7 @@ export function directLayout(
   const ctx: MeasureContext = { right, local, frameById, edgeId, abutOf, realId: (id) => standIn.get(id) ?? id, junction: isJunction, laneSpans };
   const measures = new Measures();
   const measure = (items: Item[]): Size => measureChain(items, ctx, measures).size;
-  alignLanes(chain, nodeById, (items) => measure(items), laneSpans);
+  alignLanes(chain, nodeById, measure, laneSpans);
 
   // Rows: the chain broken at its best break points, each row a chain of its own. A row
   // after the first opens with a stand-in for the previous row's last node, so that the
@@ -221,39 +223,4 @@ export function directLayout(
   for (const [id, b] of placement.frames) result.frames.set(id, rect(b.u, b.v, b.len, b.breadth));
   for (const e of edges) result.edges.set(e.id, (routes.get(e.id) ?? []).map(page));
   return result;
-}
-
-/**
- * The fans of towers' lanes on either side of a junction: each lane's reach across the
- * flow taken over all of them, keyed by the fan's join, so that every lane runs straight
- * from the first fan to the last and its layers sit in one row.
- */
-function alignLanes(chain: Item[], nodeById: Map<string, ElkInputNode>, measure: (items: Item[]) => Size, into: Map<string, Size[]>): void {
-  const fans = new Map<string, Extract<Item, { kind: "parallel" }>[]>();
-  const visit = (items: Item[]): void => {
-    for (const item of items) {
-      if (item.kind === "node") continue;
-      if (item.kind !== "parallel") {
-        visit(item.items);
-        continue;
-      }
-      for (const b of item.branches) visit(b.items);
-      if (!isJunction(item.fork) && !isJunction(item.join)) continue;
-      const towers = nodeById.get(nodesOf(item.branches[0]!.items)[0] ?? "")?.lane?.towers;
-      if (towers !== undefined) fans.set(towers, [...(fans.get(towers) ?? []), item]);
-    }
-  };
-  visit(chain);
-  for (const group of fans.values()) {
-    const laneOf = (b: { items: Item[] }): number => nodeById.get(nodesOf(b.items)[0] ?? "")?.lane?.index ?? -1;
-    const reach = new Map<number, Size>();
-    for (const fan of group) {
-      for (const b of fan.branches) {
-        const { lo, hi } = measure(b.items);
-        const was = reach.get(laneOf(b)) ?? { len: 0, lo: 0, hi: 0 };
-        reach.set(laneOf(b), { len: 0, lo: Math.min(was.lo, lo), hi: Math.max(was.hi, hi) });
-      }
-    }
-    for (const fan of group) into.set(fan.join, fan.branches.map((b) => reach.get(laneOf(b))!));
-  }
 }
