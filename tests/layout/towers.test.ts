@@ -176,6 +176,45 @@ describe("three towers crossing at some layers only", () => {
   });
 });
 
+describe("towers whose lanes hold residual blocks and fans, crossing after each", () => {
+  const RESIDUAL = `
+input 32x32x16
+towers 2 {
+  stem: conv 32 3x3 pad=1 -> relu
+  add {
+    conv 32 3x3 pad=1 -> relu -> conv 32 3x3 pad=1
+    shortcut
+  }
+  mix: conv 64 3x3 pad=1 cross -> relu
+  concat {
+    conv 32 1x1
+    conv 32 3x3 pad=1
+  }
+  out: conv 64 1x1 cross
+}
+globalavgpool
+fc 10
+`;
+  it("keeps each lane's ⊕ and concat in one column, one bus into mix and one into out, no edge through a block", async () => {
+    const { laidOut, blocks } = await figure(RESIDUAL, { layout: "direct" });
+    expect(blocks.shape).toBe("line");
+    for (const op of ["add", "concat"]) {
+      const merges = blocks.nodes.filter((n) => n.op === op);
+      expect(merges.length).toBe(2);
+      expect(merges[0]!.box.x).toBeCloseTo(merges[1]!.box.x, 6);
+    }
+    for (const base of ["stem", "mix", "out"]) {
+      const [l1, l2] = lanesOf(blocks.nodes, base);
+      expect(l1!.box.x).toBeCloseTo(l2!.box.x, 6);
+    }
+    const cross = blocks.edges.filter(isCross);
+    expect(cross.length).toBe(4);
+    for (const target of ["mix", "out"]) expect(new Set(cross.filter((e) => e.to.startsWith(`${target}/`)).map((e) => e.points[1]![0].toFixed(3))).size).toBe(1);
+    expectNoEdgeThroughBlocks(blocks.edges, blocks.nodes);
+    expect(checkScene(buildScene(laidOut))).toEqual([]);
+  });
+});
+
 describe("a crossing that is not full", () => {
   // c reads its own lane's a and both lanes' b: a feeds more than the next column.
   const PARTIAL = `
