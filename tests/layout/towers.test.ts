@@ -149,6 +149,15 @@ describe("AlexNet (templates/alexnet.netfig): two towers crossing at conv3, fc6 
     expect(checkScene(buildScene(laidOut)).filter((p) => p.kind === "edge-detached")).toEqual([]);
     expectNoEdgeThroughBlocks(blocks.edges, blocks.nodes);
   });
+
+  it("asked for 4 rows, makes 3 rather than leave the input alone on a row (its only break before the towers' first crossing)", async () => {
+    const { blocks } = await figure(ALEXNET, { rows: 4 });
+    expect(blocks.rows).toBe(3);
+    const input = blocks.nodes.find((n) => n.id === "input")!;
+    const conv1 = blocks.nodes.find((n) => n.id === "conv1/1")!;
+    // conv1 shares the input's row: it starts above the input's bottom.
+    expect(conv1.box.y).toBeLessThan(input.box.y + input.box.height);
+  });
 });
 
 describe("three towers crossing at some layers only", () => {
