@@ -93,15 +93,22 @@ export async function layoutBlocks(
   });
   // A run's blocks stay on one row: its shared labels span them.
   const joined = new Set(runs.flatMap((r) => r.members.slice(1).map((m) => m.id)));
+  const towers = new Set(network.network.frames.filter((f) => f.kind === "towers").map((f) => f.id));
+  const laneOf = (n: DrawnNode): ElkInputNode["lane"] => {
+    const { tower, frames } = n.layer.node;
+    const of = tower && frames.find((f) => towers.has(f));
+    return of === undefined ? undefined : { towers: of, index: tower!.index };
+  };
   const elkNodes: ElkInputNode[] = drawn.nodes.map((n) => ({
     id: n.id,
     geometry: geometry.get(n.id)!,
     frame: n.frame,
     abut: abut.get(n.id),
     joined: joined.has(n.id),
+    lane: laneOf(n),
   }));
-  // Series-parallel graphs (nearly every network) are laid out directly; ELK, and the
-  // half second it takes to load, only for the rest (cross-connected towers, several inputs).
+  // Series-parallel graphs (nearly every network, towers' full crossings included) are laid
+  // out directly; ELK, and the half second it takes to load, only for the rest.
   // Encoder–decoders flowing right are drawn as a U; everything else in rows, by ELK where it must.
   const u = options.layout !== "elk" && options.direction === "right" && options.rows === 1 ? uLayout(elkNodes, drawn.edges, elkFrames) : undefined;
   const direct = options.layout === "elk" ? undefined : (u ?? directLayout(elkNodes, drawn.edges, elkFrames, { direction: options.direction, rows: options.rows }));
@@ -109,7 +116,7 @@ export async function layoutBlocks(
     throw new NetfigError([
       {
         severity: "error",
-        message: `layout: ${network.network.name} is not a chain of series and parallel parts (cross connections or several inputs), so the direct layout cannot draw it`,
+        message: `layout: ${network.network.name} is not a chain of series and parallel parts (nor towers whose cross layers read every lane), so the direct layout cannot draw it`,
         hint: "use layout auto or elk",
       },
     ]);

@@ -23,6 +23,8 @@ export interface ElkInputNode {
   abut?: number;
   /** The direct layout only: no row break comes before this node (it continues a run with shared labels). */
   joined?: boolean;
+  /** The direct layout only: the lane of a `towers` (its frame id) this node is in; edges between lanes are its cross connections. */
+  lane?: { towers: string; index: number };
 }
 
 export interface ElkFrameInput extends DrawnFrame {

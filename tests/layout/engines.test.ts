@@ -1,7 +1,8 @@
 /**
  * `--layout auto|direct|elk`: ELK is the layout the design names, so forcing it must draw
  * every bundled template (users who expect ELK's layered look can have it); forcing the
- * direct layout draws what is series-parallel and says why not for the rest.
+ * direct layout draws every template too (towers' full crossings included) and says why
+ * not for what is not series-parallel.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,8 +41,26 @@ describe("--layout direct", () => {
     expect(laidOut.style === "blocks" && laidOut.figure.shape).toBe("line");
   });
 
-  it("refuses AlexNet's cross-connected towers with a message that says why and what to use", async () => {
-    const analyzed = analyzeSource(readFileSync(join(TEMPLATES, "alexnet.netfig"), "utf8"), "alexnet.netfig");
+  // So no bundled template loads ELK (1.6 MB, most of AlexNet's render time when it did).
+  for (const file of templates) {
+    it(`draws ${file} itself`, async () => {
+      const analyzed = analyzeSource(readFileSync(join(TEMPLATES, file), "utf8"), file);
+      for (const network of analyzed.networks) {
+        const laidOut = await layout(analyzed, { network: network.network.name, layout: "direct" });
+        if (laidOut.style === "blocks") expect(laidOut.figure.shape).not.toBe("graph");
+      }
+    });
+  }
+
+  it("refuses a graph that is not series-parallel (a bridge: b feeds both c and d, c feeds d) with a message that says why and what to use", async () => {
+    const bridge = `
+input 8x8x4
+a: conv 4 1x1 from input
+b: conv 4 1x1 from input
+c: concat from a, b
+d: concat from b, c
+`;
+    const analyzed = analyzeSource(bridge, "bridge.netfig");
     const error = await layout(analyzed, { layout: "direct" }).catch((e: unknown) => e);
     expect(isNetfigError(error)).toBe(true);
     expect((error as Error).message).toMatch(/not a chain of series and parallel parts .*direct layout cannot draw it/);

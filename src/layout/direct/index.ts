@@ -12,8 +12,10 @@
  * row is laid out as a chain of its own, the rows stack across the flow, and the
  * hand-over from one row's end to the next row's start is one routed return line.
  *
- * Graphs that do not decompose (AlexNet's cross-tower connections, several inputs, frames
- * that cut across a fan) get `undefined`, and the caller falls back to ELK.
+ * Towers' cross connections (AlexNet) where every lane reads every lane meet in unseen
+ * junctions (cross.ts), which leave the lanes a chain of fans, aligned into one row a lane.
+ * Graphs that still do not decompose (bridges, a crossing that is not full, frames that cut
+ * across a fan) get `undefined`, and the caller falls back to ELK.
  */
 import type { Direction } from "../../options/figure.js";
 import type { Point, Rect } from "../../geometry/types.js";
@@ -21,6 +23,7 @@ import type { DrawnEdge } from "../drawn.js";
 import type { ElkFrameInput, ElkInputNode, ElkResult } from "../elk.js";
 import { GAP, measureChain, Measures, type MeasureContext } from "./measure.js";
 import { emptyPlacement, placeChain } from "./place.js";
+import { alignLanes, insertJunctions, isJunction, JUNCTION_LEN, routeJunctions } from "./cross.js";
 import { ports, routeChain } from "./route.js";
 import { decompose, fail, groupFrames, lastNode, NotSeriesParallel, type Flow, type Item, type Size } from "./structure.js";
 import { atomsOf, breakRows, rowChain } from "./wrap.js";
@@ -79,21 +82,24 @@ export function directLayout(
     }
     return path;
   };
-  const nodeById = new Map(nodes.map((n) => [n.id, n]));
+  // Full crossings between towers' lanes meet in unseen junctions, which leave a chain of fans.
+  const crossed = insertJunctions(nodes, edges);
+  if (crossed === undefined) return undefined;
+  const nodeById = new Map(crossed.nodes.map((n) => [n.id, n]));
   // Several inputs (a conditional GAN's noise and label) fan out of one unseen root, so
   // the graph is still one chain; the root and its edges are never drawn.
   const targets = new Set(edges.map((e) => e.to));
   const sources = nodes.filter((n) => !targets.has(n.id));
   const rootEdges: DrawnEdge[] =
     sources.length > 1 ? sources.map((n) => ({ id: `${ROOT}${n.id}`, from: ROOT, to: n.id, shortcut: false, standsFor: [] })) : [];
-  const rooted = rootEdges.length > 0 ? [{ id: ROOT, geometry: nodes[0]!.geometry }, ...nodes] : nodes;
+  const rooted = rootEdges.length > 0 ? [{ id: ROOT, geometry: nodes[0]!.geometry }, ...crossed.nodes] : crossed.nodes;
   try {
-    chain = groupFrames(decompose(rooted, [...rootEdges, ...edges]), (id) => pathOfFrame(nodeById.get(id)?.frame));
+    chain = groupFrames(decompose(rooted, [...rootEdges, ...crossed.edges]), (id) => pathOfFrame(nodeById.get(id)?.frame));
   } catch (error) {
     if (error instanceof NotSeriesParallel) return undefined;
     throw error;
   }
-  const edgeId = new Map([...rootEdges, ...edges].map((e) => [`${e.from}\u0000${e.to}`, e]));
+  const edgeId = new Map([...rootEdges, ...crossed.edges].map((e) => [`${e.from}\u0000${e.to}`, e]));
   const abutOf = (id: string): number | undefined => nodeById.get(id)?.abut;
 
   // Each node in flow coordinates: its length, its reach about the axis its ports sit on.
@@ -106,10 +112,13 @@ export function directLayout(
     local.set(n.id, { size: { len, lo, hi }, side: flow(ports.side) });
   }
   if (rootEdges.length > 0) local.set(ROOT, { size: { len: 0, lo: 0, hi: 0 }, side: [0, 0] });
+  for (const j of crossed.junctions) local.set(j.id, { size: { len: JUNCTION_LEN, lo: 0, hi: 0 }, side: [0, 0] });
   const standIn = new Map<string, string>();
-  const ctx: MeasureContext = { right, local, frameById, edgeId, abutOf, realId: (id) => standIn.get(id) ?? id };
+  const laneSpans = new Map<string, Size[]>();
+  const ctx: MeasureContext = { right, local, frameById, edgeId, abutOf, realId: (id) => standIn.get(id) ?? id, junction: isJunction, laneSpans };
   const measures = new Measures();
   const measure = (items: Item[]): Size => measureChain(items, ctx, measures).size;
+  alignLanes(chain, nodeById, measure, laneSpans);
 
   // Rows: the chain broken at its best break points, each row a chain of its own. A row
   // after the first opens with a stand-in for the previous row's last node, so that the
@@ -181,6 +190,16 @@ export function directLayout(
     routes.set(edge.id, source === undefined ? points : [...handOver(from), ...points]);
   };
   for (const row of rowChains) routeChain(row, { placement, local, abutOf, route });
+  const crossing = routeJunctions(crossed, edges, {
+    out: port.out,
+    in: port.in,
+    wrapped: new Set(standIn.values()),
+    routeOf: (from, to) => {
+      const edge = edgeId.get(`${from}\u0000${to}`);
+      return edge && routes.get(edge.id);
+    },
+  });
+  for (const [id, points] of crossing) routes.set(id, points);
 
   // To the page: u and v become x and y (or y and x), shifted so nothing is negative.
   const top = -total.lo;

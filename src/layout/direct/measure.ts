@@ -33,6 +33,10 @@ export interface MeasureContext {
   abutOf: (id: string) => number | undefined;
   /** The node a row's stand-in stands for (itself for every other node). */
   realId: (id: string) => string;
+  /** Whether a node is a crossing's junction between towers' lanes (cross.ts): the fans on both sides of it abut it. */
+  junction: (id: string) => boolean;
+  /** A fan of towers' lanes, by its join: each branch's reach across the flow, the same in every fan of those towers, so each lane is one straight row. */
+  laneSpans: Map<string, Size[]>;
 }
 
 /** A chain: where each of its series items starts, and where its side chains hang. */
@@ -76,8 +80,9 @@ export function measureChain(items: Item[], ctx: MeasureContext, m: Measures): C
     const s = measureItem(item, ctx, m);
     // A slab of a compact run starts where the one before it ends, face to face.
     const abut = item.kind === "node" && previous?.kind === "node" ? ctx.abutOf(item.id) : undefined;
+    const atJunction = [item, previous].some((x) => x?.kind === "node" && ctx.junction(ctx.realId(x.id)));
     if (abut !== undefined) u = at[at.length - 1]! + abut;
-    else if (at.length > 0) u = lastEnd + GAP;
+    else if (at.length > 0) u = lastEnd + (atJunction ? 0 : GAP);
     at.push(u);
     spans.push({ from: u, to: u + s.len, hi: s.hi });
     lastEnd = Math.max(lastEnd, u + s.len);
@@ -140,13 +145,14 @@ function measureFan(item: ParallelItem, ctx: MeasureContext, m: Measures): Size 
   const shortcut = item.branches.map((b) => ctx.edgeId.get(`${ctx.realId(lastNode(b.items) ?? item.fork)}\u0000${item.join}`)?.shortcut ?? false);
   const measured = item.branches.map((b) => (b.items.length === 0 ? { len: 0, lo: 0, hi: 0 } : measureChain(b.items, ctx, m).size));
   const span = measured.reduce((mx, s) => Math.max(mx, s.len), 0);
+  const across = ctx.laneSpans.get(item.join) ?? measured;
   const len = span + 2 * FAN;
   const branches = item.branches.map((_, i) => ({ axis: 0, start: 0, shortcut: shortcut[i]! }));
   // Branches that carry blocks into the join's input run side by side, centred on the path.
   const main = item.branches.flatMap((b, i) => (!shortcut[i] && b.items.length > 0 ? [i] : []));
   let axis = 0;
   main.forEach((i, k) => {
-    if (k > 0) axis += measured[main[k - 1]!]!.hi + SPACE - measured[i]!.lo;
+    if (k > 0) axis += across[main[k - 1]!]!.hi + SPACE - across[i]!.lo;
     branches[i]!.axis = axis;
   });
   const shift = main.length > 0 ? (branches[main[0]!]!.axis + axis) / 2 : 0;
@@ -156,8 +162,8 @@ function measureFan(item: ParallelItem, ctx: MeasureContext, m: Measures): Size 
     const b = branches[i]!;
     b.axis -= shift;
     b.start = FAN;
-    lo = Math.min(lo, b.axis + measured[i]!.lo);
-    hi = Math.max(hi, b.axis + measured[i]!.hi);
+    lo = Math.min(lo, b.axis + across[i]!.lo);
+    hi = Math.max(hi, b.axis + across[i]!.hi);
   }
   // Shortcuts and empty branches run above them, nearest first, centred along the span.
   for (let i = 0; i < item.branches.length; i++) {

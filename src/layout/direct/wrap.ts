@@ -22,7 +22,7 @@ export interface WrapMetrics {
 
 /** A row break inside a stage may make rows at most this much longer than the best break anywhere. */
 const SLACK = 1.3;
-/** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray). */
+/** No row shorter than this share of the longest (a lone classifier on a last row reads as a stray); fewer rows rather than one. */
 const MIN_ROW = 0.25;
 /** The exact search tries every row start for every row end and row: past this many steps, the greedy split instead. */
 const EXACT_BREAK_WORK = 20_000_000;
@@ -76,8 +76,9 @@ function breakDepth(atoms: Atom[], i: number): number {
 }
 
 /**
- * Splits the atoms into at most `rows` consecutive runs: first the smallest possible
- * longest row, then, among splits within `SLACK` of it, the one that cuts fewest frames.
+ * Splits the atoms into at most `rows` consecutive runs: as many as keep every row at
+ * least `MIN_ROW` of the longest, with first the smallest possible longest row, then,
+ * among splits within `SLACK` of it, the one that cuts fewest frames.
  * No break comes before an item `joined` to the one before it (slabs face to face). Returns the index of each row's first atom.
  */
 export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (item: Item) => boolean): number[] {
@@ -109,13 +110,13 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
   // As many rows as asked for, when the break points allow that many.
   let rowsUsed = k;
   while (rowsUsed > 1 && longest[rowsUsed]![n] === Infinity) rowsUsed--;
-  const limit = longest[rowsUsed]![n]! * SLACK;
-  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than the limit
-  // (and, when that is possible, none shorter than MIN_ROW of it).
-  const split = (shortest: number): number[][] | undefined => {
+  // cut[r][j]: fewest frames cut splitting [0, j) into r rows no longer than SLACK times the
+  // smallest longest row for `rows` rows, and none shorter than `shortest`.
+  const split = (rows: number, shortest: number): number[][] | undefined => {
+    const limit = longest[rows]![n]! * SLACK;
     const cut: number[][] = [Array.from({ length: n + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
     const from: number[][] = [[]];
-    for (let r = 1; r <= rowsUsed; r++) {
+    for (let r = 1; r <= rows; r++) {
       const row = new Array<number>(n + 1).fill(Infinity);
       const back = new Array<number>(n + 1).fill(-1);
       for (let j = 1; j <= n; j++) {
@@ -135,9 +136,18 @@ export function breakRows(atoms: Atom[], rows: number, gap: number, joined: (ite
       cut.push(row);
       from.push(back);
     }
-    return cut[rowsUsed]![n] === Infinity ? undefined : from;
+    return cut[rows]![n] === Infinity ? undefined : from;
   };
-  const from = (rowsUsed > 1 ? split(longest[rowsUsed]![n]! * MIN_ROW) : undefined) ?? split(0)!;
+  // Fewer rows rather than a stray one: the most rows, up to as many as asked for, that keep
+  // every row at least MIN_ROW of the longest; only when none do, as many as asked for.
+  let from: number[][] | undefined;
+  let work = 0;
+  for (let r = rowsUsed; r > 1 && !from && work <= EXACT_BREAK_WORK; r--) {
+    work += r * n * n;
+    from = split(r, longest[r]![n]! * MIN_ROW);
+    if (from) rowsUsed = r;
+  }
+  from ??= split(rowsUsed, 0)!;
   const starts: number[] = [];
   let j = n;
   for (let r = rowsUsed; r >= 1; r--) {
