@@ -109,9 +109,9 @@ class Painter {
     return true;
   }
 
+  /** Fills and/or strokes the path traced (callers draw nothing when neither is set). */
   paint(fill: boolean, stroke: boolean): void {
-    if (fill || stroke) this.ops.push(fill && stroke ? "B" : fill ? "f" : "S");
-    else this.ops.push("n");
+    this.ops.push(fill && stroke ? "B" : fill ? "f" : "S");
   }
 
   polygon(points: Point[]): void {
