@@ -1,6 +1,6 @@
 /**
  * The output formats, one row each: what a scene becomes and how. Renderers load only
- * when asked for (pdfkit and resvg cost time an SVG render does not need), and a new
+ * when asked for (resvg and pptxgenjs cost time an SVG render does not need), and a new
  * format is one more row here: its output type follows from its `render`.
  */
 

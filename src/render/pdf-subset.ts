@@ -17,7 +17,7 @@ export class TrueTypeSubset {
     this.includeGlyph(0);
   }
 
-  /** The glyph's id in the subset (pdfkit's interface: a glyph object or an id). */
+  /** The glyph's id in the subset (fontkit's interface: a glyph object or an id). */
   includeGlyph(glyph: number | { id: number }): number {
     const id = typeof glyph === "object" ? glyph.id : glyph;
     let subsetId = this.mapping.get(id);

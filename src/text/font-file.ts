@@ -10,7 +10,7 @@ import { fail, ok, quote, type Parsed } from "../options/print.js";
 import { bundledFontNames } from "./fonts.js";
 import { fontkit } from "./measure.js";
 
-/** Font formats that every renderer reads: pdfkit embeds them and resvg draws them (not WOFF/WOFF2). */
+/** Font formats that every renderer reads: the PDF embeds them (render/pdf/fonts.ts) and resvg draws them (not WOFF/WOFF2). */
 const FONT_EXTENSIONS = new Set([".ttf", ".otf"]);
 
 /**

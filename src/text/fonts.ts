@@ -20,7 +20,7 @@ export interface FontFamilyFiles {
 /**
  * Bundled families. `sans` (DejaVu Sans, Bitstream Vera licence) is the default;
  * `serif` (CMU Serif, OFL) matches LaTeX's Computer Modern. Both are TTF because
- * pdfkit's subsetter cannot read WOFF2.
+ * the PDF writer embeds TrueType subsets from the files' own bytes (render/pdf/fonts.ts).
  */
 function bundledFamilies(): Record<string, FontFamilyFiles> {
   const dejavu = join(packageDir("dejavu-fonts-ttf"), "ttf");

@@ -12,7 +12,7 @@ let fontkitModule: typeof Fontkit | undefined;
 /**
  * fontkit, loaded on first use: loading it and parsing a font's layout tables cost 0.4 s,
  * which an SVG of ordinary labels never needs (see `tabledUnits`). The CommonJS build is
- * the one pdfkit loads too, so both share it.
+ * the one loaded for the PDF's shaped text too (render/pdf/text.ts), so one build is loaded.
  */
 export function fontkit(): typeof Fontkit {
   fontkitModule ??= require("fontkit") as typeof Fontkit;

@@ -1,7 +1,9 @@
 /**
- * A TrueType file read directly from its bytes, for what a PDF needs of a font whose labels
- * the metrics table sets (render/pdf-font.ts): the face's numbers, each glyph's advance, left
- * bearing and outline bytes, and the tables a PDF's embedded subset carries over unchanged.
+ * A TrueType file read directly from its bytes, for what a PDF needs of a font
+ * (render/pdf/fonts.ts): the face's numbers, each glyph's advance, left bearing and outline
+ * bytes, and the tables a PDF's embedded subset carries over unchanged. An OpenType file of
+ * CFF outlines (`OTTO`) gives its numbers and advances too (`readFontFace`); its outlines are
+ * fontkit's to subset.
  * Reading these few fixed-layout tables takes microseconds; fontkit takes tens of
  * milliseconds to load before it parses anything. tests/render/truetype.test.ts holds every
  * number, and the subsets built from them, to fontkit's for every bundled font file.
@@ -9,6 +11,8 @@
 
 export interface TrueTypeFace {
   bytes: Uint8Array;
+  /** Whether the outlines are CFF (`OTTO`) rather than TrueType's glyf table. */
+  cff: boolean;
   postscriptName: string;
   unitsPerEm: number;
   /** hhea's ascender, descender and line gap, as fontkit's `ascent`, `descent`, `lineGap`. */
@@ -65,9 +69,22 @@ function nameRecord(tables: Map<string, Uint8Array>, nameId: number): string | u
   return mac;
 }
 
+/** A TrueType file: its numbers and the tables its glyphs are read from. */
 export function readTrueType(bytes: Uint8Array): TrueTypeFace {
+  const face = readFontFace(bytes);
+  if (face.cff) throw new TrueTypeError("not a TrueType font (CFF outlines)");
+  return face;
+}
+
+const TRUETYPE = 0x00010000;
+const OPENTYPE_CFF = 0x4f54544f; // "OTTO"
+
+/** A TrueType or OpenType-CFF file's numbers and tables (no glyf or loca needed for CFF). */
+export function readFontFace(bytes: Uint8Array): TrueTypeFace {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 12 || view.getUint32(0) !== 0x00010000) throw new TrueTypeError("not a TrueType font (no 0x00010000 signature)");
+  const signature = bytes.length < 12 ? 0 : view.getUint32(0);
+  if (signature !== TRUETYPE && signature !== OPENTYPE_CFF) throw new TrueTypeError("not a TrueType or OpenType font (no 0x00010000 or OTTO signature)");
+  const cff = signature === OPENTYPE_CFF;
   const tables = new Map<string, Uint8Array>();
   const count = view.getUint16(4);
   for (let i = 0; i < count; i++) {
@@ -85,12 +102,15 @@ export function readTrueType(bytes: Uint8Array): TrueTypeFace {
   const post = table(tables, "post", 16);
   const os2 = tables.has("OS/2") ? table(tables, "OS/2", 78) : undefined;
   table(tables, "hmtx", 4);
-  table(tables, "loca", 2);
-  table(tables, "glyf", 0);
+  if (!cff) {
+    table(tables, "loca", 2);
+    table(tables, "glyf", 0);
+  }
   const ascent = hhea.getInt16(4);
   const hasHeights = os2 !== undefined && os2.getUint16(0) >= 2 && os2.byteLength >= 90;
   return {
     bytes,
+    cff,
     postscriptName: nameRecord(tables, 6) ?? "",
     unitsPerEm: head.getUint16(18),
     ascent,

@@ -1,6 +1,6 @@
 /**
  * A PDF of ordinary labels embeds its fonts without fontkit (src/text/truetype.ts,
- * src/render/pdf-subset.ts): every number pdfkit reads of a font, and every subset, must be
+ * src/render/pdf-subset.ts): every number the PDF reads of a font, and every subset, must be
  * what fontkit gives — fontkit is the reference, since a PDF whose labels need shaping is
  * still embedded through it, and both paths must write the same bytes.
  */
@@ -52,7 +52,7 @@ describe.each(files.map((file) => [basename(file), file]))("%s read from its byt
   const face = readTrueType(readFileSync(file));
   const reference = fontkitFace(file);
 
-  it("has fontkit's numbers for everything pdfkit reads of a font", () => {
+  it("has fontkit's numbers for everything the PDF reads of a font", () => {
     expect({
       postscriptName: face.postscriptName,
       unitsPerEm: face.unitsPerEm,
