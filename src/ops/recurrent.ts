@@ -1,18 +1,47 @@
+import { CELL_GATES, recurrentForward, type Cell, type LayerParams } from "../engine/kernels/recurrent.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { writtenShape } from "./shape.js";
-import { ArgError, ShapeError, type OpDef } from "./types.js";
+import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 
-type RecurrentAttrs = { hidden: number; layers: number; bidirectional: boolean; last: boolean; bias: boolean };
+export type RecurrentAttrs = { hidden: number; layers: number; bidirectional: boolean; last: boolean; bias: boolean };
 
-/** Gates per cell: PyTorch stacks them in one weight matrix (`4*hidden` rows for LSTM). */
-const GATES = { rnn: 1, lstm: 4, gru: 3 } as const;
+/** The cell each kind runs at every step. */
+const CELLS = { rnn: "tanh", lstm: "lstm", gru: "gru" } as const satisfies Record<string, Cell>;
 
-function recurrentOp(name: keyof typeof GATES, description: string): OpDef<RecurrentAttrs> {
-  const gates = GATES[name];
-  const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
-  /** Input features of each stacked layer: the sequence's, then the previous layer's output. */
-  const layerInputs = (features: number, attrs: RecurrentAttrs) =>
-    Array.from({ length: attrs.layers }, (_, i) => (i === 0 ? features : attrs.hidden * directions(attrs)));
+const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
+
+/** Input features of each stacked layer: the sequence's, then the previous layer's output. */
+const layerInputs = (features: number, attrs: RecurrentAttrs) =>
+  Array.from({ length: attrs.layers }, (_, i) => (i === 0 ? features : attrs.hidden * directions(attrs)));
+
+/**
+ * The parameters under PyTorch's state-dict names, per layer k and direction:
+ * `<layer>.weight_ih_l{k}` `[G·H, in]`, `.weight_hh_l{k}` `[G·H, H]`, `.bias_ih_l{k}` and
+ * `.bias_hh_l{k}` `[G·H]`, the backward direction's with the suffix `_reverse`. Seeded as
+ * PyTorch initialises them all, weights and biases: U(−1/√H, 1/√H).
+ */
+export function recurrentParameters(cell: Cell, attrs: RecurrentAttrs, ctx: ParameterContext): LayerParams[] {
+  const features = ctx.inputShapes[0]![1]!;
+  const rows = CELL_GATES[cell] * attrs.hidden;
+  // He's bound √(6 / fanIn) is PyTorch's 1/√H for fanIn 6H.
+  const init = { kind: "he" as const, fanIn: 6 * attrs.hidden };
+  return layerInputs(features, attrs).map((inFeatures, k) =>
+    Array.from({ length: directions(attrs) }, (_, d) => {
+      const suffix = `_l${k}${d === 1 ? "_reverse" : ""}`;
+      const get = (name: string, shape: number[]) => ctx.weights.get(`${ctx.layer}.${name}${suffix}`, shape, init);
+      return {
+        inputWeight: get("weight_ih", [rows, inFeatures]),
+        hiddenWeight: get("weight_hh", [rows, attrs.hidden]),
+        inputBias: attrs.bias ? get("bias_ih", [rows]).data : null,
+        hiddenBias: attrs.bias ? get("bias_hh", [rows]).data : null,
+      };
+    }),
+  );
+}
+
+function recurrentOp(name: keyof typeof CELLS, description: string): OpDef<RecurrentAttrs> {
+  const cell = CELLS[name];
+  const gates = CELL_GATES[cell];
   return {
     name,
     category: "recurrent",
@@ -55,6 +84,7 @@ function recurrentOp(name: keyof typeof GATES, description: string): OpDef<Recur
         0,
       );
     },
+    forward: ([x], attrs, ctx) => recurrentForward(ctx.pool, x!, cell, recurrentParameters(cell, attrs, ctx), attrs.last),
     describe: (attrs) => `${attrs.hidden}${attrs.bidirectional ? " bi" : ""}${attrs.layers > 1 ? ` ×${attrs.layers}` : ""}`,
   };
 }
