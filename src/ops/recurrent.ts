@@ -6,9 +6,21 @@ import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types
 export type RecurrentAttrs = { hidden: number; layers: number; bidirectional: boolean; last: boolean; bias: boolean };
 
 /** The cell each kind runs at every step. */
-const CELLS = { rnn: "tanh", lstm: "lstm", gru: "gru" } as const satisfies Record<string, Cell>;
+export const RECURRENT_CELLS = { rnn: "tanh", lstm: "lstm", gru: "gru" } as const satisfies Record<string, Cell>;
 
-const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
+/**
+ * How ONNX writes each kind (opset 14 `RNN`, `LSTM`, `GRU`, as torch.onnx.export writes
+ * nn.RNN/LSTM/GRU): its operator, and where PyTorch's gate blocks sit in ONNX's stacked
+ * matrices: ONNX's LSTM stacks i, o, f, c (PyTorch: i, f, g, o), its GRU z, r, h with
+ * `linear_before_reset=1` (PyTorch: r, z, n). `gates[k]` is PyTorch's k-th block's place in ONNX.
+ */
+export const ONNX_RECURRENT: Record<keyof typeof RECURRENT_CELLS, { operator: string; gates: number[] }> = {
+  rnn: { operator: "RNN", gates: [0] },
+  lstm: { operator: "LSTM", gates: [0, 2, 3, 1] },
+  gru: { operator: "GRU", gates: [1, 0, 2] },
+};
+
+export const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
 
 /** Input features of each stacked layer: the sequence's, then the previous layer's output. */
 const layerInputs = (features: number, attrs: RecurrentAttrs) =>
@@ -39,8 +51,8 @@ export function recurrentParameters(cell: Cell, attrs: RecurrentAttrs, ctx: Para
   );
 }
 
-function recurrentOp(name: keyof typeof CELLS, description: string): OpDef<RecurrentAttrs> {
-  const cell = CELLS[name];
+function recurrentOp(name: keyof typeof RECURRENT_CELLS, description: string): OpDef<RecurrentAttrs> {
+  const cell = RECURRENT_CELLS[name];
   const gates = CELL_GATES[cell];
   return {
     name,
