@@ -20,6 +20,7 @@ export const ONNX_RECURRENT: Record<keyof typeof RECURRENT_CELLS, { operator: st
   gru: { operator: "GRU", gates: [1, 0, 2] },
 };
 
+/** Directions each stacked layer runs: 2 when bidirectional (forward, then backward). */
 export const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
 
 /** Input features of each stacked layer: the sequence's, then the previous layer's output. */

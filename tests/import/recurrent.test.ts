@@ -92,7 +92,8 @@ describe("recurrent nodes PyTorch's layers cannot be", () => {
     change(node);
     return encodeModel({
       input: ["batch", 3, 2],
-      weights: { W: { dims: [1, 3 * H, 2] }, R: { dims: [1, 3 * H, H] }, ...extra.weights },
+      weights: extra.parameters ? extra.weights : { W: { dims: [1, 3 * H, 2] }, R: { dims: [1, 3 * H, H] }, ...extra.weights },
+      parameters: extra.parameters,
       ints: { axes: [1] },
       nodes: [
         { op: "Transpose", name: "/rnn/Transpose", inputs: ["x"], outputs: ["steps"], ints: { perm: [1, 0, 2] } },
@@ -115,6 +116,14 @@ describe("recurrent nodes PyTorch's layers cannot be", () => {
   it("imports the plain GRU: gru 2", () => {
     const network = analyze(importOnnx(gru(() => undefined), "gru.onnx").graph).networks[0]!;
     expect(network.layers.map((l) => [l.node.op, l.shape])).toEqual([["input", [3, 2]], ["gru", [3, 2]]]);
+  });
+
+  it("reads W and R given as graph inputs without values (export_params=False) as its parameters, not as inputs", () => {
+    // nn.GRU(2, 2, bias=False): W_ih and W_hh of 3·2×2 each.
+    const { graph, warnings } = importOnnx(gru(() => undefined, { parameters: { W: [1, 3 * H, 2], R: [1, 3 * H, H] } }), "gru.onnx");
+    const network = analyze(graph).networks[0]!;
+    expect(network.layers.map((l) => [l.node.op, l.shape, l.params])).toEqual([["input", [3, 2], 0], ["gru", [3, 2], 24]]);
+    expect(warnings.map((w) => w.message)).toEqual(["gru.onnx: 2 graph inputs are parameters without values (an export_params=False export); the network's input is 'x'"]);
   });
 
   it("refuses linear_before_reset=0, whose reset gate is not nn.GRU's", () => {
