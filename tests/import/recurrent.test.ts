@@ -126,6 +126,20 @@ describe("recurrent nodes PyTorch's layers cannot be", () => {
     expect(warnings.map((w) => w.message)).toEqual(["gru.onnx: 2 graph inputs are parameters without values (an export_params=False export); the network's input is 'x'"]);
   });
 
+  it("refuses a sequence that arrives steps first (batch_first=False)", () => {
+    const bytes = encodeModel({
+      input: [3, 1, 2],
+      weights: { W: { dims: [1, 3 * H, 2] }, R: { dims: [1, 3 * H, H] } },
+      nodes: [{ op: "GRU", name: "/rnn/GRU", inputs: ["x", "W", "R"], outputs: ["y"], ints: { hidden_size: [H], linear_before_reset: [1] } }],
+    });
+    expect(failure(bytes)).toBe("gru.onnx: node '/rnn/GRU' (GRU): reads a sequence that was not batch first; netfig's layers are batch_first");
+  });
+
+  it("refuses a bias that is not [directions, 2·gates·H]", () => {
+    const bytes = gru((n) => n.inputs.push("B"), { weights: { B: { dims: [1, 3 * H] } } });
+    expect(failure(bytes)).toBe("gru.onnx: node '/rnn/GRU' (GRU): B [1, 6] is not [1, 12]");
+  });
+
   it("refuses linear_before_reset=0, whose reset gate is not nn.GRU's", () => {
     expect(failure(gru((n) => (n.ints.linear_before_reset = [0])))).toBe("gru.onnx: node '/rnn/GRU' (GRU): has linear_before_reset=0: its reset gate scales h before W_hn, not nn.GRU's W_hn·h + b_hn");
   });

@@ -103,7 +103,10 @@ function cellSettings(ctx: ImportContext, node: NodeProto, kind: Kind) {
   if (w.dims.length !== 3 || w.dims[0] !== count || w.dims[1] !== rows || r.dims.join() !== [count, rows, hidden].join()) {
     ctx.fail(node, `W [${w.dims.join(", ")}] and R [${r.dims.join(", ")}] are not [${count}, ${rows}, in] and [${count}, ${rows}, ${hidden}]`);
   }
-  return { direction, count, hidden, inFeatures: w.dims[2]!, bias: Boolean(node.input?.[3]) };
+  const bias = Boolean(node.input?.[3]);
+  const b = bias ? weight(ctx, node, 3, "B") : undefined;
+  if (b && b.dims.join() !== [count, 2 * rows].join()) ctx.fail(node, `B [${b.dims.join(", ")}] is not [${count}, ${2 * rows}]`);
+  return { direction, count, hidden, inFeatures: w.dims[2]!, bias };
 }
 
 /** The node after a recurrent node's `Y` that gives `[T, batch, D·H]`: the Squeeze of the direction axis, or Transpose(0, 2, 1, 3) then Reshape. */
@@ -142,6 +145,10 @@ function layerWeights(node: NodeProto, kind: Kind, k: number, s: ReturnType<type
 export function recurrentLayer(ctx: ImportContext, first: NodeProto): Value {
   const kind = KIND_OF.get(first.opType ?? "")!;
   const input = data(ctx, first, 0);
+  const entry = ctx.producers.get(first.input?.[0] ?? "");
+  if (entry?.opType !== "Transpose" || perm(entry) !== "1,0,2") {
+    ctx.fail(first, "reads a sequence that was not batch first; netfig's layers are batch_first", "export nn.LSTM (or RNN, GRU) with batch_first=True on a [batch, T, N] input");
+  }
   const settings = cellSettings(ctx, first, kind);
   const steps = input.shape?.length === 2 ? input.shape[0]! : 0;
   if (input.shape?.length !== 2 || input.shape[1] !== settings.inFeatures) {
