@@ -59,3 +59,22 @@ describe("the recurrent templates with PyTorch's weights", () => {
     for (const [layer, error] of Object.entries(errors)) expect(error, layer).toBeLessThan(1e-4);
   });
 });
+
+describe("the recurrent templates drawn with their activations", () => {
+  const render = (template: string, ...flags: string[]) => {
+    const out = join(scratchDir("netfig-recurrent-render-"), `${template}.svg`);
+    const run = spawnSync(process.execPath, [join(root, "bin/netfig.js"), "render", `templates/${template}.netfig`, ...flags, "-o", out], { cwd: root, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    return readFileSync(out, "utf8");
+  };
+
+  it("text-classifier draws the run's activations as heat maps on its four blocks: tokens, words, the LSTM and the output", () => {
+    expect(render("text-classifier", "--activations").match(/<image/g)).toHaveLength(4);
+    expect(render("text-classifier")).not.toContain("<image");
+  });
+
+  it("rnn, drawn as a sequence of units, which has no place for activations, renders as without them", () => {
+    expect(render("rnn", "--activations")).toBe(render("rnn"));
+  });
+});
