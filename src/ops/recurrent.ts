@@ -1,7 +1,7 @@
 import { CELL_GATES, recurrentForward, type Cell, type LayerParams } from "../engine/kernels/recurrent.js";
 import { asBool, asPositiveInt, ArgReader } from "./args.js";
 import { writtenShape } from "./shape.js";
-import { ArgError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
+import { ArgError, DataError, ShapeError, type OpDef, type ParameterContext } from "./types.js";
 
 export type RecurrentAttrs = { hidden: number; layers: number; bidirectional: boolean; last: boolean; bias: boolean };
 
@@ -21,6 +21,14 @@ export const ONNX_RECURRENT: Record<keyof typeof RECURRENT_CELLS, { operator: st
 };
 
 /** Directions each stacked layer runs: 2 when bidirectional (forward, then backward). */
+/**
+ * The most multiply-accumulates a layer's recurrences may make one step after another, in one
+ * thread (2^35, over a minute at the half a billion a second they run at): a text
+ * classifier's 2-layer bidirectional LSTM of 256 over 200 steps makes 2^27.6. Past it the
+ * layer is refused before anything is allocated.
+ */
+const MAX_SEQUENTIAL_MACS = 2 ** 35;
+
 export const directions = (attrs: RecurrentAttrs) => (attrs.bidirectional ? 2 : 1);
 
 /** Input features of each stacked layer: the sequence's, then the previous layer's output. */
@@ -97,7 +105,17 @@ function recurrentOp(name: keyof typeof RECURRENT_CELLS, description: string): O
         0,
       );
     },
-    forward: ([x], attrs, ctx) => recurrentForward(ctx.pool, x!, cell, recurrentParameters(cell, attrs, ctx), attrs.last),
+    forward([x], attrs, ctx) {
+      const steps = x!.shape[0]!;
+      const sequential = steps * attrs.layers * directions(attrs) * gates * attrs.hidden * attrs.hidden;
+      if (sequential > MAX_SEQUENTIAL_MACS) {
+        throw new DataError(
+          `its ${steps} steps of ${attrs.hidden} hidden units make ${sequential} multiply-accumulates one step after another, more than the ${MAX_SEQUENTIAL_MACS} a run makes in one thread`,
+          "run a shorter sequence or a smaller hidden size",
+        );
+      }
+      return recurrentForward(ctx.pool, x!, cell, recurrentParameters(cell, attrs, ctx), attrs.last);
+    },
     describe: (attrs) => `${attrs.hidden}${attrs.bidirectional ? " bi" : ""}${attrs.layers > 1 ? ` ×${attrs.layers}` : ""}`,
   };
 }

@@ -6,6 +6,7 @@ import type { InitSpec } from "../../src/engine/init.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import { SafetensorsWeights, SeededWeights } from "../../src/engine/weights.js";
 import { runNetwork } from "../../src/execute/run.js";
+import { NetfigError } from "../../src/lang/diagnostics.js";
 import { analyzeSource } from "../../src/pipeline.js";
 import { summarize } from "../../src/analyze/summary.js";
 import { analyzeText, root } from "../helpers/netfig.js";
@@ -93,5 +94,16 @@ describe("seeded parameters", () => {
       expect(largest, name).toBeLessThanOrEqual(1 / Math.sqrt(16));
       expect(largest, name).toBeGreaterThan(0.9 / Math.sqrt(16));
     }
+  });
+});
+
+describe("a recurrence too long to run", () => {
+  it("is refused at the layer before anything is allocated, saying how many step-by-step products it would make", async () => {
+    const started = Date.now();
+    const error = await runNetwork(analyzeText("input 1000x10000\nlstm 20000"), { weights: new SeededWeights(1), pool, seed: 1 }).catch((e: unknown) => e);
+    expect((error as NetfigError).diagnostics[0]!.message).toBe(
+      "lstm lstm_1: its 1000 steps of 20000 hidden units make 1600000000000 multiply-accumulates one step after another, more than the 34359738368 a run makes in one thread",
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
