@@ -73,10 +73,10 @@ describe("running a network", () => {
     expect((error as NetfigError).diagnostics[0]!.message).toMatch(/^conv edges: .*tensor 'edges.weight' has shape \[1, 1, 3, 3\], the layer needs \[2, 1, 3, 3\]/);
   });
 
-  it("says a recurrent layer is not executable yet instead of computing something wrong", async () => {
-    const analyzed = analyzeSource("input 5x8\nlstm 4\n", "t.netfig").networks[0]!;
+  it("says a layer known only by name is not executable instead of computing something wrong", async () => {
+    const analyzed = analyzeSource("input 5x8\nopaque type=Einsum shape=5x8\n", "t.netfig").networks[0]!;
     const { SeededWeights } = await import("../../src/engine/weights.js");
     const error = await runNetwork(analyzed, { weights: new SeededWeights(1), pool, seed: 1 }).catch((e: unknown) => e);
-    expect((error as NetfigError).diagnostics[0]!.message).toBe("lstm lstm_1 is not executable yet: the engine has no lstm kernel");
+    expect((error as NetfigError).diagnostics[0]!.message).toBe("opaque opaque_1 is not executable yet: the engine has no opaque kernel");
   });
 });

@@ -29,7 +29,6 @@ function onnxDims(shape: Shape, batch: number | string): (number | string)[] {
 /** Why a layer kind has no ONNX form, for the error. */
 function unsupported(layer: LayerAnalysis): Error {
   const op = layer.node.op;
-  if (op === "rnn" || op === "lstm" || op === "gru") return cannotExport(layer, "recurrent layers are not exported yet", "export the network without it");
   if (op === "opaque") return cannotExport(layer, `netfig knows ${String(layer.node.attrs.type)} only by name and shape, not what it computes`);
   return cannotExport(layer, `${op} has no ONNX mapping`);
 }

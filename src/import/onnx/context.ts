@@ -22,7 +22,8 @@ export function args(positional: ArgValue[] = [], named: Record<string, ArgValue
 /** Which initializer fills which parameter of a layer, for loading real weights into the engine. */
 /** `perm` transposes the initializer into the parameter's PyTorch layout (fc weights are `[out, in]`). */
 /** `parts`: the parameter is these initializers one after another along its first axis (Q, K and V projections exported apart), `tensor` the first of them. */
-export type LayerWeights = Record<string, { tensor: string; perm?: number[]; parts?: { tensor: string; perm?: number[] }[] }>;
+/** `segments`: the parameter is these `[offset, length]` runs of the initializer's values, one after another (ONNX's LSTM stores each direction's gates in another order than PyTorch, in one tensor). */
+export type LayerWeights = Record<string, { tensor: string; perm?: number[]; parts?: { tensor: string; perm?: number[] }[]; segments?: [number, number][] }>;
 
 /** The state of one import: ONNX tensor values by name and the layers emitted so far. */
 export class ImportContext {

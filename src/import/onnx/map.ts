@@ -15,6 +15,7 @@ import { erfGelu, geluOperator, tanhGelu } from "./gelu.js";
 import { decomposedLayerNorm, layerNormalization } from "./normalization.js";
 import { classToken, patchEmbedding, positionEmbedding, tokenPick } from "./tokens.js";
 import { maxPoolWithIndices, maxUnpool } from "./unpool.js";
+import { recurrentEntry, recurrentLayer } from "./recurrent.js";
 import { netfigShape, onnxDims, type Value } from "./values.js";
 
 export { unknown };
@@ -219,7 +220,7 @@ const transpose: Mapper = (ctx, node, a) => {
   const source = ctx.value(node, 0);
   const perm = a.ints("perm") ?? [];
   if (source?.kind === "view" && !source.transposed && perm.join() === "0,2,1,3,4") return { ...source, transposed: true };
-  return layoutTranspose(ctx, node) ?? unknown(ctx, node);
+  return layoutTranspose(ctx, node) ?? recurrentEntry(ctx, node) ?? unknown(ctx, node);
 };
 
 const pad: Mapper = (ctx, node, a) => {
@@ -310,4 +311,7 @@ export const MAPPERS: Record<string, Mapper> = {
   Gather: (ctx, node, a) => tokenPick(ctx, node, a) ?? gather(ctx, node, a),
   Cast: cast,
   Unsqueeze: (ctx, node, a) => rbf(ctx, node, a) ?? unknown(ctx, node),
+  RNN: recurrentLayer,
+  LSTM: recurrentLayer,
+  GRU: recurrentLayer,
 };

@@ -10,6 +10,9 @@ const PARAMETER_SLOTS: Readonly<Record<string, readonly number[]>> = {
   Gemm: [1, 2],
   MatMul: [1],
   BatchNormalization: [1, 2, 3, 4],
+  RNN: [1, 2, 3],
+  LSTM: [1, 2, 3],
+  GRU: [1, 2, 3],
 };
 
 /**

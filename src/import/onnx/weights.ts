@@ -48,6 +48,7 @@ export class OnnxWeights implements WeightSource {
     const parts = entry ? (entry.parts ?? [entry]).map((part) => ({ ...part, initializer: this.model.initializers.get(part.tensor) })) : [];
     const stored = parts.map((part) => (part.initializer ? floatData(part.initializer) : undefined));
     if (!entry || stored.some((data) => data === undefined)) return this.fallback.get(name, shape, init);
+    if (entry.segments) return this.remember(name, shape, gathered(stored[0]!, entry.segments, shape, `${this.source}: initializer '${entry.tensor}' for ${name}`));
     const partDims = parts.map(({ perm, initializer }) => (perm ? perm.map((axis) => initializer!.dims[axis]!) : initializer!.dims));
     // Parts stack along the first axis: Q, K and V rows make in_proj_weight.
     const dims = partDims.length === 1 ? partDims[0]! : [partDims.reduce((sum, d) => sum + d[0]!, 0), ...partDims[0]!.slice(1)];
@@ -70,8 +71,25 @@ export class OnnxWeights implements WeightSource {
       }
       offset += data.length;
     });
-    const tensor = { shape: [...shape], data: copy };
+    return this.remember(name, shape, copy);
+  }
+
+  private remember(name: string, shape: readonly number[], data: Float32Array): Tensor {
+    const tensor = { shape: [...shape], data };
     this.cache.set(name, tensor);
     return tensor;
   }
+}
+
+/** The runs `[offset, length]` of `data` one after another, in shared memory; they must fill `shape`. */
+function gathered(data: Float32Array, segments: readonly [number, number][], shape: readonly number[], what: string): Float32Array {
+  const total = segments.reduce((sum, [offset, length]) => (offset + length <= data.length ? sum + length : Number.NaN), 0);
+  if (total !== numel(shape)) throw new Error(`${what} holds ${data.length} values, not the parts of [${shape.join(", ")}] the layer reads from it`);
+  const copy = sharedFloat32(total);
+  let at = 0;
+  for (const [offset, length] of segments) {
+    copy.set(data.subarray(offset, offset + length), at);
+    at += length;
+  }
+  return copy;
 }

@@ -11,6 +11,7 @@ import { distance, embedding, sample } from "./pairs.js";
 import { attention } from "./attention.js";
 import { layernorm } from "./normalization.js";
 import { clstoken, patchembed, posembed, token } from "./tokens.js";
+import { gru, lstm, rnn } from "./recurrent.js";
 
 /** The ONNX writer of each layer kind that has a forward, by canonical op name. */
 export const EXPORTS: Readonly<Record<string, OpExport>> = {
@@ -21,4 +22,5 @@ export const EXPORTS: Readonly<Record<string, OpExport>> = {
   concat, add, scale,
   crop, maxunpool, subsample, rbf, scaledtanh, embedding, distance, sample,
   layernorm, gelu, attention, patchembed, clstoken, posembed, token,
+  rnn, lstm, gru,
 };
