@@ -1,6 +1,6 @@
-// A V8 code cache for the CommonJS packages the command line loads (pdfkit and what it
-// requires, elkjs, fontkit), made at build time beside the bundle's (scripts/code-cache.mjs):
-// compiling pdfkit's modules took a quarter of a small PDF's run. Node 20 compiles a CommonJS
+// A V8 code cache for the CommonJS packages the command line loads (elkjs, fontkit and what
+// it requires), made at build time beside the bundle's (scripts/code-cache.mjs): compiling
+// elkjs alone takes tens of milliseconds. Node 20 compiles a CommonJS
 // module in Module.prototype._compile; while the cache is in use, a module it has an entry for
 // is compiled here instead, as a script handed its cached code, and run as Node runs it.
 // An entry is used only for the very file it was made from — same inode, size and change time

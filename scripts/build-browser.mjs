@@ -1,6 +1,6 @@
 // Builds the browser bundle, one ES module: dist/browser/netfig.js from src/api/browser.ts.
 // Node's modules are replaced by the small stand-ins in scripts/browser/ (no file system,
-// the sans fonts bundled for measuring), the PDF/PNG/TikZ/PowerPoint renderers (pdfkit, resvg,
+// the sans fonts bundled for measuring), the PDF/PNG/TikZ/PowerPoint renderers (resvg,
 // pngjs, pptxgenjs need Node) and the activation run by a
 // message saying they need the Node package. `node scripts/build-browser.mjs [outfile]`.
 import { build } from "esbuild";

@@ -30,7 +30,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TEMPLATES = join(ROOT, "templates");
 const ONNX_FIXTURES = join(ROOT, "tests", "fixtures", "onnx");
 const EXAMPLES = join(ROOT, "examples");
-// Inside the project, so the build still resolves node_modules (fonts, resvg, pdfkit).
+// Inside the project, so the build still resolves node_modules (fonts, resvg, fontkit).
 const BUILD = join(ROOT, ".gallery-build");
 const CLI = join(BUILD, "netfig.mjs");
 const DPI = "150";

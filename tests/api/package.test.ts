@@ -39,7 +39,7 @@ describe("the packed package", () => {
     mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["-xzf", join(dir, tarball), "-C", installed, "--strip-components=1"]);
     // Every installed package, not only netfig's own dependencies: npm's node_modules is flat,
-    // so pdfkit finds its dependencies (@noble/hashes, …) beside it, as a user's install has them.
+    // so fontkit finds its dependencies (restructure, …) beside it, as a user's install has them.
     const installedPackages = readdirSync(join(root, "node_modules"))
       .filter((name) => !name.startsWith("."))
       .flatMap((name) => (name.startsWith("@") ? readdirSync(join(root, "node_modules", name)).map((inner) => `${name}/${inner}`) : [name]));

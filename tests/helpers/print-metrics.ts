@@ -565,7 +565,7 @@ const areaScale = (m: Linear): number => Math.sqrt(Math.abs(m[0] * m[3] - m[1] *
 
 /**
  * Font sizes set in uncompressed content streams (qpdf's QDF output puts each operator of
- * pdfkit's content on a line of its own), with the scale each prints at.
+ * the content on a line of its own), with the scale each prints at.
  */
 export function pdfFontSizes(qdf: string): { set: number[]; printed: number[] } {
   const set: number[] = [];
