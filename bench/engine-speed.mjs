@@ -11,7 +11,8 @@
 //    with every layer's output kept (as `render --activations`), and as `netfig run`
 //    runs it (activations resident in the pool's memory, bn, residual add and ReLU
 //    applied in the convs' epilogue, only the output copied out);
-//  - `netfig render resnet50 --activations -o x.pdf`: whole process, wall time and peak RSS.
+//  - `netfig render resnet50 --activations -o x.pdf` and `netfig run resnet50`: whole process,
+//    wall time (and the render's peak RSS), as the CLI runs them and with the plain build.
 //
 // The machine is shared, so engines are measured in alternated rounds and the medians
 // of the per-round ratios are reported, with the load average before and after.
@@ -156,20 +157,33 @@ async function child() {
   process.stdout.write(JSON.stringify(out));
 }
 
-/** Whole-process `netfig render resnet50 --activations -o x.pdf`: wall times and the peak RSS, from the process itself. */
-function renderRuns(count) {
+/**
+ * Whole-process `netfig render resnet50 --activations -o x.pdf` and `netfig run resnet50`,
+ * as the CLI runs them (relaxed SIMD where Node validates it once the CLI allows it) and
+ * with the plain build (NETFIG_WASM=simd), alternated: wall times and the render's peak RSS.
+ */
+function cliRuns(count) {
   const dir = mkdtempSync(join(tmpdir(), "netfig-bench-"));
+  const commands = {
+    render: ["render", "resnet50", "--activations", "-o", join(dir, "x.pdf")],
+    run: ["run", "resnet50"],
+  };
+  const builds = { cli: {}, plain: { NETFIG_WASM: "simd" } };
+  const times = {};
   try {
-    const runs = [];
     for (let i = 0; i < count; i++) {
-      const t = performance.now();
-      const r = spawnSync(process.execPath, ["--import", join(here, "report-rss.mjs"), join(root, "bin", "netfig.js"), "render", "resnet50", "--activations", "-o", join(dir, "x.pdf")], { encoding: "utf8", cwd: root });
-      const ms = performance.now() - t;
-      const rss = /netfig-bench-max-rss-kib (\d+)/.exec(r.stderr ?? "");
-      if (r.status !== 0 || !rss) throw new Error(`render failed: ${r.stderr}`);
-      runs.push({ ms, mib: Number(rss[1]) / 1024 });
+      for (const [what, args] of Object.entries(commands)) {
+        for (const [build, env] of Object.entries(builds)) {
+          const t = performance.now();
+          const r = spawnSync(process.execPath, ["--import", join(here, "report-rss.mjs"), join(root, "bin", "netfig.js"), ...args], { encoding: "utf8", cwd: root, env: { ...process.env, ...env } });
+          const ms = performance.now() - t;
+          const rss = /netfig-bench-max-rss-kib (\d+)/.exec(r.stderr ?? "");
+          if (r.status !== 0 || !rss) throw new Error(`${what} failed: ${r.stderr}`);
+          (times[`${what}-${build}`] ??= []).push({ ms, mib: Number(rss[1]) / 1024 });
+        }
+      }
     }
-    return { ms: median(runs.map((r) => r.ms)), mib: median(runs.map((r) => r.mib)), maxMib: Math.max(...runs.map((r) => r.mib)) };
+    return Object.fromEntries(Object.entries(times).map(([k, runs]) => [k, { ms: median(runs.map((r) => r.ms)), mib: median(runs.map((r) => r.mib)), maxMib: Math.max(...runs.map((r) => r.mib)) }]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -210,9 +224,11 @@ async function main() {
     console.log(`    ResNet-50 as \`netfig run\` (resident activations; bn, add, ReLU in the convs' epilogue), 1 thread: ${n.runOne.toFixed(0)} ms: ratio ${n.runVsOrt.toFixed(2)}x onnxruntime (target <= 2.5)`);
     console.log(`    ResNet-50 as \`netfig run\`, 2 threads: ${n.runTwo.toFixed(0)} ms: ${n.runSpeedup.toFixed(2)}x its one-thread run (target >= 1.7)`);
   }
-  const render = renderRuns(5);
-  console.log(`\n  netfig render resnet50 --activations -o x.pdf (whole process, Node's default flags):`);
-  console.log(`    ${render.ms.toFixed(0)} ms median of 5 (target < 1500), peak RSS ${render.mib.toFixed(0)} MiB median, ${render.maxMib.toFixed(0)} max (target < 350); load now ${load()}`);
+  const cli = cliRuns(5);
+  const render = cli["render-cli"];
+  console.log(`\n  whole process, as the CLI runs (relaxed SIMD allowed), and with the plain build (NETFIG_WASM=simd), alternated, median of 5:`);
+  console.log(`    netfig render resnet50 --activations -o x.pdf: ${render.ms.toFixed(0)} ms (target < 1500), peak RSS ${render.mib.toFixed(0)} MiB median, ${render.maxMib.toFixed(0)} max (target < 350); plain build ${cli["render-plain"].ms.toFixed(0)} ms`);
+  console.log(`    netfig run resnet50: ${cli["run-cli"].ms.toFixed(0)} ms; plain build ${cli["run-plain"].ms.toFixed(0)} ms; load now ${load()}`);
 }
 
 if (process.argv.includes("--child")) await child();

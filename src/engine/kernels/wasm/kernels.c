@@ -787,31 +787,53 @@ void affine_channels_f32(const float *x, float *y, int C, int n, const double *s
   for (int c = 0; c < C; c++) affine_range(x + c * n, y + c * n, n, scale[c], shift[c]);
 }
 
+/* m = v where v > m or v is NaN, lane by lane: one step of the JavaScript maxpool's `if (v > m || isNaN(v)) m = v`. */
+static inline v128_t max_step(v128_t m, v128_t v) {
+  return wasm_v128_bitselect(v, m, wasm_v128_or(wasm_f32x4_gt(v, m), wasm_f32x4_ne(v, v)));
+}
+
 /*
  * PyTorch's MaxPool2d on channels [c_begin, c_end) of in [C][H][W] into out [C][Ho][Wo]:
- * padding never wins (it acts as -inf) and NaN propagates, exactly as the JavaScript
- * loop in ../pooling.ts (a max is exact, so the bits are the same).
+ * padding never wins (it acts as -inf) and NaN propagates. Each output row is the
+ * running maximum over the window's taps, taken in the JavaScript loop's order (row
+ * ky, then column kx: ../pooling.ts), so every output is the same bits, NaN payloads
+ * included; the taps of a row of outputs are read four outputs at a time where the
+ * stride is 1 or 2 (a stride-2 tap de-interleaves two loads).
  */
 void maxpool2d(const float *in, int H, int W, float *out, int Ho, int Wo, int kh, int kw, int sh, int sw, int pt, int pl,
                int dh, int dw, int c_begin, int c_end) {
   for (int c = c_begin; c < c_end; c++) {
     const float *plane = in + c * H * W;
-    float *o = out + c * Ho * Wo;
     for (int oy = 0; oy < Ho; oy++) {
-      for (int ox = 0; ox < Wo; ox++) {
-        float m = -__builtin_inff();
-        for (int ky = 0; ky < kh; ky++) {
-          const int iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= H) continue;
-          const float *row = plane + iy * W;
-          for (int kx = 0; kx < kw; kx++) {
-            const int ix = ox * sw - pl + kx * dw;
-            if (ix < 0 || ix >= W) continue;
-            const float v = row[ix];
-            if (v > m || v != v) m = v;
+      float *o = out + (c * Ho + oy) * Wo;
+      int ox = 0;
+      for (; ox + 4 <= Wo; ox += 4) wasm_v128_store(o + ox, wasm_f32x4_splat(-__builtin_inff()));
+      for (; ox < Wo; ox++) o[ox] = -__builtin_inff();
+      for (int ky = 0; ky < kh; ky++) {
+        const int iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= H) continue;
+        const float *row = plane + iy * W;
+        for (int kx = 0; kx < kw; kx++) {
+          const int off = kx * dw - pl;
+          /* Outputs whose tap lies inside the row: off + ox * sw in [0, W). */
+          const int lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+          const int hi = min_i(Wo, W - 1 - off < 0 ? 0 : (W - 1 - off) / sw + 1);
+          ox = lo;
+          if (sw == 1) {
+            for (; ox + 4 <= hi; ox += 4) wasm_v128_store(o + ox, max_step(wasm_v128_load(o + ox), wasm_v128_load(row + off + ox)));
+          } else if (sw == 2) {
+            /* Four taps at off + 2ox .. off + 2ox + 6 from eight floats that all lie in the row. */
+            for (; ox + 4 <= hi && off + 2 * ox + 8 <= W; ox += 4) {
+              const float *src = row + off + 2 * ox;
+              const v128_t v = wasm_i32x4_shuffle(wasm_v128_load(src), wasm_v128_load(src + 4), 0, 2, 4, 6);
+              wasm_v128_store(o + ox, max_step(wasm_v128_load(o + ox), v));
+            }
+          }
+          for (; ox < hi; ox++) {
+            const float v = row[off + ox * sw];
+            if (v > o[ox] || v != v) o[ox] = v;
           }
         }
-        o[oy * Wo + ox] = m;
       }
     }
   }
