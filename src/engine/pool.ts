@@ -57,7 +57,7 @@ function startWorker(workerData: object): Worker {
  * order, so the results are bit-identical to the single-threaded kernels whatever the
  * thread count. Calls run one at a time (the memory holds one call's buffers).
  *
- * Between `startResidency()` and `endResidency()` (a network run) every output stays in
+ * During `resident(task)` (a network run) every output stays in
  * the shared memory as a view of it, so the next layer reads it in place instead of it
  * being copied out to JavaScript and back in; `retain(live)` frees the outputs no live
  * tensor lies in any more. Any JavaScript code may read such a view; one that leaves
@@ -73,8 +73,10 @@ export class ComputePool {
   /** The call in progress: the next one starts when it settles. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Kept blocks holding outputs during residency (see the class comment). */
-  private readonly resident = new Set<number>();
+  private readonly residentBlocks = new Set<number>();
   private residency = false;
+  /** The resident run in progress: the next one starts when it settles. */
+  private runs: Promise<unknown> = Promise.resolve();
 
   /**
    * `threads` defaults to the machine's available parallelism. `minSplitMacs`: work
@@ -135,16 +137,25 @@ export class ComputePool {
     await Promise.all(remote);
   }
 
-  /** From now on outputs stay in the pool's memory as views, until `endResidency` (one run at a time). */
-  startResidency(): void {
-    this.residency = this.kernels.shared;
-  }
-
-  /** Frees every output kept in the memory: views of them must no longer be read. */
-  endResidency(): void {
-    for (const block of this.resident) this.kernels.release(block);
-    this.resident.clear();
-    this.residency = false;
+  /**
+   * Runs `task` (a network run) with residency on: every output stays in the pool's memory
+   * as a view until the task settles, when all are freed. Runs on one pool wait for each
+   * other, since each frees what its own live tensors do not hold (`retain`).
+   */
+  resident<T>(task: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.residency = this.kernels.shared;
+      try {
+        return await task();
+      } finally {
+        for (const block of this.residentBlocks) this.kernels.release(block);
+        this.residentBlocks.clear();
+        this.residency = false;
+      }
+    };
+    const result = this.runs.then(run, run);
+    this.runs = result.catch(() => undefined);
+    return result;
   }
 
   /** Frees the kept outputs that none of `live` lies in (a run calls it after each layer with its live tensors). */
@@ -154,10 +165,10 @@ export class ComputePool {
       const block = this.kernels.blockOf(t.data);
       if (block !== undefined) held.add(block);
     }
-    for (const block of this.resident) {
+    for (const block of this.residentBlocks) {
       if (held.has(block)) continue;
       this.kernels.release(block);
-      this.resident.delete(block);
+      this.residentBlocks.delete(block);
     }
   }
 
@@ -169,7 +180,7 @@ export class ComputePool {
   /** The output of a placed call: a view of its kept block during residency, else a copy. */
   private output(shape: number[], call: Pick<PlacedCall, "out" | "outLength" | "kept">): Tensor {
     if (!call.kept) return { shape, data: this.kernels.read(call.out, call.outLength) };
-    this.resident.add(call.out);
+    this.residentBlocks.add(call.out);
     return { shape, data: this.kernels.view(call.out, call.outLength) };
   }
 

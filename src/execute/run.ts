@@ -232,12 +232,7 @@ async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx:
  */
 export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
   checkRunBudget(analyzed, options.maxElements);
-  options.pool.startResidency();
-  try {
-    return await runLayers(analyzed, options);
-  } finally {
-    options.pool.endResidency();
-  }
+  return options.pool.resident(() => runLayers(analyzed, options));
 }
 
 async function runLayers(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {

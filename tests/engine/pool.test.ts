@@ -161,7 +161,10 @@ describe("ComputePool residency (a run's activations in its memory)", () => {
     const resident = new ComputePool(2, 0);
     try {
       const x = rand("x", [8, 20, 20]), w = rand("w", [8, 8, 3, 3]), p = conv2dParams({ padding: 1 });
-      resident.startResidency();
+      let ended!: () => void;
+      const run = resident.resident(() => new Promise<void>((resolve) => (ended = resolve)));
+      // The task has started (resident runs begin once the previous one settles).
+      await new Promise((resolve) => setTimeout(resolve, 0));
       const a = await resident.conv2d(x, w, null, p);
       expect(a.data.buffer).toBeInstanceOf(SharedArrayBuffer);
       const b = await resident.conv2d(a, w, null, p);
@@ -174,7 +177,8 @@ describe("ComputePool residency (a run's activations in its memory)", () => {
       const c = await resident.relu(b);
       expect(bits(b)).toEqual(bits(copy));
       expect(bits(c)).toEqual(bits(relu(copy)));
-      resident.endResidency();
+      ended();
+      await run;
       const plain = await resident.conv2d(x, w, null, p);
       expect(plain.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
     } finally {
