@@ -18,7 +18,8 @@ const pools = [new ComputePool(1), new ComputePool(2, 0)];
 afterAll(() => Promise.all(pools.map((p) => p.close())));
 const memoryBytes = (pool: ComputePool) => (pool as unknown as { kernels: WasmKernels }).kernels.memory.buffer.byteLength;
 
-describe("a run's activations in the pool's memory", () => {
+// Several runs of twelve convs each: on a loaded machine that outlasts vitest's default 5 s.
+describe("a run's activations in the pool's memory", { timeout: 60_000 }, () => {
   it("are freed after their last reader: the memory stays far below the run's 6 MiB of outputs", async () => {
     for (const pool of pools) {
       const outputs = await runNetwork(network, { weights, pool, seed: 0 });
