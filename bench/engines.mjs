@@ -5,7 +5,6 @@ import { createRequire } from "node:module";
 import {
   add,
   batchNorm,
-  batchNormAffine,
   conv2d,
   conv2dParams,
   globalAvgPool,
@@ -60,40 +59,31 @@ export async function netfigForward(layers, input, pool, timeByOp) {
   return acts;
 }
 
-/**
- * netfig as `netfig run` without `--dump` runs: no layer's own output is kept, and a conv
- * whose only reader is a bn (and that bn's only reader a ReLU) applies them to its output
- * in WebAssembly memory (src/execute/run.ts's fusion plan, same rule). All on `pool`
- * (a one-thread pool runs on this thread).
- */
-export async function netfigRun(layers, input, pool) {
-  const readers = new Map();
-  for (const l of layers) for (const i of l.inputs) readers.set(i, [...(readers.get(i) ?? []), l]);
-  const sole = (name, op) => {
-    const r = readers.get(name) ?? [];
-    return r.length === 1 && r[0].op === op ? r[0] : undefined;
+/** The layer list's parameters as a weight source, by PyTorch name (`layer1.0.conv1.weight`, `bn1.running_mean`). */
+function layerListWeights(layers) {
+  const byName = new Map(layers.flatMap((l) => Object.entries(l.params).map(([suffix, t]) => [`${l.name}.${suffix}`, t])));
+  return {
+    get(name, shape) {
+      const t = byName.get(name);
+      if (!t || t.shape.join() !== shape.join()) throw new Error(`bench: no parameter ${name} [${shape.join(", ")}] in the layer list`);
+      return t;
+    },
   };
-  const remaining = new Map([...readers].map(([k, v]) => [k, v.length]));
-  const acts = new Map();
-  const absorbed = new Set();
-  let y;
-  for (const l of layers) {
-    const x = acts.get(l.inputs[0]);
-    if (absorbed.has(l.name)) y = x;
-    else if (l.op === "conv") {
-      const bn = sole(l.name, "bn");
-      const relu = sole(bn ? bn.name : l.name, "relu");
-      const affine = bn && batchNormAffine({ gamma: bn.params.weight.data, beta: bn.params.bias.data, runningMean: bn.params.running_mean.data, runningVar: bn.params.running_var.data, eps: bn.attrs.eps });
-      for (const a of [bn, relu]) if (a) absorbed.add(a.name);
-      y = await pool.conv2d(x, l.params.weight, null, conv2dParams({ stride: l.attrs.stride, padding: l.attrs.pad }), { affine, rectify: relu !== undefined });
-    } else y = await forwardLayer(l, l.inputs.map((n) => acts.get(n)), input, pool);
-    acts.set(l.name, y);
-    for (const i of l.inputs) {
-      remaining.set(i, remaining.get(i) - 1);
-      if (remaining.get(i) === 0) acts.delete(i);
-    }
-  }
-  return y;
+}
+
+/**
+ * netfig's own run (src/execute/run.ts) of the bundled template of the same network
+ * (`resnet18`, `resnet50`: the same layer names, so it reads the list's weights) on
+ * `pool`: as `netfig run` runs it (`keepAll` false: bn, residual add and ReLU in the
+ * convs' epilogue, activations resident in the pool's memory, only the output copied
+ * out), or as `render --activations` does (`keepAll`: every layer's output copied out).
+ * The template is analysed once; the returned function runs it and returns the fc's output.
+ */
+export async function netfigRunner(depth, layers) {
+  const [{ loadModel }, { runNetwork }] = await Promise.all([import("../src/load/model.ts"), import("../src/execute/run.ts")]);
+  const network = (await loadModel(`resnet${depth}`)).analyzed.networks[0];
+  const weights = layerListWeights(layers);
+  return async (input, pool, keepAll = false) => (await runNetwork(network, { weights, pool, seed: 0, inputs: new Map([["input", input]]), keepAll })).get("fc");
 }
 
 /** An ONNX model (opset 13) of the layer list, weights as initializers. */

@@ -5,7 +5,7 @@
 // 140 ms over one ResNet-50 run); a futex wake costs a few µs.
 import type { KernelName } from "./kernels/wasm.js";
 
-const KERNELS: readonly KernelName[] = ["conv2d", "conv_transpose2d", "linear", "linear_rows"];
+const KERNELS: readonly KernelName[] = ["conv2d", "conv_transpose2d", "linear", "linear_rows", "maxpool2d", "relu_f32", "add_f32", "sum2_f32", "affine_channels_f32"];
 
 // Int32 cells of a mailbox.
 const POSTED = 0;

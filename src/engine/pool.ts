@@ -1,28 +1,38 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
-  applyEpilogue,
   conv2dOutputShape,
   convTranspose2dOutputShape,
   placeConv2d,
   placeConvTranspose2d,
+  placeOperands,
   type Conv2dParams,
   type Epilogue,
   type ConvTranspose2dParams,
   type OutputBlock,
   type PlacedCall,
 } from "./kernels/conv.js";
+import type { ChannelAffine } from "./kernels/norm.js";
+import { pool2dOutputShape, type Pool2dParams } from "./kernels/pooling.js";
 import { linearChunks, linearShape } from "./kernels/linear.js";
 import { WasmKernels, WORKER_STACK_BYTES, wasmModule } from "./kernels/wasm.js";
 import { Mailbox, MAILBOX_BYTES } from "./mailbox.js";
 import { cut, MR, NR } from "./split.js";
-import { expectRank, type Tensor } from "./tensor.js";
+import { expectRank, sameShape, type Tensor } from "./tensor.js";
 
 /** Below this many output positions per thread a conv is split by channel instead of by position. */
 const MIN_POSITIONS_PER_THREAD = 64;
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
+
+/**
+ * Elementwise layers (ReLU, add, bn) below this many values run on one thread: they are
+ * bound by memory, and a split gained nothing even at ResNet's largest map (ReLU over
+ * 256x56x56: 0.14 ms on one thread, 0.23 on two, measured at load 3.4), while each
+ * split call wakes a worker (33 µs idle, up to a scheduler slice on a busy machine).
+ */
+const SPLIT_MIN_VALUES = 1 << 22;
 
 /**
  * Starts a worker running pool-worker. From dist/ that is plain JavaScript; from the
@@ -45,7 +55,14 @@ function startWorker(workerData: object): Worker {
  * in once, every thread reads them in place and writes its block of the output in
  * place. Every output element is computed by exactly one thread in a fixed summation
  * order, so the results are bit-identical to the single-threaded kernels whatever the
- * thread count. Calls run one at a time (the memory holds one layer's buffers).
+ * thread count. Calls run one at a time (the memory holds one call's buffers).
+ *
+ * During `resident(task)` (a network run) every output stays in
+ * the shared memory as a view of it, so the next layer reads it in place instead of it
+ * being copied out to JavaScript and back in; `retain(live)` frees the outputs no live
+ * tensor lies in any more. Any JavaScript code may read such a view; one that leaves
+ * the run (a kept output, a dump) is copied out first (`detach`). Outside residency
+ * every result is a plain copy, as from the single-thread kernels.
  * Close the pool when done, or the workers keep the process alive.
  */
 export class ComputePool {
@@ -55,6 +72,11 @@ export class ComputePool {
   private readonly kernels: WasmKernels;
   /** The call in progress: the next one starts when it settles. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Kept blocks holding outputs during residency (see the class comment). */
+  private readonly residentBlocks = new Set<number>();
+  private residency = false;
+  /** The resident run in progress: the next one starts when it settles. */
+  private runs: Promise<unknown> = Promise.resolve();
 
   /**
    * `threads` defaults to the machine's available parallelism. `minSplitMacs`: work
@@ -115,20 +137,147 @@ export class ComputePool {
     await Promise.all(remote);
   }
 
-  /** `conv2d` across the pool; same arguments and result, the epilogue (bn, ReLU) applied to the output before it is read out. */
+  /**
+   * Runs `task` (a network run) with residency on: every output stays in the pool's memory
+   * as a view until the task settles, when all are freed. Runs on one pool wait for each
+   * other, since each frees what its own live tensors do not hold (`retain`).
+   */
+  resident<T>(task: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.residency = this.kernels.shared;
+      try {
+        return await task();
+      } finally {
+        for (const block of this.residentBlocks) this.kernels.release(block);
+        this.residentBlocks.clear();
+        this.residency = false;
+      }
+    };
+    const result = this.runs.then(run, run);
+    this.runs = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Frees the kept outputs that none of `live` lies in (a run calls it after each layer with its live tensors). */
+  retain(live: Iterable<Tensor>): void {
+    const held = new Set<number>();
+    for (const t of live) {
+      const block = this.kernels.blockOf(t.data);
+      if (block !== undefined) held.add(block);
+    }
+    for (const block of this.residentBlocks) {
+      if (held.has(block)) continue;
+      this.kernels.release(block);
+      this.residentBlocks.delete(block);
+    }
+  }
+
+  /** `t` itself, or a plain copy when it is a view of this pool's memory (for a tensor that leaves the run). */
+  detach(t: Tensor): Tensor {
+    return this.kernels.blockOf(t.data) === undefined ? t : { shape: t.shape, data: t.data.slice() };
+  }
+
+  /** The output of a placed call: a view of its kept block during residency, else a copy. */
+  private output(shape: number[], call: Pick<PlacedCall, "out" | "outLength" | "kept">): Tensor {
+    if (!call.kept) return { shape, data: this.kernels.read(call.out, call.outLength) };
+    this.residentBlocks.add(call.out);
+    return { shape, data: this.kernels.view(call.out, call.outLength) };
+  }
+
+  /** A fresh output of `floats` for an elementwise call: kept during residency, else in the call's layout (`extra`). */
+  private elementwiseOut(floats: number, laidOut: number): { out: number; kept: boolean } {
+    return this.residency ? { out: this.kernels.keep(floats), kept: true } : { out: laidOut, kept: false };
+  }
+
+  /** `conv2d` across the pool; same arguments and result, the epilogue (bn, residual, ReLU) applied by each thread to its block. */
   async conv2d(x: Tensor, weight: Tensor, bias: Float32Array | null, params: Conv2dParams, epilogue?: Epilogue): Promise<Tensor> {
     expectRank(x, 3, "conv2d input");
     expectRank(weight, 4, "conv2d weight");
     const shape = conv2dOutputShape(x.shape, weight.shape, params);
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv2d: bias has ${bias.length} values for ${shape[0]} output channels`);
+    if (epilogue?.residual && !sameShape(epilogue.residual.shape, shape)) throw new RangeError(`conv2d: the residual [${epilogue.residual.shape.join(", ")}] is not the output's shape [${shape.join(", ")}]`);
     const N = shape[1] * shape[2];
     const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, epilogue);
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency });
       await this.run(call);
-      applyEpilogue(this.kernels, call);
-      return { shape, data: this.kernels.read(call.out, call.outLength) };
+      return this.output(shape, call);
     });
+  }
+
+  /** PyTorch's `MaxPool2d` (as `maxPool2d` in kernels/pooling.ts, the same bits) across the pool, split by channels. */
+  async maxPool2d(x: Tensor, p: Pool2dParams): Promise<Tensor> {
+    expectRank(x, 3, "maxpool input");
+    const shape = pool2dOutputShape(x.shape, p, "maxpool");
+    const [C, H, W] = x.shape as [number, number, number];
+    const [, Ho, Wo] = shape;
+    const geometry = [p.kernel[0], p.kernel[1], p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1]];
+    const parts = this.parts(C * Ho * Wo * p.kernel[0] * p.kernel[1]);
+    return this.exclusive(async () => {
+      const { operands, extra } = placeOperands(this.kernels, [x.data], [this.residency ? 0 : C * Ho * Wo]);
+      const { out, kept } = this.elementwiseOut(C * Ho * Wo, extra[0]!);
+      const blocks = cut(C, parts, 1).map(([c0, c1]) => [operands[0]!, H, W, out, Ho, Wo, ...geometry, c0, c1]);
+      const call: PlacedCall = { fn: "maxpool2d", blocks, out, outLength: C * Ho * Wo, kept };
+      await this.run(call);
+      return this.output(shape, call);
+    });
+  }
+
+  /** max(x, 0) with NaN kept (`relu` in kernels/activation.ts, the same bits) across the pool. */
+  async relu(x: Tensor): Promise<Tensor> {
+    const n = x.data.length;
+    return this.exclusive(async () => {
+      const { operands, extra } = placeOperands(this.kernels, [x.data], [this.residency ? 0 : n]);
+      const { out, kept } = this.elementwiseOut(n, extra[0]!);
+      const blocks = this.ranges(n).map(([a, b]) => [operands[0]! + 4 * a, out + 4 * a, b - a]);
+      const call: PlacedCall = { fn: "relu_f32", blocks, out, outLength: n, kept };
+      await this.run(call);
+      return this.output([...x.shape], call);
+    });
+  }
+
+  /** The elementwise sum of equal-shaped tensors, in their order (`add` in kernels/shape.ts, the same bits), across the pool. */
+  async add(xs: readonly Tensor[]): Promise<Tensor> {
+    if (xs.length < 2) throw new RangeError("pool add: needs two or more inputs");
+    const shape = xs[0]!.shape;
+    for (const t of xs) if (!sameShape(t.shape, shape)) throw new RangeError(`add: shapes [${shape.join(", ")}] and [${t.shape.join(", ")}] differ`);
+    const n = xs[0]!.data.length;
+    return this.exclusive(async () => {
+      const { operands, extra } = placeOperands(this.kernels, xs.map((t) => t.data), [this.residency ? 0 : n]);
+      const { out, kept } = this.elementwiseOut(n, extra[0]!);
+      const ranges = this.ranges(n);
+      await this.run({ fn: "sum2_f32", blocks: ranges.map(([a, b]) => [operands[0]! + 4 * a, operands[1]! + 4 * a, out + 4 * a, b - a]), out, outLength: n, kept });
+      for (const more of operands.slice(2)) await this.run({ fn: "add_f32", blocks: ranges.map(([a, b]) => [out + 4 * a, more + 4 * a, b - a]), out, outLength: n, kept });
+      return this.output([...shape], { out, outLength: n, kept });
+    });
+  }
+
+  /** y[c] = x[c]·scale[c] + shift[c] in double over the first dimension (`batchNorm`'s arithmetic, the same bits), split by channels. */
+  async affineChannels(x: Tensor, affine: ChannelAffine): Promise<Tensor> {
+    const C = x.shape[0]!;
+    if (affine.scale.length !== C) throw new RangeError(`batchnorm: ${affine.scale.length} values for ${C} channels`);
+    const n = x.data.length / C;
+    return this.exclusive(async () => {
+      const { operands, extra } = placeOperands(this.kernels, [x.data], [this.residency ? 0 : x.data.length, 2 * C, 2 * C]);
+      const [laidOut, scaleP, shiftP] = extra as [number, number, number];
+      new Float64Array(this.kernels.memory.buffer, scaleP, C).set(affine.scale);
+      new Float64Array(this.kernels.memory.buffer, shiftP, C).set(affine.shift);
+      const { out, kept } = this.elementwiseOut(x.data.length, laidOut);
+      const parts = x.data.length < this.minSplitValues() ? 1 : this.threads;
+      const blocks = cut(C, parts, 1).map(([c0, c1]) => [operands[0]! + 4 * c0 * n, out + 4 * c0 * n, c1 - c0, n, scaleP + 8 * c0, shiftP + 8 * c0]);
+      const call: PlacedCall = { fn: "affine_channels_f32", blocks, out, outLength: x.data.length, kept };
+      await this.run(call);
+      return this.output([...x.shape], call);
+    });
+  }
+
+  private minSplitValues(): number {
+    return this.minSplitMacs === 0 ? 0 : SPLIT_MIN_VALUES;
+  }
+
+  /** [0, n) in one range per thread (starts on multiples of 4 floats, so SIMD loads stay aligned), or one when n is small. */
+  private ranges(n: number): [number, number][] {
+    return cut(n, n < this.minSplitValues() ? 1 : this.threads, 4);
   }
 
   /** `convTranspose2d` across the pool. */
@@ -141,7 +290,7 @@ export class ComputePool {
     return this.exclusive(async () => {
       const call = placeConvTranspose2d(this.kernels, x, weight, bias, params, blocks);
       await this.run(call);
-      return { shape, data: this.kernels.read(call.out, call.outLength) };
+      return this.output(shape, call);
     });
   }
 

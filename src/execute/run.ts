@@ -145,42 +145,61 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
 interface Fusion {
   /** The per-channel affine layer (bn) applied to the layer's output. */
   affine?: LayerAnalysis;
-  /** The rectifier (ReLU) applied to the layer's output after the affine. */
+  /** The sum layer (a residual add) of the output and `residual`, computed before the layer: added after the affine. */
+  sum?: LayerAnalysis;
+  residual?: string;
+  /** The rectifier (ReLU) applied last. */
   rectifier?: LayerAnalysis;
 }
 
 /**
- * Which layers absorb the affine and rectifier after them (`OpDef.absorbsEpilogue`): a
- * conv whose only reader is a bn, whose only reader is a ReLU (or either alone). Only for
- * a run that shows no layer's own output (no `keepAll`, no `onLayer`): the absorbing
- * layer's output is then the last absorbed layer's, bit for bit, and the layers between
- * are never stored. Layers in towers or sharing parameters run as written.
+ * Which layers absorb the affine, sum and rectifier after them (`OpDef.absorbsEpilogue`):
+ * a conv whose only reader is a bn, whose only reader is a two-input add whose other
+ * input is computed before the conv, whose only reader is a ReLU (ResNet's block end:
+ * conv → bn → add → relu), or any prefix of that chain past the conv. Only for a run
+ * that shows no layer's own output (no `keepAll`, no `onLayer`): the absorbing layer's
+ * output is then the last absorbed layer's, bit for bit (a float sum of two terms is
+ * the same in either order), and the layers between are never stored. Layers in towers
+ * or sharing parameters run as written.
  */
-function fusionPlan(analyzed: AnalyzedNetwork, consumers: ReadonlyMap<string, string[]>): { fusions: Map<string, Fusion>; absorbed: Set<string> } {
+function fusionPlan(analyzed: AnalyzedNetwork, consumers: ReadonlyMap<string, string[]>): { fusions: Map<string, Fusion>; absorbed: Map<string, string> } {
   const byId = new Map(analyzed.layers.map((l) => [l.node.id, l]));
+  const order = new Map(analyzed.layers.map((l, i) => [l.node.id, i]));
   const plain = (l: LayerAnalysis) => !l.node.tower && l.shares === undefined && !l.tied;
-  /** The single reader of `id` if it reads `id` alone and passes `test`. */
-  const soleReader = (id: string, test: (op: OpDef) => boolean): LayerAnalysis | undefined => {
+  /** The single reader of `id` if it passes `test` and reads `inputs` tensors. */
+  const soleReader = (id: string, test: (op: OpDef) => boolean, inputs = 1): LayerAnalysis | undefined => {
     const users = consumers.get(id) ?? [];
     if (users.length !== 1) return undefined;
     const user = byId.get(users[0]!)!;
-    return plain(user) && user.node.inputs.length === 1 && test(getOp(user.node.op)) ? user : undefined;
+    return plain(user) && user.node.inputs.length === inputs && test(getOp(user.node.op)) ? user : undefined;
   };
   const fusions = new Map<string, Fusion>();
-  const absorbed = new Set<string>();
+  /** Absorbed layer → the layer before it in its chain, whose output (the absorbing layer's) it passes on. */
+  const absorbed = new Map<string, string>();
   for (const layer of analyzed.layers) {
     if (!getOp(layer.node.op).absorbsEpilogue || !plain(layer)) continue;
     const affine = soleReader(layer.node.id, (op) => op.channelAffine !== undefined);
-    const rectifier = soleReader((affine ?? layer).node.id, (op) => op.clampsAtZero === true);
-    if (!affine && !rectifier) continue;
-    fusions.set(layer.node.id, { ...(affine && { affine }), ...(rectifier && { rectifier }) });
-    for (const l of [affine, rectifier]) if (l) absorbed.add(l.node.id);
+    let tail = affine ?? layer;
+    const sumLayer = soleReader(tail.node.id, (op) => op.sumsInputs === true, 2);
+    const residual = sumLayer?.node.inputs.find((id) => id !== tail.node.id);
+    // The other term must exist when the conv runs, and be a different tensor (not x + x).
+    const sum = sumLayer && residual !== undefined && order.get(residual)! < order.get(layer.node.id)! ? sumLayer : undefined;
+    if (sum) tail = sum;
+    const rectifier = soleReader(tail.node.id, (op) => op.clampsAtZero === true);
+    if (!affine && !sum && !rectifier) continue;
+    fusions.set(layer.node.id, { ...(affine && { affine }), ...(sum && { sum, residual }), ...(rectifier && { rectifier }) });
+    let before = layer.node.id;
+    for (const l of [affine, sum, rectifier]) {
+      if (!l) continue;
+      absorbed.set(l.node.id, before);
+      before = l.node.id;
+    }
   }
   return { fusions, absorbed };
 }
 
-/** The epilogue a fusion hands its absorbing layer: the affine layer's scale and shift, read under that layer's name. */
-function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: string) => boolean): Epilogue {
+/** The epilogue a fusion hands its absorbing layer: the affine layer's scale and shift, read under that layer's name, and the residual's live tensor. */
+function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: string) => boolean, live: ReadonlyMap<string, Tensor>): Epilogue {
   const affineLayer = fusion.affine;
   const affine =
     affineLayer &&
@@ -190,7 +209,8 @@ function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: str
       inputShapes: affineLayer.inputShapes,
       reluFollows: reluFollows(affineLayer.node.id),
     });
-  return { ...(affine && { affine }), rectify: fusion.rectifier !== undefined };
+  const residual = fusion.residual === undefined ? undefined : live.get(fusion.residual)!;
+  return { ...(affine && { affine }), ...(residual && { residual }), rectify: fusion.rectifier !== undefined };
 }
 
 /** A layer's forward, its data errors (`DataError`) said at the layer as diagnostics. */
@@ -206,16 +226,23 @@ async function forwardOf(layer: LayerAnalysis, op: OpDef, inputs: Tensor[], ctx:
 /**
  * Runs an analysed network forward, layer by layer in topological order, and checks
  * every actual output shape against the analysed one. Returns the outputs it keeps, by
- * layer id. Outputs no later layer reads are freed as soon as possible.
+ * layer id. Outputs stay in the pool's memory while a later layer reads them (the next
+ * conv reads its input in place) and are freed after their last reader; what leaves
+ * the run (kept outputs, `onLayer`, `onIntermediate`) is copied out.
  */
 export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
   checkRunBudget(analyzed, options.maxElements);
+  return options.pool.resident(() => runLayers(analyzed, options));
+}
+
+async function runLayers(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
+  const { pool } = options;
   const { lanes, inputsOf, reads, consumers, reluFollows } = readPlan(analyzed);
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
   const live = new Map<string, Tensor>();
   const kept = new Map<string, Tensor>();
   const showsLayers = options.keepAll === true || options.onLayer !== undefined;
-  const { fusions, absorbed } = showsLayers ? { fusions: new Map<string, Fusion>(), absorbed: new Set<string>() } : fusionPlan(analyzed, consumers);
+  const { fusions, absorbed } = showsLayers ? { fusions: new Map<string, Fusion>(), absorbed: new Map<string, string>() } : fusionPlan(analyzed, consumers);
 
   for (const layer of analyzed.layers) {
     const { node } = layer;
@@ -236,8 +263,8 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
         ]);
       }
     } else if (absorbed.has(node.id)) {
-      // Computed by the layer it reads, which applied this layer to its own output.
-      output = live.get(node.inputs[0]!)!;
+      // Computed by the layer that absorbed it, which applied this layer to its own output (passed on down the chain).
+      output = live.get(absorbed.get(node.id)!)!;
     } else {
       if (!op.forward) {
         throw new NetfigError([
@@ -255,27 +282,30 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
         layer: layer.tied ? node.id : (layer.shares ?? node.id),
         ...(layer.tied && { tiedTo: layer.shares }),
         weights: new LayerWeights(options.weights, layer),
-        pool: options.pool,
+        pool,
         inputShapes: layer.inputShapes,
         out: layer.shape,
         reluFollows: reluFollows(layer.shares ?? node.id),
-        ...(fusions.has(node.id) && { epilogue: epilogueOf(fusions.get(node.id)!, options.weights, reluFollows) }),
-        ...(options.onIntermediate && { keepIntermediate: (name: string, tensor: Tensor) => options.onIntermediate!(layer, name, tensor) }),
+        ...(fusions.has(node.id) && { epilogue: epilogueOf(fusions.get(node.id)!, options.weights, reluFollows, live) }),
+        ...(options.onIntermediate && { keepIntermediate: (name: string, tensor: Tensor) => options.onIntermediate!(layer, name, pool.detach(tensor)) }),
       });
       if (mixesLanes) output = laneChannels(output, node.tower!.index, node.tower!.count);
       if (!sameShape(output.shape, chwFromShape(layer.shape))) {
         throw new Error(`${node.id}: the engine produced [${output.shape.join(", ")}] where the analysis expects [${chwFromShape(layer.shape).join(", ")}] (C, H, W)`);
       }
     }
-    await options.onLayer?.(layer, output);
+    const leaves = options.onLayer !== undefined || options.keepAll === true || !consumers.has(node.id);
+    const outside = leaves ? pool.detach(output) : output;
+    await options.onLayer?.(layer, outside);
     options.onProgress?.(layer);
     live.set(node.id, output);
-    if (options.keepAll || !consumers.has(node.id)) kept.set(node.id, output);
+    if (options.keepAll || !consumers.has(node.id)) kept.set(node.id, outside);
     for (const input of reads.get(node.id)!) {
       const left = remaining.get(input)! - 1;
       remaining.set(input, left);
       if (left === 0) live.delete(input);
     }
+    pool.retain(live.values());
   }
   return kept;
 }

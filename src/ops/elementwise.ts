@@ -1,5 +1,5 @@
 import { leakyRelu as leakyReluKernel, relu as reluKernel, sigmoid as sigmoidKernel, softmax as softmaxKernel, tanh as tanhKernel } from "../engine/kernels/activation.js";
-import { batchNorm, batchNormAffine, localResponseNorm, type BatchNormParams } from "../engine/kernels/norm.js";
+import { batchNormAffine, localResponseNorm, type BatchNormParams } from "../engine/kernels/norm.js";
 import { batchNormWeights } from "../engine/params.js";
 import type { Tensor } from "../engine/tensor.js";
 import { asNumber, ArgReader } from "./args.js";
@@ -47,6 +47,7 @@ function shapeKeeping<A extends Record<string, number>>(
 const unchanged = (x: Tensor): Tensor => x;
 
 export const relu = shapeKeeping("relu", "activation", "rectified linear unit max(0, x)", [], reluKernel);
+relu.forward = ([x], _attrs, ctx) => ctx.pool.relu(x!);
 relu.note = () => "ReLU";
 relu.rectifies = true;
 relu.clampsAtZero = true;
@@ -101,7 +102,8 @@ export const bn: OpDef<BatchNormAttrs> = {
   outShape: ([input]) => [...input!],
   params: ([input], _out, attrs) => (attrs.affine ? 2 * channels(input!) : 0),
   macs: () => 0,
-  forward: ([x], attrs, ctx) => batchNorm(x!, bnParameters(attrs, ctx)),
+  // The same arithmetic as the kernel's batchNorm, on the pool's threads and memory.
+  forward: ([x], attrs, ctx) => ctx.pool.affineChannels(x!, batchNormAffine(bnParameters(attrs, ctx))),
   channelAffine: (attrs, ctx) => batchNormAffine(bnParameters(attrs, ctx)),
 };
 

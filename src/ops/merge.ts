@@ -47,6 +47,7 @@ export const add: OpDef<Record<string, never>> = {
   aliases: ["sum"],
   category: "merge",
   drawnAsSum: true,
+  sumsInputs: true,
   description: "elementwise sum of its inputs (residual connections): add { branches } or add from a, b",
   inputs: "many",
   compile(args) {
@@ -67,5 +68,5 @@ export const add: OpDef<Record<string, never>> = {
   },
   params: () => 0,
   macs: () => 0,
-  forward: (xs) => addKernel(xs),
+  forward: (xs, _attrs, ctx) => (xs.length > 1 ? ctx.pool.add(xs) : addKernel(xs)),
 };

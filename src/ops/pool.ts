@@ -1,7 +1,8 @@
 import { ArgReader } from "./args.js";
 import { channels, requireImage } from "./shape.js";
 import { ArgError, type OpDef } from "./types.js";
-import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, globalMaxPool, lpPool2d, maxPool2d, pool2dParams } from "../engine/kernels/pooling.js";
+import { adaptiveAvgPool2d, avgPool2d, globalAvgPool, globalMaxPool, lpPool2d, pool2dParams } from "../engine/kernels/pooling.js";
+import type { ComputePool } from "../engine/pool.js";
 import type { Tensor } from "../engine/tensor.js";
 import type { Shape } from "./types.js";
 import { describeWindow, effectiveKernel, readWindow, resolvePadding, windowAttrs, windowFromAttrs, windowReceptive, windowShape } from "./window.js";
@@ -19,7 +20,7 @@ export type PoolAttrs = {
 
 /** The engine's pooling of each windowed kind, PyTorch's semantics. */
 const POOL_KERNELS = {
-  maxpool: (x: Tensor, p: ReturnType<typeof pool2dParams>) => maxPool2d(x, p),
+  maxpool: (x: Tensor, p: ReturnType<typeof pool2dParams>, _includePad: boolean, pool: ComputePool) => pool.maxPool2d(x, p),
   avgpool: (x: Tensor, p: ReturnType<typeof pool2dParams>, includePad: boolean) => avgPool2d(x, p, includePad),
   l2pool: (x: Tensor, p: ReturnType<typeof pool2dParams>) => lpPool2d(x, 2, p),
 };
@@ -70,7 +71,7 @@ function poolOp(name: "maxpool" | "avgpool" | "l2pool", aliases: string[], descr
     macs: () => 0,
     receptive: (_inputs, attrs) => windowReceptive(windowFromAttrs(attrs)),
     describe: (attrs) => describeWindow(windowFromAttrs(attrs)),
-    forward: ([x], attrs, ctx) => POOL_KERNELS[name](x!, poolParams(attrs, ctx.inputShapes[0]!), attrs.includePad),
+    forward: ([x], attrs, ctx) => POOL_KERNELS[name](x!, poolParams(attrs, ctx.inputShapes[0]!), attrs.includePad, ctx.pool),
   };
 }
 

@@ -65,10 +65,11 @@ export const proj: OpDef<ShortcutAttrs> = {
     return { kernel: [1, 1], stride: s };
   },
   describe: () => "1×1",
+  absorbsEpilogue: true,
   forward([x], attrs, ctx) {
     const [input, target] = ctx.inputShapes as [Shape, Shape];
     const { weight, bias } = projParameters(attrs, ctx);
-    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: shortcutStrides(input, target, "proj") }));
+    return ctx.pool.conv2d(x!, weight, bias, conv2dParams({ stride: shortcutStrides(input, target, "proj") }), ctx.epilogue);
   },
 };
 

@@ -88,7 +88,7 @@ export interface ForwardContext {
   /** The layer id: its parameters are `<id>.weight`, `<id>.bias`, … as in a PyTorch state dict. */
   layer: string;
   weights: WeightSource;
-  /** Runs the heavy kernels (conv, transposed conv, linear) across threads. */
+  /** Runs the kernels across threads (conv, transposed conv, linear, pooling, the elementwise layers); its outputs may be views of its memory. */
   pool: ComputePool;
   /** The analysed input shapes (`[H, W, C]`), a shortcut's target shape last. */
   inputShapes: Shape[];
@@ -109,7 +109,8 @@ export interface ForwardContext {
   keepIntermediate?(name: string, tensor: Tensor): void;
   /**
    * Given only to an op with `absorbsEpilogue`, when the run keeps no output of the layers
-   * it stands for: apply this to the output (an affine per output channel, then max(0, ·)).
+   * it stands for: apply this to the output (an affine per output channel, the sum with a
+   * residual, then max(0, ·)).
    */
   epilogue?: Epilogue;
 }
@@ -186,8 +187,15 @@ export interface OpDef<A extends Attrs = Attrs> {
    */
   channelAffine?(attrs: A, ctx: ParameterContext): ChannelAffine;
   /**
+   * The layer is the elementwise float32 sum of its equal-shaped inputs, in their order
+   * (a residual addition): an `absorbsEpilogue` layer that is one of two inputs may add
+   * the other to its own output.
+   */
+  sumsInputs?: boolean;
+  /**
    * Its forward applies `ForwardContext.epilogue`: the run may hand it the per-channel
-   * affine and the rectifier that are its only readers, and skip those layers.
+   * affine, the sum with another tensor and the rectifier that are its only readers,
+   * and skip those layers.
    */
   absorbsEpilogue?: boolean;
   /**

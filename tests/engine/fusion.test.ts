@@ -10,10 +10,12 @@ import type { Tensor } from "../../src/engine/tensor.js";
 import { root } from "../helpers/netfig.js";
 
 /**
- * A run that shows no layer's own output applies each bn and ReLU that only a conv feeds
- * to the conv's output in WebAssembly memory, and never stores the layers between. The
- * cnn network (tests/fixtures/engine/networks/generate_networks.py, PyTorch's outputs)
- * has conv1 → bn1 → relu1 (both absorbed) and r1 → rbn (bn absorbed; an add reads rbn).
+ * A run that shows no layer's own output applies each bn, residual add and ReLU that only
+ * a conv feeds to the conv's output in WebAssembly memory, and never stores the layers
+ * between. The cnn network (tests/fixtures/engine/networks/generate_networks.py, PyTorch's
+ * outputs) has conv1 → bn1 → relu1 (both absorbed), r1 → rbn (bn absorbed; the add's
+ * other input, sc, is computed after r1) and sc: proj → res (add of rbn) → act (relu),
+ * both absorbed by the proj, which runs when rbn exists.
  */
 const dir = `${root}/tests/fixtures/engine/networks`;
 const analyzed = analyzeSource(readFileSync(`${dir}/cnn.netfig`, "utf8"), "cnn.netfig").networks[0]!;
@@ -28,14 +30,14 @@ const inputs = new Map([["input", npy(`${dir}/cnn/input.npy`)]]);
 const pools = [new ComputePool(1), new ComputePool(2, 0)];
 afterAll(() => Promise.all(pools.map((p) => p.close())));
 
-/** What each conv call of a run applied after the conv: `bn` (an affine), `relu`, both or nothing. */
+/** What each conv call of a run applied after the conv: `bn` (an affine), `add` (a residual), `relu`, some or nothing. */
 function recordingPool(pool: ComputePool, calls: string[]): ComputePool {
   return new Proxy(pool, {
     get(target, key, receiver) {
       if (key !== "conv2d") return Reflect.get(target, key, receiver);
       return (...args: Parameters<ComputePool["conv2d"]>) => {
         const epilogue = args[4];
-        calls.push([epilogue?.affine && "bn", epilogue?.rectify && "relu"].filter(Boolean).join("+"));
+        calls.push([epilogue?.affine && "bn", epilogue?.residual && "add", epilogue?.rectify && "relu"].filter(Boolean).join("+"));
         return target.conv2d(...args);
       };
     },
@@ -48,12 +50,12 @@ function worstError(actual: Float32Array, expected: Float32Array): number {
   return worst;
 }
 
-describe("convs absorbing the bn and ReLU after them", () => {
-  it("run conv1 with bn1 and relu1 after it, r1 with rbn, the other convs alone", async () => {
+describe("convs absorbing the bn, residual add and ReLU after them", () => {
+  it("run conv1 with bn1 and relu1 after it, r1 with rbn, sc with the add of rbn and act, the other convs alone", async () => {
     const calls: string[] = [];
     await runNetwork(analyzed, { weights, pool: recordingPool(pools[0]!, calls), seed: 0, inputs });
     // Plan order: conv1, g, b1, b2c, r1, and proj's 1x1 conv (sc).
-    expect(calls).toEqual(["bn+relu", "", "", "", "bn", ""]);
+    expect(calls).toEqual(["bn+relu", "", "", "", "bn", "add+relu"]);
   });
 
   it("give the bits of the unfused run, which match PyTorch's output to 1e-4", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { conv2d, conv2dParams, convTranspose2d, convTranspose2dParams, linear } from "../../src/engine/kernels/index.js";
+import { add, batchNorm, batchNormAffine, conv2d, conv2dParams, convTranspose2d, convTranspose2dParams, linear, maxPool2d, pool2dParams, relu } from "../../src/engine/kernels/index.js";
+import { Arena } from "../../src/engine/arena.js";
 import { initParam } from "../../src/engine/init.js";
 import type { PlacedCall } from "../../src/engine/kernels/conv.js";
 import { placeConv2d } from "../../src/engine/kernels/conv.js";
@@ -115,5 +116,92 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const outOfBounds = { ...call, blocks: [call.blocks[0]!, call.blocks[1]!.map((v, i) => (i === 6 ? 0x7ff00000 : v))] };
     await expect(internals.run(outOfBounds)).rejects.toThrow(/out of bounds/);
     expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
+  });
+});
+
+describe("ComputePool's pooling and elementwise layers give the single-thread kernels' bits", () => {
+  const nanAt = (t: Tensor, i: number): Tensor => {
+    const data = t.data.slice();
+    data[i] = NaN;
+    return { shape: t.shape, data };
+  };
+  it("maxpool 3x3/2 pad=1 (ResNet's stem; padding never wins, a NaN propagates), split by channels", async () => {
+    const x = nanAt(rand("x", [6, 17, 15]), 40);
+    const p = pool2dParams({ kernel: 3, stride: 2, padding: 1 });
+    const one = maxPool2d(x, p);
+    expect(bits(await pool.maxPool2d(x, p))).toEqual(bits(one));
+    expect(bits(await three.maxPool2d(x, p))).toEqual(bits(one));
+    const dilated = pool2dParams({ kernel: 2, stride: 1, dilation: 2, ceilMode: true });
+    expect(bits(await three.maxPool2d(x, dilated))).toEqual(bits(maxPool2d(x, dilated)));
+  });
+  it("relu (NaN kept), add of two and of three tensors in their order, and bn's per-channel affine", async () => {
+    const x = nanAt(rand("x", [5, 7, 9]), 3), y = rand("y", [5, 7, 9]), z = rand("z", [5, 7, 9]);
+    expect(bits(await three.relu(x))).toEqual(bits(relu(x)));
+    expect(bits(await three.add([x, y]))).toEqual(bits(add([x, y])));
+    expect(bits(await three.add([x, y, z]))).toEqual(bits(add([x, y, z])));
+    const bn = { gamma: rand("g", [5]).data, beta: rand("b", [5]).data, runningMean: rand("m", [5]).data, runningVar: rand("v", [5]).data.map(Math.abs), eps: 1e-5 };
+    expect(bits(await three.affineChannels(x, batchNormAffine(bn)))).toEqual(bits(batchNorm(x, bn)));
+  });
+  it("a conv's epilogue (bn's affine, a residual, ReLU) applied by each thread to its block is the three layers' bits", async () => {
+    const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), r = rand("r", [12, 30, 29]);
+    const bn = { gamma: rand("g", [12]).data, beta: rand("b", [12]).data, runningMean: rand("m", [12]).data, runningVar: rand("v", [12]).data.map(Math.abs), eps: 1e-5 };
+    const affine = batchNormAffine(bn);
+    for (const p of [conv2dParams({ padding: 1 }), conv2dParams({ stride: 2, padding: 1 })]) {
+      const conv = conv2d(x, w, null, p);
+      const residual = { shape: conv.shape, data: r.data.subarray(0, conv.data.length) };
+      const layers = relu(add([batchNorm(conv, bn), residual]));
+      expect(bits(await three.conv2d(x, w, null, p, { affine, residual, rectify: true }))).toEqual(bits(layers));
+      expect(bits(await pool.conv2d(x, w, null, p, { affine, rectify: false }))).toEqual(bits(batchNorm(conv, bn)));
+    }
+  });
+});
+
+describe("ComputePool residency (a run's activations in its memory)", () => {
+  it("hands out views of its memory that the next call reads in place, frees what no live tensor lies in, and copies out on detach", async () => {
+    const resident = new ComputePool(2, 0);
+    try {
+      const x = rand("x", [8, 20, 20]), w = rand("w", [8, 8, 3, 3]), p = conv2dParams({ padding: 1 });
+      let ended!: () => void;
+      const run = resident.resident(() => new Promise<void>((resolve) => (ended = resolve)));
+      // The task has started (resident runs begin once the previous one settles).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const a = await resident.conv2d(x, w, null, p);
+      expect(a.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const b = await resident.conv2d(a, w, null, p);
+      expect(bits(b)).toEqual(bits(conv2d(conv2d(x, w, null, p), w, null, p)));
+      const copy = resident.detach(b);
+      expect(copy.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+      expect(bits(copy)).toEqual(bits(b));
+      // a is freed; the next output may take its place while b, still live, keeps its bits.
+      resident.retain([b]);
+      const c = await resident.relu(b);
+      expect(bits(b)).toEqual(bits(copy));
+      expect(bits(c)).toEqual(bits(relu(copy)));
+      ended();
+      await run;
+      const plain = await resident.conv2d(x, w, null, p);
+      expect(plain.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    } finally {
+      await resident.close();
+    }
+  });
+});
+
+describe("Arena", () => {
+  it("reuses freed room first fit, merges neighbours, and grows only past the top", () => {
+    const grown: number[] = [];
+    const arena = new Arena(100, (end) => grown.push(end));
+    const a = arena.allocate(10), b = arena.allocate(40), c = arena.allocate(16);
+    expect([a, b, c]).toEqual([112, 128, 176]);
+    arena.release(a);
+    arena.release(b);
+    // a and b merged: 64 bytes at 112, so 50 bytes fit there without growing.
+    expect(arena.allocate(50)).toBe(112);
+    expect(grown.at(-1)).toBe(192);
+    arena.release(c);
+    expect(arena.extent).toBe(176);
+    expect(arena.blockOf(120, 8)).toBe(112);
+    expect(arena.blockOf(170, 16)).toBeUndefined();
+    expect(() => arena.release(999)).toThrow(/no block/);
   });
 });

@@ -133,62 +133,76 @@ export interface PlacedCall {
   blocks: number[][];
   out: number;
   outLength: number;
-  /** Applied to the whole output once every block is done (`applyEpilogue`). */
-  epilogue?: PlacedEpilogue;
+  /** The output is a kept block (`WasmKernels.keep`): it outlives the call, until released. */
+  kept: boolean;
 }
 
 /**
- * What a conv may apply to its output where it lies in WebAssembly memory, before it is
- * read out, in place of the layers after it: an affine per output channel (an inference
- * bn), then max(0, ·) with NaN kept (a ReLU). The same kernels as those layers' own on
- * the same float32 values, so the bits are theirs; the output is neither copied nor
- * allocated in between.
+ * What a conv may apply to its output in place of the layers after it, each block by
+ * the thread that computed it, before the output is read: an affine per output
+ * channel (an inference bn), the addition of a tensor of the output's shape (the
+ * residual a sum layer adds), then max(0, ·) with NaN kept (a ReLU). The same code as
+ * those layers' own kernels on the same float32 values, so the bits are theirs; the
+ * output is neither copied nor allocated in between.
  */
 export interface Epilogue {
   affine?: ChannelAffine;
+  residual?: Tensor;
   rectify: boolean;
 }
 
-/** An epilogue laid out beside its call: the affine's scale and shift (doubles) at `scale`, `shift` (0: none). */
-interface PlacedEpilogue {
-  channels: number;
-  scale: number;
-  shift: number;
-  rectify: boolean;
+/** Where a conv's operands come from and its output goes, beyond the tensors themselves. */
+export interface ConvPlacement {
+  epilogue?: Epilogue;
+  /** Put the output in a kept block (a run's resident tensor) instead of the call's buffers. */
+  keepOutput?: boolean;
 }
 
-/** Runs a placed call's epilogue, if any, on its whole output. */
-export function applyEpilogue(k: WasmKernels, call: PlacedCall): void {
-  const e = call.epilogue;
-  if (!e) return;
-  if (e.scale) k.exports.affine_channels_f32(call.out, call.out, e.channels, call.outLength / e.channels, e.scale, e.shift);
-  if (e.rectify) k.exports.relu_f32(call.out, call.out, call.outLength);
+/**
+ * The byte offsets of `tensors` in `k`'s memory: a tensor already kept there is read
+ * in place, the others are copied into buffers of this call's layout (with `extra`
+ * buffers of the given float counts after them).
+ */
+export function placeOperands(k: WasmKernels, tensors: readonly (Float32Array | null)[], extra: readonly number[]): { operands: number[]; extra: number[] } {
+  const inPlace = tensors.map((t) => (t ? k.holds(t) : 0));
+  const ptrs = k.layout([...tensors.map((t, i) => (t && inPlace[i] === undefined ? t.length : 0)), ...extra]);
+  const operands = tensors.map((t, i) => {
+    if (!t) return 0;
+    const at = inPlace[i];
+    if (at !== undefined) return at;
+    k.put(ptrs[i]!, t);
+    return ptrs[i]!;
+  });
+  return { operands, extra: ptrs.slice(tensors.length) };
 }
 
-/** Copies x, weight and bias into `k`'s memory and returns the conv2d call of each block of the `[M, Ho, Wo]` output. */
-export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams, blocks: readonly OutputBlock[], epilogue?: Epilogue): PlacedCall {
+/** Copies x, weight and bias into `k`'s memory (x read in place when it lies there) and returns the conv2d call of each block of the `[M, Ho, Wo]` output. */
+export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Float32Array | null, p: Conv2dParams, blocks: readonly OutputBlock[], placement: ConvPlacement = {}): PlacedCall {
   const [C, H, W] = x.shape as [number, number, number];
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
   const scratch = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
-  const affine = epilogue?.affine;
+  const { affine, residual, rectify = false } = placement.epilogue ?? {};
   if (affine && (affine.scale.length !== M || affine.shift.length !== M)) throw new RangeError(`conv2d: the epilogue's affine has ${affine.scale.length} channels for ${M} output channels`);
+  if (residual && residual.data.length !== M * Ho * Wo) throw new RangeError(`conv2d: the epilogue's residual has ${residual.data.length} values for an output of ${M * Ho * Wo}`);
+  const kept = placement.keepOutput === true;
   // A double takes two floats' room.
-  const [inP, wP, bP, outP, scaleP, shiftP, ...scratchP] = k.layout([x.data.length, weight.data.length, bias ? M : 0, M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, ...scratch]) as number[];
-  k.put(inP!, x.data);
-  k.put(wP!, weight.data);
-  if (bias) k.put(bP!, bias);
+  const { operands, extra } = placeOperands(k, [x.data, weight.data, bias, residual?.data ?? null], [kept ? 0 : M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, ...scratch]);
+  const [inP, wP, bP, residualP] = operands as [number, number, number, number];
+  const [layoutOut, scaleP, shiftP, ...scratchP] = extra as number[];
+  const outP = kept ? k.keep(M * Ho * Wo) : layoutOut!;
   if (affine) {
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
+  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0];
   return {
     fn: "conv2d",
-    blocks: blocks.map((b, i) => [inP!, C, H, W, wP!, bias ? bP! : 0, outP!, M, ...geometry, b.m0, b.m1, b.n0, b.n1, scratchP[i]!]),
-    out: outP!,
+    blocks: blocks.map((b, i) => [inP, C, H, W, wP, bP, outP, M, ...geometry, b.m0, b.m1, b.n0, b.n1, scratchP[i]!, ...epilogueArgs]),
+    out: outP,
     outLength: M * Ho * Wo,
-    ...(epilogue && { epilogue: { channels: M, scale: affine ? scaleP! : 0, shift: affine ? shiftP! : 0, rectify: epilogue.rectify } }),
+    kept,
   };
 }
 
@@ -228,13 +242,13 @@ export function placeConvTranspose2d(
     blocks: blocks.map((b, i) => [inP!, C, H, W, wP!, bias ? bP! : 0, outP!, M, ...geometry, b.m0, b.m1, scratchP[i]!]),
     out: outP!,
     outLength: M * Ho * Wo,
+    kept: false,
   };
 }
 
 /** Runs every block of a placed call on this thread and returns a copy of the output. */
 export function runPlaced(k: WasmKernels, call: PlacedCall): Float32Array {
   for (const args of call.blocks) k.call(call.fn, args);
-  applyEpilogue(k, call);
   return k.read(call.out, call.outLength);
 }
 

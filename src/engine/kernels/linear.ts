@@ -39,7 +39,7 @@ export function* linearChunks(k: WasmKernels, x: Float32Array, rows: number, wei
         k.put(wP, w);
         if (b) k.put(bP, b);
         const blocks = cut(mc, parts, MR).map(([from, to]) => [xP, K, wP, b ? bP : 0, yP, from, to]);
-        yield { call: { fn: "linear", blocks, out: yP, outLength: mc }, store: (kk, out) => out.set(kk.view(yP, mc), t * M + m0) };
+        yield { call: { fn: "linear", blocks, out: yP, kept: false, outLength: mc }, store: (kk, out) => out.set(kk.view(yP, mc), t * M + m0) };
       }
     } else {
       const split = cut(rows, parts, MR);
@@ -50,7 +50,7 @@ export function* linearChunks(k: WasmKernels, x: Float32Array, rows: number, wei
       if (b) k.put(bP!, b);
       const blocks = split.map(([from, to], i) => [xP!, K, wP!, b ? bP! : 0, yP!, mc, from, to, scratchP[i]!]);
       yield {
-        call: { fn: "linear_rows", blocks, out: yP!, outLength: rows * mc },
+        call: { fn: "linear_rows", blocks, out: yP!, kept: false, outLength: rows * mc },
         store: (kk, out) => {
           if (mc === M) out.set(kk.view(yP!, rows * M));
           else for (let t = 0; t < rows; t++) out.set(kk.view(yP! + t * mc * 4, mc), t * M + m0);

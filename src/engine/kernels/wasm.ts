@@ -1,3 +1,4 @@
+import { Arena } from "../arena.js";
 import { wasmRelaxedBase64, wasmSimdBase64, wasmSingleBase64 } from "./wasm-module.js";
 
 // The project's `lib` has no DOM and @types/node 20 has no WebAssembly declarations,
@@ -33,11 +34,13 @@ export interface KernelExports {
   channel_moments(x: number, channels: number, n: number, out: number): void;
   relu_f32(x: number, y: number, n: number): void;
   add_f32(acc: number, x: number, n: number): void;
+  sum2_f32(a: number, b: number, y: number, n: number): void;
   affine_channels_f32(x: number, y: number, channels: number, n: number, scale: number, shift: number): void;
+  maxpool2d(...args: number[]): void;
 }
 
 /** The kernels a pool's workers run by name, with the arguments the calling thread laid out. */
-export type KernelName = "conv2d" | "conv_transpose2d" | "linear" | "linear_rows";
+export type KernelName = "conv2d" | "conv_transpose2d" | "linear" | "linear_rows" | "maxpool2d" | "relu_f32" | "add_f32" | "sum2_f32" | "affine_channels_f32";
 
 /**
  * Which build of kernels.c runs: relaxed SIMD (fused multiply-add) where the runtime
@@ -90,18 +93,23 @@ export const WORKER_STACK_BYTES = 65536;
 /**
  * One instance of the kernels on a shared linear memory. On the thread that owns the
  * memory (`new WasmKernels()`), `layout` places a call's buffers, `put` copies
- * arguments in and `view` reads results out: the copies are a few percent of a conv's
- * time and keep every `Tensor` a plain `Float32Array` that the memory's growth cannot
- * detach. A pool's workers instantiate the same module on the same memory
- * (`new WasmKernels(module, memory, stackTop)`), each with its own stack, and run
- * kernels on the buffers the owner laid out: nothing is copied per worker.
+ * arguments in and `view` reads results out, and `keep` holds a block for longer (a
+ * run's live tensors: `holds` finds a tensor that already lies in the memory, so it is
+ * read in place rather than copied in again). A pool's workers instantiate the same
+ * module on the same memory (`new WasmKernels(module, memory, stackTop)`), each with
+ * its own stack, and run kernels on the buffers the owner laid out: nothing is copied
+ * per worker.
  */
 export class WasmKernels {
   readonly exports: KernelExports;
   readonly memory: WasmMemory;
-  private readonly heapBase: number;
-  /** Bytes above `heapBase` held by `reserve` (workers' stacks); `layout` starts past them. */
-  private reserved = 0;
+  /** A shared memory never detaches its views when it grows, so tensors may stay in it as views. */
+  readonly shared: boolean;
+  private readonly arena: Arena;
+  /** The blocks of the last `layout`, released by the next. */
+  private laidOut: number[] = [];
+  /** Every buffer object this memory's views were made on (a shared memory's `buffer` is a new object after it grows). */
+  private readonly buffers = new WeakSet<object>();
 
   constructor(module: WasmModule = wasmModule(), memory?: WasmMemory, stackTop?: number) {
     // The threads-enabled builds import their (shared) memory; the single-memory build exports its own.
@@ -114,7 +122,8 @@ export class WasmKernels {
       this.memory = memory ?? new WA.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: true });
       this.exports = new WA.Instance(module, { env: { memory: this.memory } }).exports as KernelExports;
     }
-    this.heapBase = this.exports.__heap_base.value;
+    this.shared = this.memory.buffer instanceof SharedArrayBuffer;
+    this.arena = new Arena(this.exports.__heap_base.value, (end) => this.ensure(end));
     if (stackTop !== undefined) this.exports.__stack_pointer.value = stackTop;
     // A worker's instance shares the compiled code, which the owner's warm-up already optimises.
     if (!memory) this.warmUp();
@@ -131,31 +140,45 @@ export class WasmKernels {
   private warmUp(): void {
     const C = 16, H = 24, M = 16;
     const [inP, wP, outP, sP] = this.layout([C * H * H, M * C * 9, M * H * H, this.exports.conv2d_scratch(C, H, H, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M)]) as [number, number, number, number];
-    for (let i = 0; i < 3; i++) this.exports.conv2d(inP, C, H, H, wP, 0, outP, M, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, H * H, sP);
+    for (let i = 0; i < 3; i++) this.exports.conv2d(inP, C, H, H, wP, 0, outP, M, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, H * H, sP, 0, 0, 0, 0);
+    this.layout([]);
   }
 
-  /** Holds `bytes` (16-byte aligned) above the static data for good, e.g. workers' stacks; returns their start. */
+  /** Holds `bytes` (16-byte aligned) for good, e.g. workers' stacks; returns their start. */
   reserve(bytes: number): number {
-    const start = align16(this.heapBase) + this.reserved;
-    this.reserved += align16(bytes);
-    this.ensure(start + bytes);
-    return start;
+    return this.arena.allocate(bytes);
   }
 
   /**
-   * Places buffers of the given float counts one after another (16-byte aligned for
-   * SIMD loads) above the static data and reserved space, grows the memory to hold
-   * them and returns their byte offsets. Valid until the next call.
+   * Places buffers of the given float counts (16-byte aligned for SIMD loads) where
+   * no kept block is, grows the memory to hold them and returns their byte offsets.
+   * Valid until the next call, which reuses the room.
    */
   layout(floats: readonly number[]): number[] {
-    const offsets: number[] = [];
-    let at = align16(this.heapBase) + this.reserved;
-    for (const n of floats) {
-      offsets.push(at);
-      at = align16(at + n * 4);
-    }
-    this.ensure(at);
-    return offsets;
+    for (const start of this.laidOut) this.arena.release(start);
+    this.laidOut = floats.map((n) => this.arena.allocate(n * 4));
+    return this.laidOut;
+  }
+
+  /** A block of `floats` that stays until `release`: a tensor kept in the memory between calls. */
+  keep(floats: number): number {
+    return this.arena.allocate(floats * 4);
+  }
+
+  release(ptr: number): void {
+    this.arena.release(ptr);
+  }
+
+  /** The byte offset of `data` when it is a view of a kept block of this memory (read in place), else undefined. */
+  holds(data: Float32Array): number | undefined {
+    if (!this.buffers.has(data.buffer)) return undefined;
+    const block = this.arena.blockOf(data.byteOffset, data.byteLength);
+    return block === undefined || this.laidOut.includes(block) ? undefined : data.byteOffset;
+  }
+
+  /** The kept block `data` lies in, if it is one of this memory's. */
+  blockOf(data: Float32Array): number | undefined {
+    return this.buffers.has(data.buffer) ? this.arena.blockOf(data.byteOffset, data.byteLength) : undefined;
   }
 
   private ensure(bytes: number): void {
@@ -165,7 +188,9 @@ export class WasmKernels {
 
   /** A view of `length` floats at byte offset `ptr`; it does not see growth past its end. */
   view(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, length);
+    const view = new Float32Array(this.memory.buffer, ptr, length);
+    this.buffers.add(view.buffer);
+    return view;
   }
 
   put(ptr: number, data: ArrayLike<number>): void {
@@ -180,10 +205,6 @@ export class WasmKernels {
   call(fn: KernelName, args: readonly number[]): void {
     (this.exports[fn] as (...a: number[]) => void)(...args);
   }
-}
-
-function align16(n: number): number {
-  return (n + 15) & ~15;
 }
 
 let local: WasmKernels | undefined;

@@ -195,6 +195,56 @@ static void add_bias(const float *bias, float *out, int N, int m_begin, int m_en
   }
 }
 
+/* y = max(x, 0) with NaN kept (PyTorch's ReLU), over n values; exact, so four lanes at a time. */
+static inline void relu_range(const float *x, float *y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
+    wasm_v128_store(y + i, wasm_v128_and(v, keep));
+  }
+  for (; i < n; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
+}
+
+/* acc += x over n values: a float sum, exact as JavaScript's double sum rounded back to float. */
+static inline void add_range(float *acc, const float *x, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_v128_load(x + i)));
+  for (; i < n; i++) acc[i] += x[i];
+}
+
+/* y = x * scale + shift over n values, computed in double and rounded to float once. */
+static inline void affine_range(const float *src, float *dst, int n, double scale, double shift) {
+  const v128_t s = wasm_f64x2_splat(scale), b = wasm_f64x2_splat(shift);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(src + i);
+    const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), s), b);
+    const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), s), b);
+    wasm_v128_store(dst + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < n; i++) dst[i] = (float)((double)src[i] * scale + shift);
+}
+
+/*
+ * What a conv may apply to its block of output in place of the layers after it, each
+ * step by the same code as that layer's own kernel (the same bits): a per-channel
+ * affine (bn; scale 0: none), the addition of a residual of the output's shape (0:
+ * none), then max(0, .) when rectify. Applied by the thread that computed the block,
+ * while it is in cache, so no thread does it for the whole output afterwards.
+ */
+static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int n_end, const double *scale,
+                     const double *shift, const float *residual, int rectify) {
+  if (!scale && !residual && !rectify) return;
+  const int n = n_end - n_begin;
+  for (int m = m_begin; m < m_end; m++) {
+    float *row = out + m * N + n_begin;
+    if (scale) affine_range(row, row, n, scale[m], shift[m]);
+    if (residual) add_range(row, residual + m * N + n_begin, n);
+    if (rectify) relu_range(row, row, n);
+  }
+}
+
 /*
  * Winograd's F(2x2, 3x3) (Lavin & Gray 2016) for 3x3 convolutions with stride 1,
  * dilation 1 and one group: each 2x2 block of output ("tile") comes from a 4x4 patch
@@ -434,10 +484,12 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
-            int m_end, int n_begin, int n_end, float *scratch) {
+            int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
+            const float *residual, int rectify) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
     conv2d_winograd(in, C, H, W, w, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch);
     add_bias(bias, out, Ho * Wo, m_begin, m_end, n_begin, n_end);
+    epilogue(out, Ho * Wo, m_begin, m_end, n_begin, n_end, scale, shift, residual, rectify);
     return;
   }
   const int Cg = C / groups, Mg = M / groups;
@@ -494,6 +546,7 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     }
   }
   add_bias(bias, out, N, m_begin, m_end, n_begin, n_end);
+  epilogue(out, N, m_begin, m_end, n_begin, n_end, scale, shift, residual, rectify);
 }
 
 /*
@@ -715,22 +768,15 @@ void channel_moments(const float *x, int C, int n, double *out) {
   }
 }
 
-/* y = max(x, 0) with NaN kept (PyTorch's ReLU), over n values; exact, so four lanes at a time. */
-void relu_f32(const float *x, float *y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t v = wasm_v128_load(x + i);
-    const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
-    wasm_v128_store(y + i, wasm_v128_and(v, keep));
-  }
-  for (; i < n; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
-}
+void relu_f32(const float *x, float *y, int n) { relu_range(x, y, n); }
 
-/* acc += x over n values: a float sum, exact as JavaScript's double sum rounded back to float. */
-void add_f32(float *acc, const float *x, int n) {
+void add_f32(float *acc, const float *x, int n) { add_range(acc, x, n); }
+
+/* y = a + b over n values (the first step of a sum of several tensors, as JavaScript's copy-then-add). */
+void sum2_f32(const float *a, const float *b, float *y, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(acc + i, wasm_f32x4_add(wasm_v128_load(acc + i), wasm_v128_load(x + i)));
-  for (; i < n; i++) acc[i] += x[i];
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i < n; i++) y[i] = a[i] + b[i];
 }
 
 /*
@@ -738,17 +784,57 @@ void add_f32(float *acc, const float *x, int n) {
  * and rounded to float once, as JavaScript's batch norm loop did (the same bits).
  */
 void affine_channels_f32(const float *x, float *y, int C, int n, const double *scale, const double *shift) {
-  for (int c = 0; c < C; c++) {
-    const float *src = x + c * n;
-    float *dst = y + c * n;
-    const v128_t s = wasm_f64x2_splat(scale[c]), b = wasm_f64x2_splat(shift[c]);
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const v128_t v = wasm_v128_load(src + i);
-      const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), s), b);
-      const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), s), b);
-      wasm_v128_store(dst + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+  for (int c = 0; c < C; c++) affine_range(x + c * n, y + c * n, n, scale[c], shift[c]);
+}
+
+/* m = v where v > m or v is NaN, lane by lane: one step of the JavaScript maxpool's `if (v > m || isNaN(v)) m = v`. */
+static inline v128_t max_step(v128_t m, v128_t v) {
+  return wasm_v128_bitselect(v, m, wasm_v128_or(wasm_f32x4_gt(v, m), wasm_f32x4_ne(v, v)));
+}
+
+/*
+ * PyTorch's MaxPool2d on channels [c_begin, c_end) of in [C][H][W] into out [C][Ho][Wo]:
+ * padding never wins (it acts as -inf) and NaN propagates. Each output row is the
+ * running maximum over the window's taps, taken in the JavaScript loop's order (row
+ * ky, then column kx: ../pooling.ts), so every output is the same bits, NaN payloads
+ * included; the taps of a row of outputs are read four outputs at a time where the
+ * stride is 1 or 2 (a stride-2 tap de-interleaves two loads).
+ */
+void maxpool2d(const float *in, int H, int W, float *out, int Ho, int Wo, int kh, int kw, int sh, int sw, int pt, int pl,
+               int dh, int dw, int c_begin, int c_end) {
+  for (int c = c_begin; c < c_end; c++) {
+    const float *plane = in + c * H * W;
+    for (int oy = 0; oy < Ho; oy++) {
+      float *o = out + (c * Ho + oy) * Wo;
+      int ox = 0;
+      for (; ox + 4 <= Wo; ox += 4) wasm_v128_store(o + ox, wasm_f32x4_splat(-__builtin_inff()));
+      for (; ox < Wo; ox++) o[ox] = -__builtin_inff();
+      for (int ky = 0; ky < kh; ky++) {
+        const int iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= H) continue;
+        const float *row = plane + iy * W;
+        for (int kx = 0; kx < kw; kx++) {
+          const int off = kx * dw - pl;
+          /* Outputs whose tap lies inside the row: off + ox * sw in [0, W). */
+          const int lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+          const int hi = min_i(Wo, W - 1 - off < 0 ? 0 : (W - 1 - off) / sw + 1);
+          ox = lo;
+          if (sw == 1) {
+            for (; ox + 4 <= hi; ox += 4) wasm_v128_store(o + ox, max_step(wasm_v128_load(o + ox), wasm_v128_load(row + off + ox)));
+          } else if (sw == 2) {
+            /* Four taps at off + 2ox .. off + 2ox + 6 from eight floats that all lie in the row. */
+            for (; ox + 4 <= hi && off + 2 * ox + 8 <= W; ox += 4) {
+              const float *src = row + off + 2 * ox;
+              const v128_t v = wasm_i32x4_shuffle(wasm_v128_load(src), wasm_v128_load(src + 4), 0, 2, 4, 6);
+              wasm_v128_store(o + ox, max_step(wasm_v128_load(o + ox), v));
+            }
+          }
+          for (; ox < hi; ox++) {
+            const float v = row[off + ox * sw];
+            if (v > o[ox] || v != v) o[ox] = v;
+          }
+        }
+      }
     }
-    for (; i < n; i++) dst[i] = (float)((double)src[i] * scale[c] + shift[c]);
   }
 }
