@@ -1,6 +1,6 @@
 // Makes the V8 code caches of the bundle (dist/cli/bundle/netfig.cache; see bin/bundle.js)
 // and of the packages it loads (packages.cache; bin/package-cache.js): runs the commands most
-// runs are — a small figure to SVG and to PDF, a figure on two towers (ELK), a label that
+// runs are — a small figure to SVG and to PDF, a figure on two towers at 85 mm, a label that
 // needs shaping, `check` and `summary` — from the bundle compiled from source, then writes
 // what V8 compiled for them. Run by scripts/build-cli.mjs in a Node of its own, started as the command line
 // is, so the cache's flags are the command line's. `node scripts/code-cache.mjs [root]`.
