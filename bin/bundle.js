@@ -7,7 +7,6 @@
 const { readFileSync, statSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { join } = require("node:path");
-const { setFlagsFromString } = require("node:v8");
 const { Script, constants } = require("node:vm");
 const { usePackageCodeCache } = require("./package-cache.js");
 
@@ -39,10 +38,6 @@ function bundleIsCurrent() {
  * bundle: V8 checks a cache against the source's length, not its text.
  */
 function loadBundle({ useCache = true } = {}) {
-  // The command line's V8 flags (src/cli/wasm-flags.ts, which main() sets again) before the
-  // bundle compiles: V8 takes a code cache only under the flags it was made with, and the
-  // build makes it after main() set them.
-  setFlagsFromString("--experimental-wasm-relaxed-simd");
   // ASCII only (scripts/build-cli.mjs), so read without decoding UTF-8.
   const source = readFileSync(bundleFile, "latin1");
   const cacheIsNewer = useCache && (mtime(codeCacheFile) ?? -Infinity) >= mtime(bundleFile);

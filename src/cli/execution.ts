@@ -4,6 +4,7 @@ import type { Tensor } from "../engine/tensor.js";
 import type { ExecutionSetup } from "../execute/setup.js";
 import type { OnnxImport } from "../import/onnx/import.js";
 import { Progress } from "./progress.js";
+import { allowRelaxedSimd } from "./wasm-flags.js";
 import { UsageError } from "./report.js";
 import { terminalSafe } from "./terminal.js";
 
@@ -37,8 +38,9 @@ function wholeAtLeastOne(text: string, flag: string): number {
   return n;
 }
 
-/** The flags as the library's execution setup. */
+/** The flags as the library's execution setup; the engine will run, so relaxed SIMD is allowed from here on. */
 export function executionSetup(flags: ExecutionFlags): ExecutionSetup {
+  allowRelaxedSimd();
   return {
     input: flags.input,
     weights: flags.weights,

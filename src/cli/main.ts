@@ -8,7 +8,6 @@ import { registerServe } from "./commands/serve.js";
 import { registerSummary } from "./commands/summary.js";
 import { registerTemplates } from "./commands/templates.js";
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from "./report.js";
-import { allowRelaxedSimd } from "./wasm-flags.js";
 
 /** Where a command leaves its exit status (commander's actions return nothing). */
 export interface CommandContext {
@@ -37,7 +36,6 @@ function endQuietlyOnClosedPipe(): void {
 /** Runs the command line; returns the exit status instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();
-  allowRelaxedSimd();
   const context: CommandContext = { exitCode: EXIT_OK };
   const program = new Command("netfig")
     .description("Publication-ready figures of neural networks from a short text description")
