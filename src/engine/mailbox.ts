@@ -19,7 +19,11 @@ const MAX_ARGS = 32;
 const MESSAGE_LENGTH = ARGS + MAX_ARGS;
 const MESSAGE = MESSAGE_LENGTH + 1;
 const CELLS = 256;
-const MAX_MESSAGE = CELLS - MESSAGE;
+/** A call to claim blocks of: the byte offset of its BlockTable, or 0 for a call of its own arguments. */
+const TABLE = CELLS - 1;
+const MAX_MESSAGE = TABLE - MESSAGE;
+/** The most blocks one call is cut into. */
+export const MAX_BLOCKS = 64;
 
 /** Bytes one mailbox takes (16-byte aligned). */
 export const MAILBOX_BYTES = CELLS * 4;
@@ -35,7 +39,50 @@ const waitAsync = (Atomics as unknown as {
 export interface Task {
   seq: number;
   fn: KernelName;
+  /** The call's arguments; for a call of claimed blocks, how many each block takes is `args.length`… */
   args: number[];
+  /** …and the BlockTable's offset to claim them from, with the argument to write this thread's scratch pointer into (−1: none). */
+  table?: number;
+  scratchArg?: number;
+  scratchPointer?: number;
+}
+
+/**
+ * The blocks of one kernel call, in the shared memory, for every thread to claim from: a
+ * counter cell, then each block's arguments. Whoever is free takes the next block, so a
+ * worker that wakes late takes fewer and the calling thread does not wait for it; which
+ * thread computes a block never changes its bits (each output element is computed by one
+ * block in a fixed order).
+ */
+export class BlockTable {
+  private readonly cells: Int32Array;
+
+  constructor(buffer: ArrayBufferLike, readonly offset: number) {
+    this.cells = new Int32Array(buffer, offset, 2 + MAX_BLOCKS * MAX_ARGS);
+  }
+
+  /** Bytes a table takes (16-byte aligned). */
+  static readonly BYTES = Math.ceil(((2 + MAX_BLOCKS * MAX_ARGS) * 4) / 16) * 16;
+
+  /** Calling thread, before posting: the call's blocks, none claimed yet. */
+  fill(blocks: readonly (readonly number[])[]): void {
+    if (blocks.length > MAX_BLOCKS) throw new RangeError(`pool: ${blocks.length} blocks, a table holds ${MAX_BLOCKS}`);
+    blocks.forEach((args, i) => {
+      if (args.length > MAX_ARGS) throw new RangeError(`pool: a block takes ${args.length} arguments, a table holds ${MAX_ARGS}`);
+      this.cells.set(args, 2 + i * MAX_ARGS);
+    });
+    this.cells[1] = blocks.length;
+    Atomics.store(this.cells, 0, 0);
+  }
+
+  /** Any thread: the arguments of the next unclaimed block (its own scratch pointer written in), or undefined when all are taken. */
+  claim(argCount: number, scratchArg = -1, scratchPointer = 0): number[] | undefined {
+    const i = Atomics.add(this.cells, 0, 1);
+    if (i >= this.cells[1]!) return undefined;
+    const args = Array.from(this.cells.subarray(2 + i * MAX_ARGS, 2 + i * MAX_ARGS + argCount));
+    if (scratchArg >= 0) args[scratchArg] = scratchPointer;
+    return args;
+  }
 }
 
 export class Mailbox {
@@ -49,9 +96,28 @@ export class Mailbox {
   /** Calling thread: posts a call; returns its sequence number, which `answered` waits for. */
   post(fn: KernelName, args: readonly number[]): number {
     if (args.length > MAX_ARGS) throw new RangeError(`pool: ${fn} takes ${args.length} arguments, a mailbox holds ${MAX_ARGS}`);
+    this.cells[TABLE] = 0;
     this.cells[KERNEL] = KERNELS.indexOf(fn);
     this.cells[ARG_COUNT] = args.length;
     this.cells.set(args, ARGS);
+    return this.ring();
+  }
+
+  /**
+   * Calling thread: posts a call whose blocks of `argCount` arguments the worker claims
+   * from `table` until none are left, writing its own `scratch` pointer into argument
+   * `scratch.arg` of each when given.
+   */
+  postClaims(fn: KernelName, table: BlockTable, argCount: number, scratch?: { arg: number; pointer: number }): number {
+    this.cells[TABLE] = table.offset;
+    this.cells[KERNEL] = KERNELS.indexOf(fn);
+    this.cells[ARG_COUNT] = argCount;
+    this.cells[ARGS] = scratch ? scratch.arg : -1;
+    this.cells[ARGS + 1] = scratch ? scratch.pointer : 0;
+    return this.ring();
+  }
+
+  private ring(): number {
     const seq = Atomics.add(this.cells, POSTED, 1) + 1;
     Atomics.notify(this.cells, POSTED);
     return seq;
@@ -81,8 +147,10 @@ export class Mailbox {
     for (let i = 0; i < SPINS && Atomics.load(this.cells, POSTED) === seen; i++);
     while (Atomics.load(this.cells, POSTED) === seen) Atomics.wait(this.cells, POSTED, seen);
     const seq = Atomics.load(this.cells, POSTED);
-    const args = Array.from(this.cells.subarray(ARGS, ARGS + this.cells[ARG_COUNT]!));
-    return { seq, fn: KERNELS[this.cells[KERNEL]!]!, args };
+    const fn = KERNELS[this.cells[KERNEL]!]!;
+    const table = this.cells[TABLE]!;
+    if (table !== 0) return { seq, fn, args: new Array<number>(this.cells[ARG_COUNT]!).fill(0), table, scratchArg: this.cells[ARGS]!, scratchPointer: this.cells[ARGS + 1]! };
+    return { seq, fn, args: Array.from(this.cells.subarray(ARGS, ARGS + this.cells[ARG_COUNT]!)) };
   }
 
   /** Worker: answers call `seq`, with the kernel's error message if it threw. */

@@ -1,10 +1,11 @@
 // A worker thread of `ComputePool`: the kernels instantiated on the pool's shared
 // memory with a stack of its own. It sleeps on its mailbox (mailbox.ts) in the same
 // memory; each call posted there is one block of a kernel call the calling thread laid
-// out, which it runs in place (the output is already where the caller reads it) and
-// answers, with the error message if the kernel trapped.
+// out, or a table of blocks it claims from with the calling thread until none are left,
+// which it runs in place (the output is already where the caller reads it) and answers,
+// with the error message if the kernel trapped.
 import { workerData } from "node:worker_threads";
-import { Mailbox } from "./mailbox.js";
+import { BlockTable, Mailbox } from "./mailbox.js";
 import { WasmKernels, type WasmMemory, type WasmModule } from "./kernels/wasm.js";
 
 const { module, memory, stackTop, mailbox } = workerData as { module: WasmModule; memory: WasmMemory; stackTop: number; mailbox: number };
@@ -16,7 +17,12 @@ for (let seen = 0; ; ) {
   const task = box.next(seen);
   seen = task.seq;
   try {
-    kernels.call(task.fn, task.args);
+    if (task.table === undefined) kernels.call(task.fn, task.args);
+    else {
+      const table = new BlockTable(memory.buffer, task.table);
+      const claim = () => table.claim(task.args.length, task.scratchArg, task.scratchPointer);
+      for (let args = claim(); args; args = claim()) kernels.call(task.fn, args);
+    }
     box.answer(task.seq);
   } catch (e) {
     box.answer(task.seq, (e as Error).message);

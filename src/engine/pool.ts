@@ -16,12 +16,20 @@ import type { ChannelAffine } from "./kernels/norm.js";
 import { pool2dOutputShape, type Pool2dParams } from "./kernels/pooling.js";
 import { linearChunks, linearShape } from "./kernels/linear.js";
 import { WasmKernels, WORKER_STACK_BYTES, wasmModule } from "./kernels/wasm.js";
-import { Mailbox, MAILBOX_BYTES } from "./mailbox.js";
+import { BlockTable, Mailbox, MAILBOX_BYTES } from "./mailbox.js";
 import { cut, MR, NR } from "./split.js";
 import { expectRank, sameShape, type Tensor } from "./tensor.js";
 
 /** Below this many output positions per thread a conv is split by channel instead of by position. */
 const MIN_POSITIONS_PER_THREAD = 64;
+
+/**
+ * Blocks per thread of a conv split by position, claimed by whichever thread is free
+ * (mailbox.ts, BlockTable): a worker that wakes late, or a core another process holds,
+ * then costs a block, not half the layer. By channel, every block packs the whole input,
+ * so those stay one per thread.
+ */
+const POSITION_BLOCKS_PER_THREAD = 2;
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
@@ -49,8 +57,8 @@ function startWorker(workerData: object): Worker {
 /**
  * Threads that split the heavy kernels (conv, transposed conv, linear) into blocks
  * of output channels, positions or rows: `threads − 1` workers plus the calling
- * thread, which computes the first block itself while the workers do theirs (it would
- * otherwise only wait, and a worker costs memory). All of them run one WebAssembly
+ * thread, which claims blocks with the workers rather than wait for them (mailbox.ts,
+ * BlockTable; a worker costs memory, and one that wakes late then only does less). All of them run one WebAssembly
  * module on one shared memory: the calling thread copies a layer's input and weights
  * in once, every thread reads them in place and writes its block of the output in
  * place. Every output element is computed by exactly one thread in a fixed summation
@@ -69,6 +77,8 @@ export class ComputePool {
   private readonly workers: Worker[] = [];
   /** Worker i's mailbox in the shared memory: calls go and come back there, not by postMessage. */
   private readonly mailboxes: Mailbox[] = [];
+  /** The blocks of the call in progress, for every thread to claim from (with workers only). */
+  private readonly table: BlockTable | undefined;
   private readonly kernels: WasmKernels;
   /** The call in progress: the next one starts when it settles. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -93,6 +103,7 @@ export class ComputePool {
     this.kernels = new WasmKernels(module);
     const stacks = threads > 1 ? this.kernels.reserve((threads - 1) * WORKER_STACK_BYTES) : 0;
     const mailboxes = threads > 1 ? this.kernels.reserve((threads - 1) * MAILBOX_BYTES) : 0;
+    this.table = threads > 1 ? new BlockTable(this.kernels.memory.buffer, this.kernels.reserve(BlockTable.BYTES)) : undefined;
     for (let i = 1; i < threads; i++) {
       const mailbox = mailboxes + (i - 1) * MAILBOX_BYTES;
       const w = startWorker({ module, memory: this.kernels.memory, stackTop: stacks + i * WORKER_STACK_BYTES, mailbox });
@@ -110,7 +121,9 @@ export class ComputePool {
   /** Splits M channels × N positions into blocks, one per thread: by position when there are enough, else by channel. */
   private blocks(M: number, N: number, macs: number, byPosition: boolean): OutputBlock[] {
     const parts = this.parts(macs);
-    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return cut(N, parts, NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
+    const byPositions = (count: number) => cut(N, count, NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
+    if (byPosition && parts > 1 && N >= parts * POSITION_BLOCKS_PER_THREAD * MIN_POSITIONS_PER_THREAD) return byPositions(parts * POSITION_BLOCKS_PER_THREAD);
+    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return byPositions(parts);
     return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
   }
 
@@ -121,15 +134,23 @@ export class ComputePool {
     return result;
   }
 
-  /** Runs a placed call's blocks: the first on this thread, the others on the workers, all on the same memory. */
+  /** Runs a placed call's blocks, claimed by this thread and the workers alike, all on the same memory. */
   private async run(call: PlacedCall): Promise<void> {
-    const remote = call.blocks.slice(1).map(async (args, i) => {
-      const box = this.mailboxes[i]!;
-      const error = await box.answered(box.post(call.fn, args));
+    const table = this.table;
+    if (!table || call.blocks.length === 1) {
+      for (const args of call.blocks) this.kernels.call(call.fn, args);
+      return;
+    }
+    const argCount = call.blocks[0]!.length;
+    table.fill(call.blocks);
+    const scratch = call.scratch;
+    const remote = this.mailboxes.map(async (box, i) => {
+      const error = await box.answered(box.postClaims(call.fn, table, argCount, scratch && { arg: scratch.arg, pointer: scratch.perThread[i + 1]! }));
       if (error !== undefined) throw new Error(error);
     });
     try {
-      this.kernels.call(call.fn, call.blocks[0]!);
+      const claim = () => table.claim(argCount, scratch?.arg, scratch?.perThread[0]);
+      for (let args = claim(); args; args = claim()) this.kernels.call(call.fn, args);
     } finally {
       // Even if this thread's block threw, let the workers finish before the memory is reused.
       await Promise.allSettled(remote);
@@ -199,7 +220,7 @@ export class ComputePool {
     const N = shape[1] * shape[2];
     const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency });
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads });
       await this.run(call);
       return this.output(shape, call);
     });

@@ -105,10 +105,20 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const out = await pool.conv2d(input(c, "x"), input(c, "weight"), input(c, "bias").data, conv2dParams({ padding: 1 }));
     expect(mismatch(out, expected(c))).toBeLessThanOrEqual(1);
   });
+  it("cuts a conv of many positions into two blocks a thread, claimed by whichever thread is free, with scratch space per thread, not per block", async () => {
+    const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), p = conv2dParams({ padding: 1 });
+    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean): unknown[]; kernels: WasmKernels };
+    const blocks = internals.blocks(12, 30 * 29, 1e9, true);
+    expect(blocks).toHaveLength(4);
+    const call = placeConv2d(internals.kernels, x, w, null, p, blocks as Parameters<typeof placeConv2d>[5], { threads: 2 });
+    expect(call.scratch?.perThread).toHaveLength(2);
+    expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
+    expect(bits(await three.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
+  });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);
   });
-  it("answers a worker's trapped kernel with its message through the mailbox, and goes on working", async () => {
+  it("answers a trapped kernel with its message, whichever thread claimed its block (a worker's comes through the mailbox), and goes on working", async () => {
     const x = rand("x", [4, 16, 16]), w = rand("w", [8, 4, 3, 3]), p = conv2dParams({ padding: 1 });
     const internals = pool as unknown as { run(call: PlacedCall): Promise<void>; kernels: WasmKernels };
     const call = placeConv2d(internals.kernels, x, w, null, p, [{ m0: 0, m1: 8, n0: 0, n1: 128 }, { m0: 0, m1: 8, n0: 128, n1: 256 }]);

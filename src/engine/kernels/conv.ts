@@ -135,6 +135,11 @@ export interface PlacedCall {
   outLength: number;
   /** The output is a kept block (`WasmKernels.keep`): it outlives the call, until released. */
   kept: boolean;
+  /**
+   * Scratch space per thread rather than per block, for a call cut into more blocks than
+   * threads: the thread that claims a block writes its own into argument `arg`.
+   */
+  scratch?: { arg: number; perThread: number[] };
 }
 
 /**
@@ -156,6 +161,8 @@ export interface ConvPlacement {
   epilogue?: Epilogue;
   /** Put the output in a kept block (a run's resident tensor) instead of the call's buffers. */
   keepOutput?: boolean;
+  /** The threads that claim the blocks: with fewer threads than blocks, scratch space is one per thread. */
+  threads?: number;
 }
 
 /**
@@ -182,7 +189,9 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
-  const scratch = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
+  const perBlock = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
+  const perThread = placement.threads !== undefined && placement.threads < blocks.length;
+  const scratch = perThread ? new Array<number>(placement.threads!).fill(Math.max(...perBlock)) : perBlock;
   const { affine, residual, rectify = false } = placement.epilogue ?? {};
   if (affine && (affine.scale.length !== M || affine.shift.length !== M)) throw new RangeError(`conv2d: the epilogue's affine has ${affine.scale.length} channels for ${M} output channels`);
   if (residual && residual.data.length !== M * Ho * Wo) throw new RangeError(`conv2d: the epilogue's residual has ${residual.data.length} values for an output of ${M * Ho * Wo}`);
@@ -197,12 +206,14 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
   const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0];
+  const scratchArg = 12 + geometry.length;
   return {
     fn: "conv2d",
-    blocks: blocks.map((b, i) => [inP, C, H, W, wP, bP, outP, M, ...geometry, b.m0, b.m1, b.n0, b.n1, scratchP[i]!, ...epilogueArgs]),
+    blocks: blocks.map((b, i) => [inP, C, H, W, wP, bP, outP, M, ...geometry, b.m0, b.m1, b.n0, b.n1, perThread ? scratchP[0]! : scratchP[i]!, ...epilogueArgs]),
     out: outP,
     outLength: M * Ho * Wo,
     kept,
+    ...(perThread ? { scratch: { arg: scratchArg, perThread: scratchP } } : {}),
   };
 }
 
