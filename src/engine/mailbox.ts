@@ -39,12 +39,16 @@ const waitAsync = (Atomics as unknown as {
 export interface Task {
   seq: number;
   fn: KernelName;
-  /** The call's arguments; for a call of claimed blocks, how many each block takes is `args.length`… */
-  args: number[];
-  /** …and the BlockTable's offset to claim them from, with the argument to write this thread's scratch pointer into (−1: none). */
-  table?: number;
-  scratchArg?: number;
-  scratchPointer?: number;
+  /** The call's arguments: its own, or (`claims`) the blocks to claim from a BlockTable. */
+  args: number[] | Claims;
+}
+
+/** A call of claimed blocks: where their table lies, how many arguments each takes, and where this thread's scratch pointer goes (arg −1: nowhere). */
+export interface Claims {
+  table: number;
+  argCount: number;
+  scratchArg: number;
+  scratchPointer: number;
 }
 
 /**
@@ -149,7 +153,7 @@ export class Mailbox {
     const seq = Atomics.load(this.cells, POSTED);
     const fn = KERNELS[this.cells[KERNEL]!]!;
     const table = this.cells[TABLE]!;
-    if (table !== 0) return { seq, fn, args: new Array<number>(this.cells[ARG_COUNT]!).fill(0), table, scratchArg: this.cells[ARGS]!, scratchPointer: this.cells[ARGS + 1]! };
+    if (table !== 0) return { seq, fn, args: { table, argCount: this.cells[ARG_COUNT]!, scratchArg: this.cells[ARGS]!, scratchPointer: this.cells[ARGS + 1]! } };
     return { seq, fn, args: Array.from(this.cells.subarray(ARGS, ARGS + this.cells[ARG_COUNT]!)) };
   }
 

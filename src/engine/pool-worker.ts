@@ -17,11 +17,12 @@ for (let seen = 0; ; ) {
   const task = box.next(seen);
   seen = task.seq;
   try {
-    if (task.table === undefined) kernels.call(task.fn, task.args);
+    const { args } = task;
+    if (Array.isArray(args)) kernels.call(task.fn, args);
     else {
-      const table = new BlockTable(memory.buffer, task.table);
-      const claim = () => table.claim(task.args.length, task.scratchArg, task.scratchPointer);
-      for (let args = claim(); args; args = claim()) kernels.call(task.fn, args);
+      const table = new BlockTable(memory.buffer, args.table);
+      const claim = () => table.claim(args.argCount, args.scratchArg, args.scratchPointer);
+      for (let block = claim(); block; block = claim()) kernels.call(task.fn, block);
     }
     box.answer(task.seq);
   } catch (e) {

@@ -34,6 +34,9 @@ export interface TrueTypeFace {
   /** head.indexToLocFormat: 0 for 16-bit glyph offsets (halved), 1 for 32-bit. */
   locaFormat: 0 | 1;
   numGlyphs: number;
+  /** hmtx, and hhea's count of its full (advance and bearing) metrics: read for every glyph a figure sets. */
+  hmtx: DataView;
+  hMetrics: number;
   /** Table bytes by tag. */
   tables: Map<string, Uint8Array>;
 }
@@ -101,7 +104,7 @@ export function readFontFace(bytes: Uint8Array): TrueTypeFace {
   const maxp = table(tables, "maxp", 6);
   const post = table(tables, "post", 16);
   const os2 = tables.has("OS/2") ? table(tables, "OS/2", 78) : undefined;
-  table(tables, "hmtx", 4);
+  const hmtx = table(tables, "hmtx", 4);
   if (!cff) {
     table(tables, "loca", 2);
     table(tables, "glyf", 0);
@@ -126,14 +129,15 @@ export function readFontFace(bytes: Uint8Array): TrueTypeFace {
     checkSumAdjustment: head.getUint32(8),
     locaFormat: head.getInt16(50) === 0 ? 0 : 1,
     numGlyphs: maxp.getUint16(4),
+    hmtx,
+    hMetrics: hhea.getUint16(34),
     tables,
   };
 }
 
 /** hmtx's advance and left side bearing of `glyph` (glyphs past the last full metric share its advance). */
 export function glyphMetrics(face: TrueTypeFace, glyph: number): { advance: number; bearing: number } {
-  const hmtx = table(face.tables, "hmtx", 4);
-  const metrics = table(face.tables, "hhea", 36).getUint16(34);
+  const { hmtx, hMetrics: metrics } = face;
   if (glyph < metrics) return { advance: hmtx.getUint16(glyph * 4), bearing: hmtx.getInt16(glyph * 4 + 2) };
   const bearingAt = metrics * 4 + (glyph - metrics) * 2;
   return {

@@ -9,11 +9,11 @@
 import { createRequire } from "node:module";
 import { deflateSync } from "node:zlib";
 import type { PNG } from "pngjs";
+import { PNG_SIGNATURE } from "../../image/png.js";
 import type { PdfDocument } from "./document.js";
 
 const require = createRequire(import.meta.url);
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const GREY = 0;
 const RGB = 2;
 
@@ -29,7 +29,7 @@ interface PngHeader {
 
 function readPng(png: Uint8Array): PngHeader {
   const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-  if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error("renderPdf: an image of the scene is not a PNG");
+  if (bytes.length < 33 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error("renderPdf: an image of the scene is not a PNG");
   const idat: Buffer[] = [];
   let header: Omit<PngHeader, "data"> | undefined;
   for (let at = 8; at + 8 <= bytes.length; ) {
