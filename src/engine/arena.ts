@@ -61,6 +61,9 @@ export class Arena {
 
   /** The start of the allocated block holding bytes [at, at + bytes), if one does. */
   blockOf(at: number, bytes: number): number | undefined {
+    // Most tensors are a whole block (a layer's output, a held weight): found without a scan.
+    const whole = this.used.get(at);
+    if (whole !== undefined && bytes <= whole) return at;
     for (const [start, size] of this.used) if (at >= start && at + bytes <= start + size) return start;
     return undefined;
   }

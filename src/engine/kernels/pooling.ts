@@ -189,9 +189,10 @@ export function globalAvgPool(x: Tensor): Tensor {
   const [C, H, W] = x.shape as [number, number, number];
   const n = H * W;
   const out = new Float32Array(C);
+  const data = x.data;
   for (let c = 0; c < C; c++) {
     let s = 0;
-    for (let i = c * n; i < (c + 1) * n; i++) s += x.data[i]!;
+    for (let i = c * n; i < (c + 1) * n; i++) s += data[i]!;
     out[c] = s / n;
   }
   return { shape: [C, 1, 1], data: out };
