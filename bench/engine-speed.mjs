@@ -7,7 +7,9 @@
 //  - conv 3x3 64->64 at 56x56: netfig's time over onnxruntime-node's, one thread each, and
 //    netfig's one thread over its own two;
 //  - ResNet-50 forward: netfig over onnxruntime (one thread), and netfig's one thread
-//    over its own two; netfig's own run of the bundled template (src/execute/run.ts)
+//    over its own two, each engine with the model's weights already in its memory
+//    (onnxruntime's session holds its initializers, netfig's pool holds them:
+//    ResidentWeights); netfig's own run of the bundled template (src/execute/run.ts)
 //    with every layer's output kept (as `render --activations`), and as `netfig run`
 //    runs it (activations resident in the pool's memory, bn, residual add and ReLU
 //    applied in the convs' epilogue, only the output copied out);

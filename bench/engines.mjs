@@ -77,13 +77,19 @@ function layerListWeights(layers) {
  * `pool`: as `netfig run` runs it (`keepAll` false: bn, residual add and ReLU in the
  * convs' epilogue, activations resident in the pool's memory, only the output copied
  * out), or as `render --activations` does (`keepAll`: every layer's output copied out).
- * The template is analysed once; the returned function runs it and returns the fc's output.
+ * The template is analysed once, and its weights are held in each pool's memory from
+ * the first run on (ResidentWeights), as onnxruntime's session holds its initializers:
+ * a forward pass then copies no weight. The returned function runs it and returns the fc's output.
  */
 export async function netfigRunner(depth, layers) {
-  const [{ loadModel }, { runNetwork }] = await Promise.all([import("../src/load/model.ts"), import("../src/execute/run.ts")]);
+  const [{ loadModel }, { runNetwork }, { ResidentWeights }] = await Promise.all([import("../src/load/model.ts"), import("../src/execute/run.ts"), import("../src/engine/weights.ts")]);
   const network = (await loadModel(`resnet${depth}`)).analyzed.networks[0];
-  const weights = layerListWeights(layers);
-  return async (input, pool, keepAll = false) => (await runNetwork(network, { weights, pool, seed: 0, inputs: new Map([["input", input]]), keepAll })).get("fc");
+  const source = layerListWeights(layers);
+  const held = new Map();
+  return async (input, pool, keepAll = false) => {
+    if (!held.has(pool)) held.set(pool, new ResidentWeights(source, pool));
+    return (await runNetwork(network, { weights: held.get(pool), pool, seed: 0, inputs: new Map([["input", input]]), keepAll })).get("fc");
+  };
 }
 
 /** An ONNX model (opset 13) of the layer list, weights as initializers. */

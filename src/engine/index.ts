@@ -4,7 +4,7 @@ export * from "./kernels/index.js";
 export { ComputePool } from "./pool.js";
 export { kernels } from "./kernels/wasm.js";
 export { initParam, seededInput, SplitMix32, type InitSpec } from "./init.js";
-export { SeededWeights, SafetensorsWeights, type WeightSource } from "./weights.js";
+export { ResidentWeights, SeededWeights, SafetensorsWeights, type WeightSource } from "./weights.js";
 export { batchNormWeights, convTransposeWeights, convWeights, linearWeights, type ConvWeights } from "./params.js";
 export { encodeNpy, decodeNpy } from "./io/npy.js";
 export { SafetensorsFile, type SafetensorsEntry } from "./io/safetensors.js";

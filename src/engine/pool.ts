@@ -17,19 +17,20 @@ import { pool2dOutputShape, type Pool2dParams } from "./kernels/pooling.js";
 import { linearChunks, linearShape } from "./kernels/linear.js";
 import { WasmKernels, WORKER_STACK_BYTES, wasmModule } from "./kernels/wasm.js";
 import { BlockTable, Mailbox, MAILBOX_BYTES } from "./mailbox.js";
-import { cut, MR, NR } from "./split.js";
+import { cut, cutWeighted, MR, NR } from "./split.js";
 import { expectRank, sameShape, type Tensor } from "./tensor.js";
 
 /** Below this many output positions per thread a conv is split by channel instead of by position. */
 const MIN_POSITIONS_PER_THREAD = 64;
 
 /**
- * Blocks per thread of a conv split by position, claimed by whichever thread is free
- * (mailbox.ts, BlockTable): a worker that wakes late, or a core another process holds,
- * then costs a block, not half the layer. By channel, every block packs the whole input,
- * so those stay one per thread.
+ * Relative sizes of each thread's blocks of a conv split by position, claimed by
+ * whichever thread is free (mailbox.ts, BlockTable): a worker that wakes late, or a core
+ * another process holds, then costs a block, not half the layer, and the blocks claimed
+ * last, a third the size of the first, bound what the thread done first waits for. By
+ * channel, every block packs the whole input, so those stay one per thread.
  */
-const POSITION_BLOCKS_PER_THREAD = 2;
+const POSITION_BLOCK_SIZES = [3, 1];
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
@@ -41,6 +42,12 @@ const SPLIT_MIN_MACS = 1 << 20;
  * split call wakes a worker (33 µs idle, up to a scheduler slice on a busy machine).
  */
 const SPLIT_MIN_VALUES = 1 << 22;
+
+function lcm(a: number, b: number): number {
+  let [x, y] = [a, b];
+  while (y) [x, y] = [y, x % y];
+  return (a / x) * b;
+}
 
 /**
  * Starts a worker running pool-worker. From dist/ that is plain JavaScript; from the
@@ -84,6 +91,8 @@ export class ComputePool {
   private queue: Promise<unknown> = Promise.resolve();
   /** Kept blocks holding outputs during residency (see the class comment). */
   private readonly residentBlocks = new Set<number>();
+  /** Kept blocks of tensors held until freed (`hold`): a model's weights, which no run frees. */
+  private readonly heldBlocks = new Set<number>();
   private residency = false;
   /** The resident run in progress: the next one starts when it settles. */
   private runs: Promise<unknown> = Promise.resolve();
@@ -118,12 +127,20 @@ export class ComputePool {
     return macs < this.minSplitMacs ? 1 : this.threads;
   }
 
-  /** Splits M channels × N positions into blocks, one per thread: by position when there are enough, else by channel. */
-  private blocks(M: number, N: number, macs: number, byPosition: boolean): OutputBlock[] {
+  /**
+   * Splits M channels × N positions (rows of `width`) into blocks: by position when there
+   * are enough, else by channel. Position blocks start on whole pairs of output rows where
+   * the rows allow it (the Winograd kernel computes 2x2 tiles, so a cut through a pair
+   * computes that pair twice), and shrink towards the end: the last blocks claimed are the
+   * small ones, so the thread that finishes first waits for at most a small block of the other's.
+   */
+  private blocks(M: number, N: number, width: number, macs: number, byPosition: boolean): OutputBlock[] {
     const parts = this.parts(macs);
-    const byPositions = (count: number) => cut(N, count, NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
-    if (byPosition && parts > 1 && N >= parts * POSITION_BLOCKS_PER_THREAD * MIN_POSITIONS_PER_THREAD) return byPositions(parts * POSITION_BLOCKS_PER_THREAD);
-    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return byPositions(parts);
+    const rowPairs = lcm(NR, 2 * width);
+    const byPositions = (weights: number[]) =>
+      cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
+    if (byPosition && parts > 1 && N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD) return byPositions(POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)));
+    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return byPositions(Array<number>(parts).fill(1));
     return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
   }
 
@@ -144,18 +161,20 @@ export class ComputePool {
     const argCount = call.blocks[0]!.length;
     table.fill(call.blocks);
     const scratch = call.scratch;
-    const remote = this.mailboxes.map(async (box, i) => {
-      const error = await box.answered(box.postClaims(call.fn, table, argCount, scratch && { arg: scratch.arg, pointer: scratch.perThread[i + 1]! }));
-      if (error !== undefined) throw new Error(error);
-    });
+    // Every worker is rung before this thread claims a block, and waited for once it has none left to claim.
+    const posted = this.mailboxes.map((box, i) => box.postClaims(call.fn, table, argCount, scratch && { arg: scratch.arg, pointer: scratch.perThread[i + 1]! }));
+    let failure: { error: unknown } | undefined;
     try {
       const claim = () => table.claim(argCount, scratch?.arg, scratch?.perThread[0]);
       for (let args = claim(); args; args = claim()) this.kernels.call(call.fn, args);
-    } finally {
-      // Even if this thread's block threw, let the workers finish before the memory is reused.
-      await Promise.allSettled(remote);
+    } catch (error) {
+      failure = { error };
     }
-    await Promise.all(remote);
+    // Even if this thread's block threw, the workers finish before the memory is reused.
+    const answers = await Promise.all(this.mailboxes.map((box, i) => box.answered(posted[i]!)));
+    if (failure) throw failure.error;
+    const error = answers.find((message) => message !== undefined);
+    if (error !== undefined) throw new Error(error);
   }
 
   /**
@@ -193,6 +212,24 @@ export class ComputePool {
     }
   }
 
+  /**
+   * A copy of `t` in this pool's memory, as a view every call reads in place, until
+   * `free(copy)` or the pool closes; runs never free it (weights held across runs: ResidentWeights).
+   */
+  hold(t: Tensor): Tensor {
+    const block = this.kernels.keep(t.data.length);
+    this.kernels.put(block, t.data);
+    this.heldBlocks.add(block);
+    return { shape: [...t.shape], data: this.kernels.view(block, t.data.length) };
+  }
+
+  /** Frees a tensor `hold` returned. */
+  free(held: Tensor): void {
+    const block = this.kernels.blockOf(held.data);
+    if (block === undefined || !this.heldBlocks.delete(block)) throw new Error("pool: free takes a tensor this pool's hold returned");
+    this.kernels.release(block);
+  }
+
   /** `t` itself, or a plain copy when it is a view of this pool's memory (for a tensor that leaves the run). */
   detach(t: Tensor): Tensor {
     return this.kernels.blockOf(t.data) === undefined ? t : { shape: t.shape, data: t.data.slice() };
@@ -218,7 +255,7 @@ export class ComputePool {
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv2d: bias has ${bias.length} values for ${shape[0]} output channels`);
     if (epilogue?.residual && !sameShape(epilogue.residual.shape, shape)) throw new RangeError(`conv2d: the residual [${epilogue.residual.shape.join(", ")}] is not the output's shape [${shape.join(", ")}]`);
     const N = shape[1] * shape[2];
-    const blocks = this.blocks(shape[0], N, weight.data.length * N, true);
+    const blocks = this.blocks(shape[0], N, shape[2], weight.data.length * N, true);
     return this.exclusive(async () => {
       const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads });
       await this.run(call);
@@ -307,7 +344,7 @@ export class ComputePool {
     expectRank(weight, 4, "conv_transpose2d weight");
     const shape = convTranspose2dOutputShape(x.shape, weight.shape, params);
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv_transpose2d: bias has ${bias.length} values for ${shape[0]} output channels`);
-    const blocks = this.blocks(shape[0], shape[1] * shape[2], weight.data.length * x.shape[1]! * x.shape[2]!, false);
+    const blocks = this.blocks(shape[0], shape[1] * shape[2], shape[2], weight.data.length * x.shape[1]! * x.shape[2]!, false);
     return this.exclusive(async () => {
       const call = placeConvTranspose2d(this.kernels, x, weight, bias, params, blocks);
       await this.run(call);

@@ -6,6 +6,24 @@ export function cut(n: number, parts: number, align: number): [number, number][]
   return out.length ? out : [[0, 0]];
 }
 
+/**
+ * Cuts [0, n) into ranges in proportion to `weights`, in their order, every start a
+ * multiple of `align`; ranges that would be empty are dropped.
+ */
+export function cutWeighted(n: number, weights: readonly number[], align: number): [number, number][] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const out: [number, number][] = [];
+  let sum = 0;
+  let start = 0;
+  for (const w of weights) {
+    sum += w;
+    const end = sum === total ? n : Math.min(n, Math.round((n * sum) / total / align) * align);
+    if (end > start) out.push([start, end]);
+    start = Math.max(start, end);
+  }
+  return out.length ? out : [[0, 0]];
+}
+
 /** The micro-kernel tile of kernels.c, MR rows (output channels, sequence steps) × NR columns (positions, features). */
 export const MR = 4;
 export const NR = 8;

@@ -1,6 +1,7 @@
 import type { InitSpec } from "./init.js";
 import { initParam } from "./init.js";
 import { SafetensorsFile } from "./io/safetensors.js";
+import type { ComputePool } from "./pool.js";
 import { sameShape, type Tensor } from "./tensor.js";
 
 /**
@@ -42,5 +43,38 @@ export class SafetensorsWeights implements WeightSource {
       throw new Error(`${this.file.source}: tensor '${name}' has shape [${entry.shape.join(", ")}], the layer needs [${shape.join(", ")}]`);
     }
     return this.file.get(name);
+  }
+}
+
+/**
+ * Another source's parameters held in a pool's memory: each is copied in at its first
+ * `get` and read in place by every call of every run after, as an inference session
+ * holds its model's weights. For a network run many times on one pool (a benchmark, a
+ * server); a single run reads each weight once and would only keep them all at once.
+ * `release` frees them.
+ */
+export class ResidentWeights implements WeightSource {
+  private readonly held = new Map<string, Tensor>();
+  private readonly replaced: Tensor[] = [];
+
+  constructor(
+    private readonly source: WeightSource,
+    private readonly pool: ComputePool,
+  ) {}
+
+  get(name: string, shape: readonly number[], init: InitSpec): Tensor {
+    const had = this.held.get(name);
+    if (had && sameShape(had.shape, shape)) return had;
+    // Another shape under the same name is another network's parameter: held as well, the older one freed on release.
+    if (had) this.replaced.push(had);
+    const tensor = this.pool.hold(this.source.get(name, shape, init));
+    this.held.set(name, tensor);
+    return tensor;
+  }
+
+  release(): void {
+    for (const tensor of [...this.held.values(), ...this.replaced]) this.pool.free(tensor);
+    this.held.clear();
+    this.replaced.length = 0;
   }
 }

@@ -27,28 +27,36 @@ export interface LinearChunk {
  */
 export function* linearChunks(k: WasmKernels, x: Float32Array, rows: number, weight: Tensor, bias: Float32Array | null, parts: number): Generator<LinearChunk> {
   const [M, K] = weight.shape as [number, number];
-  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / K));
+  // Weights already in the memory (held by a pool across runs) are read in place, in one chunk.
+  const heldWeight = k.holds(weight.data);
+  const heldBias = bias ? k.holds(bias) : undefined;
+  const rowsPerChunk = heldWeight !== undefined ? M : Math.max(1, Math.floor(CHUNK_FLOATS / K));
+  /** Where chunk m0's weights (and bias) are: in place, or copied into the chunk's layout at `laidOut`. */
+  const weightsAt = (laidOut: number, w: Float32Array, m0: number) => (heldWeight !== undefined ? heldWeight + 4 * m0 * K : (k.put(laidOut, w), laidOut));
+  const biasAt = (laidOut: number, b: Float32Array, m0: number) => (heldBias !== undefined ? heldBias + 4 * m0 : (k.put(laidOut, b), laidOut));
   for (let m0 = 0; m0 < M; m0 += rowsPerChunk) {
     const mc = Math.min(rowsPerChunk, M - m0);
     const w = weight.data.subarray(m0 * K, (m0 + mc) * K);
     const b = bias && bias.subarray(m0, m0 + mc);
+    const wFloats = heldWeight !== undefined ? 0 : mc * K;
+    const bFloats = b && heldBias === undefined ? mc : 0;
     if (rows < GEMM_MIN_ROWS) {
       for (let t = 0; t < rows; t++) {
-        const [xP, wP, bP, yP] = k.layout([K, mc * K, b ? mc : 0, mc]) as [number, number, number, number];
+        const [xP, wLaid, bLaid, yP] = k.layout([K, wFloats, bFloats, mc]) as [number, number, number, number];
         k.put(xP, x.subarray(t * K, (t + 1) * K));
-        k.put(wP, w);
-        if (b) k.put(bP, b);
-        const blocks = cut(mc, parts, MR).map(([from, to]) => [xP, K, wP, b ? bP : 0, yP, from, to]);
+        const wP = weightsAt(wLaid, w, m0);
+        const bP = b ? biasAt(bLaid, b, m0) : 0;
+        const blocks = cut(mc, parts, MR).map(([from, to]) => [xP, K, wP, bP, yP, from, to]);
         yield { call: { fn: "linear", blocks, out: yP, kept: false, outLength: mc }, store: (kk, out) => out.set(kk.view(yP, mc), t * M + m0) };
       }
     } else {
       const split = cut(rows, parts, MR);
       const scratch = split.map(() => k.exports.linear_rows_scratch(K));
-      const [xP, wP, bP, yP, ...scratchP] = k.layout([rows * K, mc * K, b ? mc : 0, rows * mc, ...scratch]) as number[];
+      const [xP, wLaid, bLaid, yP, ...scratchP] = k.layout([rows * K, wFloats, bFloats, rows * mc, ...scratch]) as number[];
       k.put(xP!, x.subarray(0, rows * K));
-      k.put(wP!, w);
-      if (b) k.put(bP!, b);
-      const blocks = split.map(([from, to], i) => [xP!, K, wP!, b ? bP! : 0, yP!, mc, from, to, scratchP[i]!]);
+      const wP = weightsAt(wLaid!, w, m0);
+      const bP = b ? biasAt(bLaid!, b, m0) : 0;
+      const blocks = split.map(([from, to], i) => [xP!, K, wP, bP, yP!, mc, from, to, scratchP[i]!]);
       yield {
         call: { fn: "linear_rows", blocks, out: yP!, kept: false, outLength: rows * mc },
         store: (kk, out) => {
