@@ -128,15 +128,15 @@ export class ComputePool {
   }
 
   /**
-   * Splits M channels × N positions (rows of `width`) into blocks: by position when there
-   * are enough, else by channel. Position blocks start on whole pairs of output rows where
-   * the rows allow it (the Winograd kernel computes 2x2 tiles, so a cut through a pair
-   * computes that pair twice), and shrink towards the end: the last blocks claimed are the
-   * small ones, so the thread that finishes first waits for at most a small block of the other's.
+   * Splits M channels × N positions into blocks: by position when there are enough, else
+   * by channel. Position blocks shrink towards the end: the last blocks claimed are the
+   * small ones, so the thread that finishes first waits for at most a small block of the
+   * other's. `tiledWidth`: the output's width when the kernel computes 2x2 tiles (Winograd),
+   * whose blocks then start on whole pairs of output rows where the rows allow it.
    */
-  private blocks(M: number, N: number, width: number, macs: number, byPosition: boolean): OutputBlock[] {
+  private blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): OutputBlock[] {
     const parts = this.parts(macs);
-    const rowPairs = lcm(NR, 2 * width);
+    const rowPairs = tiledWidth === undefined ? NR : lcm(NR, 2 * tiledWidth);
     const byPositions = (weights: number[]) =>
       cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
     if (byPosition && parts > 1 && N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD) return byPositions(POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)));
@@ -255,7 +255,9 @@ export class ComputePool {
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv2d: bias has ${bias.length} values for ${shape[0]} output channels`);
     if (epilogue?.residual && !sameShape(epilogue.residual.shape, shape)) throw new RangeError(`conv2d: the residual [${epilogue.residual.shape.join(", ")}] is not the output's shape [${shape.join(", ")}]`);
     const N = shape[1] * shape[2];
-    const blocks = this.blocks(shape[0], N, shape[2], weight.data.length * N, true);
+    const [kh, kw] = weight.shape.slice(2) as [number, number];
+    const tiled = this.kernels.exports.conv2d_tiled(x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]);
+    const blocks = this.blocks(shape[0], N, weight.data.length * N, true, tiled ? shape[2] : undefined);
     return this.exclusive(async () => {
       const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads });
       await this.run(call);
@@ -344,7 +346,7 @@ export class ComputePool {
     expectRank(weight, 4, "conv_transpose2d weight");
     const shape = convTranspose2dOutputShape(x.shape, weight.shape, params);
     if (bias && bias.length !== shape[0]) throw new RangeError(`conv_transpose2d: bias has ${bias.length} values for ${shape[0]} output channels`);
-    const blocks = this.blocks(shape[0], shape[1] * shape[2], shape[2], weight.data.length * x.shape[1]! * x.shape[2]!, false);
+    const blocks = this.blocks(shape[0], shape[1] * shape[2], weight.data.length * x.shape[1]! * x.shape[2]!, false);
     return this.exclusive(async () => {
       const call = placeConvTranspose2d(this.kernels, x, weight, bias, params, blocks);
       await this.run(call);

@@ -107,19 +107,20 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
   });
   it("cuts a conv of many positions into two blocks a thread, claimed by whichever thread is free, with scratch space per thread, not per block", async () => {
     const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), p = conv2dParams({ padding: 1 });
-    const internals = pool as unknown as { blocks(M: number, N: number, width: number, macs: number, byPosition: boolean): unknown[]; kernels: WasmKernels };
-    const blocks = internals.blocks(12, 30 * 29, 29, 1e9, true);
+    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean): unknown[]; kernels: WasmKernels };
+    const blocks = internals.blocks(12, 30 * 29, 1e9, true);
     expect(blocks).toHaveLength(4);
     const call = placeConv2d(internals.kernels, x, w, null, p, blocks as Parameters<typeof placeConv2d>[5], { threads: 2 });
     expect(call.scratch?.perThread).toHaveLength(2);
     expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
     expect(bits(await three.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
   });
-  it("cuts position blocks on whole pairs of output rows, the last ones claimed smallest: 64 channels at 56x56 on two threads", () => {
-    const internals = pool as unknown as { blocks(M: number, N: number, width: number, macs: number, byPosition: boolean): { n0: number; n1: number }[] };
-    const blocks = internals.blocks(64, 56 * 56, 56, 1e9, true);
-    // Sizes 3:3:1:1 of 3136 positions, each start a multiple of two rows (112 positions).
-    expect(blocks.map((b) => [b.n0, b.n1])).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
+  it("cuts position blocks in sizes 3:3:1:1, on whole pairs of output rows when the kernel computes 2x2 tiles: 64 channels at 56x56 on two threads", () => {
+    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): { n0: number; n1: number }[] };
+    const cuts = (tiledWidth?: number) => internals.blocks(64, 56 * 56, 1e9, true, tiledWidth).map((b) => [b.n0, b.n1]);
+    // 3136 positions: starts at multiples of two rows (112 positions) when tiled, of the micro-kernel's 8 columns when not.
+    expect(cuts(56)).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
+    expect(cuts()).toEqual([[0, 1176], [1176, 2352], [2352, 2744], [2744, 3136]]);
   });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);

@@ -24,6 +24,7 @@ export interface KernelExports {
   __stack_pointer: { value: number };
   conv2d(...args: number[]): void;
   conv2d_scratch(...args: number[]): number;
+  conv2d_tiled(C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, groups: number, Ho: number, Wo: number): number;
   conv_transpose2d(...args: number[]): void;
   conv_transpose2d_scratch(...args: number[]): number;
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;

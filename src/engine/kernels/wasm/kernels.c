@@ -276,6 +276,12 @@ static int winograd_applies(int C, int kh, int kw, int sh, int sw, int dh, int d
          ((Ho + 1) / 2) * ((Wo + 1) / 2) >= WINO_MIN_TILES;
 }
 
+/* Whether conv2d computes this shape in 2x2 Winograd tiles: a split by position then
+ * cuts best between pairs of output rows (a cut through a pair computes it twice). */
+int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+  return winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
+}
+
 static int winograd_scratch(int C, int m_begin, int m_end) {
   const int rows = m_end - m_begin;
   return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC;
