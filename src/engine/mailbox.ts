@@ -157,7 +157,7 @@ export class Mailbox {
     return this.cells[OUTCOME] === 0 ? undefined : this.message();
   }
 
-  /** Calling thread: the worker died (`error` event); whoever waits is answered with `message`. */
+  /** Calling thread: the worker died (its `error` or `exit` event); every call posted to it, waiting or to come, is answered with `message`. */
   dead(message: string): void {
     this.writeMessage(message);
     Atomics.store(this.cells, OUTCOME, 2);

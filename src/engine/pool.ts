@@ -94,6 +94,7 @@ export class ComputePool {
   /** Kept blocks of tensors held until freed (`hold`): a model's weights, which no run frees. */
   private readonly heldBlocks = new Set<number>();
   private residency = false;
+  private closed = false;
   /** The resident run in progress: the next one starts when it settles. */
   private runs: Promise<unknown> = Promise.resolve();
 
@@ -117,7 +118,12 @@ export class ComputePool {
       const mailbox = mailboxes + (i - 1) * MAILBOX_BYTES;
       const w = startWorker({ module, memory: this.kernels.memory, stackTop: stacks + i * WORKER_STACK_BYTES, mailbox });
       const box = new Mailbox(this.kernels.memory.buffer, mailbox);
-      w.on("error", (e) => box.dead(e.message));
+      // A worker that stops while the pool is open (an uncaught error, a resource limit, a terminate
+      // from elsewhere) answers every call posted to it with why, rather than leave the caller waiting.
+      w.on("error", (e) => box.dead(`an engine worker thread failed: ${e.message}`));
+      w.on("exit", (code) => {
+        if (!this.closed) box.dead(`an engine worker thread stopped (exit code ${code}); start a new pool`);
+      });
       this.mailboxes.push(box);
       this.workers.push(w);
     }
@@ -369,6 +375,7 @@ export class ComputePool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }

@@ -136,6 +136,24 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
   });
 });
 
+describe("ComputePool when a worker thread stops", () => {
+  it("answers every call that needs it with why, at once, instead of waiting for it", async () => {
+    const broken = new ComputePool(2, 0);
+    try {
+      const x = rand("x", [8, 20, 20]), w = rand("w", [8, 8, 3, 3]), p = conv2dParams({ padding: 1 });
+      expect(bits(await broken.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
+      const worker = (broken as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0]!;
+      await worker.terminate();
+      // The exit event comes after terminate settles.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await expect(broken.conv2d(x, w, null, p)).rejects.toThrow(/engine worker thread stopped \(exit code 1\); start a new pool/);
+      await expect(broken.relu(x)).rejects.toThrow(/worker thread stopped/);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
 describe("ComputePool's pooling and elementwise layers give the single-thread kernels' bits", () => {
   const nanAt = (t: Tensor, i: number): Tensor => {
     const data = t.data.slice();
