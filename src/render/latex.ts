@@ -8,6 +8,8 @@
  * command: the only math is balanced, inside `\ensuremath`.
  */
 
+import { singleLine } from "./single-line.js";
+
 const ASCII: Record<string, string> = {
   "\\": "\\ensuremath{\\backslash}",
   "{": "\\{",
@@ -81,7 +83,7 @@ export function latexText(text: string): string {
   return out;
 }
 
-/** Text for a `%` comment: one line, whatever the text holds. */
+/** Text for a `%` comment: one line, whatever the text holds (NEL too, which some editors break a line at). */
 export function latexComment(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029\u0085]/g, " ");
+  return singleLine(text).replace(/\u0085/g, " ");
 }

@@ -17,6 +17,7 @@ import type { Primitive, Scene, TextPrimitive } from "../scene/types.js";
 import { openFont } from "../text/measure.js";
 import { arrowHead } from "./arrow.js";
 import { groupScene, isGroup, shapeText, type LayerGroup, type SceneGroup } from "./groups.js";
+import { singleLine } from "./single-line.js";
 
 export interface PptxOptions {
   /** Creation and modification date of the document (default 2000-01-01, so bytes never change). */
@@ -212,7 +213,7 @@ class SlideWriter {
     const angle = ((t.rotate ?? 0) * Math.PI) / 180;
     const cx = t.at[0] + u * Math.cos(angle) + v * Math.sin(angle);
     const cy = t.at[1] - u * Math.sin(angle) + v * Math.cos(angle);
-    this.slide.addText(xmlChars(t.text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ")), {
+    this.slide.addText(xmlChars(singleLine(t.text)), {
       x: this.inches(cx - w / 2),
       y: this.inches(cy - h / 2),
       w: this.inches(w),

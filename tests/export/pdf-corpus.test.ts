@@ -15,7 +15,7 @@ import { renderPdf } from "../../src/render/pdf.js";
 import { renderPng } from "../../src/render/png.js";
 import { renderSvg } from "../../src/render/svg.js";
 import type { Scene } from "../../src/scene/types.js";
-import { singleLine } from "../../src/render/pdf/text.js";
+import { singleLine } from "../../src/render/single-line.js";
 import { sceneOf } from "../render/figures.js";
 import { layoutFixture } from "./fixture.js";
 import { compareImages, decodePng, needTools, run, tempDir, writeTemp } from "./tools.js";

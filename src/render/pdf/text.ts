@@ -11,6 +11,7 @@ import { anchorOffset } from "../../text/outline.js";
 import { scriptRuns, shapeText } from "../../text/shaping.js";
 import type { EmbeddedFont, PdfFonts } from "./fonts.js";
 import { num } from "./syntax.js";
+import { singleLine } from "../single-line.js";
 
 /** One glyph of a shaped run, in font units; offsets move the glyph without moving the pen. */
 interface PlacedGlyph {
@@ -24,14 +25,6 @@ interface PlacedGlyph {
 interface GlyphRun {
   glyphs: PlacedGlyph[];
   advanceWidth: number;
-}
-
-/**
- * One line of untrusted label text as drawn: control characters and line separators become
- * spaces, as SVG shows them, so no label starts a second line.
- */
-export function singleLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }
 
 /** The text's script runs as glyphs: from the table where it sets the run, else from fontkit's shaping. */
