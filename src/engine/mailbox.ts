@@ -33,19 +33,20 @@ export const MAILBOX_BYTES = CELLS * 4;
  * A worker woken from sleep started its first block 50-300 µs late (3-22 ms over the 55
  * split calls of a ResNet-50 run), and each wake cost the caller a futex syscall; the
  * calling thread prepares the next call in 0.1-0.5 ms (ResNet-50: median 0.16, at most
- * 0.47), so polling that long catches nearly every call. Short, because on a machine
- * with no free core a polling thread takes the time of the thread it waits for.
+ * 0.47), so polling that long catches nearly every call. A worker polls only while polling
+ * pays (Mailbox.next): on a machine with no free core the calls come later, because a
+ * polling thread takes the time of the thread it waits for.
  */
 const WORKER_POLL_MS = 0.5;
 /** How long the calling thread polls for a worker's answer (its last block is small, see ComputePool.blocks) before it yields to the event loop. */
 const CALLER_POLL_MS = 0.1;
 
-/** Polls `cells[index]` until it differs from `value` or `ms` have passed. */
-function poll(cells: Int32Array, index: number, value: number, ms: number): void {
+/** Polls `cells[index]` until it differs from `value` (true) or `ms` have passed (false). */
+function poll(cells: Int32Array, index: number, value: number, ms: number): boolean {
   const until = performance.now() + ms;
   for (;;) {
-    for (let i = 0; i < 64; i++) if (Atomics.load(cells, index) !== value) return;
-    if (performance.now() > until) return;
+    for (let i = 0; i < 64; i++) if (Atomics.load(cells, index) !== value) return true;
+    if (performance.now() > until) return false;
   }
 }
 
@@ -109,6 +110,8 @@ export class BlockTable {
 
 export class Mailbox {
   private readonly cells: Int32Array;
+  /** Worker: whether it polls before it sleeps (see next). */
+  private polling = true;
 
   /** The mailbox at byte `offset` of a shared memory's buffer (a shared buffer never detaches when the memory grows). */
   constructor(buffer: ArrayBufferLike, offset: number) {
@@ -164,10 +167,18 @@ export class Mailbox {
     Atomics.notify(this.cells, DONE);
   }
 
-  /** Worker: sleeps until a call after `seen` is posted, and returns it. */
+  /**
+   * Worker: waits until a call after `seen` is posted, and returns it. It polls first while
+   * the last calls came within the poll (measured on the calls it slept for too), else sleeps
+   * at once: under load the calls come late, and polling would only delay them further.
+   */
   next(seen: number): Task {
-    poll(this.cells, POSTED, seen, WORKER_POLL_MS);
-    while (Atomics.load(this.cells, POSTED) === seen) Atomics.wait(this.cells, POSTED, seen);
+    if (this.polling) this.polling = poll(this.cells, POSTED, seen, WORKER_POLL_MS);
+    if (Atomics.load(this.cells, POSTED) === seen) {
+      const asleep = performance.now();
+      while (Atomics.load(this.cells, POSTED) === seen) Atomics.wait(this.cells, POSTED, seen);
+      this.polling = performance.now() - asleep < WORKER_POLL_MS;
+    }
     const seq = Atomics.load(this.cells, POSTED);
     const fn = KERNELS[this.cells[KERNEL]!]!;
     const table = this.cells[TABLE]!;
