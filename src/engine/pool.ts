@@ -24,15 +24,13 @@ import { expectRank, sameShape, type Tensor } from "./tensor.js";
 const MIN_POSITIONS_PER_THREAD = 64;
 
 /**
- * Relative sizes of each thread's blocks of a conv, claimed by whichever thread is free
- * (mailbox.ts, BlockTable): a worker that wakes late, or a core another process holds,
- * then costs a block, not half the layer, and the blocks claimed last, a third the size of
- * the first, bound what the thread done first waits for. A block by channel packs the
- * whole input, which at the few positions that cut by channel is a few percent of its work.
+ * Relative sizes of each thread's blocks of a conv split by position, claimed by
+ * whichever thread is free (mailbox.ts, BlockTable): a worker that wakes late, or a core
+ * another process holds, then costs a block, not half the layer, and the blocks claimed
+ * last, a third the size of the first, bound what the thread done first waits for. By
+ * channel, every block packs the whole input, so those stay one per thread.
  */
-const BLOCK_SIZES = [3, 1];
-/** Fewest output channels per block of a conv cut by channel into BLOCK_SIZES: below, one block a thread. */
-const MIN_CHANNELS_PER_BLOCK = 4 * MR;
+const POSITION_BLOCK_SIZES = [3, 1];
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
@@ -136,25 +134,19 @@ export class ComputePool {
   }
 
   /**
-   * Splits M channels × N positions into blocks: by position when there are enough and
-   * the kernel computes blocks of positions (`byPosition`: conv2d, not the transposed conv),
-   * else by channel. A conv's blocks come in BLOCK_SIZES, largest first, where there are
-   * enough positions or channels: the last blocks claimed are the small ones, so the thread
-   * that finishes first waits for at most a small block of the other's. `tiledWidth`: the
-   * output's width when the kernel computes 2x2 tiles (Winograd), whose position blocks then
-   * start on whole pairs of output rows where the rows allow it.
+   * Splits M channels × N positions into blocks: by position when there are enough, else
+   * by channel. Position blocks shrink towards the end: the last blocks claimed are the
+   * small ones, so the thread that finishes first waits for at most a small block of the
+   * other's. `tiledWidth`: the output's width when the kernel computes 2x2 tiles (Winograd),
+   * whose blocks then start on whole pairs of output rows where the rows allow it.
    */
   private blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): OutputBlock[] {
     const parts = this.parts(macs);
     const rowPairs = tiledWidth === undefined ? NR : lcm(NR, 2 * tiledWidth);
     const byPositions = (weights: number[]) =>
       cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
-    const guided = BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w));
-    if (byPosition && parts > 1 && N >= guided.length * MIN_POSITIONS_PER_THREAD) return byPositions(guided);
+    if (byPosition && parts > 1 && N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD) return byPositions(POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)));
     if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return byPositions(Array<number>(parts).fill(1));
-    const byChannels = (weights: number[]) => cutWeighted(M, weights, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
-    const smallestShare = Math.min(...BLOCK_SIZES) / (parts * BLOCK_SIZES.reduce((a, b) => a + b, 0));
-    if (byPosition && parts > 1 && M * smallestShare >= MIN_CHANNELS_PER_BLOCK) return byChannels(guided);
     return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
   }
 

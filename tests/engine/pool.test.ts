@@ -122,15 +122,6 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(cuts(56)).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
     expect(cuts()).toEqual([[0, 1176], [1176, 2352], [2352, 2744], [2744, 3136]]);
   });
-  it("cuts a conv of few positions by channel in sizes 3:3:1:1 when each block keeps 16 channels (512 at 7x7), else in halves (64)", () => {
-    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean): { m0: number; m1: number }[] };
-    expect(internals.blocks(512, 49, 1e9, true).map((b) => [b.m0, b.m1])).toEqual([[0, 192], [192, 384], [384, 448], [448, 512]]);
-    expect(internals.blocks(64, 49, 1e9, true).map((b) => [b.m0, b.m1])).toEqual([[0, 32], [32, 64]]);
-  });
-  it("gives the same bits cut by channel in four blocks (512 channels at 7x7) as on one thread", async () => {
-    const x = rand("x", [64, 7, 7]), w = rand("w", [512, 64, 3, 3]), b = rand("b", [512]).data, p = conv2dParams({ padding: 1 });
-    expect(bits(await pool.conv2d(x, w, b, p))).toEqual(bits(conv2d(x, w, b, p)));
-  });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);
   });
