@@ -19,6 +19,14 @@ import { fileURLToPath } from "node:url";
 
 const BUNDLED_PACKAGES = new Set(["commander"]);
 
+/**
+ * Commander requires node:child_process at its top, for subcommands that are programs of their
+ * own, which netfig has none of; loading it (and net, dgram, the socket bindings with it) cost
+ * every command 1–2 ms. In the bundle, commander's one use of it, spawn, requires it then.
+ */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const LAZY_CHILD_PROCESS = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+
 export async function buildCli(root = fileURLToPath(new URL("..", import.meta.url))) {
   const dist = join(root, "dist");
   const outdir = join(dist, "cli", "bundle");
@@ -37,6 +45,16 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
       });
     },
   };
+  const lazyChildProcess = {
+    name: "netfig-commander-child-process",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (source.split(COMMANDER_CHILD_PROCESS).length !== 2) throw new Error(`${args.path}: expected one ${COMMANDER_CHILD_PROCESS} (commander changed: see COMMANDER_CHILD_PROCESS)`);
+        return { contents: source.replace(COMMANDER_CHILD_PROCESS, LAZY_CHILD_PROCESS), loader: "js" };
+      });
+    },
+  };
   const result = await build({
     entryPoints: { netfig: join(dist, "cli", "main.js") },
     outdir,
@@ -46,7 +64,7 @@ export async function buildCli(root = fileURLToPath(new URL("..", import.meta.ur
     platform: "node",
     target: "node20",
     external: [...external, ...external.map((name) => `${name}/*`)],
-    plugins: [ownUrls],
+    plugins: [ownUrls, lazyChildProcess],
     metafile: true,
     // The metafile's input paths are relative to this folder, whatever folder the build runs from.
     absWorkingDir: root,

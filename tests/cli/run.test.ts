@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeNpy } from "../../src/engine/io/npy.js";
@@ -28,6 +29,19 @@ describe("netfig run", () => {
       expect(ours.shape, id).toEqual(torch.shape);
       ours.data.forEach((v, i) => expect(Math.abs(v - torch.data[i]!), id).toBeLessThan(1e-4 * Math.max(1e-3, Math.abs(torch.data[i]!)) + 1e-7));
     }
+  });
+
+  it("--dump names a layer past 200 bytes by its start and a hash of the whole name", () => {
+    const dir = scratchDir("netfig-run-");
+    const name = "l".repeat(230);
+    const file = join(dir, "long.netfig");
+    writeFileSync(file, `input 4\n${name}: fc 2\n`);
+    const run = netfig(["run", file, "--dump", dir]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const expected = `${"l".repeat(40)}~${createHash("sha256").update(name).digest("hex").slice(0, 16)}.npy`;
+    expect(JSON.parse(readFileSync(join(dir, "index.json"), "utf8"))[name]).toEqual({ file: expected, shape: [1, 2] });
+    expect(decodeNpy(new Uint8Array(readFileSync(join(dir, expected)))).shape).toEqual([1, 2]);
   });
 
   it("uses the input values and filter weights written in the file (the 6x6 edge example: -5 first)", () => {

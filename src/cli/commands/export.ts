@@ -1,8 +1,7 @@
 import { extname } from "node:path";
 import type { Command } from "commander";
-import { exportOnnx, OPSET } from "../../export/onnx/export.js";
+import { OPSET } from "../../export/onnx/opset.js";
 import { pickNetwork } from "../../analyze/network.js";
-import { weightSource } from "../../execute/setup.js";
 import { positiveInt } from "../execution.js";
 import { loadModel, writeOutput } from "../io.js";
 import { version, type CommandContext } from "../main.js";
@@ -41,6 +40,8 @@ export function registerExport(program: Command, context: CommandContext): void 
         if (output !== "-" && extname(output).toLowerCase() !== ".onnx") throw new UsageError(`--output: ${output} must end in .onnx`);
         const batch = batchDimension(flags.batch);
         const seed = positiveInt(flags.seed, "--seed", 1);
+        // The exporter and the weights' setup (the engine's) load only for an export: every other command starts without them.
+        const [{ exportOnnx }, { weightSource }] = await Promise.all([import("../../export/onnx/export.js"), import("../../execute/setup.js")]);
         const { analyzed, onnx } = await loadModel(file);
         const network = pickNetwork(analyzed, flags.network);
         const { weights, warnings } = weightSource(network, { weights: flags.weights, seed }, onnx);

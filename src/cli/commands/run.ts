@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { encodeNpy } from "../../engine/io/npy.js";
@@ -22,11 +22,15 @@ function fileName(id: string): string {
   // Control characters become `_`; a name past what file systems allow keeps its start and a hash of the whole.
   const safe = id.replace(/^\/+/, "").replace(/[\/\\:]/g, "@").replace(/[\u0000-\u001f\u007f]/g, "_");
   if (Buffer.byteLength(safe) <= MAX_NAME_BYTES) return `${safe}.npy`;
+  // node:crypto loads only for such a name: its modules cost every other command 1.5 ms of start-up.
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
   return `${[...safe].slice(0, 40).join("")}~${createHash("sha256").update(id).digest("hex").slice(0, 16)}.npy`;
 }
 
 /** Bytes of a dump's file name before `.npy`: well under the 255 of common file systems. */
 const MAX_NAME_BYTES = 200;
+
+const require = createRequire(import.meta.url);
 
 function makeFolder(path: string): void {
   try {

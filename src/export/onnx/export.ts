@@ -5,10 +5,9 @@ import type { Shape } from "../../graph/types.js";
 import { getOp } from "../../ops/index.js";
 import { cannotExport, channelAxis, GraphBuilder, type LayerExport } from "./builder.js";
 import { EXPORTS } from "./ops/index.js";
+import { OPSET } from "./opset.js";
 import { encodeModel, valueInfo, type ValueInfoProto } from "./proto.js";
 
-/** The opset written: the first with HardSwish; every other op used has its opset-13 form. */
-export const OPSET = 14;
 /** IR version 8 (ONNX 1.10): what onnxruntime and Netron read for opset 14. */
 const IR_VERSION = 8;
 

@@ -3,8 +3,7 @@
  * they are reserved, and the renderer reserves them in a fixed order, so the same scene
  * always gives the same file.
  */
-
-import { createHash } from "node:crypto";
+import { md5 } from "./md5.js";
 
 type PdfObject = { value: string } | { entries: string; data: Uint8Array };
 
@@ -66,7 +65,7 @@ export class PdfDocument {
     });
     const xref = length;
     const infoObject = this.objects[info - 1];
-    const id = createHash("md5").update(infoObject && "value" in infoObject ? infoObject.value : "").digest("hex").toUpperCase();
+    const id = Buffer.from(md5(Buffer.from(infoObject && "value" in infoObject ? infoObject.value : "", "utf8"))).toString("hex").toUpperCase();
     const rows = offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("");
     const size = this.objects.length + 1;
     push(

@@ -8,7 +8,6 @@
  * no fontkit. A file of CFF outlines (a user's `.otf`) is subset by fontkit, loaded then.
  */
 
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 import type { FontSpec } from "../../geometry/types.js";
@@ -17,6 +16,7 @@ import { openFont } from "../../text/measure.js";
 import { glyphMetrics, readFontFace, type TrueTypeFace } from "../../text/truetype.js";
 import { TrueTypeSubset } from "../pdf-subset.js";
 import type { PdfDocument } from "./document.js";
+import { md5 } from "./md5.js";
 import { hex4, name, num } from "./syntax.js";
 
 /** What a subset offers: fontkit's Subset and TrueTypeSubset alike. */
@@ -110,7 +110,7 @@ export class EmbeddedFont {
 
   /** The subset's six-letter tag, from the font and the glyphs it holds: another subset of the font gets another tag. */
   private tag(): string {
-    const digest = createHash("md5").update(`${this.face.postscriptName}\0${this.widths.join(",")}\0${JSON.stringify(this.unicode)}`).digest();
+    const digest = md5(Buffer.from(`${this.face.postscriptName}\0${this.widths.join(",")}\0${JSON.stringify(this.unicode)}`, "utf8"));
     return [...digest.subarray(0, 6)].map((b) => String.fromCharCode(65 + (b % 26))).join("");
   }
 
