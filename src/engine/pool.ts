@@ -32,6 +32,13 @@ const MIN_POSITIONS_PER_THREAD = 64;
  */
 const POSITION_BLOCK_SIZES = [3, 1];
 
+/**
+ * Fewest units of positions (kernels.c, conv2d_units) per thread for a conv whose threads
+ * claim its units one at a time rather than blocks (ResNet-50: its 112x112, 56x56 and 28x28
+ * convs); fewer, and the blocks below balance better.
+ */
+const MIN_UNITS_PER_THREAD = 3;
+
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
 
@@ -262,10 +269,14 @@ export class ComputePool {
     if (epilogue?.residual && !sameShape(epilogue.residual.shape, shape)) throw new RangeError(`conv2d: the residual [${epilogue.residual.shape.join(", ")}] is not the output's shape [${shape.join(", ")}]`);
     const N = shape[1] * shape[2];
     const [kh, kw] = weight.shape.slice(2) as [number, number];
-    const tiled = this.kernels.exports.conv2d_tiled(x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]);
-    const blocks = this.blocks(shape[0], N, weight.data.length * N, true, tiled ? shape[2] : undefined);
+    const geometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]] as const;
+    // Enough units of positions for every thread to claim several: each thread takes the next as it comes free.
+    const claimed = this.parts(weight.data.length * N) > 1 && this.kernels.exports.conv2d_units(...geometry) >= MIN_UNITS_PER_THREAD * this.threads;
+    const blocks = claimed
+      ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
+      : this.blocks(shape[0], N, weight.data.length * N, true, this.kernels.exports.conv2d_tiled(...geometry) ? shape[2] : undefined);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads });
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads, claimed });
       await this.run(call);
       return this.output(shape, call);
     });

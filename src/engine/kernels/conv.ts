@@ -163,6 +163,11 @@ export interface ConvPlacement {
   keepOutput?: boolean;
   /** The threads that claim the blocks: with fewer threads than blocks, scratch space is one per thread. */
   threads?: number;
+  /**
+   * Every block spans the whole output and its positions are claimed a unit at a time
+   * (kernels.c, conv2d_units) from one counter by whichever thread is free.
+   */
+  claimed?: boolean;
 }
 
 /**
@@ -197,15 +202,17 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
   if (residual && residual.data.length !== M * Ho * Wo) throw new RangeError(`conv2d: the epilogue's residual has ${residual.data.length} values for an output of ${M * Ho * Wo}`);
   const kept = placement.keepOutput === true;
   // A double takes two floats' room.
-  const { operands, extra } = placeOperands(k, [x.data, weight.data, bias, residual?.data ?? null], [kept ? 0 : M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, ...scratch]);
+  // The claims counter takes a 16-byte slot of its own.
+  const { operands, extra } = placeOperands(k, [x.data, weight.data, bias, residual?.data ?? null], [kept ? 0 : M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, placement.claimed ? 4 : 0, ...scratch]);
   const [inP, wP, bP, residualP] = operands as [number, number, number, number];
-  const [layoutOut, scaleP, shiftP, ...scratchP] = extra as number[];
+  const [layoutOut, scaleP, shiftP, claimsP, ...scratchP] = extra as number[];
+  if (placement.claimed) new Int32Array(k.memory.buffer, claimsP!, 1)[0] = 0;
   const outP = kept ? k.keep(M * Ho * Wo) : layoutOut!;
   if (affine) {
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
-  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0];
+  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0];
   const scratchArg = 12 + geometry.length;
   return {
     fn: "conv2d",

@@ -436,8 +436,23 @@ static void winograd_output(const float *prod, int rows, float *out, int Ho, int
 }
 
 /* Output channels [m_begin, m_end) at positions [n_begin, n_end) by F(2x2, 3x3); bias is added by the caller. */
-static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, float *out, int pt, int pl, int Ho,
-                            int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch) {
+/*
+ * The next unit of a call's output to compute: claimed from `claims` (a counter in shared
+ * memory every thread of one call claims from, zeroed by the caller) so that whichever
+ * thread is free takes it, or, without one, the units in order. A thread a core was taken
+ * from then holds up one unit, not its whole share; each output element is still computed
+ * by one unit in one order, so the bits do not depend on who took which.
+ */
+static int next_unit(int *claims, int *next) {
+  return claims ? __atomic_fetch_add(claims, 1, __ATOMIC_RELAXED) : (*next)++;
+}
+
+/* Tile rows of a claimed unit of Winograd's output: two make 56 tiles at 56x56, small enough to share, large enough to reuse U. */
+#define WINO_UNIT_ROWS 2
+
+static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int pt,
+                            int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch,
+                            const double *scale, const double *shift, const float *residual, int rectify, int *claims) {
   const int rows = m_end - m_begin, tw = (Wo + 1) / 2, kcb = block_depth(C);
   float *u = scratch;
   float *v = u + 16 * rows * C;
@@ -445,24 +460,37 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
   float *bp = prod + 16 * rows * WINO_TILE_CHUNK;
   int *koff = (int *)(bp + packed_b_size(C));
   int *noff = koff + C;
-  winograd_weights(w, C, m_begin, rows, u);
-  for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
-  /* The tiles covering positions [n_begin, n_end): whole rows of tiles. */
-  const int tile_begin = (n_begin / Wo) / 2 * tw, tile_end = ((n_end - 1) / Wo / 2 + 1) * tw;
-  for (int t0 = tile_begin; t0 < tile_end; t0 += WINO_TILE_CHUNK) {
-    const int nt = min_i(WINO_TILE_CHUNK, tile_end - t0);
-    winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
-    for (int i = 0; i < nt; i++) noff[i] = i;
-    for (int xi = 0; xi < 16; xi++) {
-      const float *vx = v + xi * C * WINO_TILE_CHUNK;
-      float *px = prod + xi * rows * WINO_TILE_CHUNK;
-      for (int k0 = 0; k0 < C; k0 += kcb) {
-        const int kc = min_i(kcb, C - k0);
-        pack_b(vx, koff, noff, k0, kc, nt, bp);
-        gemm_block(rows, u + xi * rows * C, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
-      }
+  /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_ROWS at a time. */
+  const int row_begin = (n_begin / Wo) / 2, row_end = (n_end - 1) / Wo / 2 + 1;
+  const int unit_rows = claims ? WINO_UNIT_ROWS : max_i(1, WINO_TILE_CHUNK / tw);
+  int prepared = 0;
+  for (int next = 0;;) {
+    const int r0 = row_begin + next_unit(claims, &next) * unit_rows;
+    if (r0 >= row_end) break;
+    const int r1 = min_i(row_end, r0 + unit_rows);
+    if (!prepared) {
+      winograd_weights(w, C, m_begin, rows, u);
+      for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
+      prepared = 1;
     }
-    winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+    for (int t0 = r0 * tw; t0 < r1 * tw; t0 += WINO_TILE_CHUNK) {
+      const int nt = min_i(WINO_TILE_CHUNK, r1 * tw - t0);
+      winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
+      for (int i = 0; i < nt; i++) noff[i] = i;
+      for (int xi = 0; xi < 16; xi++) {
+        const float *vx = v + xi * C * WINO_TILE_CHUNK;
+        float *px = prod + xi * rows * WINO_TILE_CHUNK;
+        for (int k0 = 0; k0 < C; k0 += kcb) {
+          const int kc = min_i(kcb, C - k0);
+          pack_b(vx, koff, noff, k0, kc, nt, bp);
+          gemm_block(rows, u + xi * rows * C, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
+        }
+      }
+      winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+    }
+    const int lo = max_i(n_begin, 2 * r0 * Wo), hi = min_i(n_end, 2 * r1 * Wo);
+    add_bias(bias, out, Ho * Wo, m_begin, m_end, lo, hi);
+    epilogue(out, Ho * Wo, m_begin, m_end, lo, hi, scale, shift, residual, rectify);
   }
 }
 
@@ -485,17 +513,18 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
  * [M][C/groups][kh][kw] into out [M][Ho][Wo], computing output channels
  * [m_begin, m_end) at output positions [n_begin, n_end) (row-major over Ho x Wo)
  * only: the worker pool splits channels when there are many and positions when
- * there are few, so no thread repeats another's packing. Padding is top pt / left pl; bottom and right padding are
+ * there are few, so no thread repeats another's packing. With `claims` (else 0), the
+ * positions are computed a unit at a time (conv2d_units), each claimed by whichever
+ * thread of the call is free. Padding is top pt / left pl; bottom and right padding are
  * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
-            const float *residual, int rectify) {
+            const float *residual, int rectify, int *claims) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
-    conv2d_winograd(in, C, H, W, w, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch);
-    add_bias(bias, out, Ho * Wo, m_begin, m_end, n_begin, n_end);
-    epilogue(out, Ho * Wo, m_begin, m_end, n_begin, n_end, scale, shift, residual, rectify);
+    conv2d_winograd(in, C, H, W, w, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale, shift,
+                    residual, rectify, claims);
     return;
   }
   const int Cg = C / groups, Mg = M / groups;
@@ -505,54 +534,66 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   int *koff = (int *)(bp + packed_b_size(K));
   int *noff = koff + K;
   const float *src = in;
-  if (Hp != H || Wp != W) {
-    /* Copying the input into a zero border once makes every im2col read unconditional. */
-    float *padded = (float *)(noff + NC);
-    for (int c = 0; c < C; c++) {
-      for (int y = 0; y < Hp; y++) {
-        float *row = padded + (c * Hp + y) * Wp;
-        const int iy = y - pt;
-        if (iy < 0 || iy >= H) {
-          for (int x = 0; x < Wp; x++) row[x] = 0.0f;
-          continue;
+  int prepared = 0;
+  /* Units of NC positions, each through every group's channels in [m_begin, m_end). */
+  for (int next = 0;;) {
+    const int n0 = n_begin + next_unit(claims, &next) * NC;
+    if (n0 >= n_end) break;
+    if (!prepared) {
+      if (Hp != H || Wp != W) {
+        /* Copying the input into a zero border once makes every im2col read unconditional. */
+        float *padded = (float *)(noff + NC);
+        for (int c = 0; c < C; c++) {
+          for (int y = 0; y < Hp; y++) {
+            float *row = padded + (c * Hp + y) * Wp;
+            const int iy = y - pt;
+            if (iy < 0 || iy >= H) {
+              for (int x = 0; x < Wp; x++) row[x] = 0.0f;
+              continue;
+            }
+            const float *irow = in + (c * H + iy) * W;
+            const int copy = min_i(W, Wp - pl);
+            for (int x = 0; x < pl; x++) row[x] = 0.0f;
+            for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
+            for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
+          }
         }
-        const float *irow = in + (c * H + iy) * W;
-        const int copy = min_i(W, Wp - pl);
-        for (int x = 0; x < pl; x++) row[x] = 0.0f;
-        for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
-        for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
+        src = padded;
+      }
+      for (int k = 0; k < K; k++) {
+        const int ci = k / (kh * kw), r = k - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
+        koff[k] = (ci * Hp + ky * dh) * Wp + kx * dw;
+      }
+      prepared = 1;
+    }
+    const int nc = min_i(NC, n_end - n0);
+    int oy = n0 / Wo, ox = n0 - oy * Wo;
+    for (int i = 0; i < nc; i++) {
+      noff[i] = oy * sh * Wp + ox * sw;
+      if (++ox == Wo) {
+        ox = 0;
+        oy++;
       }
     }
-    src = padded;
-  }
-  for (int k = 0; k < K; k++) {
-    const int ci = k / (kh * kw), r = k - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
-    koff[k] = (ci * Hp + ky * dh) * Wp + kx * dw;
-  }
-  for (int g = 0; g < groups; g++) {
-    const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
-    if (m0 >= m1) continue;
-    const int rows = m1 - m0;
-    const float *gsrc = src + g * Cg * Hp * Wp;
-    for (int n0 = n_begin; n0 < n_end; n0 += NC) {
-      const int nc = min_i(NC, n_end - n0);
-      int oy = n0 / Wo, ox = n0 - oy * Wo;
-      for (int i = 0; i < nc; i++) {
-        noff[i] = oy * sh * Wp + ox * sw;
-        if (++ox == Wo) {
-          ox = 0;
-          oy++;
-        }
-      }
+    for (int g = 0; g < groups; g++) {
+      const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
+      if (m0 >= m1) continue;
+      const float *gsrc = src + g * Cg * Hp * Wp;
       for (int k0 = 0; k0 < K; k0 += kcb) {
         const int kc = min_i(kcb, K - k0);
         pack_b(gsrc, koff, noff, k0, kc, nc, bp);
-        gemm_block(rows, w + m0 * K, MR * K, K, 1, k0, kc, bp, nc, out + m0 * N + n0, N, k0 > 0);
+        gemm_block(m1 - m0, w + m0 * K, MR * K, K, 1, k0, kc, bp, nc, out + m0 * N + n0, N, k0 > 0);
       }
     }
+    add_bias(bias, out, N, m_begin, m_end, n0, n0 + nc);
+    epilogue(out, N, m_begin, m_end, n0, n0 + nc, scale, shift, residual, rectify);
   }
-  add_bias(bias, out, N, m_begin, m_end, n_begin, n_end);
-  epilogue(out, N, m_begin, m_end, n_begin, n_end, scale, shift, residual, rectify);
+}
+
+/* How many units a call of every position claims from its counter (conv2d's `claims`). */
+int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return ((Ho + 1) / 2 + WINO_UNIT_ROWS - 1) / WINO_UNIT_ROWS;
+  return (Ho * Wo + NC - 1) / NC;
 }
 
 /*
