@@ -34,10 +34,16 @@ const POSITION_BLOCK_SIZES = [3, 1];
 
 /**
  * Fewest units of positions (kernels.c, conv2d_units) per thread for a conv whose threads
- * claim its units one at a time rather than blocks (ResNet-50: its 112x112, 56x56 and 28x28
- * convs); fewer, and the blocks below balance better.
+ * claim its units one at a time rather than blocks (ResNet-50: all its convs but the 7x7
+ * stage's); fewer, and the blocks below balance better.
  */
 const MIN_UNITS_PER_THREAD = 3;
+/**
+ * Fewest positions in a claimed unit of a direct conv: each unit reads all the weights
+ * again (at 14x14, 32 positions a unit reread 2.4 MB of a 3x3 256->256 conv's weights seven
+ * times, from cache, against 115 M multiply-adds), and fewer make the micro-kernel's panels few.
+ */
+const MIN_CLAIMED_POSITIONS = 32;
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
@@ -157,6 +163,20 @@ export class ComputePool {
     return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
   }
 
+  /**
+   * How a conv's threads claim its positions a unit at a time, when there are enough units
+   * for each thread to take several (each takes the next as it comes free): units of the
+   * kernel's own size, or, for a direct conv of fewer positions (14x14), units of at least
+   * MIN_CLAIMED_POSITIONS, about four a thread. Undefined when the conv is cut into blocks instead.
+   */
+  private claimedUnits(geometry: readonly [number, number, number, number, number, number, number, number, number, number], N: number): { unit: number } | undefined {
+    const enough = (unit: number) => this.kernels.exports.conv2d_units(...geometry, unit) >= MIN_UNITS_PER_THREAD * this.threads;
+    if (enough(0)) return { unit: 0 };
+    if (this.kernels.exports.conv2d_tiled(...geometry)) return undefined;
+    const unit = Math.ceil(N / (4 * this.threads) / NR) * NR;
+    return unit >= MIN_CLAIMED_POSITIONS && enough(unit) ? { unit } : undefined;
+  }
+
   /** Runs `task` once the calls before it have settled: the shared memory holds one call's buffers at a time. */
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const result = this.queue.then(task, task);
@@ -270,8 +290,7 @@ export class ComputePool {
     const N = shape[1] * shape[2];
     const [kh, kw] = weight.shape.slice(2) as [number, number];
     const geometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]] as const;
-    // Enough units of positions for every thread to claim several: each thread takes the next as it comes free.
-    const claimed = this.parts(weight.data.length * N) > 1 && this.kernels.exports.conv2d_units(...geometry) >= MIN_UNITS_PER_THREAD * this.threads;
+    const claimed = this.parts(weight.data.length * N) > 1 ? this.claimedUnits(geometry, N) : undefined;
     const blocks = claimed
       ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
       : this.blocks(shape[0], N, weight.data.length * N, true, this.kernels.exports.conv2d_tiled(...geometry) ? shape[2] : undefined);

@@ -122,7 +122,7 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(cuts(56)).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
     expect(cuts()).toEqual([[0, 1176], [1176, 2352], [2352, 2744], [2744, 3136]]);
   });
-  it("lets every thread claim a conv's positions a unit at a time, with the single-thread bits: Winograd, direct (1x1, 7x7 stride 2), grouped, with the epilogue", async () => {
+  it("lets every thread claim a conv's positions a unit at a time, with the single-thread bits: Winograd, direct (1x1, 7x7 stride 2, 3x3 at 14x14 in smaller units), grouped, with the epilogue", async () => {
     const internals = pool as unknown as { kernels: WasmKernels };
     // 30x29 outputs: 8 units of two tile rows (Winograd), 7 units of 128 positions (direct).
     const x = rand("x", [16, 30, 29]), residual = rand("r", [12, 30, 29]);
@@ -135,13 +135,17 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     ];
     for (const [w, p] of cases) {
       const [, , kh, kw] = w.shape as number[];
-      expect(internals.kernels.exports.conv2d_units(16, kh!, kw!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.groups, 30, 29)).toBeGreaterThanOrEqual(6);
+      expect(internals.kernels.exports.conv2d_units(16, kh!, kw!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.groups, 30, 29, 0)).toBeGreaterThanOrEqual(6);
       const one = conv2d(x, w, null, p);
       expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(one));
       expect(bits(await pool.conv2d(x, w, null, p, { affine, residual, rectify: true }))).toEqual(bits(relu(add([batchNorm(one, bn), residual]))));
     }
     const big = rand("xs", [3, 90, 90]), stem = rand("ws", [8, 3, 7, 7]), ps = conv2dParams({ stride: 2, padding: 3 });
     expect(bits(await pool.conv2d(big, stem, null, ps))).toEqual(bits(conv2d(big, stem, null, ps)));
+    // 14x14 (a direct 3x3: 49 tiles are too few for Winograd): 7 units of 32 positions rather than 2 of 128.
+    const small = rand("x14", [16, 14, 14]), w14 = rand("w14", [12, 16, 3, 3]), p14 = conv2dParams({ padding: 1 });
+    expect(internals.kernels.exports.conv2d_units(16, 3, 3, 1, 1, 1, 1, 1, 14, 14, 32)).toBe(7);
+    expect(bits(await pool.conv2d(small, w14, null, p14, { affine, rectify: true }))).toEqual(bits(relu(batchNorm(conv2d(small, w14, null, p14), bn))));
   });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);

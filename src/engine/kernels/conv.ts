@@ -165,9 +165,10 @@ export interface ConvPlacement {
   threads?: number;
   /**
    * Every block spans the whole output and its positions are claimed a unit at a time
-   * (kernels.c, conv2d_units) from one counter by whichever thread is free.
+   * (kernels.c, conv2d_units) from one counter by whichever thread is free: `unit`
+   * positions of a direct conv (0: the kernel's own 128).
    */
-  claimed?: boolean;
+  claimed?: { unit: number };
 }
 
 /**
@@ -212,7 +213,7 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
-  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0];
+  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0, placement.claimed?.unit ?? 0];
   const scratchArg = 12 + geometry.length;
   return {
     fn: "conv2d",

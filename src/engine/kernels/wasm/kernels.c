@@ -514,14 +514,14 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
  * [m_begin, m_end) at output positions [n_begin, n_end) (row-major over Ho x Wo)
  * only: the worker pool splits channels when there are many and positions when
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
- * positions are computed a unit at a time (conv2d_units), each claimed by whichever
- * thread of the call is free. Padding is top pt / left pl; bottom and right padding are
+ * positions are computed a unit at a time (conv2d_units; `unit` positions of a direct
+ * conv, 0 for NC), each claimed by whichever thread of the call is free. Padding is top pt / left pl; bottom and right padding are
  * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
-            const float *residual, int rectify, int *claims) {
+            const float *residual, int rectify, int *claims, int unit) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
     conv2d_winograd(in, C, H, W, w, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale, shift,
                     residual, rectify, claims);
@@ -535,9 +535,10 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   int *noff = koff + K;
   const float *src = in;
   int prepared = 0;
-  /* Units of NC positions, each through every group's channels in [m_begin, m_end). */
+  /* Units of `unit` positions (NC unless claimed in smaller ones), each through every group's channels in [m_begin, m_end). */
+  const int step = claims && unit > 0 ? min_i(unit, NC) : NC;
   for (int next = 0;;) {
-    const int n0 = n_begin + next_unit(claims, &next) * NC;
+    const int n0 = n_begin + next_unit(claims, &next) * step;
     if (n0 >= n_end) break;
     if (!prepared) {
       if (Hp != H || Wp != W) {
@@ -566,7 +567,7 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
       }
       prepared = 1;
     }
-    const int nc = min_i(NC, n_end - n0);
+    const int nc = min_i(step, n_end - n0);
     int oy = n0 / Wo, ox = n0 - oy * Wo;
     for (int i = 0; i < nc; i++) {
       noff[i] = oy * sh * Wp + ox * sw;
@@ -590,10 +591,14 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   }
 }
 
-/* How many units a call of every position claims from its counter (conv2d's `claims`). */
-int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+/*
+ * How many units a call of every position claims from its counter (conv2d's `claims`): two
+ * rows of Winograd tiles each, or `unit` positions (0: NC, at most NC) of a direct conv.
+ */
+int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo, int unit) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return ((Ho + 1) / 2 + WINO_UNIT_ROWS - 1) / WINO_UNIT_ROWS;
-  return (Ho * Wo + NC - 1) / NC;
+  const int step = unit > 0 ? min_i(unit, NC) : NC;
+  return (Ho * Wo + step - 1) / step;
 }
 
 /*
