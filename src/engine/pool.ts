@@ -56,6 +56,9 @@ const SPLIT_MIN_MACS = 1 << 20;
  */
 const SPLIT_MIN_VALUES = 1 << 22;
 
+/** A conv's shape as kernels.c's conv2d_tiled and conv2d_units take it: C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo. */
+type ConvGeometry = [number, number, number, number, number, number, number, number, number, number];
+
 function lcm(a: number, b: number): number {
   let [x, y] = [a, b];
   while (y) [x, y] = [y, x % y];
@@ -169,10 +172,10 @@ export class ComputePool {
    * kernel's own size, or, for a direct conv of fewer positions (14x14), units of at least
    * MIN_CLAIMED_POSITIONS, about four a thread. Undefined when the conv is cut into blocks instead.
    */
-  private claimedUnits(geometry: readonly [number, number, number, number, number, number, number, number, number, number], N: number): { unit: number } | undefined {
+  private claimedUnits(geometry: ConvGeometry, N: number, tiled: boolean): { unit: number } | undefined {
     const enough = (unit: number) => this.kernels.exports.conv2d_units(...geometry, unit) >= MIN_UNITS_PER_THREAD * this.threads;
     if (enough(0)) return { unit: 0 };
-    if (this.kernels.exports.conv2d_tiled(...geometry)) return undefined;
+    if (tiled) return undefined;
     const unit = Math.ceil(N / (4 * this.threads) / NR) * NR;
     return unit >= MIN_CLAIMED_POSITIONS && enough(unit) ? { unit } : undefined;
   }
@@ -289,11 +292,13 @@ export class ComputePool {
     if (epilogue?.residual && !sameShape(epilogue.residual.shape, shape)) throw new RangeError(`conv2d: the residual [${epilogue.residual.shape.join(", ")}] is not the output's shape [${shape.join(", ")}]`);
     const N = shape[1] * shape[2];
     const [kh, kw] = weight.shape.slice(2) as [number, number];
-    const geometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]] as const;
-    const claimed = this.parts(weight.data.length * N) > 1 ? this.claimedUnits(geometry, N) : undefined;
+    const geometry: ConvGeometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]];
+    const macs = weight.data.length * N;
+    const tiled = this.kernels.exports.conv2d_tiled(...geometry) !== 0;
+    const claimed = this.parts(macs) > 1 ? this.claimedUnits(geometry, N, tiled) : undefined;
     const blocks = claimed
       ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
-      : this.blocks(shape[0], N, weight.data.length * N, true, this.kernels.exports.conv2d_tiled(...geometry) ? shape[2] : undefined);
+      : this.blocks(shape[0], N, macs, true, tiled ? shape[2] : undefined);
     return this.exclusive(async () => {
       const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads, claimed });
       await this.run(call);
