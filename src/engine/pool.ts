@@ -20,7 +20,16 @@ import { BlockTable, Mailbox, MAILBOX_BYTES } from "./mailbox.js";
 import { cut, cutWeighted, MR, NR } from "./split.js";
 import { expectRank, sameShape, type Tensor } from "./tensor.js";
 
-/** Below this many output positions per thread a conv is split by channel instead of by position. */
+/**
+ * A conv with too few units of positions for its threads to claim (below) is split by
+ * output channel when each thread gets at least this many: every thread then reads only
+ * its share of the weights (a 1x1 256->1024 conv at 14x14 reread all 1 MB of them for each
+ * unit of positions; by channel it went from 1.60x to 1.94-2.02x faster on two threads
+ * than on one), and a Winograd conv's threads transform only their share of them. Each
+ * thread packs the whole input, which costs about one part in this many of its multiply-adds.
+ */
+const MIN_CHANNELS_PER_THREAD = 32;
+/** Below this many output positions per thread, a conv of few channels is split by channel all the same. */
 const MIN_POSITIONS_PER_THREAD = 64;
 
 /**
@@ -28,22 +37,33 @@ const MIN_POSITIONS_PER_THREAD = 64;
  * whichever thread is free (mailbox.ts, BlockTable): a worker that wakes late, or a core
  * another process holds, then costs a block, not half the layer, and the blocks claimed
  * last, a third the size of the first, bound what the thread done first waits for. By
- * channel, every block packs the whole input, so those stay one per thread.
+ * channel, every block packs the whole input, so those stay one per thread (3:1 channel
+ * blocks made ResNet-50's 14x14 convs 1.64-1.77x faster on two threads, halves 1.88-1.90x).
  */
 const POSITION_BLOCK_SIZES = [3, 1];
 
 /**
- * Fewest units of positions (kernels.c, conv2d_units) per thread for a conv whose threads
- * claim its units one at a time rather than blocks (ResNet-50: all its convs but the 7x7
- * stage's); fewer, and the blocks below balance better.
+ * Fewest units of positions (kernels.c, conv2d_units: 128 positions of a direct conv)
+ * per thread for a conv whose threads claim its units one at a time rather than blocks;
+ * fewer, and the blocks below balance better.
  */
 const MIN_UNITS_PER_THREAD = 3;
 /**
- * Fewest positions in a claimed unit of a direct conv: each unit reads all the weights
- * again (at 14x14, 32 positions a unit reread 2.4 MB of a 3x3 256->256 conv's weights seven
- * times, from cache, against 115 M multiply-adds), and fewer make the micro-kernel's panels few.
+ * A direct conv of one group with too few units of positions (14x14, 7x7 in ResNet-50)
+ * and at least MIN_CHANNELS_PER_THREAD output channels a thread is claimed in units of
+ * channels instead, about this many a thread, each thread packing the input once for all
+ * its units: a thread a core was taken from then holds up a unit, not half the layer.
  */
-const MIN_CLAIMED_POSITIONS = 32;
+const CHANNEL_UNITS_PER_THREAD = 4;
+/** Fewest output channels in a claimed unit: each unit reads all of the packed input again. */
+const MIN_UNIT_CHANNELS = 16;
+/**
+ * The same for a Winograd conv, whose units (two rows of tiles) each read all its
+ * transformed weights again: ResNet-50's 28x28 3x3 convs (7 units of 28 tiles) ran 1.37x
+ * faster on two threads than on one when claimed, 1.66-1.70x cut by channel; at 56x56
+ * (14 units) claiming wins, 1.73x against 1.32-1.35x.
+ */
+const MIN_TILED_UNITS_PER_THREAD = 6;
 
 /** Work below this many multiply-accumulates runs on one thread: splitting costs more than it saves. */
 const SPLIT_MIN_MACS = 1 << 20;
@@ -150,34 +170,34 @@ export class ComputePool {
   }
 
   /**
-   * Splits M channels × N positions into blocks: by position when there are enough, else
-   * by channel. Position blocks shrink towards the end: the last blocks claimed are the
-   * small ones, so the thread that finishes first waits for at most a small block of the
-   * other's. `tiledWidth`: the output's width when the kernel computes 2x2 tiles (Winograd),
-   * whose blocks then start on whole pairs of output rows where the rows allow it.
+   * Splits M channels × N positions into blocks: by channel when each thread gets enough
+   * (MIN_CHANNELS_PER_THREAD) or the positions are few, else by position, in blocks that
+   * shrink towards the end: the last blocks claimed are the small ones, so the thread that
+   * finishes first waits for at most a small block of the other's. `tiledWidth`: the
+   * output's width when the kernel computes 2x2 tiles (Winograd), whose position blocks
+   * then start on whole pairs of output rows where the rows allow it. `byPosition` false:
+   * the kernel splits by channel only.
    */
   private blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): OutputBlock[] {
     const parts = this.parts(macs);
+    const byChannel = () => cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
+    if (!byPosition || parts === 1 || M >= parts * MIN_CHANNELS_PER_THREAD || N < parts * MIN_POSITIONS_PER_THREAD) return byChannel();
     const rowPairs = tiledWidth === undefined ? NR : lcm(NR, 2 * tiledWidth);
-    const byPositions = (weights: number[]) =>
-      cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
-    if (byPosition && parts > 1 && N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD) return byPositions(POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)));
-    if (byPosition && N >= parts * MIN_POSITIONS_PER_THREAD) return byPositions(Array<number>(parts).fill(1));
-    return cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
+    const weights = N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD ? POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)) : Array<number>(parts).fill(1);
+    return cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
   }
 
   /**
-   * How a conv's threads claim its positions a unit at a time, when there are enough units
-   * for each thread to take several (each takes the next as it comes free): units of the
-   * kernel's own size, or, for a direct conv of fewer positions (14x14), units of at least
-   * MIN_CLAIMED_POSITIONS, about four a thread. Undefined when the conv is cut into blocks instead.
+   * How a conv's threads claim its output a unit at a time (each takes the next as it comes
+   * free), when there are enough units for each thread to take several: units of positions,
+   * or for a direct conv of one group with few positions, of channels. Undefined when the
+   * conv is cut into blocks instead.
    */
-  private claimedUnits(geometry: ConvGeometry, N: number, tiled: boolean): { unit: number } | undefined {
-    const enough = (unit: number) => this.kernels.exports.conv2d_units(...geometry, unit) >= MIN_UNITS_PER_THREAD * this.threads;
-    if (enough(0)) return { unit: 0 };
-    if (tiled) return undefined;
-    const unit = Math.ceil(N / (4 * this.threads) / NR) * NR;
-    return unit >= MIN_CLAIMED_POSITIONS && enough(unit) ? { unit } : undefined;
+  private claimedUnits(geometry: ConvGeometry, M: number, tiled: boolean): { channels?: number } | undefined {
+    if (this.kernels.exports.conv2d_units(...geometry) >= (tiled ? MIN_TILED_UNITS_PER_THREAD : MIN_UNITS_PER_THREAD) * this.threads) return {};
+    const groups = geometry[7];
+    if (tiled || groups !== 1 || M < this.threads * MIN_CHANNELS_PER_THREAD) return undefined;
+    return { channels: Math.max(MIN_UNIT_CHANNELS, Math.ceil(M / (CHANNEL_UNITS_PER_THREAD * this.threads) / MR) * MR) };
   }
 
   /** Runs `task` once the calls before it have settled: the shared memory holds one call's buffers at a time. */
@@ -295,7 +315,7 @@ export class ComputePool {
     const geometry: ConvGeometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]];
     const macs = weight.data.length * N;
     const tiled = this.kernels.exports.conv2d_tiled(...geometry) !== 0;
-    const claimed = this.parts(macs) > 1 ? this.claimedUnits(geometry, N, tiled) : undefined;
+    const claimed = this.parts(macs) > 1 ? this.claimedUnits(geometry, shape[0], tiled) : undefined;
     const blocks = claimed
       ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
       : this.blocks(shape[0], N, macs, true, tiled ? shape[2] : undefined);

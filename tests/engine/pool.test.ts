@@ -115,37 +115,65 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
     expect(bits(await three.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
   });
-  it("cuts position blocks in sizes 3:3:1:1, on whole pairs of output rows when the kernel computes 2x2 tiles: 64 channels at 56x56 on two threads", () => {
-    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): { n0: number; n1: number }[] };
-    const cuts = (tiledWidth?: number) => internals.blocks(64, 56 * 56, 1e9, true, tiledWidth).map((b) => [b.n0, b.n1]);
+  it("cuts position blocks in sizes 3:3:1:1, on whole pairs of output rows when the kernel computes 2x2 tiles: 16 channels at 56x56 on two threads; 64 channels in halves by channel", () => {
+    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): { m0: number; m1: number; n0: number; n1: number }[] };
+    const cuts = (tiledWidth?: number) => internals.blocks(16, 56 * 56, 1e9, true, tiledWidth).map((b) => [b.n0, b.n1]);
     // 3136 positions: starts at multiples of two rows (112 positions) when tiled, of the micro-kernel's 8 columns when not.
     expect(cuts(56)).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
     expect(cuts()).toEqual([[0, 1176], [1176, 2352], [2352, 2744], [2744, 3136]]);
+    // 32 channels a thread: each reads only its half of the weights.
+    expect(internals.blocks(64, 56 * 56, 1e9, true, 56)).toEqual([{ m0: 0, m1: 32, n0: 0, n1: 3136 }, { m0: 32, m1: 64, n0: 0, n1: 3136 }]);
   });
-  it("lets every thread claim a conv's positions a unit at a time, with the single-thread bits: Winograd, direct (1x1, 7x7 stride 2, 3x3 at 14x14 in smaller units), grouped, with the epilogue", async () => {
-    const internals = pool as unknown as { kernels: WasmKernels };
-    // 30x29 outputs: 8 units of two tile rows (Winograd), 7 units of 128 positions (direct).
-    const x = rand("x", [16, 30, 29]), residual = rand("r", [12, 30, 29]);
-    const bn = { gamma: rand("g", [12]).data, beta: rand("b", [12]).data, runningMean: rand("m", [12]).data, runningVar: rand("v", [12]).data.map(Math.abs), eps: 1e-5 };
-    const affine = batchNormAffine(bn);
+  it("lets every thread claim a conv's positions a unit at a time, with the single-thread bits: Winograd, direct (1x1, 7x7 stride 2), grouped, with the epilogue", async () => {
+    type Geometry = [number, number, number, number, number, number, number, number, number, number];
+    const internals = pool as unknown as { kernels: WasmKernels; claimedUnits(geometry: Geometry, M: number, tiled: boolean): { channels?: number } | undefined };
+    const bn = (c: number) => ({ gamma: rand("g", [c]).data, beta: rand("b", [c]).data, runningMean: rand("m", [c]).data, runningVar: rand("v", [c]).data.map(Math.abs), eps: 1e-5 });
+    const geometry = (x: Tensor, w: Tensor, p: ReturnType<typeof conv2dParams>, out: number[]): Geometry =>
+      [x.shape[0]!, w.shape[2]!, w.shape[3]!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.groups, out[1]!, out[2]!];
+    // 50x49 outputs: 13 units of two tile rows (Winograd), 20 units of 128 positions (direct).
+    const x = rand("x", [16, 50, 49]), residual = rand("r", [12, 50, 49]);
     const cases: [Tensor, ReturnType<typeof conv2dParams>][] = [
       [rand("w3", [12, 16, 3, 3]), conv2dParams({ padding: 1 })],
       [rand("w1", [12, 16, 1, 1]), conv2dParams()],
       [rand("wg", [12, 4, 3, 3]), conv2dParams({ padding: 1, groups: 4 })],
     ];
     for (const [w, p] of cases) {
-      const [, , kh, kw] = w.shape as number[];
-      expect(internals.kernels.exports.conv2d_units(16, kh!, kw!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.groups, 30, 29, 0)).toBeGreaterThanOrEqual(6);
       const one = conv2d(x, w, null, p);
+      const tiled = internals.kernels.exports.conv2d_tiled(...geometry(x, w, p, one.shape)) !== 0;
+      expect(internals.claimedUnits(geometry(x, w, p, one.shape), 12, tiled)).toEqual({});
       expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(one));
-      expect(bits(await pool.conv2d(x, w, null, p, { affine, residual, rectify: true }))).toEqual(bits(relu(add([batchNorm(one, bn), residual]))));
+      const affine = batchNormAffine(bn(12));
+      expect(bits(await pool.conv2d(x, w, null, p, { affine, residual, rectify: true }))).toEqual(bits(relu(add([batchNorm(one, bn(12)), residual]))));
     }
     const big = rand("xs", [3, 90, 90]), stem = rand("ws", [8, 3, 7, 7]), ps = conv2dParams({ stride: 2, padding: 3 });
     expect(bits(await pool.conv2d(big, stem, null, ps))).toEqual(bits(conv2d(big, stem, null, ps)));
-    // 14x14 (a direct 3x3: 49 tiles are too few for Winograd): 7 units of 32 positions rather than 2 of 128.
-    const small = rand("x14", [16, 14, 14]), w14 = rand("w14", [12, 16, 3, 3]), p14 = conv2dParams({ padding: 1 });
-    expect(internals.kernels.exports.conv2d_units(16, 3, 3, 1, 1, 1, 1, 1, 14, 14, 32)).toBe(7);
-    expect(bits(await pool.conv2d(small, w14, null, p14, { affine, rectify: true }))).toEqual(bits(relu(batchNorm(conv2d(small, w14, null, p14), bn))));
+  });
+  it("lets every thread claim a direct conv's channels a unit at a time where positions are few (14x14), each thread packing the input once: the single-thread bits", async () => {
+    type Geometry = [number, number, number, number, number, number, number, number, number, number];
+    const internals = pool as unknown as { claimedUnits(geometry: Geometry, M: number, tiled: boolean): { channels?: number } | undefined };
+    // 196 positions are two units of 128; 100 channels on two threads: 7 units of 16, the last of 4.
+    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 100, false)).toEqual({ channels: 16 });
+    // 1024 channels: about four units a thread, 128 each.
+    expect(internals.claimedUnits([256, 1, 1, 1, 1, 1, 1, 1, 14, 14], 1024, false)).toEqual({ channels: 128 });
+    // Too few channels (fewer than 32 a thread), or grouped: cut into blocks instead.
+    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 48, false)).toBeUndefined();
+    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 4, 14, 14], 100, false)).toBeUndefined();
+    const g = { gamma: rand("g", [100]).data, beta: rand("b", [100]).data, runningMean: rand("m", [100]).data, runningVar: rand("v", [100]).data.map(Math.abs), eps: 1e-5 };
+    const affine = batchNormAffine(g);
+    const cases: [Tensor, Tensor, ReturnType<typeof conv2dParams>][] = [
+      [rand("x14", [16, 14, 14]), rand("w14", [100, 16, 3, 3]), conv2dParams({ padding: 1 })],
+      [rand("x14", [16, 14, 14]), rand("w11", [100, 16, 1, 1]), conv2dParams()],
+      [rand("x28", [16, 28, 28]), rand("ws2", [100, 16, 3, 3]), conv2dParams({ stride: 2, padding: 1 })],
+      // 640 input channels: K = 5760, several blocks of K, so each unit sums its packed blocks in order.
+      [rand("xk", [640, 7, 7]), rand("wk", [100, 640, 3, 3]), conv2dParams({ padding: 1 })],
+    ];
+    for (const [x, w, p] of cases) {
+      const one = conv2d(x, w, rand("bias", [100]).data, p);
+      const residual = rand("r", one.shape);
+      expect(bits(await pool.conv2d(x, w, rand("bias", [100]).data, p))).toEqual(bits(one));
+      expect(bits(await three.conv2d(x, w, rand("bias", [100]).data, p))).toEqual(bits(one));
+      expect(bits(await pool.conv2d(x, w, rand("bias", [100]).data, p, { affine, residual, rectify: true }))).toEqual(bits(relu(add([batchNorm(one, g), residual]))));
+    }
   });
   it("rejects bad shapes before dispatching", async () => {
     await expect(pool.conv2d(rand("x", [3, 8, 8]), rand("w", [4, 2, 3, 3]), null, conv2dParams())).rejects.toThrow(/input channels/);

@@ -164,11 +164,11 @@ export interface ConvPlacement {
   /** The threads that claim the blocks: with fewer threads than blocks, scratch space is one per thread. */
   threads?: number;
   /**
-   * Every block spans the whole output and its positions are claimed a unit at a time
-   * (kernels.c, conv2d_units) from one counter by whichever thread is free: `unit`
-   * positions of a direct conv (0: the kernel's own 128).
+   * Every block spans the whole output, claimed a unit at a time from one counter by
+   * whichever thread is free: units of positions (kernels.c, conv2d_units), or with
+   * `channels` (a direct conv of one group) units of that many output channels.
    */
-  claimed?: { unit: number };
+  claimed?: { channels?: number };
 }
 
 /**
@@ -195,7 +195,8 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
   const [M, , kh, kw] = weight.shape as [number, number, number, number];
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
-  const perBlock = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1));
+  const unitChannels = placement.claimed?.channels ?? 0;
+  const perBlock = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1, unitChannels));
   const perThread = placement.threads !== undefined && placement.threads < blocks.length;
   const scratch = perThread ? new Array<number>(placement.threads!).fill(Math.max(...perBlock)) : perBlock;
   const { affine, residual, rectify = false } = placement.epilogue ?? {};
@@ -213,7 +214,7 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
-  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0, placement.claimed?.unit ?? 0];
+  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0, unitChannels];
   const scratchArg = 12 + geometry.length;
   return {
     fn: "conv2d",

@@ -494,18 +494,70 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
   }
 }
 
+/* Floats of B's packed blocks for every position in [0, N): each NC-wide chunk, each block of K. */
+static int packed_b_all_size(int K, int N) {
+  const int kcb = block_depth(K);
+  return (N + NC - 1) / NC * ((K + kcb - 1) / kcb) * packed_b_size(K);
+}
+
 /*
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
  * packed weights (a slice spanning several groups needs no more than its own rows),
- * one packed block of B, the offset tables and, when there is padding, the padded input.
+ * one packed block of B, the offset tables and, when there is padding, the padded input;
+ * with `unit_rows` (a call claiming units of channels), B's packed blocks for every position.
  */
 int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups,
-                   int Ho, int Wo, int m_begin, int m_end) {
+                   int Ho, int Wo, int m_begin, int m_end, int unit_rows) {
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
   const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end);
-  return packed_b_size(K) + K + NC + padded;
+  return packed_b_size(K) + K + NC + padded + (unit_rows > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
+}
+
+/*
+ * A direct conv's im2col source: the input, or a copy of it in a zero border (`padded`)
+ * when the conv pads, which makes every im2col read unconditional; and each of the K
+ * rows' offsets in it (`koff`).
+ */
+static const float *direct_source(const float *in, int C, int H, int W, int kh, int kw, int dh, int dw, int pt,
+                                  int pl, int Hp, int Wp, int K, int *koff, float *padded) {
+  const float *src = in;
+  if (Hp != H || Wp != W) {
+    for (int c = 0; c < C; c++) {
+      for (int y = 0; y < Hp; y++) {
+        float *row = padded + (c * Hp + y) * Wp;
+        const int iy = y - pt;
+        if (iy < 0 || iy >= H) {
+          for (int x = 0; x < Wp; x++) row[x] = 0.0f;
+          continue;
+        }
+        const float *irow = in + (c * H + iy) * W;
+        const int copy = min_i(W, Wp - pl);
+        for (int x = 0; x < pl; x++) row[x] = 0.0f;
+        for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
+        for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
+      }
+    }
+    src = padded;
+  }
+  for (int k = 0; k < K; k++) {
+    const int ci = k / (kh * kw), r = k - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
+    koff[k] = (ci * Hp + ky * dh) * Wp + kx * dw;
+  }
+  return src;
+}
+
+/* The source offsets of output positions [n0, n0 + nc) (row-major over Wo columns). */
+static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int *noff) {
+  int oy = n0 / Wo, ox = n0 - oy * Wo;
+  for (int i = 0; i < nc; i++) {
+    noff[i] = oy * sh * Wp + ox * sw;
+    if (++ox == Wo) {
+      ox = 0;
+      oy++;
+    }
+  }
 }
 
 /*
@@ -514,14 +566,16 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
  * [m_begin, m_end) at output positions [n_begin, n_end) (row-major over Ho x Wo)
  * only: the worker pool splits channels when there are many and positions when
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
- * positions are computed a unit at a time (conv2d_units; `unit` positions of a direct
- * conv, 0 for NC), each claimed by whichever thread of the call is free. Padding is top pt / left pl; bottom and right padding are
+ * output is computed a unit at a time, each claimed by whichever thread of the call is
+ * free: NC positions (conv2d_units), or with `unit_rows` (a direct conv of one group)
+ * that many channels at every position, each thread packing B once for all its units.
+ * Padding is top pt / left pl; bottom and right padding are
  * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
-            const float *residual, int rectify, int *claims, int unit) {
+            const float *residual, int rectify, int *claims, int unit_rows) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
     conv2d_winograd(in, C, H, W, w, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale, shift,
                     residual, rectify, claims);
@@ -533,49 +587,48 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   float *bp = scratch;
   int *koff = (int *)(bp + packed_b_size(K));
   int *noff = koff + K;
+  float *padded = (float *)(noff + NC);
   const float *src = in;
   int prepared = 0;
-  /* Units of `unit` positions (NC unless claimed in smaller ones), each through every group's channels in [m_begin, m_end). */
-  const int step = claims && unit > 0 ? min_i(unit, NC) : NC;
+  if (claims && unit_rows > 0 && groups == 1) {
+    /* Units of unit_rows channels: B packed once per thread, block by block, in the order the sum takes them. */
+    const int blocks = (K + kcb - 1) / kcb, block = packed_b_size(K);
+    float *all = padded + (Hp != H || Wp != W ? C * Hp * Wp : 0);
+    for (int next = 0;;) {
+      const int m0 = m_begin + next_unit(claims, &next) * unit_rows;
+      if (m0 >= m_end) break;
+      const int m1 = min_i(m_end, m0 + unit_rows);
+      if (!prepared) {
+        src = direct_source(in, C, H, W, kh, kw, dh, dw, pt, pl, Hp, Wp, K, koff, padded);
+        for (int n0 = n_begin, c = 0; n0 < n_end; n0 += NC, c++) {
+          const int nc = min_i(NC, n_end - n0);
+          position_offsets(n0, nc, Wo, sh, sw, Wp, noff);
+          for (int b = 0; b < blocks; b++) pack_b(src, koff, noff, b * kcb, min_i(kcb, K - b * kcb), nc, all + (c * blocks + b) * block);
+        }
+        prepared = 1;
+      }
+      for (int n0 = n_begin, c = 0; n0 < n_end; n0 += NC, c++) {
+        const int nc = min_i(NC, n_end - n0);
+        for (int b = 0; b < blocks; b++) {
+          gemm_block(m1 - m0, w + m0 * K, MR * K, K, 1, b * kcb, min_i(kcb, K - b * kcb), all + (c * blocks + b) * block, nc,
+                     out + m0 * N + n0, N, b > 0);
+        }
+      }
+      add_bias(bias, out, N, m0, m1, n_begin, n_end);
+      epilogue(out, N, m0, m1, n_begin, n_end, scale, shift, residual, rectify);
+    }
+    return;
+  }
+  /* Units of NC positions, each through every group's channels in [m_begin, m_end). */
   for (int next = 0;;) {
-    const int n0 = n_begin + next_unit(claims, &next) * step;
+    const int n0 = n_begin + next_unit(claims, &next) * NC;
     if (n0 >= n_end) break;
     if (!prepared) {
-      if (Hp != H || Wp != W) {
-        /* Copying the input into a zero border once makes every im2col read unconditional. */
-        float *padded = (float *)(noff + NC);
-        for (int c = 0; c < C; c++) {
-          for (int y = 0; y < Hp; y++) {
-            float *row = padded + (c * Hp + y) * Wp;
-            const int iy = y - pt;
-            if (iy < 0 || iy >= H) {
-              for (int x = 0; x < Wp; x++) row[x] = 0.0f;
-              continue;
-            }
-            const float *irow = in + (c * H + iy) * W;
-            const int copy = min_i(W, Wp - pl);
-            for (int x = 0; x < pl; x++) row[x] = 0.0f;
-            for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
-            for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
-          }
-        }
-        src = padded;
-      }
-      for (int k = 0; k < K; k++) {
-        const int ci = k / (kh * kw), r = k - ci * kh * kw, ky = r / kw, kx = r - ky * kw;
-        koff[k] = (ci * Hp + ky * dh) * Wp + kx * dw;
-      }
+      src = direct_source(in, C, H, W, kh, kw, dh, dw, pt, pl, Hp, Wp, K, koff, padded);
       prepared = 1;
     }
-    const int nc = min_i(step, n_end - n0);
-    int oy = n0 / Wo, ox = n0 - oy * Wo;
-    for (int i = 0; i < nc; i++) {
-      noff[i] = oy * sh * Wp + ox * sw;
-      if (++ox == Wo) {
-        ox = 0;
-        oy++;
-      }
-    }
+    const int nc = min_i(NC, n_end - n0);
+    position_offsets(n0, nc, Wo, sh, sw, Wp, noff);
     for (int g = 0; g < groups; g++) {
       const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
       if (m0 >= m1) continue;
@@ -593,12 +646,11 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
 
 /*
  * How many units a call of every position claims from its counter (conv2d's `claims`): two
- * rows of Winograd tiles each, or `unit` positions (0: NC, at most NC) of a direct conv.
+ * rows of Winograd tiles each, or NC positions of a direct conv.
  */
-int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo, int unit) {
+int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return ((Ho + 1) / 2 + WINO_UNIT_ROWS - 1) / WINO_UNIT_ROWS;
-  const int step = unit > 0 ? min_i(unit, NC) : NC;
-  return (Ho * Wo + step - 1) / step;
+  return (Ho * Wo + NC - 1) / NC;
 }
 
 /*
