@@ -49,19 +49,26 @@ const POSITION_BLOCK_SIZES = [3, 1];
  */
 const MIN_UNITS_PER_THREAD = 3;
 /**
- * A direct conv of one group with too few units of positions (14x14, 7x7 in ResNet-50)
- * and at least MIN_CHANNELS_PER_THREAD output channels a thread is claimed in units of
- * channels instead, about this many a thread, each thread packing the input once for all
- * its units: a thread a core was taken from then holds up a unit, not half the layer.
+ * A conv of one group with too few units of positions for its threads (ResNet-50's 28x28
+ * 3x3 and every conv at 14x14 and 7x7) and at least MIN_CHANNELS_PER_THREAD output channels
+ * a thread is claimed in units of channels instead, about this many a thread: each thread
+ * packs (Winograd: transforms) the input once for all its units, each unit reads only its
+ * own weights, and a thread a core was taken from holds up a unit, not half the layer.
+ * Measured in one process, two threads over one (ResNet-50's convs at 14x14 and 7x7):
+ * 1.897x in units, 1.854x in fixed halves.
  */
 const CHANNEL_UNITS_PER_THREAD = 4;
-/** Fewest output channels in a claimed unit: each unit reads all of the packed input again. */
-const MIN_UNIT_CHANNELS = 16;
+/**
+ * Fewest output channels in a claimed unit: each unit reads all of the packed input again
+ * (28x28 Winograd, 128 channels on two threads, alternated in one process: units of 32
+ * took 2.84-3.52 ms, of 16 2.92-3.72).
+ */
+const MIN_UNIT_CHANNELS = 32;
 /**
  * The same for a Winograd conv, whose units (two rows of tiles) each read all its
  * transformed weights again: ResNet-50's 28x28 3x3 convs (7 units of 28 tiles) ran 1.37x
- * faster on two threads than on one when claimed, 1.66-1.70x cut by channel; at 56x56
- * (14 units) claiming wins, 1.73x against 1.32-1.35x.
+ * faster on two threads than on one when claimed so, 1.66-1.70x cut by channel; at 56x56
+ * (14 units) claiming positions wins, 1.73x against 1.32-1.35x by channel.
  */
 const MIN_TILED_UNITS_PER_THREAD = 6;
 
@@ -190,13 +197,12 @@ export class ComputePool {
   /**
    * How a conv's threads claim its output a unit at a time (each takes the next as it comes
    * free), when there are enough units for each thread to take several: units of positions,
-   * or for a direct conv of one group with few positions, of channels. Undefined when the
-   * conv is cut into blocks instead.
+   * or for a conv of one group with few positions, of channels. Undefined when the conv is
+   * cut into blocks instead.
    */
   private claimedUnits(geometry: ConvGeometry, M: number, tiled: boolean): { channels?: number } | undefined {
     if (this.kernels.exports.conv2d_units(...geometry) >= (tiled ? MIN_TILED_UNITS_PER_THREAD : MIN_UNITS_PER_THREAD) * this.threads) return {};
-    const groups = geometry[7];
-    if (tiled || groups !== 1 || M < this.threads * MIN_CHANNELS_PER_THREAD) return undefined;
+    if (geometry[7] !== 1 || M < this.threads * MIN_CHANNELS_PER_THREAD) return undefined;
     return { channels: Math.max(MIN_UNIT_CHANNELS, Math.ceil(M / (CHANNEL_UNITS_PER_THREAD * this.threads) / MR) * MR) };
   }
 

@@ -148,13 +148,15 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const big = rand("xs", [3, 90, 90]), stem = rand("ws", [8, 3, 7, 7]), ps = conv2dParams({ stride: 2, padding: 3 });
     expect(bits(await pool.conv2d(big, stem, null, ps))).toEqual(bits(conv2d(big, stem, null, ps)));
   });
-  it("lets every thread claim a direct conv's channels a unit at a time where positions are few (14x14), each thread packing the input once: the single-thread bits", async () => {
+  it("lets every thread claim a conv's channels a unit at a time where positions are few (direct at 14x14, Winograd at 28x28), each thread packing the input once: the single-thread bits", async () => {
     type Geometry = [number, number, number, number, number, number, number, number, number, number];
     const internals = pool as unknown as { claimedUnits(geometry: Geometry, M: number, tiled: boolean): { channels?: number } | undefined };
-    // 196 positions are two units of 128; 100 channels on two threads: 7 units of 16, the last of 4.
-    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 100, false)).toEqual({ channels: 16 });
+    // 196 positions are two units of 128; 100 channels on two threads: 4 units of 32, the last of 4.
+    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 100, false)).toEqual({ channels: 32 });
     // 1024 channels: about four units a thread, 128 each.
     expect(internals.claimedUnits([256, 1, 1, 1, 1, 1, 1, 1, 14, 14], 1024, false)).toEqual({ channels: 128 });
+    // Winograd at 28x28: 7 units of two tile rows are too few for two threads.
+    expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 28, 28], 100, true)).toEqual({ channels: 32 });
     // Too few channels (fewer than 32 a thread), or grouped: cut into blocks instead.
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 48, false)).toBeUndefined();
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 4, 14, 14], 100, false)).toBeUndefined();
@@ -166,6 +168,9 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
       [rand("x28", [16, 28, 28]), rand("ws2", [100, 16, 3, 3]), conv2dParams({ stride: 2, padding: 1 })],
       // 640 input channels: K = 5760, several blocks of K, so each unit sums its packed blocks in order.
       [rand("xk", [640, 7, 7]), rand("wk", [100, 640, 3, 3]), conv2dParams({ padding: 1 })],
+      // Winograd: 196 tiles at 28x28; 100 tiles at 20x20 of 800 channels, two blocks of C.
+      [rand("x28", [16, 28, 28]), rand("ww", [100, 16, 3, 3]), conv2dParams({ padding: 1 })],
+      [rand("x20", [800, 20, 20]), rand("ww8", [100, 800, 3, 3]), conv2dParams({ padding: 1 })],
     ];
     for (const [x, w, p] of cases) {
       const one = conv2d(x, w, rand("bias", [100]).data, p);

@@ -282,9 +282,12 @@ int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int grou
   return winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
 }
 
-static int winograd_scratch(int C, int m_begin, int m_end) {
-  const int rows = m_end - m_begin;
-  return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC;
+/* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too. */
+static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels) {
+  const int rows = m_end - m_begin, th = (Ho + 1) / 2, tw = (Wo + 1) / 2, chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
+  const int chunks = (th + chunk_rows - 1) / chunk_rows, blocks = (C + block_depth(C) - 1) / block_depth(C);
+  const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
+  return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC + all;
 }
 
 /* U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
@@ -452,7 +455,8 @@ static int next_unit(int *claims, int *next) {
 
 static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int pt,
                             int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch,
-                            const double *scale, const double *shift, const float *residual, int rectify, int *claims) {
+                            const double *scale, const double *shift, const float *residual, int rectify, int *claims,
+                            int unit_channels) {
   const int rows = m_end - m_begin, tw = (Wo + 1) / 2, kcb = block_depth(C);
   float *u = scratch;
   float *v = u + 16 * rows * C;
@@ -462,7 +466,51 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
   int *noff = koff + C;
   /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_ROWS at a time. */
   const int row_begin = (n_begin / Wo) / 2, row_end = (n_end - 1) / Wo / 2 + 1;
-  const int unit_rows = claims ? WINO_UNIT_ROWS : max_i(1, WINO_TILE_CHUNK / tw);
+  const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
+  if (claims && unit_channels > 0) {
+    /*
+     * Units of unit_channels output channels at every position: each thread transforms and
+     * packs the input's tiles once, chunk by chunk, and each unit transforms only its own
+     * channels' weights. The sums run as in the other paths, so the bits are theirs.
+     */
+    const int blocks = (C + kcb - 1) / kcb, block = packed_b_size(C);
+    float *all = (float *)(noff + NC);
+    int prepared = 0;
+    for (int next = 0;;) {
+      const int m0 = m_begin + next_unit(claims, &next) * unit_channels;
+      if (m0 >= m_end) break;
+      const int urows = min_i(m_end, m0 + unit_channels) - m0;
+      if (!prepared) {
+        for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
+        float *packed = all;
+        for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
+          const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
+          winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
+          for (int i = 0; i < nt; i++) noff[i] = i;
+          for (int xi = 0; xi < 16; xi++) {
+            for (int b = 0; b < blocks; b++, packed += block) pack_b(v + xi * C * WINO_TILE_CHUNK, koff, noff, b * kcb, min_i(kcb, C - b * kcb), nt, packed);
+          }
+        }
+        prepared = 1;
+      }
+      winograd_weights(w, C, m0, urows, u);
+      const float *packed = all;
+      for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
+        const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
+        for (int xi = 0; xi < 16; xi++) {
+          for (int b = 0; b < blocks; b++, packed += block) {
+            gemm_block(urows, u + xi * urows * C, MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
+                       prod + xi * urows * WINO_TILE_CHUNK, WINO_TILE_CHUNK, b > 0);
+          }
+        }
+        winograd_output(prod, urows, out + m0 * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+      }
+      add_bias(bias, out, Ho * Wo, m0, m0 + urows, n_begin, n_end);
+      epilogue(out, Ho * Wo, m0, m0 + urows, n_begin, n_end, scale, shift, residual, rectify);
+    }
+    return;
+  }
+  const int unit_rows = claims ? WINO_UNIT_ROWS : chunk_rows;
   int prepared = 0;
   for (int next = 0;;) {
     const int r0 = row_begin + next_unit(claims, &next) * unit_rows;
@@ -504,15 +552,15 @@ static int packed_b_all_size(int K, int N) {
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
  * packed weights (a slice spanning several groups needs no more than its own rows),
  * one packed block of B, the offset tables and, when there is padding, the padded input;
- * with `unit_rows` (a call claiming units of channels), B's packed blocks for every position.
+ * with `unit_channels` (a call claiming units of channels), B's packed blocks for every position.
  */
 int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups,
-                   int Ho, int Wo, int m_begin, int m_end, int unit_rows) {
+                   int Ho, int Wo, int m_begin, int m_end, int unit_channels) {
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
   const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
-  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end);
-  return packed_b_size(K) + K + NC + padded + (unit_rows > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels);
+  return packed_b_size(K) + K + NC + padded + (unit_channels > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
 }
 
 /*
@@ -567,18 +615,18 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * only: the worker pool splits channels when there are many and positions when
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
  * output is computed a unit at a time, each claimed by whichever thread of the call is
- * free: NC positions (conv2d_units), or with `unit_rows` (a direct conv of one group)
- * that many channels at every position, each thread packing B once for all its units.
+ * free: NC positions or two rows of Winograd tiles (conv2d_units), or with `unit_channels`
+ * (one group) that many channels at every position, each thread packing B once for all its units.
  * Padding is top pt / left pl; bottom and right padding are
  * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
-            const float *residual, int rectify, int *claims, int unit_rows) {
+            const float *residual, int rectify, int *claims, int unit_channels) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
     conv2d_winograd(in, C, H, W, w, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale, shift,
-                    residual, rectify, claims);
+                    residual, rectify, claims, unit_channels);
     return;
   }
   const int Cg = C / groups, Mg = M / groups;
@@ -590,14 +638,14 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   float *padded = (float *)(noff + NC);
   const float *src = in;
   int prepared = 0;
-  if (claims && unit_rows > 0 && groups == 1) {
-    /* Units of unit_rows channels: B packed once per thread, block by block, in the order the sum takes them. */
+  if (claims && unit_channels > 0 && groups == 1) {
+    /* Units of unit_channels channels: B packed once per thread, block by block, in the order the sum takes them. */
     const int blocks = (K + kcb - 1) / kcb, block = packed_b_size(K);
     float *all = padded + (Hp != H || Wp != W ? C * Hp * Wp : 0);
     for (int next = 0;;) {
-      const int m0 = m_begin + next_unit(claims, &next) * unit_rows;
+      const int m0 = m_begin + next_unit(claims, &next) * unit_channels;
       if (m0 >= m_end) break;
-      const int m1 = min_i(m_end, m0 + unit_rows);
+      const int m1 = min_i(m_end, m0 + unit_channels);
       if (!prepared) {
         src = direct_source(in, C, H, W, kh, kw, dh, dw, pt, pl, Hp, Wp, K, koff, padded);
         for (int n0 = n_begin, c = 0; n0 < n_end; n0 += NC, c++) {
