@@ -108,8 +108,8 @@ export class WasmKernels {
   /** A shared memory never detaches its views when it grows, so tensors may stay in it as views. */
   readonly shared: boolean;
   private readonly arena: Arena;
-  /** The blocks of the last `layout`, released by the next. */
-  private laidOut: number[] = [];
+  /** The block of the last `layout`, which the next releases. */
+  private laidOut: number | undefined;
   /** Every buffer object this memory's views were made on (a shared memory's `buffer` is a new object after it grows). */
   private readonly buffers = new WeakSet<object>();
 
@@ -154,12 +154,17 @@ export class WasmKernels {
   /**
    * Places buffers of the given float counts (16-byte aligned for SIMD loads) where
    * no kept block is, grows the memory to hold them and returns their byte offsets.
-   * Valid until the next call, which reuses the room.
+   * Valid until the next call, which reuses the room. All of them lie in one block of
+   * the arena: a conv lays out nine buffers, and a block each cost ResNet-50's run
+   * 1.27-1.39 ms of layouts, one block 0.67-0.91 ms (alternated in one process).
    */
   layout(floats: readonly number[]): number[] {
-    for (const start of this.laidOut) this.arena.release(start);
-    this.laidOut = floats.map((n) => this.arena.allocate(n * 4));
-    return this.laidOut;
+    if (this.laidOut !== undefined) this.arena.release(this.laidOut);
+    const sizes = floats.map((n) => align16(4 * n));
+    const block = this.arena.allocate(sizes.reduce((a, b) => a + b, 0));
+    this.laidOut = block;
+    let at = block;
+    return sizes.map((bytes) => ((at += bytes), at - bytes));
   }
 
   /** A block of `floats` that stays until `release`: a tensor kept in the memory between calls. */
@@ -175,7 +180,7 @@ export class WasmKernels {
   holds(data: Float32Array): number | undefined {
     if (!this.buffers.has(data.buffer)) return undefined;
     const block = this.arena.blockOf(data.byteOffset, data.byteLength);
-    return block === undefined || this.laidOut.includes(block) ? undefined : data.byteOffset;
+    return block === undefined || block === this.laidOut ? undefined : data.byteOffset;
   }
 
   /** The kept block `data` lies in, if it is one of this memory's. */
@@ -207,6 +212,10 @@ export class WasmKernels {
   call(fn: KernelName, args: readonly number[]): void {
     (this.exports[fn] as (...a: number[]) => void)(...args);
   }
+}
+
+function align16(bytes: number): number {
+  return (bytes + 15) & ~15;
 }
 
 let local: WasmKernels | undefined;
