@@ -166,7 +166,7 @@ export interface ConvPlacement {
   /**
    * Every block spans the whole output, claimed a unit at a time from one counter by
    * whichever thread is free: units of positions (kernels.c, conv2d_units), or with
-   * `channels` (a direct conv of one group) units of that many output channels.
+   * `channels` (a conv of one group) units of that many output channels.
    */
   claimed?: { channels?: number };
 }
