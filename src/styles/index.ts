@@ -62,8 +62,11 @@ export interface StyleRegistry<M extends AnyFigureStyle> {
   readonly names: readonly string[];
   /** Options for one network: defaults < file `figure { }` < network `figure { }` < the request. */
   resolveOptions(graph: AnalyzedGraph, network: AnalyzedNetwork, request?: RenderOverrides): RenderOptions;
-  /** The style that draws the network with these options; an error saying why when the one asked for cannot. */
-  pick(network: AnalyzedNetwork, options: RenderOptions, activations?: boolean): M;
+  /**
+   * The style that draws the network with these options; an error saying why when the one
+   * asked for cannot. `everyRepetition`: `foldRepeats` was set false (not merely left at its default).
+   */
+  pick(network: AnalyzedNetwork, options: RenderOptions, activations?: boolean, everyRepetition?: boolean): M;
   /**
    * Runs what the network's style needs (the execute stage for numbers), then positions
    * the figure. The result is plain data and carries the resolved options, so `buildScene`
@@ -125,9 +128,11 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     return mergeOptions(DEFAULT_OPTIONS, figureOverrides(graph.figure, THEME_NAMES), figureOverrides(network.network.figure, THEME_NAMES), overrides);
   };
 
-  const pick = (network: AnalyzedNetwork, options: RenderOptions, activations = false): M => {
+  const pick = (network: AnalyzedNetwork, options: RenderOptions, activations = false, everyRepetition = false): M => {
     if (options.style === "auto") {
-      const picked = styles.find((s) => s.auto && (!activations || s.drawsActivations !== false) && s.fits(network, options) === true);
+      const picked = styles.find(
+        (s) => s.auto && (!activations || s.drawsActivations !== false) && (!everyRepetition || s.foldsRepeats !== true) && s.fits(network, options) === true,
+      );
       if (!picked) throw figureError(network, `figure: no style draws ${network.network.name}`, `use style: ${names.slice(1).join(", ")}`);
       return picked;
     }
@@ -136,6 +141,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     const fit = style.fits(network, options);
     if (fit !== true) throw figureError(network, `figure: style ${style.name} cannot draw ${network.network.name}: ${fit}`, "use style: blocks");
     if (activations && style.drawsActivations === false) throw figureError(network, `figure: style ${style.name} draws no activation maps`, "use style: blocks (or auto) with --activations, or leave --activations out");
+    if (everyRepetition && style.foldsRepeats === true) throw figureError(network, `figure: style ${style.name} draws each repeated layer once with ×N`, "use style: blocks (or auto) to draw every repetition, or leave foldRepeats (--no-fold-repeats) out");
     return style;
   };
 
@@ -144,7 +150,8 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     const network = isAnalyzedGraph(analyzed) ? pickNetwork(analyzed, request.network) : analyzed;
     const options = resolveOptions(graph, network, request);
     const theme = request.customTheme ?? getTheme(options.theme);
-    const style = pick(network, options, request.activations === true);
+    const foldRepeatsSet = request.foldRepeats !== undefined || graph.figure.foldRepeats !== undefined || network.network.figure.foldRepeats !== undefined;
+    const style = pick(network, options, request.activations === true, foldRepeatsSet && !options.foldRepeats);
     const { figure, width, height } = await style.layout(network, options, theme, await inputsFor(style, network, request));
     const laidOut = {
       style: style.name,

@@ -14,6 +14,8 @@ export const transformer: FigureStyleModule<"transformer", TransformerFigure> = 
   auto: true,
   // Attention maps go on the blocks figure's faces; this diagram has no place for them yet.
   drawsActivations: false,
+  // The diagram's stack is the repeated layer drawn once: N of them would be another figure (blocks draws it).
+  foldsRepeats: true,
   fits: (network) => transformerFits(network),
   layout: (network, _options, theme) => layoutTransformerFigure(network, theme),
   draw: (laidOut, theme) => ({

@@ -70,6 +70,11 @@ export interface FigureStyleModule<S extends string = string, F = unknown> {
   readonly needs?: readonly StyleNeed[];
   /** False for a style that draws no activation maps: `auto` passes it over when the figure is to show them. */
   readonly drawsActivations?: boolean;
+  /**
+   * True for a style that draws each repeated layer once with ×N, whatever `foldRepeats`
+   * says: `auto` passes it over when every repetition is asked for (`foldRepeats` set false).
+   */
+  readonly foldsRepeats?: boolean;
   /** `true` when the style can draw the network, else the reason it cannot (the error names it when asked for by name). */
   fits(network: AnalyzedNetwork, options: RenderOptions): true | string;
   /** Positions the figure; called only for networks it fits, with the inputs its `needs` asked for. */

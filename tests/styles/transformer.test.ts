@@ -53,6 +53,18 @@ describe("the Transformer style", () => {
     await expect(layout(template("vit-b16"), { activations: true, style: "transformer" })).rejects.toThrow("style transformer draws no activation maps");
   });
 
+  it("leaves a figure that draws every repetition (foldRepeats set false) to the blocks style; asked for by name, it says it draws each repeated layer once", async () => {
+    // Left at its default, foldRepeats does not keep the diagram from drawing the stack once with ×N.
+    expect((await layout(template("vit-b16"))).style).toBe("transformer");
+    expect((await layout(template("vit-b16"), { foldRepeats: true })).style).toBe("transformer");
+    const everyLayer = await layout(template("vit-b16"), { foldRepeats: false });
+    expect(everyLayer.style).toBe("blocks");
+    expect(figureOf(everyLayer, "blocks")!.nodes.filter((n) => /^layers\.\d+\.self_attention$/.test(n.id))).toHaveLength(12);
+    const unfoldedInFile = analyzeSource(`figure { foldRepeats: false }\n${readProjectFile("templates/vit-b16.netfig")}`, "v.netfig");
+    expect((await layout(unfoldedInFile)).style).toBe("blocks");
+    await expect(layout(template("vit-b16"), { foldRepeats: false, style: "transformer" })).rejects.toThrow("figure: style transformer draws each repeated layer once with ×N");
+  });
+
   it("refuses what it would misdraw: two attention branches concatenated are not a chain (auto draws them as blocks)", async () => {
     const parallel = "x: input 10x16\na: attention heads=4\nb: attention heads=4 from x\nconcat from a, b\nfc 4\n";
     await expect(layout(analyzeSource(`figure { style: transformer }\n${parallel}`, "t.netfig"))).rejects.toThrow("b reads x beside the layer after it");

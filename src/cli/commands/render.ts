@@ -151,7 +151,7 @@ export function registerRender(program: Command, context: CommandContext): void 
     .option("--fold", "fold activations, normalisation and dropout into the block before them, as bands (default)")
     .option("--no-fold", "draw every layer as a block of its own")
     .option("--fold-repeats", "draw each repeated block once, with a ×N badge")
-    .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block)")
+    .option("--no-fold-repeats", "draw every repetition of a repeated block (overrides the file's figure block; a Transformer is then drawn as blocks)")
     .option("--pyramids", "draw kernel pyramids from each block to the next")
     .option("--compact", "draw runs of one spatial size as slabs face to face with one label per run (PlotNeuralNet's look); --width uses it when that is what fits")
     .option("--no-compact", "never draw compact slabs")
