@@ -138,6 +138,9 @@ static int block_depth(int K) {
   return (K + blocks - 1) / blocks;
 }
 
+/* How many blocks of block_depth(K) cover K. */
+static int block_count(int K) { return (K + block_depth(K) - 1) / block_depth(K); }
+
 /*
  * Packs rows [k0, k0+kc) and columns [0, nc) of a matrix B given by offsets,
  * B(k, n) = src[koff[k] + noff[n]], into NR-wide panels: panel p holds columns
@@ -285,7 +288,7 @@ int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int grou
 /* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too. */
 static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels) {
   const int rows = m_end - m_begin, th = (Ho + 1) / 2, tw = (Wo + 1) / 2, chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
-  const int chunks = (th + chunk_rows - 1) / chunk_rows, blocks = (C + block_depth(C) - 1) / block_depth(C);
+  const int chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
   const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
   return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC + all;
 }
@@ -473,7 +476,7 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
      * packs the input's tiles once, chunk by chunk, and each unit transforms only its own
      * channels' weights. The sums run as in the other paths, so the bits are theirs.
      */
-    const int blocks = (C + kcb - 1) / kcb, block = packed_b_size(C);
+    const int blocks = block_count(C), block = packed_b_size(C);
     float *all = (float *)(noff + NC);
     int prepared = 0;
     for (int next = 0;;) {
@@ -543,10 +546,10 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
 }
 
 /* Floats of B's packed blocks for every position in [0, N): each NC-wide chunk, each block of K. */
-static int packed_b_all_size(int K, int N) {
-  const int kcb = block_depth(K);
-  return (N + NC - 1) / NC * ((K + kcb - 1) / kcb) * packed_b_size(K);
-}
+static int packed_b_all_size(int K, int N) { return (N + NC - 1) / NC * block_count(K) * packed_b_size(K); }
+
+/* Floats of a direct conv's zero-padded copy of its input (padded_extent), 0 when the input itself serves. */
+static int padded_size(int C, int H, int W, int Hp, int Wp) { return Hp != H || Wp != W ? C * Hp * Wp : 0; }
 
 /*
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
@@ -558,9 +561,8 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
                    int Ho, int Wo, int m_begin, int m_end, int unit_channels) {
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
-  const int padded = Hp != H || Wp != W ? C * Hp * Wp : 0;
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels);
-  return packed_b_size(K) + K + NC + padded + (unit_channels > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
+  return packed_b_size(K) + K + NC + padded_size(C, H, W, Hp, Wp) + (unit_channels > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
 }
 
 /*
@@ -616,9 +618,9 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
  * output is computed a unit at a time, each claimed by whichever thread of the call is
  * free: NC positions or two rows of Winograd tiles (conv2d_units), or with `unit_channels`
- * (one group) that many channels at every position, each thread packing B once for all its units.
- * Padding is top pt / left pl; bottom and right padding are
- * implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
+ * (one group) that many channels at every position, each thread packing B once for all its
+ * units. Padding is top pt / left pl; bottom and right padding are implied by Ho and Wo
+ * (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
@@ -640,8 +642,8 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
   int prepared = 0;
   if (claims && unit_channels > 0 && groups == 1) {
     /* Units of unit_channels channels: B packed once per thread, block by block, in the order the sum takes them. */
-    const int blocks = (K + kcb - 1) / kcb, block = packed_b_size(K);
-    float *all = padded + (Hp != H || Wp != W ? C * Hp * Wp : 0);
+    const int blocks = block_count(K), block = packed_b_size(K);
+    float *all = padded + padded_size(C, H, W, Hp, Wp);
     for (int next = 0;;) {
       const int m0 = m_begin + next_unit(claims, &next) * unit_channels;
       if (m0 >= m_end) break;
