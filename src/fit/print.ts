@@ -9,7 +9,7 @@ import type { Direction } from "../options/figure.js";
 import { definedOnly, MAX_ROWS } from "../options/figure.js";
 import { presentKinds } from "../scene/blocks.js";
 import { pageWidth } from "../scene/chrome.js";
-import { buildScene, layout, pickNetwork, resolveOptions, type LaidOutGraph, type LayoutRequest, type SceneOptions } from "../styles/index.js";
+import { buildScene, layout, optionSet, pickNetwork, resolveOptions, type LaidOutGraph, type LayoutRequest, type SceneOptions } from "../styles/index.js";
 import { fitToWidth, MIN_PRINTED_TEXT_PT, padToWidth, printTheme, scaleScene } from "./width.js";
 import type { Scene } from "../scene/types.js";
 import { getTheme } from "../themes/index.js";
@@ -148,8 +148,7 @@ export async function printFigure(
 ): Promise<PrintedFigure> {
   const network = pickNetwork(analyzed, request.network);
   const resolved = resolveOptions(analyzed, network, request);
-  const figureSets = (key: keyof PrintedFigure["fixed"]): boolean =>
-    request[key] !== undefined || analyzed.figure[key] !== undefined || network.network.figure[key] !== undefined;
+  const figureSets = (key: keyof PrintedFigure["fixed"]): boolean => optionSet(analyzed, network, request, key);
   // `style: compact` draws slabs whatever the option says.
   const slabsByStyle = resolved.style === "compact";
   const fixed = {

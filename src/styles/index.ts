@@ -82,6 +82,11 @@ function sceneLayers(network: AnalyzedNetwork): SceneLayer[] {
   return network.layers.map((l) => ({ name: l.node.id, op: l.node.op, category: getOp(l.node.op).category, shape: [...l.shape], params: l.params, macs: l.macs }));
 }
 
+/** Whether option `key` is set for the network (by the request, the file's or the network's `figure { }`) rather than left at its default. */
+export function optionSet(graph: AnalyzedGraph, network: AnalyzedNetwork, request: RenderOverrides, key: keyof RenderOverrides): boolean {
+  return request[key] !== undefined || graph.figure[key] !== undefined || network.network.figure[key] !== undefined;
+}
+
 function isAnalyzedGraph(value: AnalyzedGraph | AnalyzedNetwork): value is AnalyzedGraph {
   return "networks" in value;
 }
@@ -150,8 +155,7 @@ export function styleRegistry<M extends AnyFigureStyle>(styles: readonly M[]): S
     const network = isAnalyzedGraph(analyzed) ? pickNetwork(analyzed, request.network) : analyzed;
     const options = resolveOptions(graph, network, request);
     const theme = request.customTheme ?? getTheme(options.theme);
-    const foldRepeatsSet = request.foldRepeats !== undefined || graph.figure.foldRepeats !== undefined || network.network.figure.foldRepeats !== undefined;
-    const style = pick(network, options, request.activations === true, foldRepeatsSet && !options.foldRepeats);
+    const style = pick(network, options, request.activations === true, optionSet(graph, network, request, "foldRepeats") && !options.foldRepeats);
     const { figure, width, height } = await style.layout(network, options, theme, await inputsFor(style, network, request));
     const laidOut = {
       style: style.name,
