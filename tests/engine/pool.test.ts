@@ -151,7 +151,8 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
   it("lets every thread claim a conv's channels a unit at a time where positions are few (direct at 14x14, Winograd at 28x28), each thread packing the input once: the single-thread bits", async () => {
     type Geometry = [number, number, number, number, number, number, number, number, number, number];
     const internals = pool as unknown as { claimedUnits(geometry: Geometry, M: number, tiled: boolean): { channels?: number } | undefined };
-    // 196 positions are two units of 128; 100 channels on two threads: 4 units of 32, the last of 4.
+    // 196 positions are two units of 128; 100 channels on two threads: units of at most 32, claimed in
+    // shrinking sizes (28, 20, 16, 12, 8, 8, 8: kernels.c, next_unit).
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 100, false)).toEqual({ channels: 32 });
     // 1024 channels: about four units a thread, 128 each.
     expect(internals.claimedUnits([256, 1, 1, 1, 1, 1, 1, 1, 14, 14], 1024, false)).toEqual({ channels: 128 });

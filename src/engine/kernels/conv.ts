@@ -208,7 +208,8 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
   const { operands, extra } = placeOperands(k, [x.data, weight.data, bias, residual?.data ?? null], [kept ? 0 : M * Ho * Wo, affine ? 2 * M : 0, affine ? 2 * M : 0, placement.claimed ? 4 : 0, ...scratch]);
   const [inP, wP, bP, residualP] = operands as [number, number, number, number];
   const [layoutOut, scaleP, shiftP, claimsP, ...scratchP] = extra as number[];
-  if (placement.claimed) new Int32Array(k.memory.buffer, claimsP!, 1)[0] = 0;
+  // kernels.c, next_unit: the counter, and how many threads claim from it (which sizes the units).
+  if (placement.claimed) new Int32Array(k.memory.buffer, claimsP!, 2).set([0, placement.threads ?? blocks.length]);
   const outP = kept ? k.keep(M * Ho * Wo) : layoutOut!;
   if (affine) {
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);

@@ -441,21 +441,51 @@ static void winograd_output(const float *prod, int rows, float *out, int Ho, int
   }
 }
 
-/* Output channels [m_begin, m_end) at positions [n_begin, n_end) by F(2x2, 3x3); bias is added by the caller. */
 /*
- * The next unit of a call's output to compute: claimed from `claims` (a counter in shared
- * memory every thread of one call claims from, zeroed by the caller) so that whichever
- * thread is free takes it, or, without one, the units in order. A thread a core was taken
- * from then holds up one unit, not its whole share; each output element is still computed
- * by one unit in one order, so the bits do not depend on who took which.
+ * Unit i of a claimed range [0, extent): guided self-scheduling over `threads` threads.
+ * Each unit takes 1/(2 threads) of what is left, rounded up to `granule` and kept within
+ * [least, most]: the first units take `most`, the last shrink to `least`, so the thread
+ * done first waits for a small unit of the other's, not a large one (ResNet-50's 14x14
+ * convs in 32-channel units: the worker ended 0.5-0.7 ms after the calling thread, call
+ * after call). The bounds depend on i alone, and every element is summed in one order
+ * whichever unit holds it, so the bits do not depend on the sizes either.
  */
-static int next_unit(int *claims, int *next) {
-  return claims ? __atomic_fetch_add(claims, 1, __ATOMIC_RELAXED) : (*next)++;
+static int unit_bounds(int i, int extent, int threads, int least, int most, int granule, int *begin, int *end) {
+  int b = 0, size = 0;
+  for (int j = 0; j <= i; j++) {
+    b += size;
+    if (b >= extent) return 0;
+    size = (extent - b + 2 * threads - 1) / (2 * threads);
+    size = min_i(most, max_i(least, (size + granule - 1) / granule * granule));
+  }
+  *begin = b;
+  *end = min_i(extent, b + size);
+  return 1;
+}
+
+/*
+ * The next unit [*begin, *end) of [0, extent) for this thread to compute: claimed from
+ * `claims` (claims[0] a counter every thread of one call claims from, zeroed by the
+ * caller; claims[1] how many threads claim) so that whichever thread is free takes it,
+ * in units that shrink towards the end (unit_bounds); without claims, the units of
+ * `most` in order. A thread a core was taken from then holds up one unit, not its whole
+ * share; each output element is still computed by one unit in one order, so the bits
+ * do not depend on who took which.
+ */
+static int next_unit(int *claims, int *next, int extent, int least, int most, int granule, int *begin, int *end) {
+  if (claims) return unit_bounds(__atomic_fetch_add(claims, 1, __ATOMIC_RELAXED), extent, claims[1], least, most, granule, begin, end);
+  *begin = (*next)++ * most;
+  *end = min_i(extent, *begin + most);
+  return *begin < extent;
 }
 
 /* Tile rows of a claimed unit of Winograd's output: two make 56 tiles at 56x56, small enough to share, large enough to reuse U. */
 #define WINO_UNIT_ROWS 2
+/* The smallest claimed units: two micro-kernel tiles of channels, four panels of positions. */
+#define LEAST_UNIT_CHANNELS (2 * MR)
+#define LEAST_UNIT_POSITIONS (4 * NR)
 
+/* Output channels [m_begin, m_end) at positions [n_begin, n_end) by F(2x2, 3x3); bias is added by the caller. */
 static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int pt,
                             int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch,
                             const double *scale, const double *shift, const float *residual, int rectify, int *claims,
@@ -479,10 +509,8 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
     const int blocks = block_count(C), block = packed_b_size(C);
     float *all = (float *)(noff + NC);
     int prepared = 0;
-    for (int next = 0;;) {
-      const int m0 = m_begin + next_unit(claims, &next) * unit_channels;
-      if (m0 >= m_end) break;
-      const int urows = min_i(m_end, m0 + unit_channels) - m0;
+    for (int next = 0, u0, u1; next_unit(claims, &next, rows, LEAST_UNIT_CHANNELS, unit_channels, MR, &u0, &u1);) {
+      const int m0 = m_begin + u0, urows = u1 - u0;
       if (!prepared) {
         for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
         float *packed = all;
@@ -515,10 +543,8 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
   }
   const int unit_rows = claims ? WINO_UNIT_ROWS : chunk_rows;
   int prepared = 0;
-  for (int next = 0;;) {
-    const int r0 = row_begin + next_unit(claims, &next) * unit_rows;
-    if (r0 >= row_end) break;
-    const int r1 = min_i(row_end, r0 + unit_rows);
+  for (int next = 0, u0, u1; next_unit(claims, &next, row_end - row_begin, 1, unit_rows, 1, &u0, &u1);) {
+    const int r0 = row_begin + u0, r1 = row_begin + u1;
     if (!prepared) {
       winograd_weights(w, C, m_begin, rows, u);
       for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
@@ -617,9 +643,9 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * only: the worker pool splits channels when there are many and positions when
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
  * output is computed a unit at a time, each claimed by whichever thread of the call is
- * free: NC positions or two rows of Winograd tiles (conv2d_units), or with `unit_channels`
- * (one group) that many channels at every position, each thread packing B once for all its
- * units. Padding is top pt / left pl; bottom and right padding are implied by Ho and Wo
+ * free (next_unit): up to NC positions or two rows of Winograd tiles (conv2d_units), or
+ * with `unit_channels` (one group) up to that many channels at every position, each
+ * thread packing B once for all its units. Padding is top pt / left pl; bottom and right padding are implied by Ho and Wo
  * (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
@@ -644,10 +670,8 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     /* Units of unit_channels channels: B packed once per thread, block by block, in the order the sum takes them. */
     const int blocks = block_count(K), block = packed_b_size(K);
     float *all = padded + padded_size(C, H, W, Hp, Wp);
-    for (int next = 0;;) {
-      const int m0 = m_begin + next_unit(claims, &next) * unit_channels;
-      if (m0 >= m_end) break;
-      const int m1 = min_i(m_end, m0 + unit_channels);
+    for (int next = 0, u0, u1; next_unit(claims, &next, m_end - m_begin, LEAST_UNIT_CHANNELS, unit_channels, MR, &u0, &u1);) {
+      const int m0 = m_begin + u0, m1 = m_begin + u1;
       if (!prepared) {
         src = direct_source(in, C, H, W, kh, kw, dh, dw, pt, pl, Hp, Wp, K, koff, padded);
         for (int n0 = n_begin, c = 0; n0 < n_end; n0 += NC, c++) {
@@ -670,14 +694,12 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
     return;
   }
   /* Units of NC positions, each through every group's channels in [m_begin, m_end). */
-  for (int next = 0;;) {
-    const int n0 = n_begin + next_unit(claims, &next) * NC;
-    if (n0 >= n_end) break;
+  for (int next = 0, u0, u1; next_unit(claims, &next, n_end - n_begin, LEAST_UNIT_POSITIONS, NC, NR, &u0, &u1);) {
+    const int n0 = n_begin + u0, nc = u1 - u0;
     if (!prepared) {
       src = direct_source(in, C, H, W, kh, kw, dh, dw, pt, pl, Hp, Wp, K, koff, padded);
       prepared = 1;
     }
-    const int nc = min_i(NC, n_end - n0);
     position_offsets(n0, nc, Wo, sh, sw, Wp, noff);
     for (int g = 0; g < groups; g++) {
       const int m0 = max_i(g * Mg, m_begin), m1 = min_i((g + 1) * Mg, m_end);
@@ -695,8 +717,9 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
 }
 
 /*
- * How many units a call of every position claims from its counter (conv2d's `claims`): two
- * rows of Winograd tiles each, or NC positions of a direct conv.
+ * How many full-size units a call of every position has (the pool's measure of whether its
+ * threads can share them): two rows of Winograd tiles each, or NC positions of a direct
+ * conv; claimed, the last ones are smaller (next_unit).
  */
 int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return ((Ho + 1) / 2 + WINO_UNIT_ROWS - 1) / WINO_UNIT_ROWS;
