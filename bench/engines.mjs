@@ -79,7 +79,9 @@ function layerListWeights(layers) {
  * out), or as `render --activations` does (`keepAll`: every layer's output copied out).
  * The template is analysed once, and its weights are held in each pool's memory from
  * the first run on (ResidentWeights), as onnxruntime's session holds its initializers:
- * a forward pass then copies no weight. The returned function runs it and returns the fc's output.
+ * a forward pass then copies no weight, and each absorbed bn's scale and shift are
+ * derived once (onnxruntime's session, at graphOptimizationLevel "all", folds each
+ * BatchNormalization into its Conv when it is created). The returned function runs it and returns the fc's output.
  */
 export async function netfigRunner(depth, layers) {
   const [{ loadModel }, { runNetwork }, { ResidentWeights }] = await Promise.all([import("../src/load/model.ts"), import("../src/execute/run.ts"), import("../src/engine/weights.ts")]);

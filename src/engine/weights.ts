@@ -12,6 +12,13 @@ import { sameShape, type Tensor } from "./tensor.js";
 export interface WeightSource {
   /** The parameter `name` of exactly `shape`; `init` says how to make it when the source initialises. */
   get(name: string, shape: readonly number[], init: InitSpec): Tensor;
+  /**
+   * A value a run derives from this source's parameters for `layer` (an object that stands
+   * for one layer of one analysed network: a bn's scale and shift), kept by a source that
+   * holds its parameters across runs: `compute` runs at the first request, the value is
+   * returned as is after. Sources without it are asked every run.
+   */
+  derived?<T>(layer: object, compute: () => T): T;
 }
 
 /** Seeded initialisation (`--seed`): every parameter from `initParam`, reproducible across machines. */
@@ -49,13 +56,15 @@ export class SafetensorsWeights implements WeightSource {
 /**
  * Another source's parameters held in a pool's memory: each is copied in at its first
  * `get` and read in place by every call of every run after, as an inference session
- * holds its model's weights. For a network run many times on one pool (a benchmark, a
- * server); a single run reads each weight once and would only keep them all at once.
- * `release` frees them.
+ * holds its model's weights; what a run derives from them (a bn's scale and shift) is
+ * kept too, as a session folds its constants once. For a network run many times on one
+ * pool (a benchmark, a server); a single run reads each weight once and would only keep
+ * them all at once. `release` frees them.
  */
 export class ResidentWeights implements WeightSource {
   private readonly held = new Map<string, Tensor>();
   private readonly replaced: Tensor[] = [];
+  private kept = new WeakMap<object, unknown>();
 
   constructor(
     private readonly source: WeightSource,
@@ -72,9 +81,15 @@ export class ResidentWeights implements WeightSource {
     return tensor;
   }
 
+  derived<T>(layer: object, compute: () => T): T {
+    if (!this.kept.has(layer)) this.kept.set(layer, compute());
+    return this.kept.get(layer) as T;
+  }
+
   release(): void {
     for (const tensor of [...this.held.values(), ...this.replaced]) this.pool.free(tensor);
     this.held.clear();
     this.replaced.length = 0;
+    this.kept = new WeakMap();
   }
 }

@@ -198,17 +198,21 @@ function fusionPlan(analyzed: AnalyzedNetwork, consumers: ReadonlyMap<string, st
   return { fusions, absorbed };
 }
 
-/** The epilogue a fusion hands its absorbing layer: the affine layer's scale and shift, read under that layer's name, and the residual's live tensor. */
+/**
+ * The epilogue a fusion hands its absorbing layer: the affine layer's scale and shift,
+ * read under that layer's name (kept by a source that holds its parameters across runs),
+ * and the residual's live tensor.
+ */
 function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: string) => boolean, live: ReadonlyMap<string, Tensor>): Epilogue {
   const affineLayer = fusion.affine;
-  const affine =
-    affineLayer &&
-    getOp(affineLayer.node.op).channelAffine!(affineLayer.node.attrs, {
-      layer: affineLayer.node.id,
-      weights: new LayerWeights(weights, affineLayer),
-      inputShapes: affineLayer.inputShapes,
-      reluFollows: reluFollows(affineLayer.node.id),
+  const channelAffine = (layer: LayerAnalysis) => () =>
+    getOp(layer.node.op).channelAffine!(layer.node.attrs, {
+      layer: layer.node.id,
+      weights: new LayerWeights(weights, layer),
+      inputShapes: layer.inputShapes,
+      reluFollows: reluFollows(layer.node.id),
     });
+  const affine = affineLayer && (weights.derived ? weights.derived(affineLayer, channelAffine(affineLayer)) : channelAffine(affineLayer)());
   const residual = fusion.residual === undefined ? undefined : live.get(fusion.residual)!;
   return { ...(affine && { affine }), ...(residual && { residual }), rectify: fusion.rectifier !== undefined };
 }

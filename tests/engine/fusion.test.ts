@@ -4,7 +4,7 @@ import { analyzeSource } from "../../src/pipeline.js";
 import { ComputePool } from "../../src/engine/pool.js";
 import { runNetwork } from "../../src/execute/run.js";
 import { SafetensorsFile } from "../../src/engine/io/safetensors.js";
-import { SafetensorsWeights } from "../../src/engine/weights.js";
+import { ResidentWeights, SafetensorsWeights } from "../../src/engine/weights.js";
 import { decodeNpy } from "../../src/engine/io/npy.js";
 import type { Tensor } from "../../src/engine/tensor.js";
 import { root } from "../helpers/netfig.js";
@@ -69,6 +69,23 @@ describe("convs absorbing the bn, residual add and ReLU after them", () => {
   it("give the same bits on one thread and on two", async () => {
     const [one, two] = await Promise.all(pools.map((pool) => runNetwork(analyzed, { weights, pool, seed: 0, inputs })));
     expect(two.get("prob")!.data).toEqual(one.get("prob")!.data);
+  });
+
+  it("take the bn's scale and shift from weights held across runs (ResidentWeights) once for each absorbed bn, not every run, with the same bits", async () => {
+    class Counted extends ResidentWeights {
+      computed = 0;
+      override derived<T>(layer: object, compute: () => T): T {
+        return super.derived(layer, () => (this.computed++, compute()));
+      }
+    }
+    const held = new Counted(weights, pools[1]!);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push((await runNetwork(analyzed, { weights: held, pool: pools[1]!, seed: 0, inputs })).get("prob")!.data);
+    // bn1 and rbn, the two absorbed bns.
+    expect(held.computed).toBe(2);
+    const plain = (await runNetwork(analyzed, { weights, pool: pools[1]!, seed: 0, inputs })).get("prob")!.data;
+    for (const run of runs) expect(run).toEqual(plain);
+    held.release();
   });
 
   it("are not used when a layer's own output is read (keepAll, onLayer): conv1 is then PyTorch's conv1", async () => {
