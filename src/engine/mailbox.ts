@@ -46,6 +46,15 @@ const WORKER_POLL_MS = 0.5;
  * 0.86x, 3 ms 1.52-1.60x / 0.78x; polling 1 ms while it pays 1.59-1.69x / 0.89x.
  */
 const CALLER_POLL_MS = 1;
+/**
+ * Polls in a row that time out before a thread stops polling (and sleeps at once), until a
+ * wait ends within the poll again. Stopping at the first miss let one late call (a garbage
+ * collection, a slow step of the caller) turn polling off for many calls after it: in runs of
+ * ResNet-50 on two threads the worker then slept up to 30 times and every wake came late,
+ * and such runs took 110-190 ms against 97-105. On a machine with no free core every poll
+ * misses, so polling still stops after this many.
+ */
+const MISSES_BEFORE_SLEEP = 3;
 
 /** Polls `cells[index]` until it differs from `value` (true) or `ms` have passed (false). */
 function poll(cells: Int32Array, index: number, value: number, ms: number): boolean {
@@ -116,8 +125,11 @@ export class BlockTable {
 
 export class Mailbox {
   private readonly cells: Int32Array;
-  /** Whether this thread polls before it sleeps: the worker for calls (next), the calling thread for answers (answered); each thread has its own Mailbox object. */
-  private polling = true;
+  /**
+   * Polls in a row that timed out (MISSES_BEFORE_SLEEP): the worker's for calls (next), the
+   * calling thread's for answers (answered); each thread has its own Mailbox object.
+   */
+  private misses = 0;
 
   /** The mailbox at byte `offset` of a shared memory's buffer (a shared buffer never detaches when the memory grows). */
   constructor(buffer: ArrayBufferLike, offset: number) {
@@ -156,7 +168,7 @@ export class Mailbox {
 
   /** Calling thread: resolves when call `seq` is done, with the kernel's error message if it threw. */
   async answered(seq: number): Promise<string | undefined> {
-    if (this.polling && Atomics.load(this.cells, DONE) !== seq) this.polling = poll(this.cells, DONE, Atomics.load(this.cells, DONE), CALLER_POLL_MS);
+    if (this.misses < MISSES_BEFORE_SLEEP && Atomics.load(this.cells, DONE) !== seq) this.polled(poll(this.cells, DONE, Atomics.load(this.cells, DONE), CALLER_POLL_MS));
     const asleep = performance.now();
     let slept = false;
     for (;;) {
@@ -166,7 +178,7 @@ export class Mailbox {
       const wait = waitAsync(this.cells, DONE, done);
       if (wait.async) await wait.value;
     }
-    if (slept) this.polling = performance.now() - asleep < CALLER_POLL_MS;
+    if (slept && performance.now() - asleep < CALLER_POLL_MS) this.misses = 0;
     return this.cells[OUTCOME] === 0 ? undefined : this.message();
   }
 
@@ -177,17 +189,23 @@ export class Mailbox {
     Atomics.notify(this.cells, DONE);
   }
 
+  /** A poll's outcome: a hit ends a run of misses, a miss adds to it. */
+  private polled(hit: boolean): void {
+    this.misses = hit ? 0 : this.misses + 1;
+  }
+
   /**
-   * Worker: waits until a call after `seen` is posted, and returns it. It polls first while
-   * the last calls came within the poll (measured on the calls it slept for too), else sleeps
-   * at once: under load the calls come late, and polling would only delay them further.
+   * Worker: waits until a call after `seen` is posted, and returns it. It polls first unless
+   * the last MISSES_BEFORE_SLEEP polls all timed out (a call it slept for that came within
+   * the poll counts as a hit), else sleeps at once: under load the calls come late, and
+   * polling would only delay them further.
    */
   next(seen: number): Task {
-    if (this.polling) this.polling = poll(this.cells, POSTED, seen, WORKER_POLL_MS);
+    if (this.misses < MISSES_BEFORE_SLEEP) this.polled(poll(this.cells, POSTED, seen, WORKER_POLL_MS));
     if (Atomics.load(this.cells, POSTED) === seen) {
       const asleep = performance.now();
       while (Atomics.load(this.cells, POSTED) === seen) Atomics.wait(this.cells, POSTED, seen);
-      this.polling = performance.now() - asleep < WORKER_POLL_MS;
+      if (performance.now() - asleep < WORKER_POLL_MS) this.misses = 0;
     }
     const seq = Atomics.load(this.cells, POSTED);
     const fn = KERNELS[this.cells[KERNEL]!]!;
