@@ -266,13 +266,25 @@ static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int
 
 /* Tiles of 2x2 outputs below which the transforms cost more than the saving: measured
  * (2026-12-01, relaxed SIMD) 49.6 -> 66.5 GFLOP/s-equivalent on 64->64 at 56x56 (784
- * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196), but 46.1 -> 35.3 on 256->256 at
- * 14x14 (49 tiles, where the 16 transformed copies of each weight are re-read for few tiles). */
-#define WINO_MIN_TILES 100
+ * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196); with the planes padded (WINO_PAD,
+ * 2026-12-02, one thread, best of 40) 48.2 -> 57.8-68.8 on 256->256 at 14x14 (49 tiles),
+ * but 39.6 -> 30.7-32.7 on 512->512 at 7x7 (16 tiles, each transformed weight used 16 times). */
+#define WINO_MIN_TILES 49
 /* Input channels below which the 16 GEMMs, C deep, are too shallow for the micro-kernel
  * (a tile's accumulators are stored after every C steps) and the direct path, 9C deep,
  * wins: an RGB stem conv stays direct. */
 #define WINO_MIN_CHANNELS 16
+
+/*
+ * The 16 planes of U, V and the products lie this many floats (a cache line) apart beyond
+ * their own size. Without it their strides were powers of two (a 512x512 layer's U planes
+ * 1 MiB apart) and the transforms' 16 interleaved streams fell into the same cache sets:
+ * transforming 512x512 weights took 11 ms of a 15 ms conv at 7x7, 256x256 2.6 ms at 14x14.
+ */
+#define WINO_PAD 16
+static int u_plane(int rows, int C) { return rows * C + WINO_PAD; }
+static int v_plane(int C) { return C * WINO_TILE_CHUNK + WINO_PAD; }
+static int prod_plane(int rows) { return rows * WINO_TILE_CHUNK + WINO_PAD; }
 
 static int winograd_applies(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
   return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && C >= WINO_MIN_CHANNELS &&
@@ -290,12 +302,12 @@ static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int u
   const int rows = m_end - m_begin, th = (Ho + 1) / 2, tw = (Wo + 1) / 2, chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
   const int chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
   const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
-  return 16 * rows * C + 16 * C * WINO_TILE_CHUNK + 16 * rows * WINO_TILE_CHUNK + packed_b_size(C) + C + NC + all;
+  return 16 * u_plane(rows, C) + 16 * v_plane(C) + 16 * prod_plane(rows) + packed_b_size(C) + C + NC + all;
 }
 
 /* U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
 static void winograd_weights(const float *w, int C, int m0, int rows, float *u) {
-  const int plane = rows * C;
+  const int plane = u_plane(rows, C);
   for (int r = 0; r < rows; r++) {
     for (int c = 0; c < C; c++) {
       const float *g = w + ((m0 + r) * C + c) * 9;
@@ -341,7 +353,7 @@ static inline void winograd_input4(v128_t d[4][4], float *dst, int plane) {
  * others one by one through the same arithmetic (lane by lane it is identical).
  */
 static void winograd_input(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v) {
-  const int plane = C * WINO_TILE_CHUNK;
+  const int plane = v_plane(C);
   for (int j = 0; j < nt;) {
     const int ty = (t0 + j) / tw, tx = (t0 + j) - ty * tw;
     const int y0 = 2 * ty - pt, x0 = 2 * tx - pl;
@@ -398,7 +410,7 @@ static void winograd_input(const float *in, int C, int H, int W, int pt, int pl,
  */
 static void winograd_output(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
                             int n_end) {
-  const int plane = rows * WINO_TILE_CHUNK;
+  const int plane = prod_plane(rows);
   for (int r = 0; r < rows; r++) {
     float *orow = out + r * Ho * Wo;
     for (int j = 0; j < nt;) {
@@ -492,9 +504,9 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
                             int unit_channels) {
   const int rows = m_end - m_begin, tw = (Wo + 1) / 2, kcb = block_depth(C);
   float *u = scratch;
-  float *v = u + 16 * rows * C;
-  float *prod = v + 16 * C * WINO_TILE_CHUNK;
-  float *bp = prod + 16 * rows * WINO_TILE_CHUNK;
+  float *v = u + 16 * u_plane(rows, C);
+  float *prod = v + 16 * v_plane(C);
+  float *bp = prod + 16 * prod_plane(rows);
   int *koff = (int *)(bp + packed_b_size(C));
   int *noff = koff + C;
   /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_ROWS at a time. */
@@ -519,7 +531,7 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
           winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
           for (int i = 0; i < nt; i++) noff[i] = i;
           for (int xi = 0; xi < 16; xi++) {
-            for (int b = 0; b < blocks; b++, packed += block) pack_b(v + xi * C * WINO_TILE_CHUNK, koff, noff, b * kcb, min_i(kcb, C - b * kcb), nt, packed);
+            for (int b = 0; b < blocks; b++, packed += block) pack_b(v + xi * v_plane(C), koff, noff, b * kcb, min_i(kcb, C - b * kcb), nt, packed);
           }
         }
         prepared = 1;
@@ -530,8 +542,8 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
         const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
         for (int xi = 0; xi < 16; xi++) {
           for (int b = 0; b < blocks; b++, packed += block) {
-            gemm_block(urows, u + xi * urows * C, MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
-                       prod + xi * urows * WINO_TILE_CHUNK, WINO_TILE_CHUNK, b > 0);
+            gemm_block(urows, u + xi * u_plane(urows, C), MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
+                       prod + xi * prod_plane(urows), WINO_TILE_CHUNK, b > 0);
           }
         }
         winograd_output(prod, urows, out + m0 * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
@@ -555,12 +567,12 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
       winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
       for (int i = 0; i < nt; i++) noff[i] = i;
       for (int xi = 0; xi < 16; xi++) {
-        const float *vx = v + xi * C * WINO_TILE_CHUNK;
-        float *px = prod + xi * rows * WINO_TILE_CHUNK;
+        const float *vx = v + xi * v_plane(C);
+        float *px = prod + xi * prod_plane(rows);
         for (int k0 = 0; k0 < C; k0 += kcb) {
           const int kc = min_i(kcb, C - k0);
           pack_b(vx, koff, noff, k0, kc, nt, bp);
-          gemm_block(rows, u + xi * rows * C, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
+          gemm_block(rows, u + xi * u_plane(rows, C), MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
         }
       }
       winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
