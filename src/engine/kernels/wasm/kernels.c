@@ -297,10 +297,18 @@ int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int grou
   return winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
 }
 
+/*
+ * Rows of U and of the products a Winograd call holds at once: its output channels, or with
+ * `unit_channels` one unit's (a 512-channel layer's U is 16 MiB, one 32-channel unit's 1 MiB).
+ */
+static int winograd_rows(int m_begin, int m_end, int unit_channels) {
+  return unit_channels > 0 ? min_i(m_end - m_begin, unit_channels) : m_end - m_begin;
+}
+
 /* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too. */
 static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels) {
-  const int rows = m_end - m_begin, th = (Ho + 1) / 2, tw = (Wo + 1) / 2, chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
-  const int chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
+  const int rows = winograd_rows(m_begin, m_end, unit_channels), th = (Ho + 1) / 2, tw = (Wo + 1) / 2;
+  const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw), chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
   const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
   return 16 * u_plane(rows, C) + 16 * v_plane(C) + 16 * prod_plane(rows) + packed_b_size(C) + C + NC + all;
 }
@@ -502,17 +510,17 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
                             int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch,
                             const double *scale, const double *shift, const float *residual, int rectify, int *claims,
                             int unit_channels) {
-  const int rows = m_end - m_begin, tw = (Wo + 1) / 2, kcb = block_depth(C);
+  const int rows = m_end - m_begin, held = winograd_rows(m_begin, m_end, unit_channels), tw = (Wo + 1) / 2, kcb = block_depth(C);
   float *u = scratch;
-  float *v = u + 16 * u_plane(rows, C);
+  float *v = u + 16 * u_plane(held, C);
   float *prod = v + 16 * v_plane(C);
-  float *bp = prod + 16 * prod_plane(rows);
+  float *bp = prod + 16 * prod_plane(held);
   int *koff = (int *)(bp + packed_b_size(C));
   int *noff = koff + C;
   /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_ROWS at a time. */
   const int row_begin = (n_begin / Wo) / 2, row_end = (n_end - 1) / Wo / 2 + 1;
   const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
-  if (claims && unit_channels > 0) {
+  if (unit_channels > 0) {
     /*
      * Units of unit_channels output channels at every position: each thread transforms and
      * packs the input's tiles once, chunk by chunk, and each unit transforms only its own
