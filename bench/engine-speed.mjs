@@ -104,12 +104,13 @@ async function child() {
   }
 
   // A pure GEMM: a 1x1 conv, 512 -> 512 channels on 28x28 (M = K = 512, N = 784), the
-  // kernel call alone (operands already in WebAssembly memory), best of 20.
+  // kernel call alone (operands already in WebAssembly memory), best of 60: on a busy
+  // afternoon the best of 20 came out 77-88 % of the ceiling where a quiet hour gave 87-89 %.
   const gx = initParam(3, "gx", [512, 28, 28], { kind: "xavier", fanIn: 1, fanOut: 1 });
   const gw = initParam(3, "gw", [512, 512, 1, 1], { kind: "he", fanIn: 512 });
   const k = kernels();
   const placed = placeConv2d(k, gx, gw, null, conv2dParams(), [{ m0: 0, m1: 512, n0: 0, n1: 784 }]);
-  const gemm = await rounds({ gemm: () => k.call(placed.fn, placed.blocks[0]) }, 20);
+  const gemm = await rounds({ gemm: () => k.call(placed.fn, placed.blocks[0]) }, 60);
   out.gemmGflops = (2 * 512 * 512 * 784) / Math.min(...gemm.gemm) / 1e6;
 
   const C = 64, H = 56;
