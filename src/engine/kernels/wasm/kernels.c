@@ -493,7 +493,7 @@ static int unit_bounds(int i, int extent, int threads, int least, int most, int 
  * do not depend on who took which.
  */
 static int next_unit(int *claims, int *next, int extent, int least, int most, int granule, int *begin, int *end) {
-  if (claims) return unit_bounds(__atomic_fetch_add(claims, 1, __ATOMIC_RELAXED), extent, claims[1], least, most, granule, begin, end);
+  if (claims) return unit_bounds(__atomic_fetch_add(claims, 1, __ATOMIC_RELAXED), extent, max_i(1, claims[1]), least, most, granule, begin, end);
   *begin = (*next)++ * most;
   *end = min_i(extent, *begin + most);
   return *begin < extent;
@@ -665,8 +665,8 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * output is computed a unit at a time, each claimed by whichever thread of the call is
  * free (next_unit): up to NC positions or two rows of Winograd tiles (conv2d_units), or
  * with `unit_channels` (one group) up to that many channels at every position, each
- * thread packing B once for all its units. Padding is top pt / left pl; bottom and right padding are implied by Ho and Wo
- * (positions outside the input read 0). bias may be 0 (none).
+ * thread packing B once for all its units. Padding is top pt / left pl; bottom and right
+ * padding are implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
