@@ -104,8 +104,8 @@ async function child() {
   }
 
   // A pure GEMM: a 1x1 conv, 512 -> 512 channels on 28x28 (M = K = 512, N = 784), the
-  // kernel call alone (operands already in WebAssembly memory), best of 60: on a busy
-  // afternoon the best of 20 came out 77-88 % of the ceiling where a quiet hour gave 87-89 %.
+  // kernel call alone (operands already in WebAssembly memory), best of 60: in a busy
+  // spell the best of 20 came out 77-88 % of the ceiling where a quiet hour gave 87-89 %.
   const gx = initParam(3, "gx", [512, 28, 28], { kind: "xavier", fanIn: 1, fanOut: 1 });
   const gw = initParam(3, "gw", [512, 512, 1, 1], { kind: "he", fanIn: 512 });
   const k = kernels();
