@@ -74,6 +74,7 @@ export class Arena {
   }
 }
 
-function align16(n: number): number {
+/** `n` bytes rounded up to a multiple of 16 (SIMD loads line up). */
+export function align16(n: number): number {
   return (n + 15) & ~15;
 }

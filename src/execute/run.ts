@@ -204,15 +204,15 @@ function fusionPlan(analyzed: AnalyzedNetwork, consumers: ReadonlyMap<string, st
  * and the residual's live tensor.
  */
 function epilogueOf(fusion: Fusion, weights: WeightSource, reluFollows: (id: string) => boolean, live: ReadonlyMap<string, Tensor>): Epilogue {
-  const affineLayer = fusion.affine;
-  const channelAffine = (layer: LayerAnalysis) => () =>
+  const channelAffine = (layer: LayerAnalysis) =>
     getOp(layer.node.op).channelAffine!(layer.node.attrs, {
       layer: layer.node.id,
       weights: new LayerWeights(weights, layer),
       inputShapes: layer.inputShapes,
       reluFollows: reluFollows(layer.node.id),
     });
-  const affine = affineLayer && (weights.derived ? weights.derived(affineLayer, channelAffine(affineLayer)) : channelAffine(affineLayer)());
+  const layer = fusion.affine;
+  const affine = layer && (weights.derived?.(layer, () => channelAffine(layer)) ?? channelAffine(layer));
   const residual = fusion.residual === undefined ? undefined : live.get(fusion.residual)!;
   return { ...(affine && { affine }), ...(residual && { residual }), rectify: fusion.rectifier !== undefined };
 }

@@ -1,4 +1,4 @@
-import { Arena } from "../arena.js";
+import { align16, Arena } from "../arena.js";
 import { wasmRelaxedBase64, wasmSimdBase64, wasmSingleBase64 } from "./wasm-module.js";
 
 // The project's `lib` has no DOM and @types/node 20 has no WebAssembly declarations,
@@ -212,10 +212,6 @@ export class WasmKernels {
   call(fn: KernelName, args: readonly number[]): void {
     (this.exports[fn] as (...a: number[]) => void)(...args);
   }
-}
-
-function align16(bytes: number): number {
-  return (bytes + 15) & ~15;
 }
 
 let local: WasmKernels | undefined;
