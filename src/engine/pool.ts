@@ -137,6 +137,12 @@ export class ComputePool {
   private readonly residentBlocks = new Set<number>();
   /** Kept blocks of tensors held until freed (`hold`): a model's weights, which no run frees. */
   private readonly heldBlocks = new Set<number>();
+  /**
+   * Held 3x3 weights → their Winograd transform (kernels.c, winograd_prepare), made at a
+   * conv's first call and freed with the weights: a model held across runs is transformed
+   * once, as a session prepacks its weights. Same bits as transforming in each call.
+   */
+  private readonly transformed = new Map<number, number>();
   private residency = false;
   private closed = false;
   /** The resident run in progress: the next one starts when it settles. */
@@ -291,6 +297,9 @@ export class ComputePool {
     const block = this.kernels.blockOf(held.data);
     if (block === undefined || !this.heldBlocks.delete(block)) throw new Error("pool: free takes a tensor this pool's hold returned");
     this.kernels.release(block);
+    const transform = this.transformed.get(block);
+    if (transform !== undefined) this.kernels.release(transform);
+    this.transformed.delete(block);
   }
 
   /** `t` itself, or a plain copy when it is a view of this pool's memory (for a tensor that leaves the run). */
@@ -327,10 +336,25 @@ export class ComputePool {
       ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
       : this.blocks(shape[0], N, macs, true, tiled ? shape[2] : undefined);
     return this.exclusive(async () => {
-      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads, claimed });
+      const prepared = tiled ? this.winogradWeights(weight) : undefined;
+      const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads, claimed, prepared });
       await this.run(call);
       return this.output(shape, call);
     });
+  }
+
+  /** The Winograd transform of held weights (made at the first request), undefined for weights not held. */
+  private winogradWeights(weight: Tensor): number | undefined {
+    const block = this.kernels.blockOf(weight.data);
+    if (block === undefined || !this.heldBlocks.has(block)) return undefined;
+    let transform = this.transformed.get(block);
+    if (transform === undefined) {
+      const [M, C] = weight.shape as [number, number];
+      transform = this.kernels.keep(this.kernels.exports.winograd_prepared_size(C, M));
+      this.kernels.exports.winograd_prepare(weight.data.byteOffset, C, M, transform);
+      this.transformed.set(block, transform);
+    }
+    return transform;
   }
 
   /** PyTorch's `MaxPool2d` (as `maxPool2d` in kernels/pooling.ts, the same bits) across the pool, split by channels. */

@@ -53,6 +53,25 @@ describe("ResidentWeights: a model's weights held in a pool's memory across runs
     expect(bits(await pool.linear(v, fw, fb.data))).toEqual(bits(linear(v, copies(fw), copies(fb).data)));
     held.release();
   });
+  it("a held 3x3 layer is transformed for Winograd once, at its first conv, read by every thread's units, and freed with it", async () => {
+    const internals = pool as unknown as { transformed: Map<number, number> };
+    const held = new ResidentWeights(new SeededWeights(4), pool);
+    const p = conv2dParams({ padding: 1 });
+    // Two threads share 14x14 (49 tiles) in units of output channels, 48x48 (24 rows of tiles) in units of
+    // two tile rows, 40x40 (20 rows, too few units) in one block of positions each.
+    for (const [C, M, H] of [[32, 64, 14], [16, 24, 48], [16, 24, 40]] as const) {
+      const x = initParam(3, "x", [C, H, H], { kind: "xavier", fanIn: 1, fanOut: 1 });
+      const w = held.get(`conv${H}.weight`, [M, C, 3, 3], he(9 * C));
+      const expected = bits(conv2d(x, { shape: w.shape, data: w.data.slice() }, null, p));
+      expect(bits(await pool.conv2d(x, w, null, p))).toEqual(expected);
+      const transforms = [...internals.transformed.values()];
+      expect(bits(await pool.conv2d(x, w, null, p))).toEqual(expected);
+      expect([...internals.transformed.values()]).toEqual(transforms);
+    }
+    expect(internals.transformed.size).toBe(3);
+    held.release();
+    expect(internals.transformed.size).toBe(0);
+  });
   it("frees only what the pool's hold gave out", () => {
     expect(() => pool.free({ shape: [2], data: new Float32Array(2) })).toThrow(/hold returned/);
     const t = pool.hold({ shape: [2], data: new Float32Array([1, 2]) });

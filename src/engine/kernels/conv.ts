@@ -169,6 +169,8 @@ export interface ConvPlacement {
    * `channels` (a conv of one group) units of that many output channels.
    */
   claimed?: { channels?: number };
+  /** Where the layer's weights lie transformed for Winograd (kernels.c, winograd_prepare), for a shape conv2d_tiled says is tiled. */
+  prepared?: number;
 }
 
 /**
@@ -196,7 +198,8 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
   const [, Ho, Wo] = conv2dOutputShape(x.shape, weight.shape, p);
   const geometry = [kh, kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups, Ho, Wo];
   const unitChannels = placement.claimed?.channels ?? 0;
-  const perBlock = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1, unitChannels));
+  const prepared = placement.prepared ?? 0;
+  const perBlock = blocks.map((b) => k.exports.conv2d_scratch(C, H, W, ...geometry, b.m0, b.m1, unitChannels, prepared === 0 ? 0 : 1));
   const perThread = placement.threads !== undefined && placement.threads < blocks.length;
   const scratch = perThread ? new Array<number>(placement.threads!).fill(Math.max(...perBlock)) : perBlock;
   const { affine, residual, rectify = false } = placement.epilogue ?? {};
@@ -215,7 +218,7 @@ export function placeConv2d(k: WasmKernels, x: Tensor, weight: Tensor, bias: Flo
     new Float64Array(k.memory.buffer, scaleP!, M).set(affine.scale);
     new Float64Array(k.memory.buffer, shiftP!, M).set(affine.shift);
   }
-  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0, unitChannels];
+  const epilogueArgs = [affine ? scaleP! : 0, affine ? shiftP! : 0, residualP, rectify ? 1 : 0, placement.claimed ? claimsP! : 0, unitChannels, prepared];
   const scratchArg = 12 + geometry.length;
   return {
     fn: "conv2d",

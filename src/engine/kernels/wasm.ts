@@ -26,6 +26,8 @@ export interface KernelExports {
   conv2d_scratch(...args: number[]): number;
   conv2d_tiled(C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, groups: number, Ho: number, Wo: number): number;
   conv2d_units(C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, groups: number, Ho: number, Wo: number): number;
+  winograd_prepare(w: number, C: number, M: number, u: number): void;
+  winograd_prepared_size(C: number, M: number): number;
   conv_transpose2d(...args: number[]): void;
   conv_transpose2d_scratch(...args: number[]): number;
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;
@@ -141,8 +143,8 @@ export class WasmKernels {
    */
   private warmUp(): void {
     const C = 16, H = 24, M = 16;
-    const [inP, wP, outP, sP] = this.layout([C * H * H, M * C * 9, M * H * H, this.exports.conv2d_scratch(C, H, H, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0)]) as [number, number, number, number];
-    for (let i = 0; i < 3; i++) this.exports.conv2d(inP, C, H, H, wP, 0, outP, M, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, H * H, sP, 0, 0, 0, 0, 0, 0);
+    const [inP, wP, outP, sP] = this.layout([C * H * H, M * C * 9, M * H * H, this.exports.conv2d_scratch(C, H, H, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, 0)]) as [number, number, number, number];
+    for (let i = 0; i < 3; i++) this.exports.conv2d(inP, C, H, H, wP, 0, outP, M, 3, 3, 1, 1, 1, 1, 1, 1, 1, H, H, 0, M, 0, H * H, sP, 0, 0, 0, 0, 0, 0, 0);
     this.layout([]);
   }
 

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export const EXPORTS = ["conv2d", "conv2d_scratch", "conv2d_tiled", "conv2d_units", "conv_transpose2d", "conv_transpose2d_scratch", "linear", "linear_rows", "linear_rows_scratch", "uniform_fill", "finite_range", "channel_moments", "relu_f32", "add_f32", "sum2_f32", "affine_channels_f32", "maxpool2d"];
+export const EXPORTS = ["conv2d", "conv2d_scratch", "conv2d_tiled", "conv2d_units", "winograd_prepare", "winograd_prepared_size", "conv_transpose2d", "conv_transpose2d_scratch", "linear", "linear_rows", "linear_rows_scratch", "uniform_fill", "finite_range", "channel_moments", "relu_f32", "add_f32", "sum2_f32", "affine_channels_f32", "maxpool2d"];
 
 /** The most memory the kernels may address: wasm32's 4 GiB (a shared memory must declare its maximum). */
 const MAX_MEMORY = 4 * 1024 * 1024 * 1024;

@@ -268,7 +268,9 @@ static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int
  * (2026-12-01, relaxed SIMD) 49.6 -> 66.5 GFLOP/s-equivalent on 64->64 at 56x56 (784
  * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196); with the planes padded (WINO_PAD,
  * 2026-12-02, one thread, best of 40) 48.2 -> 57.8-68.8 on 256->256 at 14x14 (49 tiles),
- * but 39.6 -> 30.7-32.7 on 512->512 at 7x7 (16 tiles, each transformed weight used 16 times). */
+ * but 39.6 -> 30.7-32.7 on 512->512 at 7x7 (16 tiles, each transformed weight used 16 times;
+ * with the weights transformed once (winograd_prepare) 1.1x the direct conv's speed in
+ * ResNet-50's run: 16 MiB of U read for 16 tiles). */
 #define WINO_MIN_TILES 49
 /* Input channels below which the 16 GEMMs, C deep, are too shallow for the micro-kernel
  * (a tile's accumulators are stored after every C steps) and the direct path, 9C deep,
@@ -305,12 +307,12 @@ static int winograd_rows(int m_begin, int m_end, int unit_channels) {
   return unit_channels > 0 ? min_i(m_end - m_begin, unit_channels) : m_end - m_begin;
 }
 
-/* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too. */
-static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels) {
+/* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too; with `prepared` weights, no room for U. */
+static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels, int prepared) {
   const int rows = winograd_rows(m_begin, m_end, unit_channels), th = (Ho + 1) / 2, tw = (Wo + 1) / 2;
   const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw), chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
   const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
-  return 16 * u_plane(rows, C) + 16 * v_plane(C) + 16 * prod_plane(rows) + packed_b_size(C) + C + NC + all;
+  return (prepared ? 0 : 16 * u_plane(rows, C)) + 16 * v_plane(C) + 16 * prod_plane(rows) + packed_b_size(C) + C + NC + all;
 }
 
 /* U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
@@ -336,6 +338,16 @@ static void winograd_weights(const float *w, int C, int m0, int rows, float *u) 
     }
   }
 }
+
+/* Floats of the transformed weights of a whole 3x3 layer, M rows over C channels (winograd_prepare). */
+int winograd_prepared_size(int C, int M) { return 16 * u_plane(M, C); }
+
+/*
+ * U for all M rows of w [M][C][3][3], as conv2d_winograd reads it when given `prepared`:
+ * a model's weights held across runs are transformed once, not in every call. The same
+ * arithmetic as the call's own transform, so the bits do not change.
+ */
+void winograd_prepare(const float *w, int C, int M, float *u) { winograd_weights(w, C, 0, M, u); }
 
 /* B^T d B of one 4x4 patch per lane (four tiles at once), stored at dst + xi * plane for xi = 0..15. */
 static inline void winograd_input4(v128_t d[4][4], float *dst, int plane) {
@@ -505,14 +517,18 @@ static int next_unit(int *claims, int *next, int extent, int least, int most, in
 #define LEAST_UNIT_CHANNELS (2 * MR)
 #define LEAST_UNIT_POSITIONS (4 * NR)
 
-/* Output channels [m_begin, m_end) at positions [n_begin, n_end) by F(2x2, 3x3); bias is added by the caller. */
-static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int pt,
-                            int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end, float *scratch,
-                            const double *scale, const double *shift, const float *residual, int rectify, int *claims,
-                            int unit_channels) {
+/*
+ * Output channels [m_begin, m_end) of M at positions [n_begin, n_end) by F(2x2, 3x3), from
+ * the layer's transformed weights when `prepared` (winograd_prepare), else transforming the
+ * rows it computes; bias is added by the caller.
+ */
+static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *prepared, int M, const float *bias,
+                            float *out, int pt, int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end,
+                            float *scratch, const double *scale, const double *shift, const float *residual, int rectify,
+                            int *claims, int unit_channels) {
   const int rows = m_end - m_begin, held = winograd_rows(m_begin, m_end, unit_channels), tw = (Wo + 1) / 2, kcb = block_depth(C);
   float *u = scratch;
-  float *v = u + 16 * u_plane(held, C);
+  float *v = prepared ? scratch : u + 16 * u_plane(held, C);
   float *prod = v + 16 * v_plane(C);
   float *bp = prod + 16 * prod_plane(held);
   int *koff = (int *)(bp + packed_b_size(C));
@@ -528,10 +544,10 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
      */
     const int blocks = block_count(C), block = packed_b_size(C);
     float *all = (float *)(noff + NC);
-    int prepared = 0;
+    int packed_all = 0;
     for (int next = 0, u0, u1; next_unit(claims, &next, rows, LEAST_UNIT_CHANNELS, unit_channels, MR, &u0, &u1);) {
       const int m0 = m_begin + u0, urows = u1 - u0;
-      if (!prepared) {
+      if (!packed_all) {
         for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
         float *packed = all;
         for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
@@ -542,15 +558,18 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
             for (int b = 0; b < blocks; b++, packed += block) pack_b(v + xi * v_plane(C), koff, noff, b * kcb, min_i(kcb, C - b * kcb), nt, packed);
           }
         }
-        prepared = 1;
+        packed_all = 1;
       }
-      winograd_weights(w, C, m0, urows, u);
+      /* This unit's rows of U: in the prepared planes, or transformed now. */
+      const float *uu = prepared ? prepared + m0 * C : u;
+      const int uplane = prepared ? u_plane(M, C) : u_plane(urows, C);
+      if (!prepared) winograd_weights(w, C, m0, urows, u);
       const float *packed = all;
       for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
         const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
         for (int xi = 0; xi < 16; xi++) {
           for (int b = 0; b < blocks; b++, packed += block) {
-            gemm_block(urows, u + xi * u_plane(urows, C), MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
+            gemm_block(urows, uu + xi * uplane, MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
                        prod + xi * prod_plane(urows), WINO_TILE_CHUNK, b > 0);
           }
         }
@@ -562,13 +581,15 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
     return;
   }
   const int unit_rows = claims ? WINO_UNIT_ROWS : chunk_rows;
-  int prepared = 0;
+  const float *uu = prepared ? prepared + m_begin * C : u;
+  const int uplane = prepared ? u_plane(M, C) : u_plane(rows, C);
+  int ready = 0;
   for (int next = 0, u0, u1; next_unit(claims, &next, row_end - row_begin, 1, unit_rows, 1, &u0, &u1);) {
     const int r0 = row_begin + u0, r1 = row_begin + u1;
-    if (!prepared) {
-      winograd_weights(w, C, m_begin, rows, u);
+    if (!ready) {
+      if (!prepared) winograd_weights(w, C, m_begin, rows, u);
       for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
-      prepared = 1;
+      ready = 1;
     }
     for (int t0 = r0 * tw; t0 < r1 * tw; t0 += WINO_TILE_CHUNK) {
       const int nt = min_i(WINO_TILE_CHUNK, r1 * tw - t0);
@@ -580,7 +601,7 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
         for (int k0 = 0; k0 < C; k0 += kcb) {
           const int kc = min_i(kcb, C - k0);
           pack_b(vx, koff, noff, k0, kc, nt, bp);
-          gemm_block(rows, u + xi * u_plane(rows, C), MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
+          gemm_block(rows, uu + xi * uplane, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
         }
       }
       winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
@@ -601,13 +622,14 @@ static int padded_size(int C, int H, int W, int Hp, int Wp) { return Hp != H || 
  * Floats of scratch space conv2d needs for output channels [m_begin, m_end): their
  * packed weights (a slice spanning several groups needs no more than its own rows),
  * one packed block of B, the offset tables and, when there is padding, the padded input;
- * with `unit_channels` (a call claiming units of channels), B's packed blocks for every position.
+ * with `unit_channels` (a call claiming units of channels), B's packed blocks for every position;
+ * `prepared`: the call reads a Winograd layer's transformed weights (winograd_prepare).
  */
 int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups,
-                   int Ho, int Wo, int m_begin, int m_end, int unit_channels) {
+                   int Ho, int Wo, int m_begin, int m_end, int unit_channels, int prepared) {
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
-  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels);
+  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels, prepared);
   return packed_b_size(K) + K + NC + padded_size(C, H, W, Hp, Wp) + (unit_channels > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
 }
 
@@ -666,15 +688,16 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * free (next_unit): up to NC positions or two rows of Winograd tiles (conv2d_units), or
  * with `unit_channels` (one group) up to that many channels at every position, each
  * thread packing B once for all its units. Padding is top pt / left pl; bottom and right
- * padding are implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none).
+ * padding are implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none);
+ * `transformed` (else 0): a Winograd layer's weights transformed once (winograd_prepare).
  */
 void conv2d(const float *in, int C, int H, int W, const float *w, const float *bias, float *out, int M, int kh,
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
-            const float *residual, int rectify, int *claims, int unit_channels) {
+            const float *residual, int rectify, int *claims, int unit_channels, const float *transformed) {
   if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
-    conv2d_winograd(in, C, H, W, w, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale, shift,
-                    residual, rectify, claims, unit_channels);
+    conv2d_winograd(in, C, H, W, w, transformed, M, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale,
+                    shift, residual, rectify, claims, unit_channels);
     return;
   }
   const int Cg = C / groups, Mg = M / groups;
