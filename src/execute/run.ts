@@ -134,11 +134,10 @@ export function readPlan(analyzed: AnalyzedNetwork): ReadPlan {
     for (const input of inputs) consumers.set(input, [...(consumers.get(input) ?? []), id]);
   }
   const opOf = new Map(analyzed.layers.map((l) => [l.node.id, getOp(l.node.op)]));
-  const reluFollows = (id: string) => {
-    const users = consumers.get(id) ?? [];
-    return users.length > 0 && users.every((user) => opOf.get(user)!.rectifies === true);
-  };
-  return { lanes, inputsOf, reads, consumers, reluFollows };
+  const rectified = new Set(
+    [...consumers].filter(([, users]) => users.length > 0 && users.every((user) => opOf.get(user)!.rectifies === true)).map(([id]) => id),
+  );
+  return { lanes, inputsOf, reads, consumers, reluFollows: (id) => rectified.has(id) };
 }
 
 /** A layer run together with the layers after it that only it feeds: their outputs are never computed on their own. */
@@ -239,14 +238,28 @@ export async function runNetwork(analyzed: AnalyzedNetwork, options: RunOptions)
   return options.pool.resident(() => runLayers(analyzed, options));
 }
 
+/** The plans of a network run again and again (a model held across runs): made at its first run. */
+const plans = new WeakMap<AnalyzedNetwork, { read: ReadPlan; fused: ReturnType<typeof fusionPlan> }>();
+
+function plansOf(analyzed: AnalyzedNetwork): { read: ReadPlan; fused: ReturnType<typeof fusionPlan> } {
+  let made = plans.get(analyzed);
+  if (!made) {
+    const read = readPlan(analyzed);
+    made = { read, fused: fusionPlan(analyzed, read.consumers) };
+    plans.set(analyzed, made);
+  }
+  return made;
+}
+
 async function runLayers(analyzed: AnalyzedNetwork, options: RunOptions): Promise<Map<string, Tensor>> {
   const { pool } = options;
-  const { lanes, inputsOf, reads, consumers, reluFollows } = readPlan(analyzed);
+  const { read, fused } = plansOf(analyzed);
+  const { lanes, inputsOf, reads, consumers, reluFollows } = read;
   const remaining = new Map([...consumers].map(([id, users]) => [id, users.length]));
   const live = new Map<string, Tensor>();
   const kept = new Map<string, Tensor>();
   const showsLayers = options.keepAll === true || options.onLayer !== undefined;
-  const { fusions, absorbed } = showsLayers ? { fusions: new Map<string, Fusion>(), absorbed: new Map<string, string>() } : fusionPlan(analyzed, consumers);
+  const { fusions, absorbed } = showsLayers ? { fusions: new Map<string, Fusion>(), absorbed: new Map<string, string>() } : fused;
 
   for (const layer of analyzed.layers) {
     const { node } = layer;
