@@ -198,15 +198,26 @@ static void add_bias(const float *bias, float *out, int N, int m_begin, int m_en
   }
 }
 
-/* y = max(x, 0) with NaN kept (PyTorch's ReLU), over n values; exact, so four lanes at a time. */
+/* max(x, 0) with NaN kept (PyTorch's ReLU): exact, so four lanes at a time. */
+static inline v128_t relu4(v128_t v) {
+  const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
+  return wasm_v128_and(v, keep);
+}
+static inline float relu1(float x) { return x > 0.0f || x != x ? x : 0.0f; }
+
+/* x * scale + shift computed in double and rounded to float once (an inference bn), four lanes or one. */
+static inline v128_t affine4(v128_t v, v128_t scale, v128_t shift) {
+  const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), scale), shift);
+  const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), scale), shift);
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+static inline float affine1(float x, double scale, double shift) { return (float)((double)x * scale + shift); }
+
+/* y = relu(x) over n values. */
 static inline void relu_range(const float *x, float *y, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t v = wasm_v128_load(x + i);
-    const v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
-    wasm_v128_store(y + i, wasm_v128_and(v, keep));
-  }
-  for (; i < n; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, relu4(wasm_v128_load(x + i)));
+  for (; i < n; i++) y[i] = relu1(x[i]);
 }
 
 /* acc += x over n values: a float sum, exact as JavaScript's double sum rounded back to float. */
@@ -216,36 +227,64 @@ static inline void add_range(float *acc, const float *x, int n) {
   for (; i < n; i++) acc[i] += x[i];
 }
 
-/* y = x * scale + shift over n values, computed in double and rounded to float once. */
+/* y = affine(x) over n values. */
 static inline void affine_range(const float *src, float *dst, int n, double scale, double shift) {
   const v128_t s = wasm_f64x2_splat(scale), b = wasm_f64x2_splat(shift);
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t v = wasm_v128_load(src + i);
-    const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), s), b);
-    const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), s), b);
-    wasm_v128_store(dst + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, affine4(wasm_v128_load(src + i), s, b));
+  for (; i < n; i++) dst[i] = affine1(src[i], scale, shift);
+}
+
+/*
+ * The epilogue's steps on rows [m_begin, m_end) in one pass over each value, the steps
+ * chosen by constant flags so that each combination compiles to its own loop.
+ */
+static inline __attribute__((always_inline)) void epilogue_rows(float *out, int N, int m_begin, int m_end, int n_begin, int n_end,
+                                                                const double *scale, const double *shift, const float *residual,
+                                                                const int affine, const int sum, const int rectify) {
+  const int n = n_end - n_begin;
+  for (int m = m_begin; m < m_end; m++) {
+    float *row = out + m * N + n_begin;
+    const float *res = sum ? residual + m * N + n_begin : 0;
+    const double sc = affine ? scale[m] : 0.0, sh = affine ? shift[m] : 0.0;
+    const v128_t s = wasm_f64x2_splat(sc), b = wasm_f64x2_splat(sh);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      v128_t v = wasm_v128_load(row + i);
+      if (affine) v = affine4(v, s, b);
+      if (sum) v = wasm_f32x4_add(v, wasm_v128_load(res + i));
+      if (rectify) v = relu4(v);
+      wasm_v128_store(row + i, v);
+    }
+    for (; i < n; i++) {
+      float x = row[i];
+      if (affine) x = affine1(x, sc, sh);
+      if (sum) x += res[i];
+      if (rectify) x = relu1(x);
+      row[i] = x;
+    }
   }
-  for (; i < n; i++) dst[i] = (float)((double)src[i] * scale + shift);
 }
 
 /*
  * What a conv may apply to its block of output in place of the layers after it, each
- * step by the same code as that layer's own kernel (the same bits): a per-channel
+ * step by the same arithmetic as that layer's own kernel (the same bits): a per-channel
  * affine (bn; scale 0: none), the addition of a residual of the output's shape (0:
  * none), then max(0, .) when rectify. Applied by the thread that computed the block,
- * while it is in cache, so no thread does it for the whole output afterwards.
+ * while it is in cache, in one pass over it, so no thread does it for the whole output afterwards.
  */
 static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int n_end, const double *scale,
                      const double *shift, const float *residual, int rectify) {
-  if (!scale && !residual && !rectify) return;
-  const int n = n_end - n_begin;
-  for (int m = m_begin; m < m_end; m++) {
-    float *row = out + m * N + n_begin;
-    if (scale) affine_range(row, row, n, scale[m], shift[m]);
-    if (residual) add_range(row, residual + m * N + n_begin, n);
-    if (rectify) relu_range(row, row, n);
-  }
+  const int a = scale != 0, r = residual != 0, z = rectify != 0;
+#define EPILOGUE(A, R, Z) epilogue_rows(out, N, m_begin, m_end, n_begin, n_end, scale, shift, residual, A, R, Z)
+  if (a && r && z) EPILOGUE(1, 1, 1);
+  else if (a && r) EPILOGUE(1, 1, 0);
+  else if (a && z) EPILOGUE(1, 0, 1);
+  else if (a) EPILOGUE(1, 0, 0);
+  else if (r && z) EPILOGUE(0, 1, 1);
+  else if (r) EPILOGUE(0, 1, 0);
+  else if (z) EPILOGUE(0, 0, 1);
+#undef EPILOGUE
 }
 
 /*
