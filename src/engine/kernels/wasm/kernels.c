@@ -153,10 +153,11 @@ static void pack_b(const float *src, const int *koff, const int *noff, int k0, i
     const int nr = min_i(NR, nc - p * NR);
     const int *no = noff + p * NR;
     int cols[NR];
-    int contiguous = nr == NR;
+    int contiguous = nr == NR, every_other = nr == NR;
     for (int j = 0; j < NR; j++) {
       cols[j] = j < nr ? no[j] : 0;
       if (j < nr && no[j] != no[0] + j) contiguous = 0;
+      if (j < nr && no[j] != no[0] + 2 * j) every_other = 0;
     }
     float *panel = bp + p * kc * NR;
     if (contiguous) {
@@ -164,6 +165,15 @@ static void pack_b(const float *src, const int *koff, const int *noff, int k0, i
       for (int kk = 0; kk < kc; kk++) {
         const float *s = base + koff[k0 + kk];
         for (int j = 0; j < NR; j += 4) wasm_v128_store(panel + kk * NR + j, wasm_v128_load(s + j));
+      }
+    } else if (every_other) {
+      /* A stride-2 conv's positions in one output row: the even lanes of s[0..14] (the last load starts at 11, so nothing past s[14] is read). */
+      const float *base = src + no[0];
+      for (int kk = 0; kk < kc; kk++) {
+        const float *s = base + koff[k0 + kk];
+        const v128_t a = wasm_v128_load(s), b = wasm_v128_load(s + 4), c = wasm_v128_load(s + 8), d = wasm_v128_load(s + 11);
+        wasm_v128_store(panel + kk * NR, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
+        wasm_v128_store(panel + kk * NR + 4, wasm_i32x4_shuffle(c, d, 0, 2, 5, 7));
       }
     } else {
       for (int kk = 0; kk < kc; kk++) {
