@@ -138,11 +138,12 @@ export class ComputePool {
   /** Kept blocks of tensors held until freed (`hold`): a model's weights, which no run frees. */
   private readonly heldBlocks = new Set<number>();
   /**
-   * Held 3x3 weights → their Winograd transform (kernels.c, winograd_prepare), made at a
-   * conv's first call and freed with the weights: a model held across runs is transformed
-   * once, as a session prepacks its weights. Same bits as transforming in each call.
+   * Held 3x3 weights → their Winograd transform for each tile size they are used with
+   * (kernels.c, winograd_prepare), made at a conv's first call and freed with the weights:
+   * a model held across runs is transformed once, as a session prepacks its weights. Same
+   * bits as transforming in each call.
    */
-  private readonly transformed = new Map<number, number>();
+  private readonly transformed = new Map<number, Map<number, number>>();
   private residency = false;
   private closed = false;
   /** The resident run in progress: the next one starts when it settles. */
@@ -187,18 +188,18 @@ export class ComputePool {
    * Splits M channels × N positions into blocks: by channel when each thread gets enough
    * (MIN_CHANNELS_PER_THREAD) or the positions are few, else by position, in blocks that
    * shrink towards the end: the last blocks claimed are the small ones, so the thread that
-   * finishes first waits for at most a small block of the other's. `tiledWidth`: the
-   * output's width when the kernel computes 2x2 tiles (Winograd), whose position blocks
-   * then start on whole pairs of output rows where the rows allow it. `byPosition` false:
+   * finishes first waits for at most a small block of the other's. `tiled`: the output's
+   * width and the side of the tiles the kernel computes it in (Winograd), whose position
+   * blocks then start on whole rows of tiles where the rows allow it. `byPosition` false:
    * the kernel splits by channel only.
    */
-  private blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): OutputBlock[] {
+  private blocks(M: number, N: number, macs: number, byPosition: boolean, tiled?: { width: number; tile: number }): OutputBlock[] {
     const parts = this.parts(macs);
     const byChannel = () => cut(M, parts, MR).map(([m0, m1]) => ({ m0, m1, n0: 0, n1: N }));
     if (!byPosition || parts === 1 || M >= parts * MIN_CHANNELS_PER_THREAD || N < parts * MIN_POSITIONS_PER_THREAD) return byChannel();
-    const rowPairs = tiledWidth === undefined ? NR : lcm(NR, 2 * tiledWidth);
+    const tileRows = tiled === undefined ? NR : lcm(NR, tiled.tile * tiled.width);
     const weights = N >= parts * POSITION_BLOCK_SIZES.length * MIN_POSITIONS_PER_THREAD ? POSITION_BLOCK_SIZES.flatMap((w) => Array<number>(parts).fill(w)) : Array<number>(parts).fill(1);
-    return cutWeighted(N, weights, N >= weights.length * rowPairs ? rowPairs : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
+    return cutWeighted(N, weights, N >= weights.length * tileRows ? tileRows : NR).map(([n0, n1]) => ({ m0: 0, m1: M, n0, n1 }));
   }
 
   /**
@@ -297,8 +298,7 @@ export class ComputePool {
     const block = this.kernels.blockOf(held.data);
     if (block === undefined || !this.heldBlocks.delete(block)) throw new Error("pool: free takes a tensor this pool's hold returned");
     this.kernels.release(block);
-    const transform = this.transformed.get(block);
-    if (transform !== undefined) this.kernels.release(transform);
+    for (const transform of this.transformed.get(block)?.values() ?? []) this.kernels.release(transform);
     this.transformed.delete(block);
   }
 
@@ -330,29 +330,31 @@ export class ComputePool {
     const [kh, kw] = weight.shape.slice(2) as [number, number];
     const geometry: ConvGeometry = [x.shape[0]!, kh, kw, params.stride[0], params.stride[1], params.dilation[0], params.dilation[1], params.groups, shape[1], shape[2]];
     const macs = weight.data.length * N;
-    const tiled = this.kernels.exports.conv2d_tiled(...geometry) !== 0;
-    const claimed = this.parts(macs) > 1 ? this.claimedUnits(geometry, shape[0], tiled) : undefined;
+    const tile = this.kernels.exports.conv2d_tiled(...geometry);
+    const claimed = this.parts(macs) > 1 ? this.claimedUnits(geometry, shape[0], tile !== 0) : undefined;
     const blocks = claimed
       ? Array.from({ length: this.threads }, () => ({ m0: 0, m1: shape[0], n0: 0, n1: N }))
-      : this.blocks(shape[0], N, macs, true, tiled ? shape[2] : undefined);
+      : this.blocks(shape[0], N, macs, true, tile !== 0 ? { width: shape[2], tile } : undefined);
     return this.exclusive(async () => {
-      const prepared = tiled ? this.winogradWeights(weight) : undefined;
+      const prepared = tile !== 0 ? this.winogradWeights(weight, tile) : undefined;
       const call = placeConv2d(this.kernels, x, weight, bias, params, blocks, { ...(epilogue && { epilogue }), keepOutput: this.residency, threads: this.threads, claimed, prepared });
       await this.run(call);
       return this.output(shape, call);
     });
   }
 
-  /** The Winograd transform of held weights (made at the first request), undefined for weights not held. */
-  private winogradWeights(weight: Tensor): number | undefined {
+  /** The Winograd transform in tiles of `tile` of held weights (made at the first request), undefined for weights not held. */
+  private winogradWeights(weight: Tensor, tile: number): number | undefined {
     const block = this.kernels.blockOf(weight.data);
     if (block === undefined || !this.heldBlocks.has(block)) return undefined;
-    let transform = this.transformed.get(block);
+    const bySize = this.transformed.get(block) ?? new Map<number, number>();
+    this.transformed.set(block, bySize);
+    let transform = bySize.get(tile);
     if (transform === undefined) {
       const [M, C] = weight.shape as [number, number];
-      transform = this.kernels.keep(this.kernels.exports.winograd_prepared_size(C, M));
-      this.kernels.exports.winograd_prepare(weight.data.byteOffset, C, M, transform);
-      this.transformed.set(block, transform);
+      transform = this.kernels.keep(this.kernels.exports.winograd_prepared_size(C, M, tile));
+      this.kernels.exports.winograd_prepare(weight.data.byteOffset, C, M, tile, transform);
+      bySize.set(tile, transform);
     }
     return transform;
   }

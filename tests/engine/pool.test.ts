@@ -64,34 +64,40 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     }
     expect(worst).toBeLessThan(1e-6);
   });
-  it("a 3x3 stride-1 conv (Winograd F(2x2, 3x3) in kernels.c) equals the float64 direct sum, odd sizes and asymmetric padding at the borders, split or not", async () => {
-    // 31x27 output: 16x14 tiles, the last tile row and column half outside.
-    const x = rand("x", [20, 30, 27]), w = rand("w", [9, 20, 3, 3]), b = rand("b", [9]).data;
-    const p = conv2dParams({ padding: [1, 1, 2, 1] });
-    const one = conv2d(x, w, b, p);
-    expect(one.shape).toEqual([9, 31, 27]);
-    expect(bits(await pool.conv2d(x, w, b, p))).toEqual(bits(one));
-    expect(bits(await three.conv2d(x, w, b, p))).toEqual(bits(one));
-    let worst = 0;
-    for (const m of [0, 4, 8]) {
-      for (const [oy, ox] of [[0, 0], [0, 26], [30, 0], [30, 26], [15, 13], [29, 25], [1, 1]] as const) {
-        let sum = b[m]!, magnitude = Math.abs(b[m]!);
-        for (let c = 0; c < 20; c++) {
-          for (let ky = 0; ky < 3; ky++) {
-            for (let kx = 0; kx < 3; kx++) {
-              const iy = oy + ky - 1, ix = ox + kx - 1;
-              if (iy < 0 || iy >= 30 || ix < 0 || ix >= 27) continue;
-              const term = x.data[(c * 30 + iy) * 27 + ix]! * w.data[((m * 20 + c) * 3 + ky) * 3 + kx]!;
-              sum += term;
-              magnitude += Math.abs(term);
+  // 31x27 output: 8x7 tiles of 4x4 (F(4x4, 3x3)), the last tile row three quarters outside and the last column one
+  // quarter; 23x21: 12x11 tiles of 2x2 (F(2x2, 3x3): 6x6 tiles of 4x4 are too few), the last tile row half outside.
+  for (const [tile, H, W, padding] of [[4, 30, 27, [1, 1, 2, 1]], [2, 22, 20, [1, 1, 2, 2]]] as const) {
+    it(`a 3x3 stride-1 conv in Winograd tiles of ${tile}x${tile} (kernels.c) equals the float64 direct sum to 1e-6 of its terms' magnitude, odd sizes and asymmetric padding at the borders, split or not`, async () => {
+      const x = rand("x", [20, H, W]), w = rand("w", [9, 20, 3, 3]), b = rand("b", [9]).data;
+      const p = conv2dParams({ padding: [padding[0], padding[1], padding[2], padding[3]] });
+      const one = conv2d(x, w, b, p);
+      const [, Ho, Wo] = one.shape as [number, number, number];
+      expect([Ho, Wo]).toEqual([H + padding[0] + padding[2] - 2, W + padding[1] + padding[3] - 2]);
+      const internals = pool as unknown as { kernels: WasmKernels };
+      expect(internals.kernels.exports.conv2d_tiled(20, 3, 3, 1, 1, 1, 1, 1, Ho, Wo)).toBe(tile);
+      expect(bits(await pool.conv2d(x, w, b, p))).toEqual(bits(one));
+      expect(bits(await three.conv2d(x, w, b, p))).toEqual(bits(one));
+      let worst = 0;
+      for (const m of [0, 4, 8]) {
+        for (const [oy, ox] of [[0, 0], [0, Wo - 1], [Ho - 1, 0], [Ho - 1, Wo - 1], [15, 13], [Ho - 2, Wo - 2], [1, 1], [5, 6]] as const) {
+          let sum = b[m]!, magnitude = Math.abs(b[m]!);
+          for (let c = 0; c < 20; c++) {
+            for (let ky = 0; ky < 3; ky++) {
+              for (let kx = 0; kx < 3; kx++) {
+                const iy = oy + ky - padding[0], ix = ox + kx - padding[1];
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                const term = x.data[(c * H + iy) * W + ix]! * w.data[((m * 20 + c) * 3 + ky) * 3 + kx]!;
+                sum += term;
+                magnitude += Math.abs(term);
+              }
             }
           }
+          worst = Math.max(worst, Math.abs(one.data[(m * Ho + oy) * Wo + ox]! - sum) / magnitude);
         }
-        worst = Math.max(worst, Math.abs(one.data[(m * 31 + oy) * 27 + ox]! - sum) / magnitude);
       }
-    }
-    expect(worst).toBeLessThan(1e-6);
-  });
+      expect(worst).toBeLessThan(1e-6);
+    });
+  }
   it("calls issued together run one after another on the shared memory", async () => {
     const x = rand("x", [16, 30, 29]), w = rand("w", [12, 16, 3, 3]), lw = rand("lw", [700, 300]), seq = rand("seq", [20, 300]);
     const p = conv2dParams({ padding: 1 });
@@ -115,14 +121,16 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(bits(await pool.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
     expect(bits(await three.conv2d(x, w, null, p))).toEqual(bits(conv2d(x, w, null, p)));
   });
-  it("cuts position blocks in sizes 3:3:1:1, on whole pairs of output rows when the kernel computes 2x2 tiles: 16 channels at 56x56 on two threads; 64 channels in halves by channel", () => {
-    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean, tiledWidth?: number): { m0: number; m1: number; n0: number; n1: number }[] };
-    const cuts = (tiledWidth?: number) => internals.blocks(16, 56 * 56, 1e9, true, tiledWidth).map((b) => [b.n0, b.n1]);
-    // 3136 positions: starts at multiples of two rows (112 positions) when tiled, of the micro-kernel's 8 columns when not.
-    expect(cuts(56)).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
+  it("cuts position blocks in sizes 3:3:1:1, on whole rows of tiles when the kernel computes 2x2 or 4x4 tiles: 16 channels at 56x56 on two threads; 64 channels in halves by channel", () => {
+    type Tiled = { width: number; tile: number };
+    const internals = pool as unknown as { blocks(M: number, N: number, macs: number, byPosition: boolean, tiled?: Tiled): { m0: number; m1: number; n0: number; n1: number }[] };
+    const cuts = (tiled?: Tiled) => internals.blocks(16, 56 * 56, 1e9, true, tiled).map((b) => [b.n0, b.n1]);
+    // 3136 positions: starts at multiples of two rows (112 positions) in 2x2 tiles, of four (224) in 4x4 tiles, of the micro-kernel's 8 columns when not tiled.
+    expect(cuts({ width: 56, tile: 2 })).toEqual([[0, 1232], [1232, 2352], [2352, 2800], [2800, 3136]]);
+    expect(cuts({ width: 56, tile: 4 })).toEqual([[0, 1120], [1120, 2464], [2464, 2688], [2688, 3136]]);
     expect(cuts()).toEqual([[0, 1176], [1176, 2352], [2352, 2744], [2744, 3136]]);
     // 32 channels a thread: each reads only its half of the weights.
-    expect(internals.blocks(64, 56 * 56, 1e9, true, 56)).toEqual([{ m0: 0, m1: 32, n0: 0, n1: 3136 }, { m0: 32, m1: 64, n0: 0, n1: 3136 }]);
+    expect(internals.blocks(64, 56 * 56, 1e9, true, { width: 56, tile: 4 })).toEqual([{ m0: 0, m1: 32, n0: 0, n1: 3136 }, { m0: 32, m1: 64, n0: 0, n1: 3136 }]);
   });
   it("lets every thread claim a conv's positions a unit at a time, with the single-thread bits: Winograd, direct (1x1, 7x7 stride 2), grouped, with the epilogue", async () => {
     type Geometry = [number, number, number, number, number, number, number, number, number, number];
@@ -130,7 +138,7 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     const bn = (c: number) => ({ gamma: rand("g", [c]).data, beta: rand("b", [c]).data, runningMean: rand("m", [c]).data, runningVar: rand("v", [c]).data.map(Math.abs), eps: 1e-5 });
     const geometry = (x: Tensor, w: Tensor, p: ReturnType<typeof conv2dParams>, out: number[]): Geometry =>
       [x.shape[0]!, w.shape[2]!, w.shape[3]!, p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.groups, out[1]!, out[2]!];
-    // 50x49 outputs: 13 units of two tile rows (Winograd), 20 units of 128 positions (direct).
+    // 50x49 outputs: 13 units of one row of 4x4 tiles (Winograd), 20 units of 128 positions (direct).
     const x = rand("x", [16, 50, 49]), residual = rand("r", [12, 50, 49]);
     const cases: [Tensor, ReturnType<typeof conv2dParams>][] = [
       [rand("w3", [12, 16, 3, 3]), conv2dParams({ padding: 1 })],
@@ -156,7 +164,7 @@ describe("ComputePool gives the single-thread kernels' bits exactly", () => {
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 100, false)).toEqual({ channels: 32 });
     // 1024 channels: about four units a thread, 128 each.
     expect(internals.claimedUnits([256, 1, 1, 1, 1, 1, 1, 1, 14, 14], 1024, false)).toEqual({ channels: 128 });
-    // Winograd at 28x28: 7 units of two tile rows are too few for two threads.
+    // Winograd at 28x28: 7 units of one row of 4x4 tiles are too few for two threads.
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 28, 28], 100, true)).toEqual({ channels: 32 });
     // Too few channels (fewer than 32 a thread), or grouped: cut into blocks instead.
     expect(internals.claimedUnits([16, 3, 3, 1, 1, 1, 1, 1, 14, 14], 48, false)).toBeUndefined();

@@ -53,12 +53,13 @@ describe("ResidentWeights: a model's weights held in a pool's memory across runs
     expect(bits(await pool.linear(v, fw, fb.data))).toEqual(bits(linear(v, copies(fw), copies(fb).data)));
     held.release();
   });
-  it("a held 3x3 layer is transformed for Winograd once, at its first conv, read by every thread's units, and freed with it", async () => {
-    const internals = pool as unknown as { transformed: Map<number, number> };
+  it("a held 3x3 layer is transformed for Winograd once for each tile size, at its first conv, read by every thread's units, and freed with it", async () => {
+    const internals = pool as unknown as { transformed: Map<number, Map<number, number>> };
+    const sizes = () => [...internals.transformed.values()].map((bySize) => [...bySize.keys()]);
     const held = new ResidentWeights(new SeededWeights(4), pool);
     const p = conv2dParams({ padding: 1 });
-    // Two threads share 14x14 (49 tiles) in units of output channels, 48x48 (24 rows of tiles) in units of
-    // two tile rows, 40x40 (20 rows, too few units) in one block of positions each.
+    // Two threads share 14x14 (49 tiles of 2x2) in units of output channels, 48x48 (12 rows of 4x4 tiles) in
+    // units of one tile row, 40x40 (10 rows, too few units) in one block of positions each.
     for (const [C, M, H] of [[32, 64, 14], [16, 24, 48], [16, 24, 40]] as const) {
       const x = initParam(3, "x", [C, H, H], { kind: "xavier", fanIn: 1, fanOut: 1 });
       const w = held.get(`conv${H}.weight`, [M, C, 3, 3], he(9 * C));
@@ -68,7 +69,12 @@ describe("ResidentWeights: a model's weights held in a pool's memory across runs
       expect(bits(await pool.conv2d(x, w, null, p))).toEqual(expected);
       expect([...internals.transformed.values()]).toEqual(transforms);
     }
-    expect(internals.transformed.size).toBe(3);
+    expect(sizes()).toEqual([[2], [4], [4]]);
+    // The 48x48 layer's weights on a 14x14 input: 49 tiles of 2x2, a second transform beside the first.
+    const w48 = held.get("conv48.weight", [24, 16, 3, 3], he(9 * 16));
+    const x14 = initParam(3, "x", [16, 14, 14], { kind: "xavier", fanIn: 1, fanOut: 1 });
+    expect(bits(await pool.conv2d(x14, w48, null, p))).toEqual(bits(conv2d(x14, { shape: w48.shape, data: w48.data.slice() }, null, p)));
+    expect(sizes()).toEqual([[2], [4, 2], [4]]);
     held.release();
     expect(internals.transformed.size).toBe(0);
   });

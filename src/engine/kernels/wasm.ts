@@ -26,8 +26,8 @@ export interface KernelExports {
   conv2d_scratch(...args: number[]): number;
   conv2d_tiled(C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, groups: number, Ho: number, Wo: number): number;
   conv2d_units(C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, groups: number, Ho: number, Wo: number): number;
-  winograd_prepare(w: number, C: number, M: number, u: number): void;
-  winograd_prepared_size(C: number, M: number): number;
+  winograd_prepare(w: number, C: number, M: number, tile: number, u: number): void;
+  winograd_prepared_size(C: number, M: number, tile: number): number;
   conv_transpose2d(...args: number[]): void;
   conv_transpose2d_scratch(...args: number[]): number;
   linear(x: number, K: number, w: number, bias: number, y: number, mBegin: number, mEnd: number): void;

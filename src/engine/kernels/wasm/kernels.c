@@ -298,22 +298,25 @@ static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int
 }
 
 /*
- * Winograd's F(2x2, 3x3) (Lavin & Gray 2016) for 3x3 convolutions with stride 1,
- * dilation 1 and one group: each 2x2 block of output ("tile") comes from a 4x4 patch
- * of input, and the convolution becomes 16 independent GEMMs, one per position xi of
- * the transformed 4x4 tile: P_xi[m][t] = sum_c U_xi[m][c] V_xi[c][t], with U = G g G^T
- * the transformed weights and V = B^T d B the transformed input patches. 16 products
- * per tile instead of 36: 2.25x fewer multiply-adds, at the cost of the transforms
- * (linear in the input and output sizes). The transforms use 1, -1 and 1/2 only,
- * exact or one rounding per step, so the results stay within float32 accuracy of the
- * direct sum. Chosen by shape alone (winograd_applies), so every split of a layer's
- * work and every thread count takes the same path; each output element comes from
- * one tile, computed in one fixed order whichever block of channels or positions a
- * call computes.
+ * Winograd's minimal filtering (Lavin & Gray 2016) for 3x3 convolutions with stride 1,
+ * dilation 1 and one group, in two sizes: F(2x2, 3x3), each 2x2 block of output (a
+ * "tile") from a 4x4 patch of input, and F(4x4, 3x3), each 4x4 tile from a 6x6 patch.
+ * The convolution becomes P = (tile + 2)^2 independent GEMMs, one per position xi of the
+ * transformed patch: P_xi[m][t] = sum_c U_xi[m][c] V_xi[c][t], with U = G g G^T the
+ * transformed weights and V = B^T d B the transformed input patches. 16 products per 4
+ * outputs instead of 36 (2.25x fewer multiply-adds), or 36 per 16 (4x fewer), at the cost
+ * of the transforms (linear in the input and output sizes). F(2x2)'s transforms use 1, -1
+ * and 1/2 only; F(4x4)'s use 2, 4, 5 and 8 on the data and fractions of 6 and 24 on the
+ * weights (transformed in double, rounded once), so its results carry a few more float32
+ * roundings: measured within 1e-5 of the float64 sum relative to the output's scale
+ * (tests/engine/pool.test.ts). The size is chosen by shape alone (winograd_tile), so every
+ * split of a layer's work and every thread count takes the same path; each output element
+ * comes from one tile, computed in one fixed order whichever block of channels or positions
+ * a call computes.
  */
 #define WINO_TILE_CHUNK NC
 
-/* Tiles of 2x2 outputs below which the transforms cost more than the saving: measured
+/* 2x2 tiles below which the transforms cost more than the saving: measured
  * (2026-12-01, relaxed SIMD) 49.6 -> 66.5 GFLOP/s-equivalent on 64->64 at 56x56 (784
  * tiles), 31.9 -> 60.6 on 128->128 at 28x28 (196); with the planes padded (WINO_PAD,
  * 2026-12-02, one thread, best of 40) 48.2 -> 57.8-68.8 on 256->256 at 14x14 (49 tiles),
@@ -321,15 +324,20 @@ static void epilogue(float *out, int N, int m_begin, int m_end, int n_begin, int
  * with the weights transformed once (winograd_prepare) 1.1x the direct conv's speed in
  * ResNet-50's run: 16 MiB of U read for 16 tiles). */
 #define WINO_MIN_TILES 49
-/* Input channels below which the 16 GEMMs, C deep, are too shallow for the micro-kernel
+/* 4x4 tiles from which F(4x4) replaces F(2x2): measured (2026-12-02, relaxed SIMD, ResNet-50's
+ * run, weights transformed once, least of 30) 2.47 -> 1.68 ms on 64->64 at 56x56 (196 tiles),
+ * 2.55 -> 1.82 on 128->128 at 28x28 (49); at 14x14 (16 tiles covering 16x16) 2.68 -> 2.63 on
+ * 256->256, no gain for 2.25x the transformed weights' memory, so F(2x2) stays there. */
+#define WINO4_MIN_TILES 49
+/* Input channels below which the GEMMs, C deep, are too shallow for the micro-kernel
  * (a tile's accumulators are stored after every C steps) and the direct path, 9C deep,
  * wins: an RGB stem conv stays direct. */
 #define WINO_MIN_CHANNELS 16
 
 /*
- * The 16 planes of U, V and the products lie this many floats (a cache line) apart beyond
+ * The planes of U, V and the products lie this many floats (a cache line) apart beyond
  * their own size. Without it their strides were powers of two (a 512x512 layer's U planes
- * 1 MiB apart) and the transforms' 16 interleaved streams fell into the same cache sets:
+ * 1 MiB apart) and the transforms' interleaved streams fell into the same cache sets:
  * transforming 512x512 weights took 11 ms of a 15 ms conv at 7x7, 256x256 2.6 ms at 14x14.
  */
 #define WINO_PAD 16
@@ -337,16 +345,30 @@ static int u_plane(int rows, int C) { return rows * C + WINO_PAD; }
 static int v_plane(int C) { return C * WINO_TILE_CHUNK + WINO_PAD; }
 static int prod_plane(int rows) { return rows * WINO_TILE_CHUNK + WINO_PAD; }
 
-static int winograd_applies(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
-  return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && C >= WINO_MIN_CHANNELS &&
-         ((Ho + 1) / 2) * ((Wo + 1) / 2) >= WINO_MIN_TILES;
+/* The side of this shape's Winograd tiles: 4 (F(4x4, 3x3)), 2 (F(2x2, 3x3)), or 0 for the direct path. */
+static int winograd_tile(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
+  if (kh != 3 || kw != 3 || sh != 1 || sw != 1 || dh != 1 || dw != 1 || groups != 1 || C < WINO_MIN_CHANNELS) return 0;
+  if (((Ho + 3) / 4) * ((Wo + 3) / 4) >= WINO4_MIN_TILES) return 4;
+  return ((Ho + 1) / 2) * ((Wo + 1) / 2) >= WINO_MIN_TILES ? 2 : 0;
 }
 
-/* Whether conv2d computes this shape in 2x2 Winograd tiles: a split by position then
- * cuts best between pairs of output rows (a cut through a pair computes it twice). */
+/* Planes of a tile size: one per position of the transformed (tile + 2)^2 patch. */
+static int winograd_planes(int tile) { return (tile + 2) * (tile + 2); }
+
+/* The side of the tiles conv2d computes this shape in (0: none): a split by position then
+ * cuts best between whole tile rows of output (a cut through a tile row computes it twice). */
 int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
-  return winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
+  return winograd_tile(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
 }
+
+/*
+ * F(4x4) reads a row of tiles' patches, one channel at a time, from a strip of six input rows
+ * in a zero border, so that four tiles of a row load as five vectors per patch row wherever
+ * they lie (read from the input itself, with a padding of 1, half the tiles of a 56-wide row
+ * fell to a lane-by-lane path). 4 columns a tile, and room for a row's last group of four
+ * to load 32 columns from its first tile.
+ */
+static int winograd_strip_cols(int Wo) { return 4 * ((Wo + 3) / 4) + 28; }
 
 /*
  * Rows of U and of the products a Winograd call holds at once: its output channels, or with
@@ -357,15 +379,18 @@ static int winograd_rows(int m_begin, int m_end, int unit_channels) {
 }
 
 /* With `unit_channels`, the packed blocks of every tile of a Ho x Wo output too; with `prepared` weights, no room for U. */
-static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels, int prepared) {
-  const int rows = winograd_rows(m_begin, m_end, unit_channels), th = (Ho + 1) / 2, tw = (Wo + 1) / 2;
+static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int unit_channels, int prepared, int tile) {
+  const int planes = winograd_planes(tile), rows = winograd_rows(m_begin, m_end, unit_channels);
+  const int th = (Ho + tile - 1) / tile, tw = (Wo + tile - 1) / tile;
   const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw), chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
-  const int all = unit_channels > 0 ? chunks * 16 * blocks * packed_b_size(C) : 0;
-  return (prepared ? 0 : 16 * u_plane(rows, C)) + 16 * v_plane(C) + 16 * prod_plane(rows) + packed_b_size(C) + C + NC + all;
+  const int all = unit_channels > 0 ? chunks * planes * blocks * packed_b_size(C) : 0;
+  const int strip = tile == 4 ? 6 * winograd_strip_cols(Wo) : 0;
+  return (prepared ? 0 : planes * u_plane(rows, C)) + planes * v_plane(C) + planes * prod_plane(rows) + packed_b_size(C) + C + NC +
+         strip + all;
 }
 
-/* U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
-static void winograd_weights(const float *w, int C, int m0, int rows, float *u) {
+/* F(2x2)'s U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
+static void winograd_weights2(const float *w, int C, int m0, int rows, float *u) {
   const int plane = u_plane(rows, C);
   for (int r = 0; r < rows; r++) {
     for (int c = 0; c < C; c++) {
@@ -388,15 +413,47 @@ static void winograd_weights(const float *w, int C, int m0, int rows, float *u) 
   }
 }
 
-/* Floats of the transformed weights of a whole 3x3 layer, M rows over C channels (winograd_prepare). */
-int winograd_prepared_size(int C, int M) { return 16 * u_plane(M, C); }
+/* F(4x4)'s G: rows 1/4 (1, 0, 0); -1/6 (1, 1, 1); -1/6 (1, -1, 1); 1/24 (1, 2, 4); 1/24 (1, -2, 4); (0, 0, 1). */
+static void winograd_g4(double a, double b, double c, double s[6]) {
+  s[0] = a / 4;
+  s[1] = -(a + b + c) / 6;
+  s[2] = -(a - b + c) / 6;
+  s[3] = (a + 2 * b + 4 * c) / 24;
+  s[4] = (a - 2 * b + 4 * c) / 24;
+  s[5] = c;
+}
+
+/* F(4x4)'s U_xi[r][c], xi = 6i + j: G g G^T in double, rounded once to float. */
+static void winograd_weights4(const float *w, int C, int m0, int rows, float *u) {
+  const int plane = u_plane(rows, C);
+  for (int r = 0; r < rows; r++) {
+    for (int c = 0; c < C; c++) {
+      const float *g = w + ((m0 + r) * C + c) * 9;
+      double s[3][6], t[6];
+      for (int j = 0; j < 3; j++) winograd_g4(g[j], g[3 + j], g[6 + j], s[j]);
+      float *dst = u + r * C + c;
+      for (int i = 0; i < 6; i++) {
+        winograd_g4(s[0][i], s[1][i], s[2][i], t);
+        for (int j = 0; j < 6; j++) dst[(i * 6 + j) * plane] = (float)t[j];
+      }
+    }
+  }
+}
+
+static void winograd_weights(const float *w, int C, int m0, int rows, float *u, int tile) {
+  if (tile == 4) winograd_weights4(w, C, m0, rows, u);
+  else winograd_weights2(w, C, m0, rows, u);
+}
+
+/* Floats of the transformed weights of a whole 3x3 layer in tiles of `tile`, M rows over C channels (winograd_prepare). */
+int winograd_prepared_size(int C, int M, int tile) { return winograd_planes(tile) * u_plane(M, C); }
 
 /*
- * U for all M rows of w [M][C][3][3], as conv2d_winograd reads it when given `prepared`:
- * a model's weights held across runs are transformed once, not in every call. The same
- * arithmetic as the call's own transform, so the bits do not change.
+ * U for all M rows of w [M][C][3][3] in tiles of `tile`, as conv2d_winograd reads it when
+ * given `prepared`: a model's weights held across runs are transformed once, not in every
+ * call. The same arithmetic as the call's own transform, so the bits do not change.
  */
-void winograd_prepare(const float *w, int C, int M, float *u) { winograd_weights(w, C, 0, M, u); }
+void winograd_prepare(const float *w, int C, int M, int tile, float *u) { winograd_weights(w, C, 0, M, u, tile); }
 
 /* B^T d B of one 4x4 patch per lane (four tiles at once), stored at dst + xi * plane for xi = 0..15. */
 static inline void winograd_input4(v128_t d[4][4], float *dst, int plane) {
@@ -416,12 +473,12 @@ static inline void winograd_input4(v128_t d[4][4], float *dst, int plane) {
 }
 
 /*
- * V_xi[c][j] for tiles [t0, t0+nt): B^T d B of each tile's 4x4 input patch (zero
+ * F(2x2)'s V_xi[c][j] for tiles [t0, t0+nt): B^T d B of each tile's 4x4 input patch (zero
  * outside the input), B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. Four tiles of
  * one row at a time, one per SIMD lane, where their patches lie inside the input; the
  * others one by one through the same arithmetic (lane by lane it is identical).
  */
-static void winograd_input(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v) {
+static void winograd_input2(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v) {
   const int plane = v_plane(C);
   for (int j = 0; j < nt;) {
     const int ty = (t0 + j) / tw, tx = (t0 + j) - ty * tw;
@@ -471,14 +528,112 @@ static void winograd_input(const float *in, int C, int H, int W, int pt, int pl,
   }
 }
 
+/* F(4x4)'s B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1] times d. */
+static inline void winograd_bt6(const v128_t d[6], v128_t t[6]) {
+  const v128_t two = wasm_f32x4_splat(2.0f), four = wasm_f32x4_splat(4.0f);
+  const v128_t a = wasm_f32x4_sub(d[4], wasm_f32x4_mul(four, d[2])), b = wasm_f32x4_sub(d[3], wasm_f32x4_mul(four, d[1]));
+  const v128_t c = wasm_f32x4_sub(d[4], d[2]), e = wasm_f32x4_mul(two, wasm_f32x4_sub(d[3], d[1]));
+  t[0] = wasm_f32x4_add(wasm_f32x4_mul(four, wasm_f32x4_sub(d[0], d[2])), c);
+  t[1] = wasm_f32x4_add(a, b);
+  t[2] = wasm_f32x4_sub(a, b);
+  t[3] = wasm_f32x4_add(c, e);
+  t[4] = wasm_f32x4_sub(c, e);
+  t[5] = wasm_f32x4_add(wasm_f32x4_mul(four, wasm_f32x4_sub(d[1], d[3])), wasm_f32x4_sub(d[5], d[3]));
+}
+
+/* Transposes four vectors in place: lane l of a[k] becomes lane k of a[l]. */
+static inline void transpose4(v128_t a[4]) {
+  const v128_t t0 = wasm_i32x4_shuffle(a[0], a[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(a[2], a[3], 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(a[0], a[1], 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(a[2], a[3], 2, 6, 3, 7);
+  a[0] = wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5);
+  a[1] = wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7);
+  a[2] = wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5);
+  a[3] = wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7);
+}
+
+/* Stores the first n lanes of x at dst[0], dst[step], ... (all four as one vector when n is 4 and step 1). */
+static inline void store_lanes(float *dst, v128_t x, int n) {
+  if (n == 4) {
+    wasm_v128_store(dst, x);
+    return;
+  }
+  float lanes[4];
+  wasm_v128_store(lanes, x);
+  for (int l = 0; l < n; l++) dst[l] = lanes[l];
+}
+
 /*
- * Y = A^T P A, A^T = [1 1 1 0; 0 1 -1 -1], for tiles [t0, t0+nt) of `rows` channels,
+ * F(4x4)'s V_xi[c][j] for tiles [t0, t0+nt), xi = 6i + j: B^T d B of each tile's 6x6
+ * input patch (zero outside the input), row of tiles by row and channel by channel through
+ * `strip` (winograd_strip_cols). Up to four tiles of one row at a time, one per lane: each
+ * patch row is five loads (columns 4tx..4tx+19) and a transpose; a group of fewer than four
+ * (a row's end) computes four and stores its own lanes.
+ */
+static void winograd_input4x4(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v, float *strip) {
+  const int plane = v_plane(C), sw = winograd_strip_cols(4 * tw);
+  for (int j0 = 0; j0 < nt;) {
+    const int ty = (t0 + j0) / tw, tx0 = (t0 + j0) - ty * tw, row_tiles = min_i(nt - j0, tw - tx0);
+    /* Strip columns [x0, x1) hold input columns x0 - pl.. of this row of tiles' patches, whole groups of four. */
+    const int x0 = 4 * tx0, x1 = 4 * (tx0 + (row_tiles + 3) / 4 * 4) + 16;
+    const int from = min_i(x1, max_i(x0, pl)), to = max_i(from, min_i(x1, pl + W));
+    for (int c = 0; c < C; c++) {
+      for (int i = 0; i < 6; i++) {
+        float *row = strip + i * sw;
+        const int y = 4 * ty + i - pt;
+        if (y < 0 || y >= H) {
+          for (int x = x0; x < x1; x++) row[x] = 0.0f;
+          continue;
+        }
+        const float *irow = in + (c * H + y) * W - pl;
+        for (int x = x0; x < from; x++) row[x] = 0.0f;
+        for (int x = from; x < to; x++) row[x] = irow[x];
+        for (int x = to; x < x1; x++) row[x] = 0.0f;
+      }
+      for (int j = j0; j < j0 + row_tiles; j += 4) {
+        const int lanes = min_i(4, j0 + row_tiles - j);
+        const float *src = strip + 4 * (tx0 + j - j0);
+        v128_t d[6][6], t[6][6];
+        for (int i = 0; i < 6; i++) {
+          const float *row = src + i * sw;
+          v128_t a[4] = {wasm_v128_load(row), wasm_v128_load(row + 4), wasm_v128_load(row + 8), wasm_v128_load(row + 12)};
+          const v128_t e = wasm_v128_load(row + 16);
+          transpose4(a);
+          for (int k = 0; k < 4; k++) d[i][k] = a[k];
+          d[i][4] = wasm_i32x4_shuffle(a[0], e, 1, 2, 3, 4);
+          d[i][5] = wasm_i32x4_shuffle(a[1], e, 1, 2, 3, 5);
+        }
+        for (int k = 0; k < 6; k++) {
+          v128_t col[6], out[6];
+          for (int i = 0; i < 6; i++) col[i] = d[i][k];
+          winograd_bt6(col, out);
+          for (int i = 0; i < 6; i++) t[i][k] = out[i];
+        }
+        float *dst = v + c * WINO_TILE_CHUNK + j;
+        for (int i = 0; i < 6; i++) {
+          v128_t out[6];
+          winograd_bt6(t[i], out);
+          for (int k = 0; k < 6; k++) store_lanes(dst + (i * 6 + k) * plane, out[k], lanes);
+        }
+      }
+    }
+    j0 += row_tiles;
+  }
+}
+
+static void winograd_input(const float *in, int C, int H, int W, int pt, int pl, int tw, int t0, int nt, float *v, int tile,
+                           float *strip) {
+  if (tile == 4) winograd_input4x4(in, C, H, W, pt, pl, tw, t0, nt, v, strip);
+  else winograd_input2(in, C, H, W, pt, pl, tw, t0, nt, v);
+}
+
+/*
+ * F(2x2)'s Y = A^T P A, A^T = [1 1 1 0; 0 1 -1 -1], for tiles [t0, t0+nt) of `rows` channels,
  * written into out [rows][Ho][Wo] where the position is in [n_begin, n_end). Four
  * tiles of one row at a time where all their outputs are wanted, else one by one
  * (lane by lane the same arithmetic).
  */
-static void winograd_output(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
-                            int n_end) {
+static void winograd_output2(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
+                             int n_end) {
   const int plane = prod_plane(rows);
   for (int r = 0; r < rows; r++) {
     float *orow = out + r * Ho * Wo;
@@ -522,6 +677,68 @@ static void winograd_output(const float *prod, int rows, float *out, int Ho, int
   }
 }
 
+/* F(4x4)'s A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1] times m. */
+static inline void winograd_at6(const v128_t m[6], v128_t y[4]) {
+  const v128_t p = wasm_f32x4_add(m[1], m[2]), q = wasm_f32x4_sub(m[1], m[2]);
+  const v128_t r = wasm_f32x4_add(m[3], m[4]), s = wasm_f32x4_sub(m[3], m[4]);
+  y[0] = wasm_f32x4_add(wasm_f32x4_add(m[0], p), r);
+  y[1] = wasm_f32x4_add(q, wasm_f32x4_mul(wasm_f32x4_splat(2.0f), s));
+  y[2] = wasm_f32x4_add(p, wasm_f32x4_mul(wasm_f32x4_splat(4.0f), r));
+  y[3] = wasm_f32x4_add(wasm_f32x4_add(q, wasm_f32x4_mul(wasm_f32x4_splat(8.0f), s)), m[5]);
+}
+
+/*
+ * F(4x4)'s Y = A^T P A for tiles [t0, t0+nt) of `rows` channels, written into out
+ * [rows][Ho][Wo] where the position is in [n_begin, n_end). Up to four tiles of one row
+ * at a time, one per lane; stored four rows of 16 outputs at once where all are wanted,
+ * else output by output.
+ */
+static void winograd_output4x4(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
+                               int n_end) {
+  const int plane = prod_plane(rows);
+  for (int r = 0; r < rows; r++) {
+    float *orow = out + r * Ho * Wo;
+    for (int j = 0; j < nt;) {
+      const int ty = (t0 + j) / tw, tx = (t0 + j) - ty * tw, lanes = min_i(4, min_i(nt - j, tw - tx));
+      const int n = 4 * ty * Wo + 4 * tx;
+      const float *p = prod + r * WINO_TILE_CHUNK + j;
+      v128_t q[4][6], y[4][4];
+      for (int k = 0; k < 6; k++) {
+        v128_t col[6], o[4];
+        for (int i = 0; i < 6; i++) col[i] = wasm_v128_load(p + (i * 6 + k) * plane);
+        winograd_at6(col, o);
+        for (int i = 0; i < 4; i++) q[i][k] = o[i];
+      }
+      for (int i = 0; i < 4; i++) {
+        winograd_at6(q[i], y[i]);
+        transpose4(y[i]);
+      }
+      if (lanes == 4 && 4 * (tx + 4) <= Wo && 4 * ty + 4 <= Ho && n >= n_begin && n + 3 * Wo + 16 <= n_end) {
+        for (int i = 0; i < 4; i++)
+          for (int l = 0; l < 4; l++) wasm_v128_store(orow + n + i * Wo + 4 * l, y[i][l]);
+      } else {
+        for (int i = 0; i < 4 && 4 * ty + i < Ho; i++) {
+          for (int l = 0; l < lanes; l++) {
+            float o[4];
+            wasm_v128_store(o, y[i][l]);
+            for (int k = 0; k < 4 && 4 * (tx + l) + k < Wo; k++) {
+              const int at = n + i * Wo + 4 * l + k;
+              if (at >= n_begin && at < n_end) orow[at] = o[k];
+            }
+          }
+        }
+      }
+      j += lanes;
+    }
+  }
+}
+
+static void winograd_output(const float *prod, int rows, float *out, int Ho, int Wo, int tw, int t0, int nt, int n_begin,
+                            int n_end, int tile) {
+  if (tile == 4) winograd_output4x4(prod, rows, out, Ho, Wo, tw, t0, nt, n_begin, n_end);
+  else winograd_output2(prod, rows, out, Ho, Wo, tw, t0, nt, n_begin, n_end);
+}
+
 /*
  * Unit i of a claimed range [0, extent): guided self-scheduling over `threads` threads.
  * Each unit takes 1/(2 threads) of what is left, rounded up to `granule` and kept within
@@ -560,30 +777,32 @@ static int next_unit(int *claims, int *next, int extent, int least, int most, in
   return *begin < extent;
 }
 
-/* Tile rows of a claimed unit of Winograd's output: two make 56 tiles at 56x56, small enough to share, large enough to reuse U. */
-#define WINO_UNIT_ROWS 2
+/* Output rows of a claimed unit of Winograd's output: two tile rows of F(2x2), one of F(4x4), 56 or 14 tiles at 56x56: small enough to share, large enough to reuse U. */
+#define WINO_UNIT_OUTPUT_ROWS 4
 /* The smallest claimed units: two micro-kernel tiles of channels, four panels of positions. */
 #define LEAST_UNIT_CHANNELS (2 * MR)
 #define LEAST_UNIT_POSITIONS (4 * NR)
 
 /*
- * Output channels [m_begin, m_end) of M at positions [n_begin, n_end) by F(2x2, 3x3), from
- * the layer's transformed weights when `prepared` (winograd_prepare), else transforming the
- * rows it computes; bias is added by the caller.
+ * Output channels [m_begin, m_end) of M at positions [n_begin, n_end) in Winograd tiles of
+ * `tile`, from the layer's transformed weights when `prepared` (winograd_prepare), else
+ * transforming the rows it computes; bias is added by the caller.
  */
 static void conv2d_winograd(const float *in, int C, int H, int W, const float *w, const float *prepared, int M, const float *bias,
                             float *out, int pt, int pl, int Ho, int Wo, int m_begin, int m_end, int n_begin, int n_end,
                             float *scratch, const double *scale, const double *shift, const float *residual, int rectify,
-                            int *claims, int unit_channels) {
-  const int rows = m_end - m_begin, held = winograd_rows(m_begin, m_end, unit_channels), tw = (Wo + 1) / 2, kcb = block_depth(C);
+                            int *claims, int unit_channels, int tile) {
+  const int planes = winograd_planes(tile);
+  const int rows = m_end - m_begin, held = winograd_rows(m_begin, m_end, unit_channels), tw = (Wo + tile - 1) / tile, kcb = block_depth(C);
   float *u = scratch;
-  float *v = prepared ? scratch : u + 16 * u_plane(held, C);
-  float *prod = v + 16 * v_plane(C);
-  float *bp = prod + 16 * prod_plane(held);
+  float *v = prepared ? scratch : u + planes * u_plane(held, C);
+  float *prod = v + planes * v_plane(C);
+  float *bp = prod + planes * prod_plane(held);
   int *koff = (int *)(bp + packed_b_size(C));
   int *noff = koff + C;
-  /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_ROWS at a time. */
-  const int row_begin = (n_begin / Wo) / 2, row_end = (n_end - 1) / Wo / 2 + 1;
+  float *strip = (float *)(noff + NC);
+  /* The tile rows covering positions [n_begin, n_end), a unit of WINO_UNIT_OUTPUT_ROWS at a time. */
+  const int row_begin = (n_begin / Wo) / tile, row_end = (n_end - 1) / Wo / tile + 1;
   const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw);
   if (unit_channels > 0) {
     /*
@@ -592,7 +811,7 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
      * channels' weights. The sums run as in the other paths, so the bits are theirs.
      */
     const int blocks = block_count(C), block = packed_b_size(C);
-    float *all = (float *)(noff + NC);
+    float *all = strip + (tile == 4 ? 6 * winograd_strip_cols(Wo) : 0);
     int packed_all = 0;
     for (int next = 0, u0, u1; next_unit(claims, &next, rows, LEAST_UNIT_CHANNELS, unit_channels, MR, &u0, &u1);) {
       const int m0 = m_begin + u0, urows = u1 - u0;
@@ -601,9 +820,9 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
         float *packed = all;
         for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
           const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
-          winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
+          winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v, tile, strip);
           for (int i = 0; i < nt; i++) noff[i] = i;
-          for (int xi = 0; xi < 16; xi++) {
+          for (int xi = 0; xi < planes; xi++) {
             for (int b = 0; b < blocks; b++, packed += block) pack_b(v + xi * v_plane(C), koff, noff, b * kcb, min_i(kcb, C - b * kcb), nt, packed);
           }
         }
@@ -612,39 +831,39 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
       /* This unit's rows of U: in the prepared planes, or transformed now. */
       const float *uu = prepared ? prepared + m0 * C : u;
       const int uplane = prepared ? u_plane(M, C) : u_plane(urows, C);
-      if (!prepared) winograd_weights(w, C, m0, urows, u);
+      if (!prepared) winograd_weights(w, C, m0, urows, u, tile);
       const float *packed = all;
       for (int r0 = row_begin; r0 < row_end; r0 += chunk_rows) {
         const int t0 = r0 * tw, nt = min_i(row_end, r0 + chunk_rows) * tw - t0;
-        for (int xi = 0; xi < 16; xi++) {
+        for (int xi = 0; xi < planes; xi++) {
           for (int b = 0; b < blocks; b++, packed += block) {
             gemm_block(urows, uu + xi * uplane, MR * C, C, 1, b * kcb, min_i(kcb, C - b * kcb), packed, nt,
                        prod + xi * prod_plane(urows), WINO_TILE_CHUNK, b > 0);
           }
         }
-        winograd_output(prod, urows, out + m0 * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+        winograd_output(prod, urows, out + m0 * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end, tile);
       }
       add_bias(bias, out, Ho * Wo, m0, m0 + urows, n_begin, n_end);
       epilogue(out, Ho * Wo, m0, m0 + urows, n_begin, n_end, scale, shift, residual, rectify);
     }
     return;
   }
-  const int unit_rows = claims ? WINO_UNIT_ROWS : chunk_rows;
+  const int unit_rows = claims ? max_i(1, WINO_UNIT_OUTPUT_ROWS / tile) : chunk_rows;
   const float *uu = prepared ? prepared + m_begin * C : u;
   const int uplane = prepared ? u_plane(M, C) : u_plane(rows, C);
   int ready = 0;
   for (int next = 0, u0, u1; next_unit(claims, &next, row_end - row_begin, 1, unit_rows, 1, &u0, &u1);) {
     const int r0 = row_begin + u0, r1 = row_begin + u1;
     if (!ready) {
-      if (!prepared) winograd_weights(w, C, m_begin, rows, u);
+      if (!prepared) winograd_weights(w, C, m_begin, rows, u, tile);
       for (int k = 0; k < C; k++) koff[k] = k * WINO_TILE_CHUNK;
       ready = 1;
     }
     for (int t0 = r0 * tw; t0 < r1 * tw; t0 += WINO_TILE_CHUNK) {
       const int nt = min_i(WINO_TILE_CHUNK, r1 * tw - t0);
-      winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v);
+      winograd_input(in, C, H, W, pt, pl, tw, t0, nt, v, tile, strip);
       for (int i = 0; i < nt; i++) noff[i] = i;
-      for (int xi = 0; xi < 16; xi++) {
+      for (int xi = 0; xi < planes; xi++) {
         const float *vx = v + xi * v_plane(C);
         float *px = prod + xi * prod_plane(rows);
         for (int k0 = 0; k0 < C; k0 += kcb) {
@@ -653,9 +872,9 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
           gemm_block(rows, uu + xi * uplane, MR * C, C, 1, k0, kc, bp, nt, px, WINO_TILE_CHUNK, k0 > 0);
         }
       }
-      winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end);
+      winograd_output(prod, rows, out + m_begin * Ho * Wo, Ho, Wo, tw, t0, nt, n_begin, n_end, tile);
     }
-    const int lo = max_i(n_begin, 2 * r0 * Wo), hi = min_i(n_end, 2 * r1 * Wo);
+    const int lo = max_i(n_begin, tile * r0 * Wo), hi = min_i(n_end, tile * r1 * Wo);
     add_bias(bias, out, Ho * Wo, m_begin, m_end, lo, hi);
     epilogue(out, Ho * Wo, m_begin, m_end, lo, hi, scale, shift, residual, rectify);
   }
@@ -678,8 +897,28 @@ int conv2d_scratch(int C, int H, int W, int kh, int kw, int sh, int sw, int pt, 
                    int Ho, int Wo, int m_begin, int m_end, int unit_channels, int prepared) {
   const int K = C / groups * kh * kw;
   const int Hp = padded_extent(H, pt, Ho, kh, sh, dh), Wp = padded_extent(W, pl, Wo, kw, sw, dw);
-  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels, prepared);
+  const int tile = winograd_tile(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
+  if (tile) return winograd_scratch(C, m_begin, m_end, Ho, Wo, unit_channels, prepared, tile);
   return packed_b_size(K) + K + NC + padded_size(C, H, W, Hp, Wp) + (unit_channels > 0 ? packed_b_all_size(K, Ho * Wo) : 0);
+}
+
+/* Zero-pads in [C][H][W] into [C][Hp][Wp], the input at row pt and column pl. */
+static void pad_input(const float *in, int C, int H, int W, int pt, int pl, int Hp, int Wp, float *padded) {
+  for (int c = 0; c < C; c++) {
+    for (int y = 0; y < Hp; y++) {
+      float *row = padded + (c * Hp + y) * Wp;
+      const int iy = y - pt;
+      if (iy < 0 || iy >= H) {
+        for (int x = 0; x < Wp; x++) row[x] = 0.0f;
+        continue;
+      }
+      const float *irow = in + (c * H + iy) * W;
+      const int copy = min_i(W, Wp - pl);
+      for (int x = 0; x < pl; x++) row[x] = 0.0f;
+      for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
+      for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
+    }
+  }
 }
 
 /*
@@ -691,21 +930,7 @@ static const float *direct_source(const float *in, int C, int H, int W, int kh, 
                                   int pl, int Hp, int Wp, int K, int *koff, float *padded) {
   const float *src = in;
   if (Hp != H || Wp != W) {
-    for (int c = 0; c < C; c++) {
-      for (int y = 0; y < Hp; y++) {
-        float *row = padded + (c * Hp + y) * Wp;
-        const int iy = y - pt;
-        if (iy < 0 || iy >= H) {
-          for (int x = 0; x < Wp; x++) row[x] = 0.0f;
-          continue;
-        }
-        const float *irow = in + (c * H + iy) * W;
-        const int copy = min_i(W, Wp - pl);
-        for (int x = 0; x < pl; x++) row[x] = 0.0f;
-        for (int x = 0; x < copy; x++) row[pl + x] = irow[x];
-        for (int x = pl + copy; x < Wp; x++) row[x] = 0.0f;
-      }
-    }
+    pad_input(in, C, H, W, pt, pl, Hp, Wp, padded);
     src = padded;
   }
   for (int k = 0; k < K; k++) {
@@ -734,7 +959,7 @@ static void position_offsets(int n0, int nc, int Wo, int sh, int sw, int Wp, int
  * only: the worker pool splits channels when there are many and positions when
  * there are few, so no thread repeats another's packing. With `claims` (else 0), the
  * output is computed a unit at a time, each claimed by whichever thread of the call is
- * free (next_unit): up to NC positions or two rows of Winograd tiles (conv2d_units), or
+ * free (next_unit): up to NC positions or four output rows of Winograd tiles (conv2d_units), or
  * with `unit_channels` (one group) up to that many channels at every position, each
  * thread packing B once for all its units. Padding is top pt / left pl; bottom and right
  * padding are implied by Ho and Wo (positions outside the input read 0). bias may be 0 (none);
@@ -744,9 +969,10 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
             int kw, int sh, int sw, int pt, int pl, int dh, int dw, int groups, int Ho, int Wo, int m_begin,
             int m_end, int n_begin, int n_end, float *scratch, const double *scale, const double *shift,
             const float *residual, int rectify, int *claims, int unit_channels, const float *transformed) {
-  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) {
+  const int tile = winograd_tile(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
+  if (tile) {
     conv2d_winograd(in, C, H, W, w, transformed, M, bias, out, pt, pl, Ho, Wo, m_begin, m_end, n_begin, n_end, scratch, scale,
-                    shift, residual, rectify, claims, unit_channels);
+                    shift, residual, rectify, claims, unit_channels, tile);
     return;
   }
   const int Cg = C / groups, Mg = M / groups;
@@ -810,11 +1036,15 @@ void conv2d(const float *in, int C, int H, int W, const float *w, const float *b
 
 /*
  * How many full-size units a call of every position has (the pool's measure of whether its
- * threads can share them): two rows of Winograd tiles each, or NC positions of a direct
+ * threads can share them): four output rows of Winograd tiles each, or NC positions of a direct
  * conv; claimed, the last ones are smaller (next_unit).
  */
 int conv2d_units(int C, int kh, int kw, int sh, int sw, int dh, int dw, int groups, int Ho, int Wo) {
-  if (winograd_applies(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo)) return ((Ho + 1) / 2 + WINO_UNIT_ROWS - 1) / WINO_UNIT_ROWS;
+  const int tile = winograd_tile(C, kh, kw, sh, sw, dh, dw, groups, Ho, Wo);
+  if (tile) {
+    const int unit_rows = max_i(1, WINO_UNIT_OUTPUT_ROWS / tile);
+    return ((Ho + tile - 1) / tile + unit_rows - 1) / unit_rows;
+  }
   return (Ho * Wo + NC - 1) / NC;
 }
 
