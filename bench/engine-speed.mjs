@@ -23,7 +23,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -173,6 +173,8 @@ async function child() {
     ortSpeedup: ratio("ort", "ortTwo"),
     best: Object.fromEntries(Object.entries(net).map(([k, v]) => [k, Math.min(...v)])),
     gflop: (2 * macs(layers)) / 1e9,
+    // What netfig's kernels multiply and add (Winograd where conv2d_tiled says so): at the ceiling, the least time any run could take.
+    kernelGflop: (2 * macs(layers, (C, k, stride, Ho, Wo) => kernels().exports.conv2d_tiled(C, k, k, stride, stride, 1, 1, 1, Ho, Wo))) / 1e9,
   };
   out.loadAfter = load();
   process.stdout.write(JSON.stringify(out));
@@ -224,6 +226,7 @@ async function main() {
   createRequire(import.meta.url).resolve("onnxruntime-node");
   execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
   console.log(`\nEngine speed (issue 18), medians of alternated rounds; load average ${load()} (1, 5, 15 min) at the start, ${availableParallelism()} cores`);
+  console.log(`  machine: ${machine()}`);
   const results = [runChild([], { NETFIG_WASM: "simd" }), runChild(["--experimental-wasm-relaxed-simd"], {})];
   for (const r of results) {
     const name = r.variant === "relaxed-simd" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (multiply, add)";
@@ -245,6 +248,11 @@ async function main() {
     console.log(`    ResNet-50 as \`netfig run\` (resident activations; bn, add, ReLU in the convs' epilogue), 1 thread: ${n.runOne.toFixed(0)} ms: ratio ${n.runVsOrt.toFixed(2)}x onnxruntime (target <= 2.5)`);
     console.log(`    ResNet-50 as \`netfig run\`, 2 threads: ${n.runTwo.toFixed(0)} ms: ${n.runSpeedup.toFixed(2)}x its one-thread run (target >= 1.7; quartiles of the ${NET_ROUNDS} rounds ${n.runSpeedupQuartiles.map((q) => q.toFixed(2)).join("-")})`);
     console.log(`    control, onnxruntime 1 thread / 2 threads in the same rounds: ${n.ortSpeedup.toFixed(2)}x (what the machine gives a second thread now)`);
+    const ownCeiling = r.variant === "relaxed-simd" ? r.ceilingFused : r.ceilingMulAdd;
+    if (ownCeiling !== undefined) {
+      const bound = (n.kernelGflop / ownCeiling) * 1000;
+      console.log(`    arithmetic bound: ResNet-50's ${n.kernelGflop.toFixed(2)} GFLOP as the kernels compute it (${n.gflop.toFixed(2)} direct) at this build's ceiling take ${bound.toFixed(0)} ms = ${(bound / n.ort).toFixed(2)}x onnxruntime's median (${(n.gflop / n.ort * 1000).toFixed(0)} GFLOP/s direct-equivalent): the least ratio any 128-bit kernel could give here; netfig's run is at ${((100 * bound) / n.runOne).toFixed(0)} % of it`);
+    }
     const b = n.best;
     console.log(`    best rounds (the least disturbed): run 1 thread ${b.runOne.toFixed(0)} ms = ${(b.runOne / b.ort).toFixed(2)}x onnxruntime's best ${b.ort.toFixed(0)}; 2 threads ${b.runTwo.toFixed(0)} ms = ${(b.runOne / b.runTwo).toFixed(2)}x; onnxruntime's ${(b.ort / b.ortTwo).toFixed(2)}x`);
   }
@@ -253,6 +261,24 @@ async function main() {
   console.log(`\n  whole process, as the CLI runs (relaxed SIMD allowed), and with the plain build (NETFIG_WASM=simd), alternated, median of 5:`);
   console.log(`    netfig render resnet50 --activations -o x.pdf: ${render.ms.toFixed(0)} ms (target < 1500), peak RSS ${render.mib.toFixed(0)} MiB median, ${render.maxMib.toFixed(0)} max (target < 350); plain build ${cli["render-plain"].ms.toFixed(0)} ms`);
   console.log(`    netfig run resnet50: ${cli["run-cli"].ms.toFixed(0)} ms; plain build ${cli["run-plain"].ms.toFixed(0)} ms; load now ${load()}`);
+}
+
+/**
+ * The CPU and the widest vectors it offers native code: onnxruntime's kernels use AVX-512 where
+ * the CPU has it, twice AVX2's width and four times WebAssembly's 128 bits, which every ratio to it depends on.
+ */
+function machine() {
+  const model = cpus()[0]?.model ?? "unknown CPU";
+  let info;
+  try {
+    info = readFileSync("/proc/cpuinfo", "utf8");
+  } catch {
+    return model;
+  }
+  const flags = (info.match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(" ");
+  const widest = flags.includes("avx512f") ? "AVX-512 (512-bit)" : flags.includes("avx2") ? "AVX2 (256-bit)" : "128-bit or unknown";
+  const family = info.match(/^cpu family\s*:\s*(\d+)$/m)?.[1];
+  return `${model}${family ? `, CPU family ${family}` : ""}; native vectors: ${widest}; netfig's WebAssembly: 128-bit`;
 }
 
 if (process.argv.includes("--child")) await child();

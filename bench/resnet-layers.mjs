@@ -73,8 +73,12 @@ export function resnet(depth, seed = 1) {
   return layers;
 }
 
-/** Multiply-accumulates of the convs and the fc, torchvision's convention (ResNet-50: 4.09e9). */
-export function macs(layers) {
+/**
+ * Multiply-accumulates of the convs and the fc, torchvision's convention (ResNet-50: 4.09e9);
+ * with `tileOf(C, k, stride, Ho, Wo)`, the side of the Winograd tiles a conv is computed in
+ * (0: none), the ones a Winograd kernel performs instead: (tile + 2)^2 per tile, channel pair.
+ */
+export function macs(layers, tileOf = () => 0) {
   const shapes = new Map();
   let total = 0;
   for (const l of layers) {
@@ -83,7 +87,8 @@ export function macs(layers) {
       const [, h, w] = shapes.get(l.inputs[0]);
       const [m, c, k] = l.params.weight.shape;
       const ho = Math.floor((h + 2 * l.attrs.pad - k) / l.attrs.stride) + 1, wo = Math.floor((w + 2 * l.attrs.pad - k) / l.attrs.stride) + 1;
-      total += m * c * k * k * ho * wo;
+      const tile = tileOf(c, k, l.attrs.stride, ho, wo);
+      total += tile ? (tile + 2) ** 2 * m * c * Math.ceil(ho / tile) * Math.ceil(wo / tile) : m * c * k * k * ho * wo;
       shapes.set(l.name, [m, ho, wo]);
     } else if (l.op === "maxpool") {
       const [c, h, w] = shapes.get(l.inputs[0]);
