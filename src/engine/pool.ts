@@ -347,8 +347,8 @@ export class ComputePool {
   private winogradWeights(weight: Tensor, tile: number): number | undefined {
     const block = this.kernels.blockOf(weight.data);
     if (block === undefined || !this.heldBlocks.has(block)) return undefined;
-    const bySize = this.transformed.get(block) ?? new Map<number, number>();
-    this.transformed.set(block, bySize);
+    let bySize = this.transformed.get(block);
+    if (bySize === undefined) this.transformed.set(block, (bySize = new Map<number, number>()));
     let transform = bySize.get(tile);
     if (transform === undefined) {
       const [M, C] = weight.shape as [number, number];

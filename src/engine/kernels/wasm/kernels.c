@@ -369,6 +369,8 @@ int conv2d_tiled(int C, int kh, int kw, int sh, int sw, int dh, int dw, int grou
  * to load 32 columns from its first tile.
  */
 static int winograd_strip_cols(int Wo) { return 4 * ((Wo + 3) / 4) + 28; }
+/* Floats of that strip in scratch: none for F(2x2), which reads the input itself. */
+static int winograd_strip_size(int tile, int Wo) { return tile == 4 ? 6 * winograd_strip_cols(Wo) : 0; }
 
 /*
  * Rows of U and of the products a Winograd call holds at once: its output channels, or with
@@ -384,9 +386,8 @@ static int winograd_scratch(int C, int m_begin, int m_end, int Ho, int Wo, int u
   const int th = (Ho + tile - 1) / tile, tw = (Wo + tile - 1) / tile;
   const int chunk_rows = max_i(1, WINO_TILE_CHUNK / tw), chunks = (th + chunk_rows - 1) / chunk_rows, blocks = block_count(C);
   const int all = unit_channels > 0 ? chunks * planes * blocks * packed_b_size(C) : 0;
-  const int strip = tile == 4 ? 6 * winograd_strip_cols(Wo) : 0;
   return (prepared ? 0 : planes * u_plane(rows, C)) + planes * v_plane(C) + planes * prod_plane(rows) + packed_b_size(C) + C + NC +
-         strip + all;
+         winograd_strip_size(tile, Wo) + all;
 }
 
 /* F(2x2)'s U_xi[r][c] for rows [0, rows) of w [M][C][3][3] from row m0: G g G^T, G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]. */
@@ -811,7 +812,7 @@ static void conv2d_winograd(const float *in, int C, int H, int W, const float *w
      * channels' weights. The sums run as in the other paths, so the bits are theirs.
      */
     const int blocks = block_count(C), block = packed_b_size(C);
-    float *all = strip + (tile == 4 ? 6 * winograd_strip_cols(Wo) : 0);
+    float *all = strip + winograd_strip_size(tile, Wo);
     int packed_all = 0;
     for (int next = 0, u0, u1; next_unit(claims, &next, rows, LEAST_UNIT_CHANNELS, unit_channels, MR, &u0, &u1);) {
       const int m0 = m_begin + u0, urows = u1 - u0;
